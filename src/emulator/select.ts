@@ -1,0 +1,89 @@
+/**
+ * What HSS answers for a parsed query: the scope's rows, filtered, sorted and paged.
+ */
+import {
+  DEMO_ENTERPRISE_PROJECTS,
+  generateScopeRows,
+  MAX_ROWS_PER_SCOPE,
+  mergeRows,
+  type UpstreamCategory,
+  type UpstreamPortRow,
+} from './dataset.js';
+import type { PortStatisticsQuery } from './query.js';
+
+/** The 200 body of ListPortStatistics. */
+export interface PortStatisticsAnswer {
+  total_num: number;
+  data_list: UpstreamPortRow[];
+}
+
+const CATEGORIES: readonly UpstreamCategory[] = ['host', 'container'];
+// Generated scopes are kept so paging through 10,000 rows does not regenerate them on every call;
+// the bound keeps an emulator that is asked about many projects from growing without limit.
+const MAX_CACHED_SCOPES = 64;
+
+export class PortStatisticsDataset {
+  private readonly scopes = new Map<string, UpstreamPortRow[]>();
+
+  /** @param rowsPerScope rows in each (project, enterprise project, category) scope, 0..10,000 */
+  constructor(private readonly rowsPerScope: number) {
+    if (!Number.isInteger(rowsPerScope) || rowsPerScope < 0 || rowsPerScope > MAX_ROWS_PER_SCOPE) {
+      throw new RangeError(
+        `rowsPerScope must be an integer from 0 to ${MAX_ROWS_PER_SCOPE}; got ${rowsPerScope}`,
+      );
+    }
+  }
+
+  answer(projectId: string, query: PortStatisticsQuery): PortStatisticsAnswer {
+    const matches = this.rowsOf(projectId, query).filter((row) => matchesFilters(row, query));
+    if (query.sortDir === 'desc') matches.reverse();
+    const counted = matches.slice(0, MAX_ROWS_PER_SCOPE);
+    return {
+      total_num: counted.length,
+      data_list: counted.slice(query.offset, query.offset + query.limit).map((row) => ({ ...row })),
+    };
+  }
+
+  private rowsOf(projectId: string, query: PortStatisticsQuery): UpstreamPortRow[] {
+    const eps = query.enterpriseProjectId;
+    const enterpriseProjects: readonly string[] =
+      eps === 'all_granted_eps'
+        ? DEMO_ENTERPRISE_PROJECTS
+        : DEMO_ENTERPRISE_PROJECTS.filter((id) => id === eps);
+    const categories = query.category ? [query.category] : CATEGORIES;
+    const parts = enterpriseProjects.flatMap((ep) => categories.map((c) => this.scope(projectId, ep, c)));
+    return mergeRows(parts);
+  }
+
+  private scope(projectId: string, eps: string, category: UpstreamCategory): UpstreamPortRow[] {
+    const key = `${projectId}\u0000${eps}\u0000${category}`;
+    let rows = this.scopes.get(key);
+    if (!rows) {
+      rows = generateScopeRows(projectId, eps, category, this.rowsPerScope);
+      if (this.scopes.size >= MAX_CACHED_SCOPES) {
+        const oldest = this.scopes.keys().next().value;
+        if (oldest !== undefined) this.scopes.delete(oldest);
+      }
+      this.scopes.set(key, rows);
+    }
+    return rows;
+  }
+}
+
+/**
+ * The documented filters. `port` is exact and `port_string` a substring match; given together,
+ * the answer is the exact match on `port` when one contains the other, and nothing otherwise.
+ */
+export function matchesFilters(row: UpstreamPortRow, query: PortStatisticsQuery): boolean {
+  if (query.type !== undefined && row.type !== query.type) return false;
+  if (query.status !== undefined && row.status !== query.status) return false;
+  const digits = String(row.port);
+  if (query.port !== undefined && query.portString !== undefined) {
+    const exact = String(query.port);
+    const related = exact.includes(query.portString) || query.portString.includes(exact);
+    return related && row.port === query.port;
+  }
+  if (query.port !== undefined) return row.port === query.port;
+  if (query.portString !== undefined) return digits.includes(query.portString);
+  return true;
+}

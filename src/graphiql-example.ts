@@ -1,0 +1,18 @@
+/** The operation GraphiQL opens on: it runs as is against the embedded emulator's demo data. */
+export const GRAPHIQL_EXAMPLE_QUERY = `# Open ports that HSS rates dangerous, and on how many servers each is open.
+# Press the run button; then try filter: { portString: "80" } or page: { first: 5, after: "<endCursor>" }.
+query DangerousOpenPorts {
+  portStatistics(
+    filter: { status: DANGER }
+    page: { first: 10 }
+    orderBy: { field: PORT, direction: ASC }
+  ) {
+    totalCount
+    edges {
+      cursor
+      node { id port type num status }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;

@@ -1,0 +1,46 @@
+/**
+ * How errors reach clients: every error carries `extensions.code`. Upstream errors were already
+ * classified (src/upstream/hss-error.ts); this only copies that classification into GraphQL terms.
+ */
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { InvalidArgumentError } from './port-statistics/invalid-argument.js';
+import { HssError } from './upstream/hss-error.js';
+
+function rebuilt(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
+  // No originalError: the result is a deliberate client-facing error, which yoga neither masks nor
+  // logs as unexpected.
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, ...extensions },
+  });
+}
+
+/**
+ * The contract's form of an error from execution, or the error unchanged when it is not one the
+ * gateway knows (yoga's masking then hides it as INTERNAL_SERVER_ERROR).
+ */
+export function toContractError(error: GraphQLError): GraphQLError {
+  const original = error.originalError;
+  if (original instanceof HssError) {
+    const extensions: Record<string, unknown> = { code: original.code };
+    if (original.upstream) extensions.upstream = original.upstream;
+    if (original.retryAfter !== undefined) extensions.retryAfter = original.retryAfter;
+    return rebuilt(error, original.message, extensions);
+  }
+  if (original instanceof InvalidArgumentError) {
+    return rebuilt(error, original.message, { code: 'BAD_USER_INPUT', argument: original.argument });
+  }
+  if (original instanceof PothosValidationError) {
+    return rebuilt(error, original.message, { code: 'BAD_USER_INPUT' });
+  }
+  // Variables that do not coerce (`$first: Int` given "abc") fail before any field runs: no path and
+  // no code. They are malformed arguments.
+  if (!error.path && error.extensions.code === undefined && error.message.startsWith('Variable "$')) {
+    return rebuilt(error, error.message, { code: 'BAD_USER_INPUT' });
+  }
+  return error;
+}

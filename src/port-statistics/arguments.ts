@@ -1,0 +1,115 @@
+/**
+ * Turns `portStatistics` arguments into the upstream request they stand for, refusing anything
+ * outside HSS's documented ranges before a single upstream call is made.
+ */
+import { offsetOfCursor } from './cursor.js';
+import { checkLength, checkRange, InvalidArgumentError } from './invalid-argument.js';
+import type {
+  AssetCategory,
+  PortProtocol,
+  PortRiskStatus,
+  PortStatisticScope,
+  PortStatisticsQuery,
+  SortDirection,
+} from './model.js';
+
+/** The arguments as GraphQL hands them over (absent and null mean the same). */
+export interface PortStatisticsArguments {
+  projectId?: string | null;
+  filter?: {
+    enterpriseProjectId?: string | null;
+    category?: AssetCategory | null;
+    port?: number | null;
+    portString?: string | null;
+    type?: PortProtocol | null;
+    status?: PortRiskStatus | null;
+  } | null;
+  page?: { first?: number | null; after?: string | null; offset?: number | null } | null;
+  orderBy?: { field: 'PORT'; direction: SortDirection } | null;
+}
+
+/** The most rows one `portStatistics` field may ask for (five upstream pages of 200). */
+export const MAX_FIRST = 1000;
+export const DEFAULT_FIRST = 10;
+export const MAX_OFFSET = 2_000_000;
+
+/** A validated `portStatistics` request. */
+export interface PortStatisticsRequest {
+  scope: PortStatisticScope;
+  /** Filters and order; paging is planned separately. */
+  query: PortStatisticsQuery;
+  /** Rows wanted; DEFAULT_FIRST when not given. */
+  first: number;
+  /** Whether the caller gave `first`: if not, no `limit` is sent. */
+  firstGiven: boolean;
+  /** Record offset of the first row; undefined when the caller gave neither `after` nor `offset`. */
+  offset: number | undefined;
+}
+
+/**
+ * Validates and translates. `defaultProjectId` is the configured project, used when the caller
+ * names none.
+ */
+export function readPortStatisticsArguments(
+  args: PortStatisticsArguments,
+  defaultProjectId: string | undefined,
+): PortStatisticsRequest {
+  const projectId = args.projectId ?? defaultProjectId;
+  if (projectId === undefined) {
+    throw new InvalidArgumentError(
+      'projectId',
+      'projectId is required: no default project is configured (HSS_PROJECT_ID).',
+    );
+  }
+  checkLength('projectId', projectId, 1, 256);
+
+  const filter = args.filter ?? {};
+  const query: PortStatisticsQuery = {};
+  const scope: PortStatisticScope = { projectId };
+  if (filter.enterpriseProjectId != null) {
+    checkLength('filter.enterpriseProjectId', filter.enterpriseProjectId, 1, 256);
+    query.enterpriseProjectId = scope.enterpriseProjectId = filter.enterpriseProjectId;
+  }
+  if (filter.category != null) query.category = scope.category = filter.category;
+  if (filter.port != null) {
+    checkRange('filter.port', filter.port, 1, 65535);
+    query.port = filter.port;
+  }
+  if (filter.portString != null) {
+    // HSS documents port_string's range as 1..65535: the digits of a port number, matched as a substring.
+    if (
+      !/^\d{1,5}$/.test(filter.portString) ||
+      Number(filter.portString) < 1 ||
+      Number(filter.portString) > 65535
+    ) {
+      throw new InvalidArgumentError(
+        'filter.portString',
+        `filter.portString must be the digits of a port number from 1 to 65535; got ${JSON.stringify(filter.portString)}.`,
+      );
+    }
+    query.portString = filter.portString;
+  }
+  if (filter.type != null) query.type = filter.type;
+  if (filter.status != null) query.status = filter.status;
+  if (args.orderBy != null) {
+    query.sortKey = args.orderBy.field;
+    query.sortDirection = args.orderBy.direction;
+  }
+
+  const page = args.page ?? {};
+  if (page.after != null && page.offset != null) {
+    throw new InvalidArgumentError('page', 'page.after and page.offset cannot be given together: pick one.');
+  }
+  const firstGiven = page.first != null;
+  const first = page.first ?? DEFAULT_FIRST;
+  checkRange('page.first', first, 0, MAX_FIRST);
+  let offset: number | undefined;
+  if (page.offset != null) {
+    checkRange('page.offset', page.offset, 0, MAX_OFFSET);
+    offset = page.offset;
+  } else if (page.after != null) {
+    offset = offsetOfCursor('page.after', page.after) + 1;
+    checkRange('the offset after page.after', offset, 0, MAX_OFFSET);
+  }
+  return { scope, query, first, firstGiven, offset };
+}

@@ -1,0 +1,61 @@
+/**
+ * The domain of open-port statistics, in the gateway's own words. The upstream client speaks it to
+ * the GraphQL layer; only src/upstream knows HSS's spellings.
+ */
+
+export const PORT_PROTOCOLS = ['TCP', 'TCP6', 'UDP', 'UDP6'] as const;
+export type PortProtocol = (typeof PORT_PROTOCOLS)[number];
+
+export const PORT_RISK_STATUSES = ['DANGER', 'NORMAL', 'UNKNOWN'] as const;
+export type PortRiskStatus = (typeof PORT_RISK_STATUSES)[number];
+
+export const ASSET_CATEGORIES = ['HOST', 'CONTAINER'] as const;
+export type AssetCategory = (typeof ASSET_CATEGORIES)[number];
+
+export type SortDirection = 'ASC' | 'DESC';
+
+/** One row of the statistics: a port and protocol, and on how many servers it is open. */
+export interface PortStatistic {
+  port: number;
+  type: PortProtocol;
+  /** Servers on which the port is open. */
+  num: number;
+  status: PortRiskStatus;
+}
+
+/** What identifies a row's population: the same row in the same scope is the same entity. */
+export interface PortStatisticScope {
+  projectId: string;
+  /** Absent: the upstream's default enterprise project. */
+  enterpriseProjectId?: string;
+  /** Absent: hosts and containers together. */
+  category?: AssetCategory;
+}
+
+/** The filters and order of one ListPortStatistics call; every field is optional, as upstream. */
+export interface PortStatisticsQuery {
+  enterpriseProjectId?: string;
+  category?: AssetCategory;
+  port?: number;
+  portString?: string;
+  type?: PortProtocol;
+  status?: PortRiskStatus;
+  sortKey?: 'PORT';
+  sortDirection?: SortDirection;
+  /** 10..200 upstream. */
+  limit?: number;
+  /** 0..2,000,000 upstream; a record offset. */
+  offset?: number;
+}
+
+/** One upstream page as read. */
+export interface PortStatisticsPage {
+  /** `total_num`, or null when the answer did not carry a usable one. */
+  totalNum: number | null;
+  /**
+   * The rows in upstream order. A row the gateway could not read is `null` in its place, so the
+   * positions of the others (and their cursors) stay true.
+   */
+  rows: (PortStatistic | null)[];
+  requestId?: string;
+}

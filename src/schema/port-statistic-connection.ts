@@ -1,0 +1,53 @@
+/** `PortStatisticConnection` and the `portStatistics` query field that returns it. */
+import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
+import {
+  loadPortStatisticsConnection,
+  type PortStatisticConnectionShape,
+} from '../port-statistics/connection.js';
+import { builder } from './builder.js';
+import { PageInput } from './page-input.js';
+import { PortStatistic } from './port-statistic.js';
+import { PortStatisticFilter } from './port-statistic-filter.js';
+import { PortStatisticOrder } from './port-statistic-order.js';
+
+export const PortStatisticConnection = builder.connectionObject(
+  {
+    type: PortStatistic,
+    name: 'PortStatisticConnection',
+    description: 'A page of open-port statistics.',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'Number of open-port rows matching the filters (HSS counts at most 10,000).',
+        // The plugin types a connection's parent as edges + pageInfo only; ours is what the resolver below built.
+        resolve: (connection) => (connection as unknown as PortStatisticConnectionShape).totalCount,
+      }),
+    }),
+  },
+  { name: 'PortStatisticEdge', description: 'A row and its cursor.' },
+);
+
+builder.queryField('portStatistics', (t) =>
+  t.field({
+    type: PortStatisticConnection,
+    description:
+      'Open port statistics: which ports are open on how many servers, by port or protocol type (HSS ListPortStatistics, ' +
+      '`GET /v5/{project_id}/asset/port/statistics`).',
+    args: {
+      projectId: t.arg.id({
+        description:
+          'Project ID (1 to 256 characters) that the assets belong to. Default: the configured project.',
+      }),
+      filter: t.arg({ type: PortStatisticFilter }),
+      page: t.arg({ type: PageInput }),
+      orderBy: t.arg({ type: PortStatisticOrder }),
+    },
+    resolve: (_root, args, context) =>
+      loadPortStatisticsConnection(
+        readPortStatisticsArguments(
+          { ...args, projectId: args.projectId?.toString() },
+          context.defaultProjectId,
+        ),
+        context.loadPage,
+      ),
+  }),
+);

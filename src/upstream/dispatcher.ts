@@ -1,0 +1,33 @@
+/**
+ * The one undici dispatcher every upstream call goes through: keep-alive sockets and explicit
+ * timeouts, so a stalled HSS costs a bounded wait and never a hung request.
+ */
+import { Agent } from 'undici';
+
+export interface UpstreamTimeouts {
+  /** Milliseconds to establish a TCP (and TLS) connection. */
+  connectMs: number;
+  /** Milliseconds from sending the request to receiving the complete response headers. */
+  headersMs: number;
+  /** Milliseconds allowed between two body chunks. */
+  bodyMs: number;
+}
+
+export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
+  connectMs: 5_000,
+  headersMs: 10_000,
+  bodyMs: 10_000,
+};
+
+// A 200-row page is about 12 KB; anything near this bound is not a port-statistics answer.
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export function createUpstreamDispatcher(timeouts: UpstreamTimeouts = DEFAULT_UPSTREAM_TIMEOUTS): Agent {
+  return new Agent({
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyMs,
+    keepAliveTimeout: 30_000,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * The HSS client: one function per upstream call, domain objects in and out, and one log line per
+ * call. It knows nothing of GraphQL.
+ */
+import type { Logger } from 'pino';
+import { type Dispatcher, request } from 'undici';
+import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics/model.js';
+import type { Credentials } from './credentials.js';
+import { hssErrorFromAnswer, hssErrorFromFailure, unreadableAnswerError } from './hss-error.js';
+import { formatQueryString, portStatisticsParameters, portStatisticsPath } from './query-string.js';
+import { parseJson, readPortStatisticsPage } from './read-answer.js';
+
+export interface HssClientOptions {
+  /** Base URL of HSS, e.g. `https://hss.ap-southeast-1.myhuaweicloud.com`. */
+  endpoint: string;
+  dispatcher: Dispatcher;
+  /** Used when a call brings no logger of its own. */
+  logger: Logger;
+}
+
+export interface HssCallOptions {
+  /** The request's child logger, so the call's line carries the request id. */
+  logger?: Logger;
+  signal?: AbortSignal;
+  /** The GraphQL operation on whose behalf the call is made, for the log line. */
+  operationName?: string | null;
+}
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export class HssClient {
+  private readonly base: string;
+
+  constructor(private readonly options: HssClientOptions) {
+    this.base = options.endpoint.replace(/\/+$/, '');
+  }
+
+  /** `GET /v5/{project_id}/asset/port/statistics` (SDK operation ListPortStatistics). */
+  async listPortStatistics(
+    projectId: string,
+    query: PortStatisticsQuery,
+    credentials: Credentials,
+    call: HssCallOptions = {},
+  ): Promise<PortStatisticsPage> {
+    const path = portStatisticsPath(projectId);
+    const queryString = formatQueryString(portStatisticsParameters(query));
+    const logger = call.logger ?? this.options.logger;
+    const line = {
+      upstreamOperation: 'ListPortStatistics',
+      operationName: call.operationName ?? null,
+      method: 'GET',
+      path,
+      query: queryString,
+    };
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+
+    let status: number;
+    let requestId: string | undefined;
+    let retryAfter: string | undefined;
+    let body: Buffer;
+    try {
+      const response = await request(`${this.base}${path}${queryString ? `?${queryString}` : ''}`, {
+        method: 'GET',
+        dispatcher: this.options.dispatcher,
+        headers: { accept: 'application/json', 'x-auth-token': credentials.token },
+        signal: call.signal,
+      });
+      status = response.statusCode;
+      requestId = header(response.headers, 'x-request-id');
+      retryAfter = header(response.headers, 'retry-after');
+      body = Buffer.from(await response.body.arrayBuffer());
+    } catch (cause) {
+      const error = hssErrorFromFailure(cause);
+      logger.warn({ ...line, durationMs: elapsed(), err: cause }, `HSS call failed: ${error.message}`);
+      throw error;
+    }
+
+    const parsed = parseJson(body.toString('utf8'));
+    const done = {
+      ...line,
+      status,
+      durationMs: elapsed(),
+      upstreamRequestId: requestId ?? null,
+      bytes: body.length,
+    };
+    if (status < 200 || status > 299) {
+      const error = hssErrorFromAnswer(status, parsed, { requestId, retryAfter });
+      logger.warn(
+        { ...done, errorCode: error.upstream?.errorCode, upstreamMessage: error.upstreamMessage },
+        'HSS call answered an error',
+      );
+      throw error;
+    }
+    const page = readPortStatisticsPage(parsed);
+    if (!page) {
+      logger.warn(done, 'HSS call answered an unreadable body');
+      throw unreadableAnswerError(status, requestId);
+    }
+    const skipped = page.rows.reduce((n, row) => (row === null ? n + 1 : n), 0);
+    logger.info(skipped ? { ...done, skippedRows: skipped } : done, 'HSS call');
+    return requestId === undefined ? page : { ...page, requestId };
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The one place where an upstream answer or failure becomes one of the contract's error codes.
+ * Nothing here knows GraphQL: the schema layer only copies these fields into `extensions`.
+ * Upstream bodies, URLs and headers never reach the message a client sees.
+ */
+import { readErrorBody } from './read-answer.js';
+
+export type HssErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_UNAVAILABLE';
+
+/** What the upstream said, where it answered: safe to show a client. */
+export interface UpstreamAnswerSummary {
+  status: number;
+  errorCode: string | null;
+  requestId: string | null;
+}
+
+export class HssError extends Error {
+  override readonly name = 'HssError';
+  constructor(
+    readonly code: HssErrorCode,
+    message: string,
+    readonly upstream?: UpstreamAnswerSummary,
+    /** Seconds until a retry may succeed; set with RATE_LIMITED. */
+    readonly retryAfter?: number,
+    /** The upstream's own error message, for logs only. */
+    readonly upstreamMessage?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+// HSS answers "access denied" with 400 (HSS.0010) as well as 403 (HSS.0013).
+const ACCESS_DENIED_CODES = new Set(['HSS.0010', 'HSS.0013', 'APIGW.0302', 'APIG.0302']);
+// HSS names no Retry-After for its quota of 5 calls per minute: a minute is the honest default.
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+/** `Retry-After` as seconds (delta or HTTP date), or undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Turns an upstream error answer (any status other than 2xx) into the contract's error. */
+export function hssErrorFromAnswer(
+  status: number,
+  body: unknown,
+  headers: { requestId?: string; retryAfter?: string },
+): HssError {
+  const read = readErrorBody(body);
+  const upstream: UpstreamAnswerSummary = {
+    status,
+    errorCode: read.errorCode ?? null,
+    requestId: headers.requestId ?? read.requestId ?? null,
+  };
+  const said = upstream.errorCode ? ` (${upstream.errorCode})` : '';
+  const make = (code: HssErrorCode, message: string, retryAfter?: number) =>
+    new HssError(code, message, upstream, retryAfter, read.errorMsg);
+
+  if (status === 403 || (read.errorCode !== undefined && ACCESS_DENIED_CODES.has(read.errorCode))) {
+    return make('FORBIDDEN', `HSS denied access to the port statistics${said}.`);
+  }
+  if (status === 400) return make('BAD_USER_INPUT', `HSS rejected the request as invalid${said}.`);
+  if (status === 401) return make('UNAUTHENTICATED', `HSS did not accept the credentials${said}.`);
+  if (status === 429) {
+    const retryAfter = parseRetryAfter(headers.retryAfter) ?? DEFAULT_RETRY_AFTER_SECONDS;
+    return make('RATE_LIMITED', `HSS's rate limit is reached${said}; retry in ${retryAfter} s.`, retryAfter);
+  }
+  return make('UPSTREAM_ERROR', `HSS answered with an error: HTTP ${status}${said}.`);
+}
+
+/** A 2xx answer whose body is not a port-statistics page. */
+export function unreadableAnswerError(status: number, requestId: string | undefined): HssError {
+  return new HssError('UPSTREAM_UNAVAILABLE', 'HSS sent an answer the gateway could not read.', {
+    status,
+    errorCode: null,
+    requestId: requestId ?? null,
+  });
+}
+
+/** No answer at all: a timeout, a refused or reset connection, an aborted read. */
+export function hssErrorFromFailure(cause: unknown): HssError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const timeout = typeof code === 'string' && code.includes('TIMEOUT');
+  const reason = timeout ? 'timed out' : 'could not be reached';
+  return new HssError('UPSTREAM_UNAVAILABLE', `HSS ${reason}.`, undefined, undefined, undefined, { cause });
+}

@@ -1,0 +1,48 @@
+/**
+ * The one translation from the domain's query to HSS's query string: snake_case names, HSS's value
+ * spellings, and nothing the caller did not give.
+ */
+import type { PortStatisticsQuery } from '../port-statistics/model.js';
+
+/**
+ * Escapes as Huawei's signer does: every byte but `A-Z a-z 0-9 - _ . ~` becomes `%XX`, a space is
+ * `%20` (never `+`). Sending exactly what will be signed keeps the signature and the request equal.
+ */
+export function escapeUriComponent(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * The query parameters of ListPortStatistics in a fixed (alphabetical) order, so the same query
+ * always yields the same string: it doubles as the canonical form for deduplication.
+ */
+export function portStatisticsParameters(query: PortStatisticsQuery): [name: string, value: string][] {
+  const entries: [string, string | undefined][] = [
+    ['category', query.category?.toLowerCase()],
+    ['enterprise_project_id', query.enterpriseProjectId],
+    ['limit', query.limit?.toString()],
+    ['offset', query.offset?.toString()],
+    ['port', query.port?.toString()],
+    ['port_string', query.portString],
+    ['sort_dir', query.sortDirection?.toLowerCase()],
+    ['sort_key', query.sortKey?.toLowerCase()],
+    ['status', query.status?.toLowerCase()],
+    ['type', query.type],
+  ];
+  return entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+/** `a=1&b=2`, escaped as {@link escapeUriComponent}; empty for no parameters. */
+export function formatQueryString(parameters: readonly (readonly [string, string])[]): string {
+  return parameters
+    .map(([name, value]) => `${escapeUriComponent(name)}=${escapeUriComponent(value)}`)
+    .join('&');
+}
+
+/** The URL path of ListPortStatistics for a project; the id is a path segment, so it is escaped. */
+export function portStatisticsPath(projectId: string): string {
+  return `/v5/${escapeUriComponent(projectId)}/asset/port/statistics`;
+}
