@@ -1,0 +1,22 @@
+/** Starts a real HSS emulator on a free loopback port and records what it received. */
+import {
+  type EmulatorRequestRecord,
+  HssEmulator,
+  type HssEmulatorOptions,
+} from '../../src/emulator/hss-emulator.js';
+
+export interface RunningEmulator {
+  emulator: HssEmulator;
+  url: string;
+  /** Every request the emulator answered, in order. */
+  received: EmulatorRequestRecord[];
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: HssEmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = new HssEmulator(options);
+  const received: EmulatorRequestRecord[] = [];
+  emulator.on('request', (record) => received.push(record));
+  const url = await emulator.listen(0);
+  return { emulator, url, received, close: () => emulator.close() };
+}

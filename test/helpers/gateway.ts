@@ -1,0 +1,64 @@
+/**
+ * A real gateway on a free loopback port, pointed at a given upstream, with its logs captured.
+ * Tests talk to it over HTTP as a client would.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { loadConfig } from '../../src/config.js';
+import { type Gateway, startGateway } from '../../src/gateway.js';
+import { captureLogs, type LogCapture } from './log-capture.js';
+
+export interface GraphQLAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever shape the query asked for
+  body: {
+    data?: any;
+    errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+  };
+}
+
+export interface RunningGateway {
+  url: string;
+  gateway: Gateway;
+  logs: LogCapture;
+  graphql(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+    operationName?: string,
+  ): Promise<GraphQLAnswer>;
+  close(): Promise<void>;
+}
+
+/** Starts a gateway from environment variables, as the process would read them. */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+  const logs = captureLogs();
+  const gateway = await startGateway(loadConfig({ LOG_LEVEL: 'debug', ...env }), logs.logger);
+  const server = createServer(gateway.yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    gateway,
+    logs,
+    async graphql(query, variables, headers = {}, operationName) {
+      const response = await request(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables, operationName }),
+      });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: (await response.body.json()) as GraphQLAnswer['body'],
+      };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { hssErrorFromAnswer, hssErrorFromFailure, parseRetryAfter } from '../../src/upstream/hss-error.js';
+
+const body = (code: string) => ({
+  error_code: code,
+  error_msg: `upstream says ${code}`,
+  request_id: 'body-id',
+});
+
+describe('mapping an upstream error answer to the contract', () => {
+  it.each([
+    [400, 'HSS.0001', 'BAD_USER_INPUT'],
+    [400, 'HSS.0002', 'BAD_USER_INPUT'],
+    [400, 'HSS.0011', 'BAD_USER_INPUT'],
+    [400, 'HSS.0010', 'FORBIDDEN'],
+    [403, 'HSS.0013', 'FORBIDDEN'],
+    [403, 'APIGW.0302', 'FORBIDDEN'],
+    [401, 'APIGW.0301', 'UNAUTHENTICATED'],
+    [401, 'APIGW.0303', 'UNAUTHENTICATED'],
+    [429, 'APIGW.0308', 'RATE_LIMITED'],
+    [404, 'APIGW.0101', 'UPSTREAM_ERROR'],
+    [500, 'HSS.1000', 'UPSTREAM_ERROR'],
+    [502, 'APIGW.0201', 'UPSTREAM_ERROR'],
+    [504, 'APIGW.0201', 'UPSTREAM_ERROR'],
+  ])('HTTP %i %s is %s', (status, errorCode, code) => {
+    const error = hssErrorFromAnswer(status, body(errorCode), { requestId: 'header-id' });
+    expect(error.code).toBe(code);
+    expect(error.upstream).toEqual({ status, errorCode, requestId: 'header-id' });
+  });
+
+  it('takes the request id from the body when the header has none', () => {
+    expect(hssErrorFromAnswer(400, body('HSS.0001'), {}).upstream?.requestId).toBe('body-id');
+  });
+
+  it("keeps the upstream's own message out of the client message, for logs only", () => {
+    const error = hssErrorFromAnswer(400, body('HSS.0001'), {});
+    expect(error.message).not.toContain('upstream says');
+    expect(error.upstreamMessage).toBe('upstream says HSS.0001');
+  });
+
+  it('an error answer with a body that is not JSON still maps by status', () => {
+    expect(hssErrorFromAnswer(502, undefined, {})).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstream: { status: 502, errorCode: null, requestId: null },
+    });
+  });
+
+  it('429 carries Retry-After in seconds, and a minute when HSS names none', () => {
+    expect(hssErrorFromAnswer(429, {}, { retryAfter: '7' }).retryAfter).toBe(7);
+    expect(hssErrorFromAnswer(429, {}, {}).retryAfter).toBe(60);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates', () => {
+    const now = Date.parse('2026-11-27T12:00:00Z');
+    expect(parseRetryAfter('30', now)).toBe(30);
+    expect(parseRetryAfter('Fri, 27 Nov 2026 12:00:10 GMT', now)).toBe(10);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('no answer at all', () => {
+  it('is UPSTREAM_UNAVAILABLE, naming a timeout as such', () => {
+    expect(
+      hssErrorFromFailure(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' })).message,
+    ).toBe('HSS timed out.');
+    const refused = hssErrorFromFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }));
+    expect(refused).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'HSS could not be reached.' });
+    expect(refused.upstream).toBeUndefined();
+  });
+});
