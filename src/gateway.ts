@@ -3,6 +3,7 @@
  * configured, the one upstream dispatcher, the HSS client and the GraphQL app. `close()` releases
  * all of it.
  */
+import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
@@ -47,4 +48,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await emulator?.close();
     },
   };
+}
+
+// HSS accepts tokens of up to 32,768 characters (IAM tokens of ~10 KB are common); Node's default
+// header limit of 16 KB would refuse them with a bare 431 before the gateway could say why.
+const MAX_REQUEST_HEADER_BYTES = 64 * 1024;
+
+/** The HTTP server that serves a gateway; not yet listening. */
+export function createGatewayHttpServer(gateway: Gateway): Server {
+  return createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, gateway.yoga);
 }

@@ -43,7 +43,8 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     super();
     this.dataset = new PortStatisticsDataset(options.rowsPerScope ?? DEFAULT_ROWS_PER_SCOPE);
     this.acceptedTokens = options.acceptedTokens ? new Set(options.acceptedTokens) : undefined;
-    this.server = createServer((req, res) => this.handle(req, res));
+    // HSS takes X-Auth-Token values of up to 32,768 characters; Node's default 16 KB header limit would not.
+    this.server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => this.handle(req, res));
   }
 
   /** Starts listening; port 0 (the default) picks a free port. Resolves to the base URL. */

@@ -10,7 +10,6 @@ interface Row {
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  // biome-ignore lint/suspicious/noExplicitAny: bodies are asserted field by field
   body: any;
 }
 

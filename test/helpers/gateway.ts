@@ -2,17 +2,15 @@
  * A real gateway on a free loopback port, pointed at a given upstream, with its logs captured.
  * Tests talk to it over HTTP as a client would.
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config.js';
-import { type Gateway, startGateway } from '../../src/gateway.js';
+import { createGatewayHttpServer, type Gateway, startGateway } from '../../src/gateway.js';
 import { captureLogs, type LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever shape the query asked for
   body: {
     data?: any;
     errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
@@ -36,7 +34,7 @@ export interface RunningGateway {
 export async function startTestGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
   const logs = captureLogs();
   const gateway = await startGateway(loadConfig({ LOG_LEVEL: 'debug', ...env }), logs.logger);
-  const server = createServer(gateway.yoga);
+  const server = createGatewayHttpServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -31,7 +31,7 @@ export interface ScriptedUpstream {
 
 export async function startScriptedUpstream(script: Script): Promise<ScriptedUpstream> {
   const received: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
     received.push(request);
     const answer = script(request, res);

@@ -1,0 +1,125 @@
+/**
+ * The process as operators run it: `src/server.ts` binds PORT, serves, and on SIGTERM lets an
+ * in-flight request finish before it stops the upstream connections and the embedded emulator.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { request } from 'undici';
+import { pageAnswer, startScriptedUpstream } from './helpers/scripted-upstream.js';
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  lines: Record<string, unknown>[];
+  /** Resolves with the first log line (already logged or yet to come) whose message starts so. */
+  logged(prefix: string): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+/** Starts the server process and resolves once it logs that it is ready. */
+async function startServer(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'server.ts')], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const lines: Record<string, unknown>[] = [];
+  const stdout = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  stdout.on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+  const logged = (prefix: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const match = () => lines.find((l) => String(l.msg).startsWith(prefix));
+      const seen = match();
+      if (seen) return resolve(seen);
+      const onLine = () => {
+        const found = match();
+        if (found) {
+          stdout.off('line', onLine);
+          resolve(found);
+        }
+      };
+      stdout.on('line', onLine);
+      void exited.then((code) =>
+        reject(new Error(`the server exited with ${code} before logging "${prefix}"`)),
+      );
+    });
+  const ready = await logged('GraphQL gateway ready');
+  return { child, url: `http://127.0.0.1:${ready.port}`, lines, logged, exited };
+}
+
+async function graphql(url: string, query: string) {
+  const response = await request(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.statusCode,
+    body: (await response.body.json()) as { data?: { portStatistics: { totalCount: number } } },
+  };
+}
+
+describe('the server process', () => {
+  it('with no configuration serves the embedded demo, then exits 0 on SIGTERM having stopped the emulator', async () => {
+    const server = await startServer({});
+    expect(server.lines.some((l) => String(l.msg).includes('embedded HSS emulator'))).toBe(true);
+    const answer = await graphql(server.url, '{ portStatistics { totalCount } }');
+    expect(answer.body.data?.portStatistics.totalCount).toBeGreaterThan(0);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.lines.at(-1)?.msg).toBe('stopped');
+  });
+
+  it('lets an in-flight request finish on SIGTERM', async () => {
+    let release: () => void = () => undefined;
+    let arrived: () => void = () => undefined;
+    const upstreamReached = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const upstream = await startScriptedUpstream((_request, res) => {
+      release = () => {
+        const answer = pageAnswer(42, []);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+      };
+      arrived();
+      return undefined;
+    });
+    try {
+      const server = await startServer({
+        HSS_ENDPOINT: upstream.url,
+        HSS_PROJECT_ID: 'p',
+        HSS_AUTH_TOKEN: 't',
+      });
+      const inFlight = graphql(server.url, '{ portStatistics { totalCount } }');
+      await upstreamReached;
+      server.child.kill('SIGTERM');
+      // The server has begun to stop: only then does the upstream answer.
+      await server.logged('shutting down');
+      release();
+      expect((await inFlight).body.data?.portStatistics.totalCount).toBe(42);
+      expect(await server.exited).toBe(0);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('refuses to start on bad configuration, one line per problem', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'server.ts')], {
+      env: { PATH: process.env.PATH ?? '', PORT: 'x', LOG_LEVEL: 'loud' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'Invalid configuration:',
+      'PORT="x": must be a whole number from 0 to 65535',
+      expect.stringMatching(/^LOG_LEVEL="loud": /),
+    ]);
+  });
+});
