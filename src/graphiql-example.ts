@@ -1,6 +1,7 @@
 /** The operation GraphiQL opens on: it runs as is against the embedded emulator's demo data. */
-export const GRAPHIQL_EXAMPLE_QUERY = `# Open ports that HSS rates dangerous, and on how many servers each is open.
-# Press the run button; then try filter: { portString: "80" } or page: { first: 5, after: "<endCursor>" }.
+export const GRAPHIQL_EXAMPLE_QUERY = `# Dangerous open ports, and on how many servers each is open.
+# Run it, then try filter: { portString: "80" } or paging with
+# page: { first: 10, after: "<endCursor>" }.
 query DangerousOpenPorts {
   portStatistics(
     filter: { status: DANGER }

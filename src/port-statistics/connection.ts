@@ -5,7 +5,7 @@
 import type { PortStatisticsRequest } from './arguments.js';
 import { offsetToCursor } from './cursor.js';
 import type { PortStatistic, PortStatisticScope, PortStatisticsPage, PortStatisticsQuery } from './model.js';
-import { firstPage, followingPages, type UpstreamPage } from './page-plan.js';
+import { firstPage, followingPages, UPSTREAM_MIN_LIMIT, type UpstreamPage } from './page-plan.js';
 
 /** A row as the GraphQL layer holds it: the statistic and the scope that gives it its identity. */
 export interface PortStatisticRow extends PortStatistic {
@@ -37,11 +37,11 @@ export async function loadPortStatisticsConnection(
 ): Promise<PortStatisticConnectionShape> {
   const fetchPage = (p: UpstreamPage) => load(request.scope, { ...request.query, ...p });
   const start = request.offset ?? 0;
-  const first = await fetchPage(firstPage(request));
+  const opening = firstPage(request);
+  const first = await fetchPage(opening);
   // Without a usable total_num, trust what arrived: a full page suggests there may be more.
-  const requestedLimit = firstPage(request).limit ?? 10;
-  const totalCount =
-    first.totalNum ?? start + first.rows.length + (first.rows.length >= requestedLimit ? 1 : 0);
+  const full = first.rows.length >= (opening.limit ?? UPSTREAM_MIN_LIMIT);
+  const totalCount = first.totalNum ?? start + first.rows.length + (full ? 1 : 0);
   const following = followingPages(request, totalCount);
   const rest = await Promise.all(following.map(fetchPage));
 

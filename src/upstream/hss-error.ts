@@ -20,19 +20,31 @@ export interface UpstreamAnswerSummary {
   requestId: string | null;
 }
 
+export interface HssErrorDetails {
+  /** Present where HSS answered. */
+  upstream?: UpstreamAnswerSummary;
+  /** Seconds until a retry may succeed; set with RATE_LIMITED. */
+  retryAfter?: number;
+  /** HSS's own error message: for logs only, never for clients. */
+  upstreamMessage?: string;
+  cause?: unknown;
+}
+
 export class HssError extends Error {
   override readonly name = 'HssError';
+  readonly upstream: UpstreamAnswerSummary | undefined;
+  readonly retryAfter: number | undefined;
+  readonly upstreamMessage: string | undefined;
+
   constructor(
     readonly code: HssErrorCode,
     message: string,
-    readonly upstream?: UpstreamAnswerSummary,
-    /** Seconds until a retry may succeed; set with RATE_LIMITED. */
-    readonly retryAfter?: number,
-    /** The upstream's own error message, for logs only. */
-    readonly upstreamMessage?: string,
-    options?: ErrorOptions,
+    details: HssErrorDetails = {},
   ) {
-    super(message, options);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.upstream = details.upstream;
+    this.retryAfter = details.retryAfter;
+    this.upstreamMessage = details.upstreamMessage;
   }
 }
 
@@ -63,7 +75,7 @@ export function hssErrorFromAnswer(
   };
   const said = upstream.errorCode ? ` (${upstream.errorCode})` : '';
   const make = (code: HssErrorCode, message: string, retryAfter?: number) =>
-    new HssError(code, message, upstream, retryAfter, read.errorMsg);
+    new HssError(code, message, { upstream, retryAfter, upstreamMessage: read.errorMsg });
 
   if (status === 403 || (read.errorCode !== undefined && ACCESS_DENIED_CODES.has(read.errorCode))) {
     return make('FORBIDDEN', `HSS denied access to the port statistics${said}.`);
@@ -80,9 +92,7 @@ export function hssErrorFromAnswer(
 /** A 2xx answer whose body is not a port-statistics page. */
 export function unreadableAnswerError(status: number, requestId: string | undefined): HssError {
   return new HssError('UPSTREAM_UNAVAILABLE', 'HSS sent an answer the gateway could not read.', {
-    status,
-    errorCode: null,
-    requestId: requestId ?? null,
+    upstream: { status, errorCode: null, requestId: requestId ?? null },
   });
 }
 
@@ -91,5 +101,5 @@ export function hssErrorFromFailure(cause: unknown): HssError {
   const code = (cause as { code?: unknown } | null)?.code;
   const timeout = typeof code === 'string' && code.includes('TIMEOUT');
   const reason = timeout ? 'timed out' : 'could not be reached';
-  return new HssError('UPSTREAM_UNAVAILABLE', `HSS ${reason}.`, undefined, undefined, undefined, { cause });
+  return new HssError('UPSTREAM_UNAVAILABLE', `HSS ${reason}.`, { cause });
 }
