@@ -16,6 +16,8 @@ export interface GatewayContext {
   logger: Logger;
   /** The configured default project, used when a query names none. */
   defaultProjectId: string | undefined;
+  /** The GraphQL operation; `name` is filled in by useOperationName once the document is known. */
+  operation: { name: string | null };
   pageLoader: DataLoader<PageKey, PortStatisticsPage, string>;
   loadPage: LoadPage;
 }
@@ -26,16 +28,19 @@ export interface ContextInputs {
   client: HssClient;
   credentials: Credentials | HssError;
   defaultProjectId: string | undefined;
+  /** The operation name the client sent, if any. */
   operationName: string | null;
   signal?: AbortSignal;
 }
 
 export function createGatewayContext(inputs: ContextInputs): GatewayContext {
-  const pageLoader = createPageLoader(inputs);
+  const operation = { name: inputs.operationName };
+  const pageLoader = createPageLoader({ ...inputs, operation });
   return {
     requestId: inputs.requestId,
     logger: inputs.logger,
     defaultProjectId: inputs.defaultProjectId,
+    operation,
     pageLoader,
     loadPage: pageLoaderFunction(pageLoader),
   };

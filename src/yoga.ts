@@ -9,6 +9,7 @@ import { credentialsFromHeaders } from './caller-credentials.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
+import { useOperationName } from './plugins/use-operation-name.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import { schema } from './schema/index.js';
 import type { HssClient } from './upstream/hss-client.js';
@@ -40,7 +41,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
       error: (...args) =>
         logger.error(args[0] instanceof Error ? { err: args[0] } : { detail: args }, 'yoga'),
     },
-    plugins: [useRequestId(), useContractErrors()],
+    plugins: [useRequestId(), useOperationName(), useContractErrors()],
     context: ({ request, params }) => {
       const requestId = requestIdOf(request);
       return createGatewayContext({

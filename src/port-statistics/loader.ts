@@ -22,7 +22,8 @@ export interface PageLoaderOptions {
   /** An error instead: every load fails with it, and nothing is sent upstream. */
   credentials: Credentials | HssError;
   logger: Logger;
-  operationName: string | null;
+  /** The operation being executed; its name is read at call time, once execution has named it. */
+  operation: { readonly name: string | null };
   signal?: AbortSignal;
 }
 
@@ -34,7 +35,7 @@ export function canonicalPageKey(identity: string, key: PageKey): string {
 export function createPageLoader(
   options: PageLoaderOptions,
 ): DataLoader<PageKey, PortStatisticsPage, string> {
-  const { client, credentials, logger, operationName, signal } = options;
+  const { client, credentials, logger, operation, signal } = options;
   const identity = credentials instanceof HssError ? 'none' : credentialIdentity(credentials);
   return new DataLoader<PageKey, PortStatisticsPage, string>(
     // HSS has no batch call: each distinct key is one concurrent upstream call.
@@ -45,7 +46,7 @@ export function createPageLoader(
           client
             .listPortStatistics(key.scope.projectId, key.query, credentials, {
               logger,
-              operationName,
+              operationName: operation.name,
               signal,
             })
             .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),

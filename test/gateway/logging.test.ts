@@ -45,6 +45,16 @@ describe('the upstream call log line', () => {
     expect(call?.bytes).toBeGreaterThan(50);
   });
 
+  it('names the operation from the document when the client sends no operationName', async () => {
+    await gw.graphql(
+      'query WidgetHeader { portStatistics { totalCount } }',
+      {},
+      { 'x-request-id': 'named-by-doc' },
+    );
+    const call = gw.logs.entries().find((e) => e.requestId === 'named-by-doc' && e.msg === 'HSS call');
+    expect(call?.operationName).toBe('WidgetHeader');
+  });
+
   it('one line per upstream call: three distinct queries, three lines', async () => {
     await gw.graphql(
       '{ a: portStatistics(filter: { port: 1 }) { totalCount } b: portStatistics(filter: { port: 2 }) { totalCount } c: portStatistics(filter: { port: 3 }) { totalCount } d: portStatistics(filter: { port: 3 }) { totalCount } }',
