@@ -1,26 +1,17 @@
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
+
 /**
  * The same upstream query asked twice in one GraphQL operation costs one upstream call: the
  * per-request loader is keyed by the canonical upstream request. The emulator counts the calls.
  */
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
 
-let hss: RunningEmulator;
-let gw: RunningGateway;
-beforeAll(async () => {
-  hss = await startEmulator();
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
-});
+const rig = useGatewayOnEmulator();
 
 async function callsFor(query: string, headers?: Record<string, string>) {
-  const before = hss.received.length;
-  const answer = await gw.graphql(query, {}, headers);
+  const before = rig.hss.received.length;
+  const answer = await rig.gw.graphql(query, {}, headers);
   expect(answer.body.errors).toBeUndefined();
-  return { data: answer.body.data, queries: hss.received.slice(before).map((r) => r.query) };
+  return { data: answer.body.data, queries: rig.hss.received.slice(before).map((r) => r.query) };
 }
 
 describe('deduplication within one operation', () => {
@@ -129,13 +120,13 @@ describe('node and nodes', () => {
   });
 
   it('an id this API did not issue is BAD_USER_INPUT with no upstream call', async () => {
-    const before = hss.received.length;
+    const before = rig.hss.received.length;
     const bogus = Buffer.from('PortStatistic:["not","a","key"]').toString('base64');
-    const answer = await gw.graphql(`{ node(id: "${bogus}") { id } }`);
+    const answer = await rig.gw.graphql(`{ node(id: "${bogus}") { id } }`);
     expect(answer.body.errors?.[0]).toMatchObject({
       message: 'id is not a PortStatistic id this API issued.',
       extensions: { code: 'BAD_USER_INPUT' },
     });
-    expect(hss.received.length).toBe(before);
+    expect(rig.hss.received.length).toBe(before);
   });
 });

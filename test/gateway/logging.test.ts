@@ -1,34 +1,25 @@
 /** One log line per upstream call, with the request's own id on every line, and no secret anywhere. */
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 import { startScriptedUpstream } from '../helpers/scripted-upstream.js';
 
 const STATIC_TOKEN = 'static-token-MIIabcdefSECRET';
 const CALLER_TOKEN = 'caller-token-MIIzyxwvSECRET';
 
-let hss: RunningEmulator;
-let gw: RunningGateway;
-beforeAll(async () => {
-  hss = await startEmulator();
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: STATIC_TOKEN });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
-});
+const rig = useGatewayOnEmulator({ HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: STATIC_TOKEN });
 
 describe('the upstream call log line', () => {
   it('names the operation, method, path, query, status, duration, upstream request id and bytes', async () => {
-    const answer = await gw.graphql(
+    const answer = await rig.gw.graphql(
       'query TopDangerous { portStatistics(filter: { status: DANGER }, page: { first: 5 }) { totalCount } }',
       {},
       { 'x-request-id': 'client-req-42' },
       'TopDangerous',
     );
     expect(answer.headers['x-request-id']).toBe('client-req-42');
-    const lines = gw.logs.entries().filter((e) => e.requestId === 'client-req-42');
+    const lines = rig.gw.logs.entries().filter((e) => e.requestId === 'client-req-42');
     const call = lines.find((e) => e.msg === 'HSS call');
-    const upstream = hss.received.at(-1);
+    const upstream = rig.hss.received.at(-1);
     expect(call).toMatchObject({
       level: 30,
       requestId: 'client-req-42',
@@ -46,34 +37,34 @@ describe('the upstream call log line', () => {
   });
 
   it('names the operation from the document when the client sends no operationName', async () => {
-    await gw.graphql(
+    await rig.gw.graphql(
       'query WidgetHeader { portStatistics { totalCount } }',
       {},
       { 'x-request-id': 'named-by-doc' },
     );
-    const call = gw.logs.entries().find((e) => e.requestId === 'named-by-doc' && e.msg === 'HSS call');
+    const call = rig.gw.logs.entries().find((e) => e.requestId === 'named-by-doc' && e.msg === 'HSS call');
     expect(call?.operationName).toBe('WidgetHeader');
   });
 
   it('one line per upstream call: three distinct queries, three lines', async () => {
-    await gw.graphql(
+    await rig.gw.graphql(
       '{ a: portStatistics(filter: { port: 1 }) { totalCount } b: portStatistics(filter: { port: 2 }) { totalCount } c: portStatistics(filter: { port: 3 }) { totalCount } d: portStatistics(filter: { port: 3 }) { totalCount } }',
       {},
       { 'x-request-id': 'three-calls' },
     );
-    const calls = gw.logs.entries().filter((e) => e.requestId === 'three-calls' && e.msg === 'HSS call');
+    const calls = rig.gw.logs.entries().filter((e) => e.requestId === 'three-calls' && e.msg === 'HSS call');
     expect(calls.map((c) => c.query).sort()).toEqual(['port=1', 'port=2', 'port=3']);
   });
 
   it('generates a request id when the client sends an unsafe one, and echoes it', async () => {
-    const answer = await gw.graphql(
+    const answer = await rig.gw.graphql(
       '{ portStatistics { totalCount } }',
       {},
       { 'x-request-id': 'bad id with spaces and "quotes"' },
     );
     const id = answer.headers['x-request-id'] as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(gw.logs.entries().some((e) => e.requestId === id && e.msg === 'HSS call')).toBe(true);
+    expect(rig.gw.logs.entries().some((e) => e.requestId === id && e.msg === 'HSS call')).toBe(true);
   });
 
   it('an upstream error is logged at warn with its code, status and request id', async () => {
@@ -105,22 +96,26 @@ describe('the upstream call log line', () => {
 
 describe('secrets', () => {
   it('no token appears in any log line, for the static token or a caller`s', async () => {
-    await gw.graphql('{ portStatistics { totalCount } }');
-    await gw.graphql('{ portStatistics { totalCount } }', {}, { 'x-auth-token': CALLER_TOKEN });
-    await gw.graphql('{ portStatistics { totalCount } }', {}, { authorization: `Bearer ${CALLER_TOKEN}` });
-    await gw.graphql(
+    await rig.gw.graphql('{ portStatistics { totalCount } }');
+    await rig.gw.graphql('{ portStatistics { totalCount } }', {}, { 'x-auth-token': CALLER_TOKEN });
+    await rig.gw.graphql(
+      '{ portStatistics { totalCount } }',
+      {},
+      { authorization: `Bearer ${CALLER_TOKEN}` },
+    );
+    await rig.gw.graphql(
       '{ portStatistics(page: { first: 5000 }) { totalCount } }',
       {},
       { 'x-auth-token': CALLER_TOKEN },
     );
-    const all = gw.logs.lines.join('');
-    expect(gw.logs.lines.length).toBeGreaterThan(3);
+    const all = rig.gw.logs.lines.join('');
+    expect(rig.gw.logs.lines.length).toBeGreaterThan(3);
     expect(all).not.toContain('SECRET');
   });
 
   it('a token slipped into a log object by mistake is redacted', () => {
-    gw.logs.logger.info({ token: 'leaked-SECRET', headers: { 'x-auth-token': 'leaked-SECRET' } }, 'oops');
-    const line = gw.logs.lines.at(-1) ?? '';
+    rig.gw.logs.logger.info({ token: 'leaked-SECRET', headers: { 'x-auth-token': 'leaked-SECRET' } }, 'oops');
+    const line = rig.gw.logs.lines.at(-1) ?? '';
     expect(line).toContain('[redacted]');
     expect(line).not.toContain('leaked-SECRET');
   });

@@ -1,30 +1,21 @@
 /** `portStatistics` is a Relay connection over HSS's offset paging. */
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 import { pageAnswer, startScriptedUpstream } from '../helpers/scripted-upstream.js';
 
-let hss: RunningEmulator;
-let gw: RunningGateway;
 // Hosts of the default enterprise project: 300 rows, so pages of 200 and a short last page exist.
 const ROWS = 300;
-beforeAll(async () => {
-  hss = await startEmulator({ rowsPerScope: ROWS });
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'paging', HSS_AUTH_TOKEN: 't' });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
-});
+const rig = useGatewayOnEmulator({ HSS_PROJECT_ID: 'paging', HSS_AUTH_TOKEN: 't' }, { rowsPerScope: ROWS });
 
 const CONNECTION = `totalCount edges { cursor node { id port type } } nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 
 async function page(pageArgs: string) {
-  const before = hss.received.length;
-  const answer = await gw.graphql(
+  const before = rig.hss.received.length;
+  const answer = await rig.gw.graphql(
     `{ portStatistics(filter: { category: HOST }, page: ${pageArgs}) { ${CONNECTION} } }`,
   );
   expect(answer.body.errors).toBeUndefined();
-  return { connection: answer.body.data.portStatistics, calls: hss.received.slice(before) };
+  return { connection: answer.body.data.portStatistics, calls: rig.hss.received.slice(before) };
 }
 
 let everything: { id: string; port: number; type: string }[];

@@ -2,33 +2,22 @@
  * Each GraphQL argument becomes exactly the REST call of CONTRACT.md's mapping table: the emulator
  * reports the path and query string that arrived.
  */
-import { DEMO_PROJECT_ID } from '../../src/config.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
 
-let hss: RunningEmulator;
-let gw: RunningGateway;
-beforeAll(async () => {
-  hss = await startEmulator();
-  gw = await startTestGateway({
-    HSS_ENDPOINT: hss.url,
-    HSS_PROJECT_ID: 'project-1',
-    HSS_AUTH_TOKEN: 'static-token',
-  });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
-});
+import { DEMO_PROJECT_ID } from '../../src/config.js';
+import { startEmulator } from '../helpers/emulator.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
+
+const rig = useGatewayOnEmulator({ HSS_PROJECT_ID: 'project-1', HSS_AUTH_TOKEN: 'static-token' });
 
 /** Runs `portStatistics(<args>)` and answers the one upstream request it made. */
 async function upstreamCallFor(args: string) {
-  const before = hss.received.length;
-  const answer = await gw.graphql(
+  const before = rig.hss.received.length;
+  const answer = await rig.gw.graphql(
     `{ portStatistics${args ? `(${args})` : ''} { totalCount nodes { port } } }`,
   );
   expect(answer.body.errors).toBeUndefined();
-  const calls = hss.received.slice(before);
+  const calls = rig.hss.received.slice(before);
   expect(calls).toHaveLength(1);
   return calls[0];
 }
@@ -87,7 +76,7 @@ describe('mapping GraphQL arguments to the upstream call', () => {
   });
 
   it('page.after is sent as the offset of the row after the cursor', async () => {
-    const first = await gw.graphql('{ portStatistics(page: { first: 5 }) { pageInfo { endCursor } } }');
+    const first = await rig.gw.graphql('{ portStatistics(page: { first: 5 }) { pageInfo { endCursor } } }');
     const after = first.body.data.portStatistics.pageInfo.endCursor as string;
     expect((await upstreamCallFor(`page: { first: 5, after: "${after}" }`))?.query).toBe('limit=10&offset=5');
   });

@@ -1,25 +1,17 @@
-/** Every argument is checked against HSS's documented ranges before any upstream call. */
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 
-let hss: RunningEmulator;
-let gw: RunningGateway;
-beforeAll(async () => {
-  hss = await startEmulator();
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
-});
+/** Every argument is checked against HSS's documented ranges before any upstream call. */
+
+const rig = useGatewayOnEmulator();
 
 async function refused(args: string, variables?: Record<string, unknown>, signature = '') {
-  const before = hss.received.length;
-  const answer = await gw.graphql(
+  const before = rig.hss.received.length;
+  const answer = await rig.gw.graphql(
     `query Q${signature} { portStatistics(${args}) { totalCount } }`,
     variables,
   );
-  expect(hss.received.length).toBe(before); // no upstream call was made
+  expect(rig.hss.received.length).toBe(before); // no upstream call was made
   expect(answer.body.errors).toHaveLength(1);
   return answer.body.errors?.[0];
 }
@@ -91,7 +83,7 @@ describe('arguments outside the documented ranges are BAD_USER_INPUT, naming arg
   });
 
   it('with no configured project, a query must name one', async () => {
-    const noProject = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_AUTH_TOKEN: 't' });
+    const noProject = await startTestGateway({ HSS_ENDPOINT: rig.hss.url, HSS_AUTH_TOKEN: 't' });
     try {
       const answer = await noProject.graphql('{ portStatistics { totalCount } }');
       expect(answer.body.errors?.[0]).toMatchObject({
