@@ -1,36 +1,43 @@
 /**
- * Which credentials a GraphQL request carries: the caller's own token (`X-Auth-Token`, or
- * `Authorization: Bearer`), else the configured static token. The token is passed through to HSS
- * untouched; the gateway never logs or echoes it.
+ * Which credentials a GraphQL request uses, in the contract's order of precedence: the caller's own
+ * token (`X-Auth-Token`, or `Authorization: Bearer`), passed through untouched unless the operator
+ * turned passthrough off; else the gateway's service identity (static token, AK/SK or IAM).
  */
 import { type Credentials, MAX_TOKEN_LENGTH } from './upstream/credentials.js';
 import { HssError } from './upstream/hss-error.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
+export interface CredentialPolicy {
+  /** The configured service identity; undefined: callers must bring a token. */
+  service: Credentials | undefined;
+  /** HSS_ALLOW_CALLER_TOKEN: whether a caller's token is used at all. */
+  allowCallerToken: boolean;
+}
+
 /**
  * The request's credentials, or the UNAUTHENTICATED error every upstream load of the request will
- * fail with; resolvers that need no upstream call (introspection) still work without credentials.
+ * fail with (so nothing is sent); resolvers that need no upstream call still work without them.
  */
-export function credentialsFromHeaders(
-  headers: Headers,
-  staticToken: string | undefined,
-): Credentials | HssError {
-  const direct = headers.get('x-auth-token')?.trim();
-  const bearer = BEARER.exec(headers.get('authorization') ?? '')?.[1];
-  const token = direct || bearer;
-  if (token) {
-    if (token.length > MAX_TOKEN_LENGTH) {
-      return new HssError(
-        'UNAUTHENTICATED',
-        `The token is longer than HSS accepts (${MAX_TOKEN_LENGTH} characters); got ${token.length} characters.`,
-      );
+export function credentialsFromHeaders(headers: Headers, policy: CredentialPolicy): Credentials | HssError {
+  if (policy.allowCallerToken) {
+    const direct = headers.get('x-auth-token')?.trim();
+    const token = direct || BEARER.exec(headers.get('authorization') ?? '')?.[1];
+    if (token) {
+      if (token.length > MAX_TOKEN_LENGTH) {
+        return new HssError(
+          'UNAUTHENTICATED',
+          `The token is longer than HSS accepts (${MAX_TOKEN_LENGTH} characters); got ${token.length} characters.`,
+        );
+      }
+      return { kind: 'token', token, source: 'caller' };
     }
-    return { kind: 'token', token, source: 'caller' };
   }
-  if (staticToken) return { kind: 'token', token: staticToken, source: 'static' };
+  if (policy.service) return policy.service;
   return new HssError(
     'UNAUTHENTICATED',
-    'No credentials: send X-Auth-Token or Authorization: Bearer <token>, or configure HSS_AUTH_TOKEN.',
+    policy.allowCallerToken
+      ? 'No credentials: send X-Auth-Token or Authorization: Bearer <token>, or configure a service identity (HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*).'
+      : 'No credentials: caller tokens are turned off (HSS_ALLOW_CALLER_TOKEN=false) and no service identity is configured.',
   );
 }

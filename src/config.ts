@@ -5,21 +5,40 @@
 import { z } from 'zod';
 import { DEFAULT_ROWS_PER_SCOPE, MAX_ROWS_PER_SCOPE } from './emulator/dataset.js';
 import { MAX_TOKEN_LENGTH } from './upstream/credentials.js';
+import { HSS_REGIONS, type HssRegion, hssEndpointOf, isHssRegion } from './upstream/regions.js';
 
 /** The project the emulator's demo data is served for when no HSS_PROJECT_ID is set. */
 export const DEMO_PROJECT_ID = '0a1b2c3d4e5f40718293a4b5c6d7e8f9';
-/** The token the gateway uses against its embedded emulator when the caller sends none. */
+/** The token the gateway uses against its embedded emulator when nothing else is configured. */
 export const DEMO_AUTH_TOKEN = 'demo-token-for-the-embedded-hss-emulator';
+
+/** Who the gateway is when the caller brings no token: the configured service identity. */
+export type ServiceIdentity =
+  | { kind: 'token'; token: string }
+  | { kind: 'aksk'; accessKey: string; secretKey: string; securityToken?: string }
+  | {
+      kind: 'iam';
+      /** Undefined: the global IAM endpoint, or the embedded emulator's IAM in emulator mode. */
+      endpoint: string | undefined;
+      domainName: string;
+      username: string;
+      password: string;
+    };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface GatewayConfig {
   port: number;
-  /** Upstream base URL; undefined: start the embedded emulator. */
+  /** Upstream base URL (HSS_ENDPOINT, else HSS_REGION's endpoint); undefined: the embedded emulator. */
   hssEndpoint: string | undefined;
+  region: HssRegion | undefined;
   /** Default `projectId`; undefined: every query must name one. */
   projectId: string | undefined;
-  /** Token used when the caller sends none. */
-  authToken: string | undefined;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The first configured of static token, AK/SK and IAM password; undefined: callers must bring a token. */
+  serviceIdentity: ServiceIdentity | undefined;
+  /** Whether a caller's own token is passed through (HSS_ALLOW_CALLER_TOKEN). */
+  allowCallerToken: boolean;
+  logLevel: LogLevel;
   upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number };
   emulator: { rowsPerScope: number };
 }
@@ -38,22 +57,69 @@ const nonEmpty = (max: number) =>
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` });
 
-const environment = z.object({
-  PORT: integer(0, 65535).default(4000),
-  HSS_ENDPOINT: z
-    .url({
-      protocol: /^https?$/,
-      error: 'must be an http(s) URL such as https://hss.ap-southeast-1.myhuaweicloud.com',
-    })
-    .optional(),
-  HSS_PROJECT_ID: nonEmpty(256).optional(),
-  HSS_AUTH_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HSS_CONNECT_TIMEOUT_MS: integer(1, 600_000).default(5_000),
-  HSS_HEADERS_TIMEOUT_MS: integer(1, 600_000).default(10_000),
-  HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
-  EMULATOR_ROWS_PER_SCOPE: integer(0, MAX_ROWS_PER_SCOPE).default(DEFAULT_ROWS_PER_SCOPE),
-});
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
+
+const environment = z
+  .object({
+    PORT: integer(0, 65535).default(4000),
+    HSS_ENDPOINT: httpUrl('https://hss.ap-southeast-1.myhuaweicloud.com').optional(),
+    HSS_REGION: z
+      .string()
+      .refine(isHssRegion, { error: `must be one of ${HSS_REGIONS.join(', ')}` })
+      .optional(),
+    HSS_PROJECT_ID: nonEmpty(256).optional(),
+    HSS_AUTH_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
+    HSS_ALLOW_CALLER_TOKEN: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+    HSS_ACCESS_KEY: nonEmpty(128).optional(),
+    HSS_SECRET_KEY: nonEmpty(256).optional(),
+    HSS_SECURITY_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
+    IAM_ENDPOINT: httpUrl('https://iam.myhuaweicloud.com').optional(),
+    IAM_DOMAIN_NAME: nonEmpty(256).optional(),
+    IAM_USERNAME: nonEmpty(256).optional(),
+    IAM_PASSWORD: nonEmpty(1024).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HSS_CONNECT_TIMEOUT_MS: integer(1, 600_000).default(5_000),
+    HSS_HEADERS_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+    HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+    EMULATOR_ROWS_PER_SCOPE: integer(0, MAX_ROWS_PER_SCOPE).default(DEFAULT_ROWS_PER_SCOPE),
+  })
+  .superRefine((e, ctx) => {
+    // Half a credential is a mistake, never a reason to fall back silently to another one.
+    const requireTogether = (names: (keyof typeof e)[], because: string) => {
+      const given = names.filter((n) => e[n] !== undefined);
+      if (given.length === 0 || given.length === names.length) return;
+      for (const missing of names.filter((n) => e[n] === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: `must be set: ${because} (${given.join(', ')} is set)`,
+        });
+      }
+    };
+    requireTogether(['HSS_ACCESS_KEY', 'HSS_SECRET_KEY'], 'AK/SK signing needs both keys');
+    requireTogether(
+      ['IAM_DOMAIN_NAME', 'IAM_USERNAME', 'IAM_PASSWORD'],
+      'an IAM password login needs domain, user and password',
+    );
+    if (e.HSS_SECURITY_TOKEN !== undefined && e.HSS_ACCESS_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HSS_SECURITY_TOKEN'],
+        message: 'is only used with temporary AK/SK: set HSS_ACCESS_KEY and HSS_SECRET_KEY too',
+      });
+    }
+    if (e.IAM_ENDPOINT !== undefined && e.IAM_USERNAME === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['IAM_ENDPOINT'],
+        message:
+          'is only used for an IAM password login: set IAM_DOMAIN_NAME, IAM_USERNAME and IAM_PASSWORD too',
+      });
+    }
+  });
+
+type Environment = z.infer<typeof environment>;
 
 /** Thrown with every problem found, one per line. */
 export class ConfigError extends Error {
@@ -61,6 +127,25 @@ export class ConfigError extends Error {
 }
 
 const SECRET = /TOKEN|SECRET|PASSWORD/;
+
+/** Precedence: static token, then AK/SK, then IAM password; in emulator mode, the demo token last. */
+function serviceIdentityOf(e: Environment, embedded: boolean): ServiceIdentity | undefined {
+  if (e.HSS_AUTH_TOKEN) return { kind: 'token', token: e.HSS_AUTH_TOKEN };
+  if (e.HSS_ACCESS_KEY && e.HSS_SECRET_KEY) {
+    const keys = { kind: 'aksk' as const, accessKey: e.HSS_ACCESS_KEY, secretKey: e.HSS_SECRET_KEY };
+    return e.HSS_SECURITY_TOKEN ? { ...keys, securityToken: e.HSS_SECURITY_TOKEN } : keys;
+  }
+  if (e.IAM_DOMAIN_NAME && e.IAM_USERNAME && e.IAM_PASSWORD) {
+    return {
+      kind: 'iam',
+      endpoint: e.IAM_ENDPOINT,
+      domainName: e.IAM_DOMAIN_NAME,
+      username: e.IAM_USERNAME,
+      password: e.IAM_PASSWORD,
+    };
+  }
+  return embedded ? { kind: 'token', token: DEMO_AUTH_TOKEN } : undefined;
+}
 
 /**
  * Parses the environment. Empty variables count as unset, as shells and compose files often leave
@@ -76,18 +161,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      const given = SECRET.test(name) ? '(hidden)' : JSON.stringify(present[name]);
+      const value = present[name];
+      const given = value === undefined ? '(unset)' : SECRET.test(name) ? '(hidden)' : JSON.stringify(value);
       return `${name}=${given}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const embedded = e.HSS_ENDPOINT === undefined;
+  const region = e.HSS_REGION as HssRegion | undefined;
+  const hssEndpoint = e.HSS_ENDPOINT ?? (region ? hssEndpointOf(region) : undefined);
+  const embedded = hssEndpoint === undefined;
   return {
     port: e.PORT,
-    hssEndpoint: e.HSS_ENDPOINT,
+    hssEndpoint,
+    region,
     projectId: e.HSS_PROJECT_ID ?? (embedded ? DEMO_PROJECT_ID : undefined),
-    authToken: e.HSS_AUTH_TOKEN ?? (embedded ? DEMO_AUTH_TOKEN : undefined),
+    serviceIdentity: serviceIdentityOf(e, embedded),
+    allowCallerToken: e.HSS_ALLOW_CALLER_TOKEN === 'true',
     logLevel: e.LOG_LEVEL,
     upstreamTimeouts: {
       connectMs: e.HSS_CONNECT_TIMEOUT_MS,

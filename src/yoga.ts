@@ -5,7 +5,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { credentialsFromHeaders } from './caller-credentials.js';
+import { type CredentialPolicy, credentialsFromHeaders } from './caller-credentials.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
@@ -19,8 +19,8 @@ export interface GatewayYogaOptions {
   logger: Logger;
   /** Default `projectId`. */
   projectId: string | undefined;
-  /** Token used when a caller sends none. */
-  authToken: string | undefined;
+  /** Which credentials requests use. */
+  credentials: CredentialPolicy;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -48,7 +48,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         requestId,
         logger: logger.child({ requestId }),
         client,
-        credentials: credentialsFromHeaders(request.headers, options.authToken),
+        credentials: credentialsFromHeaders(request.headers, options.credentials),
         defaultProjectId: options.projectId,
         operationName: params.operationName ?? null,
         signal: request.signal,

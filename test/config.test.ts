@@ -6,7 +6,8 @@ describe('configuration from the environment', () => {
       port: 4000,
       hssEndpoint: undefined,
       projectId: DEMO_PROJECT_ID,
-      authToken: DEMO_AUTH_TOKEN,
+      serviceIdentity: { kind: 'token', token: DEMO_AUTH_TOKEN },
+      allowCallerToken: true,
       logLevel: 'info',
     });
   });
@@ -14,7 +15,7 @@ describe('configuration from the environment', () => {
   it('against a real endpoint there is no demo project or token', () => {
     const config = loadConfig({ HSS_ENDPOINT: 'https://hss.ap-southeast-1.myhuaweicloud.com' });
     expect(config.projectId).toBeUndefined();
-    expect(config.authToken).toBeUndefined();
+    expect(config.serviceIdentity).toBeUndefined();
   });
 
   it('reads every variable', () => {
@@ -33,8 +34,10 @@ describe('configuration from the environment', () => {
     ).toEqual({
       port: 8080,
       hssEndpoint: 'http://127.0.0.1:9000',
+      region: undefined,
       projectId: 'proj',
-      authToken: 'tok',
+      serviceIdentity: { kind: 'token', token: 'tok' },
+      allowCallerToken: true,
       logLevel: 'debug',
       upstreamTimeouts: { connectMs: 100, headersMs: 200, bodyMs: 300 },
       emulator: { rowsPerScope: 10000 },

@@ -1,31 +1,56 @@
 /**
- * Who the gateway is when it calls HSS. Kept apart from how the credential is sent, so later
- * credential kinds (AK/SK, IAM password) slot in beside the token.
+ * Who the gateway is when it calls HSS, in the four ways HSS accepts a caller: the caller's own
+ * token, a static token, an AK/SK pair that signs each request, or an IAM password login that
+ * yields tokens. How each is sent lives in hss-client.ts.
  */
 import { createHash } from 'node:crypto';
+import type { AccessKeyPair } from './aksk-signer.js';
+import type { IamTokenProvider } from './iam-token-provider.js';
 
-/** The IAM token HSS accepts in `X-Auth-Token`, and where it came from. */
+/** An IAM token HSS accepts in `X-Auth-Token`, and where it came from. */
 export interface TokenCredentials {
   kind: 'token';
   token: string;
   source: 'caller' | 'static';
 }
 
-export type Credentials = TokenCredentials;
+/** An access key pair: every request is signed with SDK-HMAC-SHA256. */
+export interface AkSkCredentials {
+  kind: 'aksk';
+  keys: AccessKeyPair;
+}
+
+/** An IAM user: tokens are obtained (and renewed) by the provider. */
+export interface IamCredentials {
+  kind: 'iam';
+  provider: IamTokenProvider;
+}
+
+export type Credentials = TokenCredentials | AkSkCredentials | IamCredentials;
 
 /** HSS documents X-Auth-Token as 1 to 32,768 characters. */
 export const MAX_TOKEN_LENGTH = 32_768;
 
 const identities = new WeakMap<Credentials, string>();
 
+/** A short, stable, non-reversible digest; what keys and logs use instead of a secret. */
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
 /**
- * A short, stable, non-reversible name for a credential: what cache keys, loader keys and logs
- * use instead of the secret itself.
+ * A stable name for a credential that reveals nothing: what cache keys, loader keys and logs use
+ * instead of the secret itself. Two credentials with the same name see the same data.
  */
 export function credentialIdentity(credentials: Credentials): string {
   let identity = identities.get(credentials);
   if (identity === undefined) {
-    identity = `token:${createHash('sha256').update(credentials.token).digest('base64url').slice(0, 22)}`;
+    identity =
+      credentials.kind === 'token'
+        ? `token:${digest(credentials.token)}`
+        : credentials.kind === 'aksk'
+          ? `aksk:${digest(credentials.keys.accessKey)}`
+          : `iam:${credentials.provider.identity}`;
     identities.set(credentials, identity);
   }
   return identity;

@@ -1,12 +1,13 @@
 /**
- * The HSS client: one function per upstream call, domain objects in and out, and one log line per
- * call. It knows nothing of GraphQL.
+ * The HSS client: one function per upstream call, domain objects in and out, one log line per
+ * call, and each kind of credential sent the way HSS expects it. It knows nothing of GraphQL.
  */
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics/model.js';
+import { signRequest } from './aksk-signer.js';
 import type { Credentials } from './credentials.js';
-import { hssErrorFromAnswer, hssErrorFromFailure, unreadableAnswerError } from './hss-error.js';
+import { HssError, hssErrorFromAnswer, hssErrorFromFailure, unreadableAnswerError } from './hss-error.js';
 import { formatQueryString, portStatisticsParameters, portStatisticsPath } from './query-string.js';
 import { parseJson, readPortStatisticsPage } from './read-answer.js';
 
@@ -16,6 +17,8 @@ export interface HssClientOptions {
   dispatcher: Dispatcher;
   /** Used when a call brings no logger of its own. */
   logger: Logger;
+  /** The clock for `X-Sdk-Date`, in epoch milliseconds; tests share one with the emulator. */
+  now?: () => number;
 }
 
 export interface HssCallOptions {
@@ -33,12 +36,21 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
 
 export class HssClient {
   private readonly base: string;
+  /** A path prefix of the endpoint, if any: part of what AK/SK signs. */
+  private readonly basePath: string;
+  private readonly now: () => number;
 
   constructor(private readonly options: HssClientOptions) {
     this.base = options.endpoint.replace(/\/+$/, '');
+    this.basePath = new URL(this.base).pathname.replace(/\/+$/, '');
+    this.now = options.now ?? Date.now;
   }
 
-  /** `GET /v5/{project_id}/asset/port/statistics` (SDK operation ListPortStatistics). */
+  /**
+   * `GET /v5/{project_id}/asset/port/statistics` (SDK operation ListPortStatistics).
+   * With IAM credentials, a token HSS refuses is replaced once; no other authentication failure is
+   * ever retried (five AK/SK failures in a row lock the key for five minutes).
+   */
   async listPortStatistics(
     projectId: string,
     query: PortStatisticsQuery,
@@ -46,8 +58,41 @@ export class HssClient {
     call: HssCallOptions = {},
   ): Promise<PortStatisticsPage> {
     const path = portStatisticsPath(projectId);
-    const queryString = formatQueryString(portStatisticsParameters(query));
+    const parameters = portStatisticsParameters(query);
     const logger = call.logger ?? this.options.logger;
+    const send = (auth: Record<string, string>) => this.send(path, parameters, auth, logger, call);
+
+    if (credentials.kind === 'token') return send({ 'x-auth-token': credentials.token });
+    if (credentials.kind === 'aksk') {
+      const host = new URL(this.base).host;
+      const signed = { host, 'x-project-id': projectId };
+      const headers = signRequest(
+        { method: 'GET', path: this.basePath + path, query: parameters, headers: signed },
+        credentials.keys,
+        new Date(this.now()),
+      );
+      return send({ 'x-project-id': projectId, ...headers });
+    }
+    const { provider } = credentials;
+    const token = await provider.token(projectId, logger);
+    try {
+      return await send({ 'x-auth-token': token });
+    } catch (error) {
+      if (!(error instanceof HssError && error.code === 'UNAUTHENTICATED' && error.upstream)) throw error;
+      provider.invalidate(projectId, token);
+      logger.info({ projectId }, 'HSS refused the IAM token; obtaining a new one, once');
+      return send({ 'x-auth-token': await provider.token(projectId, logger) });
+    }
+  }
+
+  private async send(
+    path: string,
+    parameters: [string, string][],
+    auth: Record<string, string>,
+    logger: Logger,
+    call: HssCallOptions,
+  ): Promise<PortStatisticsPage> {
+    const queryString = formatQueryString(parameters);
     const line = {
       upstreamOperation: 'ListPortStatistics',
       operationName: call.operationName ?? null,
@@ -66,7 +111,7 @@ export class HssClient {
       const response = await request(`${this.base}${path}${queryString ? `?${queryString}` : ''}`, {
         method: 'GET',
         dispatcher: this.options.dispatcher,
-        headers: { accept: 'application/json', 'x-auth-token': credentials.token },
+        headers: { accept: 'application/json', ...auth },
         signal: call.signal,
       });
       status = response.statusCode;

@@ -61,11 +61,15 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+/** The upstream services the gateway calls: HSS itself, and IAM for tokens. */
+export type UpstreamService = 'HSS' | 'IAM';
+
 /** Turns an upstream error answer (any status other than 2xx) into the contract's error. */
 export function hssErrorFromAnswer(
   status: number,
   body: unknown,
   headers: { requestId?: string; retryAfter?: string },
+  service: UpstreamService = 'HSS',
 ): HssError {
   const read = readErrorBody(body);
   const upstream: UpstreamAnswerSummary = {
@@ -78,15 +82,19 @@ export function hssErrorFromAnswer(
     new HssError(code, message, { upstream, retryAfter, upstreamMessage: read.errorMsg });
 
   if (status === 403 || (read.errorCode !== undefined && ACCESS_DENIED_CODES.has(read.errorCode))) {
-    return make('FORBIDDEN', `HSS denied access to the port statistics${said}.`);
+    return make('FORBIDDEN', `${service} denied access${said}.`);
   }
-  if (status === 400) return make('BAD_USER_INPUT', `HSS rejected the request as invalid${said}.`);
-  if (status === 401) return make('UNAUTHENTICATED', `HSS did not accept the credentials${said}.`);
+  if (status === 400) return make('BAD_USER_INPUT', `${service} rejected the request as invalid${said}.`);
+  if (status === 401) return make('UNAUTHENTICATED', `${service} did not accept the credentials${said}.`);
   if (status === 429) {
     const retryAfter = parseRetryAfter(headers.retryAfter) ?? DEFAULT_RETRY_AFTER_SECONDS;
-    return make('RATE_LIMITED', `HSS's rate limit is reached${said}; retry in ${retryAfter} s.`, retryAfter);
+    return make(
+      'RATE_LIMITED',
+      `${service}'s rate limit is reached${said}; retry in ${retryAfter} s.`,
+      retryAfter,
+    );
   }
-  return make('UPSTREAM_ERROR', `HSS answered with an error: HTTP ${status}${said}.`);
+  return make('UPSTREAM_ERROR', `${service} answered with an error: HTTP ${status}${said}.`);
 }
 
 /** A 2xx answer whose body is not a port-statistics page. */
@@ -97,9 +105,9 @@ export function unreadableAnswerError(status: number, requestId: string | undefi
 }
 
 /** No answer at all: a timeout, a refused or reset connection, an aborted read. */
-export function hssErrorFromFailure(cause: unknown): HssError {
+export function hssErrorFromFailure(cause: unknown, service: UpstreamService = 'HSS'): HssError {
   const code = (cause as { code?: unknown } | null)?.code;
   const timeout = typeof code === 'string' && code.includes('TIMEOUT');
   const reason = timeout ? 'timed out' : 'could not be reached';
-  return new HssError('UPSTREAM_UNAVAILABLE', `HSS ${reason}.`, { cause });
+  return new HssError('UPSTREAM_UNAVAILABLE', `${service} ${reason}.`, { cause });
 }

@@ -234,7 +234,7 @@ describe('authentication and routing errors', () => {
   });
 
   it('with accepted tokens configured, any other token answers 401', async () => {
-    const strict = await startEmulator({ acceptedTokens: ['good'] });
+    const strict = await startEmulator({ acceptAnyToken: false, tokens: ['good'] });
     try {
       const call = (token: string) =>
         request(`${strict.url}/v5/p/asset/port/statistics`, { headers: { 'x-auth-token': token } });

@@ -93,7 +93,7 @@ describe('mapping GraphQL arguments to the upstream call', () => {
 
   it('sends the static token as X-Auth-Token, or the caller`s own token instead', async () => {
     // The emulator records no headers; a strict emulator proves which token arrived.
-    const strict = await startEmulator({ acceptedTokens: ['caller-token'] });
+    const strict = await startEmulator({ acceptAnyToken: false, tokens: ['caller-token'] });
     const strictGw = await startTestGateway({
       HSS_ENDPOINT: strict.url,
       HSS_PROJECT_ID: 'p',
