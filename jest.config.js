@@ -16,4 +16,7 @@ module.exports = {
   // Sources import with NodeNext-style `.js` suffixes; jest resolves the `.ts` files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30_000,
+  // Every captured log line of the run is audited for secrets once all tests are done.
+  globalSetup: '<rootDir>/test/log-audit/global-setup.js',
+  globalTeardown: '<rootDir>/test/log-audit/global-teardown.js',
 };

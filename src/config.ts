@@ -126,7 +126,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const SECRET = /TOKEN|SECRET|PASSWORD/;
+const SECRETS = new Set(['HSS_AUTH_TOKEN', 'HSS_SECRET_KEY', 'HSS_SECURITY_TOKEN', 'IAM_PASSWORD']);
 
 /** Precedence: static token, then AK/SK, then IAM password; in emulator mode, the demo token last. */
 function serviceIdentityOf(e: Environment, embedded: boolean): ServiceIdentity | undefined {
@@ -162,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
       const value = present[name];
-      const given = value === undefined ? '(unset)' : SECRET.test(name) ? '(hidden)' : JSON.stringify(value);
+      const given = value === undefined ? '(unset)' : SECRETS.has(name) ? '(hidden)' : JSON.stringify(value);
       return `${name}=${given}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

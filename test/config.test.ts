@@ -73,4 +73,127 @@ describe('configuration from the environment', () => {
   it('never echoes a secret in an error', () => {
     expect(() => loadConfig({ HSS_AUTH_TOKEN: 'x'.repeat(40_000) })).toThrow('HSS_AUTH_TOKEN=(hidden)');
   });
+
+  function problems(env: Record<string, string>): string[] {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message.split('\n').slice(1);
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  describe('regions', () => {
+    it('HSS_REGION selects the vendor endpoint', () => {
+      expect(loadConfig({ HSS_REGION: 'ap-southeast-1' }).hssEndpoint).toBe(
+        'https://hss.ap-southeast-1.myhuaweicloud.com',
+      );
+      expect(loadConfig({ HSS_REGION: 'cn-north-4' }).hssEndpoint).toBe(
+        'https://hss.cn-north-4.myhuaweicloud.com',
+      );
+    });
+    it('eu-west-101 is served from the .eu domain', () => {
+      expect(loadConfig({ HSS_REGION: 'eu-west-101' }).hssEndpoint).toBe(
+        'https://hss.eu-west-101.myhuaweicloud.eu',
+      );
+    });
+    it('HSS_ENDPOINT wins over HSS_REGION', () => {
+      expect(
+        loadConfig({ HSS_REGION: 'ap-southeast-1', HSS_ENDPOINT: 'http://127.0.0.1:9' }).hssEndpoint,
+      ).toBe('http://127.0.0.1:9');
+    });
+    it('a region leaves emulator mode: no demo project or token', () => {
+      expect(loadConfig({ HSS_REGION: 'ap-southeast-1' })).toMatchObject({
+        projectId: undefined,
+        serviceIdentity: undefined,
+      });
+    });
+    it('an unknown region is refused with the list of valid ones', () => {
+      const [line] = problems({ HSS_REGION: 'mars-north-1' });
+      expect(line).toMatch(
+        /^HSS_REGION="mars-north-1": must be one of cn-north-1, cn-north-2, .*eu-west-101, ru-moscow-1$/,
+      );
+    });
+  });
+
+  describe('credentials', () => {
+    it('AK/SK, with an optional security token', () => {
+      expect(loadConfig({ HSS_ACCESS_KEY: 'AK', HSS_SECRET_KEY: 'SK' }).serviceIdentity).toEqual({
+        kind: 'aksk',
+        accessKey: 'AK',
+        secretKey: 'SK',
+      });
+      expect(
+        loadConfig({ HSS_ACCESS_KEY: 'AK', HSS_SECRET_KEY: 'SK', HSS_SECURITY_TOKEN: 'ST' }).serviceIdentity,
+      ).toMatchObject({ securityToken: 'ST' });
+    });
+
+    it('IAM password, with the endpoint left to the default unless given', () => {
+      const env = { IAM_DOMAIN_NAME: 'd', IAM_USERNAME: 'u', IAM_PASSWORD: 'p' };
+      expect(loadConfig(env).serviceIdentity).toEqual({
+        kind: 'iam',
+        endpoint: undefined,
+        domainName: 'd',
+        username: 'u',
+        password: 'p',
+      });
+      expect(
+        loadConfig({ ...env, IAM_ENDPOINT: 'https://iam.ap-southeast-1.myhuaweicloud.com' }).serviceIdentity,
+      ).toMatchObject({
+        endpoint: 'https://iam.ap-southeast-1.myhuaweicloud.com',
+      });
+    });
+
+    it('precedence: static token, then AK/SK, then IAM', () => {
+      const all = {
+        HSS_AUTH_TOKEN: 't',
+        HSS_ACCESS_KEY: 'AK',
+        HSS_SECRET_KEY: 'SK',
+        IAM_DOMAIN_NAME: 'd',
+        IAM_USERNAME: 'u',
+        IAM_PASSWORD: 'p',
+      };
+      expect(loadConfig(all).serviceIdentity?.kind).toBe('token');
+      expect(loadConfig({ ...all, HSS_AUTH_TOKEN: '' }).serviceIdentity?.kind).toBe('aksk');
+      expect(
+        loadConfig({ ...all, HSS_AUTH_TOKEN: '', HSS_ACCESS_KEY: '', HSS_SECRET_KEY: '' }).serviceIdentity
+          ?.kind,
+      ).toBe('iam');
+    });
+
+    it('HSS_ALLOW_CALLER_TOKEN is true or false', () => {
+      expect(loadConfig({ HSS_ALLOW_CALLER_TOKEN: 'false' }).allowCallerToken).toBe(false);
+      expect(problems({ HSS_ALLOW_CALLER_TOKEN: 'no' })).toEqual([
+        'HSS_ALLOW_CALLER_TOKEN="no": must be true or false',
+      ]);
+    });
+
+    it('partial AK/SK is an error, not a silent fallback', () => {
+      expect(problems({ HSS_ACCESS_KEY: 'AK' })).toEqual([
+        'HSS_SECRET_KEY=(unset): must be set: AK/SK signing needs both keys (HSS_ACCESS_KEY is set)',
+      ]);
+      expect(problems({ HSS_SECRET_KEY: 'SK' })).toEqual([
+        'HSS_ACCESS_KEY=(unset): must be set: AK/SK signing needs both keys (HSS_SECRET_KEY is set)',
+      ]);
+      expect(problems({ HSS_SECURITY_TOKEN: 'ST' })[0]).toBe(
+        'HSS_SECURITY_TOKEN=(hidden): is only used with temporary AK/SK: set HSS_ACCESS_KEY and HSS_SECRET_KEY too',
+      );
+    });
+
+    it('partial IAM settings are an error, naming each missing variable', () => {
+      expect(problems({ IAM_USERNAME: 'u' })).toEqual([
+        'IAM_DOMAIN_NAME=(unset): must be set: an IAM password login needs domain, user and password (IAM_USERNAME is set)',
+        'IAM_PASSWORD=(unset): must be set: an IAM password login needs domain, user and password (IAM_USERNAME is set)',
+      ]);
+      expect(problems({ IAM_ENDPOINT: 'https://iam.myhuaweicloud.com' })[0]).toMatch(
+        /^IAM_ENDPOINT=.*: is only used for an IAM password login/,
+      );
+    });
+
+    it('never echoes a secret key or password', () => {
+      const lines = problems({ HSS_SECRET_KEY: 'sk-value-XYZZY', IAM_PASSWORD: 'pw-value-XYZZY' }).join('\n');
+      expect(lines).not.toContain('XYZZY');
+    });
+  });
 });

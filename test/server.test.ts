@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
+import { auditLog } from './helpers/log-capture.js';
 import { pageAnswer, startScriptedUpstream } from './helpers/scripted-upstream.js';
 
 interface Started {
@@ -27,7 +28,10 @@ async function startServer(env: Record<string, string>): Promise<Started> {
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const lines: Record<string, unknown>[] = [];
   const stdout = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  stdout.on('line', (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+  stdout.on('line', (line) => {
+    auditLog(line);
+    lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
   const logged = (prefix: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const match = () => lines.find((l) => String(l.msg).startsWith(prefix));

@@ -5,7 +5,12 @@
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config.js';
-import { createGatewayHttpServer, type Gateway, startGateway } from '../../src/gateway.js';
+import {
+  createGatewayHttpServer,
+  type Gateway,
+  type GatewayOptions,
+  startGateway,
+} from '../../src/gateway.js';
 import { captureLogs, type LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer {
@@ -31,9 +36,12 @@ export interface RunningGateway {
 }
 
 /** Starts a gateway from environment variables, as the process would read them. */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: GatewayOptions = {},
+): Promise<RunningGateway> {
   const logs = captureLogs();
-  const gateway = await startGateway(loadConfig({ LOG_LEVEL: 'debug', ...env }), logs.logger);
+  const gateway = await startGateway(loadConfig({ LOG_LEVEL: 'debug', ...env }), logs.logger, options);
   const server = createGatewayHttpServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

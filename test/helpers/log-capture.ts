@@ -1,4 +1,9 @@
-/** A pino destination that keeps every line, so tests can read what the gateway logged. */
+/**
+ * A pino destination that keeps every line, so tests can read what the gateway logged. Each line
+ * also goes to the run's audit folder, checked for secrets after the whole run.
+ */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger.js';
 
@@ -12,7 +17,18 @@ export interface LogCapture {
 
 export function captureLogs(level = 'debug'): LogCapture {
   const lines: string[] = [];
-  const destination = { write: (line: string) => lines.push(line) };
+  const destination = {
+    write: (line: string) => {
+      lines.push(line);
+      auditLog(line);
+    },
+  };
   const logger = createLogger({ level, destination });
   return { logger, lines, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+/** Adds a line to the audit of the whole test run (see test/log-audit). */
+export function auditLog(line: string): void {
+  const dir = process.env.HSS_TEST_LOG_DIR;
+  if (dir) appendFileSync(join(dir, `${process.pid}.log`), line.endsWith('\n') ? line : `${line}\n`);
 }
