@@ -25,13 +25,15 @@ export interface LoggerOptions {
   level: string;
   /** Where lines go; default stdout, asynchronously (a slow terminal must not slow requests). */
   destination?: DestinationStream;
+  /** The `service` field of every line. Default: the gateway. */
+  service?: string;
 }
 
-export function createLogger({ level, destination }: LoggerOptions): Logger {
+export function createLogger({ level, destination, service = 'hss-port-statistics-gateway' }: LoggerOptions): Logger {
   return pino(
     {
       level,
-      base: { service: 'hss-port-statistics-gateway' },
+      base: { service },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -1,19 +1,31 @@
 /**
  * `npm run emulator`: the HSS emulator on its own, for pointing a gateway (or curl) at it.
- * EMULATOR_PORT (default 8900), EMULATOR_HOST (default 127.0.0.1), EMULATOR_ROWS_PER_SCOPE.
+ * EMULATOR_PORT (default 8900) and EMULATOR_HOST (default 127.0.0.1); it accepts the demo token and
+ * whatever service identity the gateway's variables configure (HSS_AUTH_TOKEN, HSS_ACCESS_KEY and
+ * HSS_SECRET_KEY, IAM_*), and serves EMULATOR_ROWS_PER_SCOPE rows per scope.
  */
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { embeddedEmulatorOptions } from '../service-identity.js';
 import { HssEmulator } from './hss-emulator.js';
 
 async function main(): Promise<void> {
+  // The emulator is the endpoint: variables naming another one do not apply to it.
+  const { HSS_ENDPOINT: _endpoint, HSS_REGION: _region, ...env } = process.env;
+  const config = loadConfig(env);
+  const logger = createLogger({ level: config.logLevel, service: 'hss-emulator' });
   const port = Number(process.env.EMULATOR_PORT ?? 8900);
-  const rows = process.env.EMULATOR_ROWS_PER_SCOPE;
-  const emulator = new HssEmulator(rows === undefined ? {} : { rowsPerScope: Number(rows) });
-  emulator.on('request', (r) =>
-    console.log(`${r.method} ${r.path}${r.query ? `?${r.query}` : ''} -> ${r.status}`),
-  );
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(
+      `Invalid configuration:\nEMULATOR_PORT=${JSON.stringify(process.env.EMULATOR_PORT)}: must be a whole number from 0 to 65535`,
+    );
+  }
+  const emulator = new HssEmulator(embeddedEmulatorOptions(config, undefined));
+  emulator.on('request', (record) => logger.info(record, 'emulator answered'));
   const url = await emulator.listen(port, process.env.EMULATOR_HOST ?? '127.0.0.1');
-  console.log(
-    `HSS emulator listening on ${url}; try ${url}/v5/demo/asset/port/statistics with any X-Auth-Token`,
+  logger.info(
+    { url, rowsPerScope: config.emulator.rowsPerScope },
+    `HSS emulator listening on ${url}; try GET ${url}/v5/${config.projectId}/asset/port/statistics`,
   );
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

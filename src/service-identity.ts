@@ -1,0 +1,76 @@
+/**
+ * The gateway's own identity towards HSS, as configured: turned into credentials for the client,
+ * made known to the embedded emulator, and described (never revealed) in the start-up log.
+ */
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { DEMO_AUTH_TOKEN, type GatewayConfig } from './config.js';
+import type { HssEmulatorOptions } from './emulator/hss-emulator.js';
+import type { Credentials } from './upstream/credentials.js';
+import { IamTokenProvider } from './upstream/iam-token-provider.js';
+
+/** The embedded emulator knows the demo token and whatever service identity is configured. */
+export function embeddedEmulatorOptions(
+  config: GatewayConfig,
+  now: (() => number) | undefined,
+): HssEmulatorOptions {
+  const identity = config.serviceIdentity;
+  const options: HssEmulatorOptions = {
+    rowsPerScope: config.emulator.rowsPerScope,
+    tokens: [DEMO_AUTH_TOKEN],
+  };
+  if (identity?.kind === 'token') options.tokens = [DEMO_AUTH_TOKEN, identity.token];
+  if (identity?.kind === 'aksk') options.accessKeys = [identity];
+  if (identity?.kind === 'iam') options.iamUsers = [identity];
+  if (now) options.now = now;
+  return options;
+}
+
+/** The configured service identity as credentials the HSS client can use. */
+export function serviceCredentials(
+  config: GatewayConfig,
+  iamEndpoint: string,
+  dispatcher: Dispatcher,
+  logger: Logger,
+  now: (() => number) | undefined,
+): Credentials | undefined {
+  const identity = config.serviceIdentity;
+  switch (identity?.kind) {
+    case undefined:
+      return undefined;
+    case 'token':
+      return { kind: 'token', token: identity.token, source: 'static' };
+    case 'aksk': {
+      const { accessKey, secretKey, securityToken } = identity;
+      return {
+        kind: 'aksk',
+        keys: securityToken ? { accessKey, secretKey, securityToken } : { accessKey, secretKey },
+      };
+    }
+    case 'iam':
+      return {
+        kind: 'iam',
+        provider: new IamTokenProvider(
+          { ...identity, endpoint: identity.endpoint ?? iamEndpoint },
+          now ? { dispatcher, logger, now } : { dispatcher, logger },
+        ),
+      };
+  }
+}
+
+/** What the start-up log says of the service identity: its kind and a hint, never a secret. */
+export function describeIdentity(config: GatewayConfig): Record<string, unknown> {
+  const identity = config.serviceIdentity;
+  if (!identity) return { serviceIdentity: 'none: callers must send a token' };
+  if (identity.kind === 'aksk') {
+    return {
+      serviceIdentity: identity.securityToken ? 'temporary AK/SK' : 'AK/SK',
+      accessKey: `${identity.accessKey.slice(0, 4)}…`,
+    };
+  }
+  if (identity.kind === 'iam')
+    return { serviceIdentity: 'IAM password', iamUser: identity.username, iamDomain: identity.domainName };
+  return {
+    serviceIdentity: identity.token === DEMO_AUTH_TOKEN ? 'demo token' : 'static token (HSS_AUTH_TOKEN)',
+  };
+}
