@@ -29,7 +29,11 @@ export interface LoggerOptions {
   service?: string;
 }
 
-export function createLogger({ level, destination, service = 'hss-port-statistics-gateway' }: LoggerOptions): Logger {
+export function createLogger({
+  level,
+  destination,
+  service = 'hss-port-statistics-gateway',
+}: LoggerOptions): Logger {
   return pino(
     {
       level,
