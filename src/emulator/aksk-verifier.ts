@@ -27,7 +27,9 @@ const AUTHORIZATION = new RegExp(
   `^${SIGNING_ALGORITHM} Access=([^,\\s]+), ?SignedHeaders=([^,\\s]+), ?Signature=([0-9a-f]{64})$`,
 );
 
-export type Verdict = { ok: true } | { ok: false; errorCode: 'APIGW.0301' | 'APIGW.0303'; message: string };
+export type Verdict =
+  | { ok: true; accessKey: string }
+  | { ok: false; errorCode: 'APIGW.0301' | 'APIGW.0303'; message: string };
 
 export interface ReceivedRequest {
   method: string;
@@ -115,7 +117,7 @@ export class AkSkVerifier {
     if (!timingSafeEqual(expected, Buffer.from(given)))
       return this.failed(accessKey, 'verify aksk signature fail');
     this.failures.delete(accessKey);
-    return { ok: true };
+    return { ok: true, accessKey };
   }
 
   private failed(accessKey: string, message: string): Verdict {

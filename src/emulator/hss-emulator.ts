@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import type { AccessKeyPair } from '../upstream/aksk-signer.js';
 import { type AkSkLockout, AkSkVerifier, DEFAULT_LOCKOUT } from './aksk-verifier.js';
 import { DEFAULT_ROWS_PER_SCOPE } from './dataset.js';
+import { type Answer, deliver, faultAnswer, huaweiError } from './deliver.js';
+import { FaultInjector, type FaultKind, type FaultSettings, parseFaultSettings } from './faults.js';
 import { DEFAULT_TOKEN_LIFETIME_MS, EmulatedIam, type EmulatedIamUser } from './iam.js';
 import { parsePortStatisticsQuery } from './query.js';
 import { PortStatisticsDataset } from './select.js';
@@ -34,6 +36,8 @@ export interface HssEmulatorOptions {
   tokenLifetimeMs?: number;
   /** When repeated signature failures lock an access key. Default: 5 failures, 5 minutes. */
   lockout?: AkSkLockout;
+  /** Faults to start with (latency, errors, HSS's flow control); none by default. */
+  faults?: FaultSettings;
   /** The clock, in epoch milliseconds; tests move it instead of waiting. */
   now?: () => number;
 }
@@ -46,10 +50,13 @@ export interface EmulatorRequestRecord {
   query: string;
   status: number;
   requestId: string;
+  /** The fault it was delivered with, if any. */
+  fault?: FaultKind;
 }
 
 const ROUTE = /^\/v5\/([^/]+)\/asset\/port\/statistics$/;
 const IAM_TOKENS = '/v3/auth/tokens';
+const ADMIN_FAULTS = '/__emulator/faults';
 // An IAM token request is well under 1 KB; HSS's GET has no body.
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -60,6 +67,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
   private readonly acceptAnyToken: boolean;
   private readonly iam: EmulatedIam;
   private readonly verifier: AkSkVerifier;
+  private readonly faults: FaultInjector;
 
   constructor(options: HssEmulatorOptions = {}) {
     super();
@@ -73,6 +81,8 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       now,
     );
     this.verifier = new AkSkVerifier(options.accessKeys ?? [], options.lockout ?? DEFAULT_LOCKOUT, now);
+    this.faults = new FaultInjector(now);
+    this.faults.set(options.faults ?? {});
     // HSS takes X-Auth-Token values of up to 32,768 characters; Node's default 16 KB header limit would not.
     this.server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => this.handle(req, res));
   }
@@ -96,11 +106,19 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     return `http://${host}:${address.port}`;
   }
 
-  /** Stops accepting, closes idle keep-alive sockets and waits for open requests to finish. */
+  /** Replaces the fault settings (see faults.ts); `{}` turns every fault off. */
+  setFaults(settings: FaultSettings): void {
+    this.faults.set(settings);
+  }
+
+  /**
+   * Stops at once: whoever embeds the emulator closes it after its own requests are done, so an
+   * answer still open here (a slow drip, a long latency) has nobody waiting for it.
+   */
   async close(): Promise<void> {
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
+    this.server.closeAllConnections();
     await closed;
   }
 
@@ -114,21 +132,15 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const answer =
-        size > MAX_BODY_BYTES
-          ? huaweiError(413, 'APIGW.0201', 'Request entity too large', requestId)
-          : url.pathname === IAM_TOKENS && req.method === 'POST'
-            ? this.iam.issue(body.toString('utf8'))
-            : this.answer(req, url, requestId);
-      const text = JSON.stringify(answer.body);
-      res.writeHead(answer.status, {
-        'Content-Type': 'application/json;charset=UTF-8',
-        'Content-Length': Buffer.byteLength(text),
-        'X-Request-Id': requestId,
-        ...answer.headers,
-      });
-      res.end(text);
+      const body = Buffer.concat(chunks).toString('utf8');
+      const route = (): { answer: Answer; fault?: FaultKind } => {
+        if (size > MAX_BODY_BYTES)
+          return { answer: huaweiError(413, 'APIGW.0201', 'Request entity too large', requestId) };
+        if (url.pathname === IAM_TOKENS && req.method === 'POST') return { answer: this.iam.issue(body) };
+        if (url.pathname === ADMIN_FAULTS) return { answer: this.admin(req, body) };
+        return this.answer(req, url, requestId);
+      };
+      const { answer, fault } = route();
       const record = {
         method: req.method ?? '',
         path: url.pathname,
@@ -136,20 +148,66 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
         status: answer.status,
         requestId,
       };
-      this.emit('request', record);
+      const delay = url.pathname.startsWith('/v5/') ? this.faults.latencyMs : 0;
+      const send = () => {
+        deliver(
+          res,
+          { ...answer, headers: { 'X-Request-Id': requestId, ...answer.headers } },
+          fault,
+          this.faults.dripChunkDelayMs,
+        );
+        this.emit('request', fault ? { ...record, fault } : record);
+      };
+      if (delay > 0) setTimeout(send, delay).unref();
+      else send();
     });
   }
 
-  /** What HSS would answer: the route, then authentication, then the parameters, as HSS checks them. */
-  private answer(req: IncomingMessage, url: URL, requestId: string): Answer {
-    const fail = (status: number, errorCode: string, errorMsg: string) =>
-      huaweiError(status, errorCode, errorMsg, requestId);
+  /** `/__emulator/faults`: GET the settings, PUT new ones, DELETE to turn faults off. Loopback only. */
+  private admin(req: IncomingMessage, body: string): Answer {
+    const json = (status: number, value: unknown): Answer => ({ status, headers: {}, body: value });
+    if (!isLoopback(req.socket.remoteAddress))
+      return json(403, { error: 'the admin endpoint answers loopback callers only' });
+    if (req.method === 'GET') return json(200, this.faults.current);
+    if (req.method === 'DELETE') {
+      this.faults.set({});
+      return json(200, this.faults.current);
+    }
+    if (req.method !== 'PUT') return json(405, { error: 'use GET, PUT or DELETE' });
+    const parsed = parseFaultSettings(body);
+    if (!parsed.ok) return json(400, { error: parsed.message });
+    this.faults.set(parsed.settings);
+    return json(200, this.faults.current);
+  }
+
+  /**
+   * What HSS would answer: the route, then authentication, then flow control, then the
+   * parameters, as HSS checks them; and the fault to deliver it with, if one is set.
+   */
+  private answer(req: IncomingMessage, url: URL, requestId: string): { answer: Answer; fault?: FaultKind } {
+    const fail = (status: number, errorCode: string, errorMsg: string) => ({
+      answer: huaweiError(status, errorCode, errorMsg, requestId),
+    });
     const route = ROUTE.exec(url.pathname);
     if (!route || req.method !== 'GET') {
       return fail(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment');
     }
-    const refused = this.authenticate(req);
-    if (refused) return fail(401, refused.errorCode, refused.message);
+    const caller = this.authenticate(req);
+    if ('errorCode' in caller) return fail(401, caller.errorCode, caller.message);
+    const retryAfter = this.faults.throttle(caller.credential);
+    if (retryAfter !== undefined) {
+      const throttled = huaweiError(
+        429,
+        'APIGW.0308',
+        'The throttling threshold has been reached: policy user over ratelimit',
+        requestId,
+      );
+      if (this.faults.quotaRetryAfter) throttled.headers['Retry-After'] = String(retryAfter);
+      return { answer: throttled };
+    }
+    const fault = this.faults.pick();
+    if (fault?.startsWith('status-'))
+      return { answer: faultAnswer(fault, requestId, this.faults.retryAfterSeconds) };
     let projectId: string;
     try {
       projectId = decodeURIComponent(route[1] ?? '');
@@ -165,18 +223,21 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     }
     const parsed = parsePortStatisticsQuery(url.searchParams);
     if (!parsed.ok) return fail(400, 'HSS.0001', parsed.message);
-    return { status: 200, headers: {}, body: this.dataset.answer(projectId, parsed.query) };
+    const answer = { status: 200, headers: {}, body: this.dataset.answer(projectId, parsed.query) };
+    return fault ? { answer, fault } : { answer };
   }
 
-  /** Undefined when the caller is authenticated; else why not. */
-  private authenticate(req: IncomingMessage): { errorCode: string; message: string } | undefined {
+  /** The caller's credential (what flow control counts per), or why it is refused. */
+  private authenticate(
+    req: IncomingMessage,
+  ): { credential: string } | { errorCode: string; message: string } {
     const authorization = req.headers.authorization;
     if (typeof authorization === 'string' && authorization.startsWith('SDK-HMAC-SHA256')) {
       const verdict = this.verifier.verify(
         { method: req.method ?? '', target: req.url ?? '/', headers: req.headers },
         authorization,
       );
-      return verdict.ok ? undefined : verdict;
+      return verdict.ok ? { credential: `ak:${verdict.accessKey}` } : verdict;
     }
     const token = req.headers['x-auth-token'];
     if (typeof token !== 'string' || token.trim() === '') {
@@ -185,20 +246,14 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
         message: 'Incorrect IAM authentication information: x-auth-token not found',
       };
     }
-    if (this.acceptAnyToken || this.tokens.has(token)) return undefined;
     const issued = this.iam.check(token);
-    if (issued === 'valid') return undefined;
-    const why = issued === 'expired' ? 'token expires' : 'decrypt token fail';
+    if (issued.state === 'valid') return { credential: `user:${issued.user}` };
+    if (this.acceptAnyToken || this.tokens.has(token)) return { credential: `token:${token}` };
+    const why = issued.state === 'expired' ? 'token expires' : 'decrypt token fail';
     return { errorCode: 'APIGW.0301', message: `Incorrect IAM authentication information: ${why}` };
   }
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-function huaweiError(status: number, errorCode: string, errorMsg: string, requestId: string): Answer {
-  return { status, headers: {}, body: { error_code: errorCode, error_msg: errorMsg, request_id: requestId } };
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }

@@ -19,6 +19,7 @@ export interface IamAnswer {
 interface IssuedToken {
   expiresAt: number;
   projectId: string;
+  user: string;
 }
 
 export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60_000;
@@ -84,7 +85,7 @@ export class EmulatedIam {
     const expiresAt = issuedAt + this.tokenLifetimeMs;
     // Real tokens are PKI tokens of several KB; the size matters for header limits downstream.
     const token = `MIIEmulator${randomBytes(3000).toString('base64')}`;
-    this.tokens.set(token, { expiresAt, projectId });
+    this.tokens.set(token, { expiresAt, projectId, user: `${known.domainName}/${known.username}` });
     return {
       status: 201,
       headers: { 'X-Subject-Token': token },
@@ -100,11 +101,11 @@ export class EmulatedIam {
     };
   }
 
-  /** Whether a token was issued here and, if so, whether it is still valid now. */
-  check(token: string): 'valid' | 'expired' | 'unknown' {
+  /** Whether a token was issued here and, if so, whether it is still valid now, and for whom. */
+  check(token: string): { state: 'valid'; user: string } | { state: 'expired' | 'unknown' } {
     const issued = this.tokens.get(token);
-    if (!issued) return 'unknown';
-    return this.now() < issued.expiresAt ? 'valid' : 'expired';
+    if (!issued) return { state: 'unknown' };
+    return this.now() < issued.expiresAt ? { state: 'valid', user: issued.user } : { state: 'expired' };
   }
 
   private forgetExpired(): void {
