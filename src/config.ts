@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ROWS_PER_SCOPE, MAX_ROWS_PER_SCOPE } from './emulator/dataset.js';
+import { type FaultSettings, parseFaultSettings } from './emulator/faults.js';
 import { MAX_TOKEN_LENGTH } from './upstream/credentials.js';
 import { HSS_REGIONS, type HssRegion, hssEndpointOf, isHssRegion } from './upstream/regions.js';
 
@@ -40,7 +41,27 @@ export interface GatewayConfig {
   allowCallerToken: boolean;
   logLevel: LogLevel;
   upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number };
-  emulator: { rowsPerScope: number };
+  /** Sockets to HSS at most; further calls queue. */
+  maxConnections: number;
+  /** Each GraphQL request waits at most this long for HSS. */
+  deadlineMs: number;
+  /** Cross-request page cache; ttlMs 0 turns it off. */
+  cache: {
+    ttlMs: number;
+    staleWhileRevalidateMs: number;
+    staleIfErrorMs: number;
+    maxEntries: number;
+    maxBytes: number;
+  };
+  /** Shared cache and budget for several replicas; undefined: in memory. */
+  redisUrl: string | undefined;
+  /** Upstream calls per credential per minute; 0: no budget. */
+  rateLimitPerMinute: number;
+  resilience: {
+    retry: { maxRetries: number; maxTotalMs: number; baseDelayMs: number; maxDelayMs: number };
+    breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
+  };
+  emulator: { rowsPerScope: number; faults: FaultSettings };
 }
 
 const integer = (min: number, max: number) =>
@@ -83,6 +104,30 @@ const environment = z
     HSS_HEADERS_TIMEOUT_MS: integer(1, 600_000).default(10_000),
     HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
     EMULATOR_ROWS_PER_SCOPE: integer(0, MAX_ROWS_PER_SCOPE).default(DEFAULT_ROWS_PER_SCOPE),
+    EMULATOR_QUOTA_PER_MINUTE: integer(0, 100_000).default(0),
+    EMULATOR_FAULTS: z
+      .string()
+      .transform((json, ctx) => {
+        const parsed = parseFaultSettings(json);
+        if (parsed.ok) return parsed.settings;
+        ctx.addIssue({ code: 'custom', message: `must be fault settings as JSON: ${parsed.message}` });
+        return z.NEVER;
+      })
+      .optional(),
+    HSS_MAX_CONNECTIONS: integer(1, 1000).default(10),
+    GRAPHQL_DEADLINE_MS: integer(100, 600_000).default(20_000),
+    CACHE_TTL_SECONDS: integer(0, 86_400).default(60),
+    CACHE_STALE_WHILE_REVALIDATE_SECONDS: integer(0, 86_400).default(240),
+    CACHE_STALE_IF_ERROR_SECONDS: integer(0, 7 * 86_400).default(3600),
+    CACHE_MAX_ENTRIES: integer(1, 10_000_000).default(10_000),
+    CACHE_MAX_MB: integer(1, 100_000).default(64),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    HSS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).optional(),
+    HSS_RETRY_MAX: integer(0, 10).default(2),
+    HSS_RETRY_MAX_TOTAL_MS: integer(0, 600_000).default(3000),
+    HSS_RETRY_BASE_DELAY_MS: integer(0, 60_000).default(200),
+    HSS_CIRCUIT_FAILURES: integer(1, 1000).default(5),
+    HSS_CIRCUIT_OPEN_SECONDS: integer(1, 3600).default(30),
   })
   .superRefine((e, ctx) => {
     // Half a credential is a mistake, never a reason to fall back silently to another one.
@@ -171,6 +216,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const region = e.HSS_REGION as HssRegion | undefined;
   const hssEndpoint = e.HSS_ENDPOINT ?? (region ? hssEndpointOf(region) : undefined);
   const embedded = hssEndpoint === undefined;
+  const emulatorFaults: FaultSettings = { ...e.EMULATOR_FAULTS };
+  if (e.EMULATOR_QUOTA_PER_MINUTE > 0) emulatorFaults.quotaPerMinute = e.EMULATOR_QUOTA_PER_MINUTE;
+  // HSS allows 5 calls a minute; the emulator as many as its quota simulation says, or no limit.
+  const defaultBudget = embedded ? (emulatorFaults.quotaPerMinute ?? 0) : 5;
   return {
     port: e.PORT,
     hssEndpoint,
@@ -184,6 +233,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       headersMs: e.HSS_HEADERS_TIMEOUT_MS,
       bodyMs: e.HSS_BODY_TIMEOUT_MS,
     },
-    emulator: { rowsPerScope: e.EMULATOR_ROWS_PER_SCOPE },
+    maxConnections: e.HSS_MAX_CONNECTIONS,
+    deadlineMs: e.GRAPHQL_DEADLINE_MS,
+    cache: {
+      ttlMs: e.CACHE_TTL_SECONDS * 1000,
+      staleWhileRevalidateMs: e.CACHE_STALE_WHILE_REVALIDATE_SECONDS * 1000,
+      staleIfErrorMs: e.CACHE_STALE_IF_ERROR_SECONDS * 1000,
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      maxBytes: e.CACHE_MAX_MB * 1024 * 1024,
+    },
+    redisUrl: e.REDIS_URL,
+    rateLimitPerMinute: e.HSS_RATE_LIMIT_PER_MINUTE ?? defaultBudget,
+    resilience: {
+      retry: {
+        maxRetries: e.HSS_RETRY_MAX,
+        maxTotalMs: e.HSS_RETRY_MAX_TOTAL_MS,
+        baseDelayMs: e.HSS_RETRY_BASE_DELAY_MS,
+        maxDelayMs: Math.max(e.HSS_RETRY_BASE_DELAY_MS, 2000),
+      },
+      breaker: {
+        consecutiveFailures: e.HSS_CIRCUIT_FAILURES,
+        halfOpenAfterMs: e.HSS_CIRCUIT_OPEN_SECONDS * 1000,
+      },
+    },
+    emulator: { rowsPerScope: e.EMULATOR_ROWS_PER_SCOPE, faults: emulatorFaults },
   };
 }

@@ -6,9 +6,8 @@ import type DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { LoadPage } from './port-statistics/connection.js';
 import { createPageLoader, type PageKey, pageLoaderFunction } from './port-statistics/loader.js';
-import type { PortStatisticsPage } from './port-statistics/model.js';
+import type { FetchedPage, UpstreamPages } from './quota/page-source.js';
 import type { Credentials } from './upstream/credentials.js';
-import type { HssClient } from './upstream/hss-client.js';
 import type { HssError } from './upstream/hss-error.js';
 
 export interface GatewayContext {
@@ -18,24 +17,28 @@ export interface GatewayContext {
   defaultProjectId: string | undefined;
   /** The GraphQL operation; `name` is filled in by useOperationName once the document is known. */
   operation: { name: string | null };
-  pageLoader: DataLoader<PageKey, PortStatisticsPage, string>;
+  pageLoader: DataLoader<PageKey, FetchedPage, string>;
   loadPage: LoadPage;
 }
 
 export interface ContextInputs {
   requestId: string;
   logger: Logger;
-  client: HssClient;
+  pages: UpstreamPages;
   credentials: Credentials | HssError;
   defaultProjectId: string | undefined;
   /** The operation name the client sent, if any. */
   operationName: string | null;
+  /** Cancellation and deadline of the request. */
   signal?: AbortSignal;
 }
 
 export function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const operation = { name: inputs.operationName };
-  const pageLoader = createPageLoader({ ...inputs, operation });
+  const call = inputs.signal
+    ? { logger: inputs.logger, operation, signal: inputs.signal }
+    : { logger: inputs.logger, operation };
+  const pageLoader = createPageLoader({ pages: inputs.pages, credentials: inputs.credentials, call });
   return {
     requestId: inputs.requestId,
     logger: inputs.logger,

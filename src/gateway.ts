@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
+import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
 import { describeIdentity, embeddedEmulatorOptions, serviceCredentials } from './service-identity.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
 import { HssClient } from './upstream/hss-client.js';
@@ -19,6 +20,8 @@ export interface Gateway {
   endpoint: string;
   /** Present when the gateway runs on its embedded emulator. */
   emulator: HssEmulator | undefined;
+  /** Cache, budget, retries and circuit breaker between GraphQL and HSS. */
+  quota: QuotaEconomy;
   close(): Promise<void>;
 }
 
@@ -44,7 +47,10 @@ export async function startGateway(
   }
   // In emulator mode the emulator is the IAM endpoint too, unless IAM_ENDPOINT says otherwise.
   const iamEndpoint = emulator ? endpoint : GLOBAL_IAM_ENDPOINT;
-  const dispatcher = createUpstreamDispatcher(config.upstreamTimeouts);
+  const dispatcher = createUpstreamDispatcher({
+    ...config.upstreamTimeouts,
+    connections: config.maxConnections,
+  });
   const client = new HssClient(
     options.now ? { endpoint, dispatcher, logger, now: options.now } : { endpoint, dispatcher, logger },
   );
@@ -53,17 +59,30 @@ export async function startGateway(
     { ...describeIdentity(config), callerTokens: config.allowCallerToken ? 'passed through' : 'ignored' },
     'credentials',
   );
+  const quota = assembleQuotaEconomy(config, client, logger, options.now);
+  logger.info(
+    {
+      store: quota.store,
+      cacheTtlSeconds: config.cache.ttlMs / 1000,
+      budgetPerMinute: config.rateLimitPerMinute || 'unlimited',
+      maxConnections: config.maxConnections,
+    },
+    'quota economy',
+  );
   const yoga = createGatewayYoga({
-    client,
+    pages: quota.pages,
     logger,
     projectId: config.projectId,
     credentials: { service, allowCallerToken: config.allowCallerToken },
+    deadlineMs: config.deadlineMs,
   });
   return {
     yoga,
     endpoint,
     emulator,
+    quota,
     async close() {
+      await quota.close();
       await dispatcher.close();
       await emulator?.close();
     },

@@ -18,6 +18,7 @@ export function embeddedEmulatorOptions(
   const options: HssEmulatorOptions = {
     rowsPerScope: config.emulator.rowsPerScope,
     tokens: [DEMO_AUTH_TOKEN],
+    faults: config.emulator.faults,
   };
   if (identity?.kind === 'token') options.tokens = [DEMO_AUTH_TOKEN, identity.token];
   if (identity?.kind === 'aksk') options.accessKeys = [identity];

@@ -11,11 +11,13 @@ import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
+import type { UpstreamPages } from './quota/page-source.js';
 import { schema } from './schema/index.js';
-import type { HssClient } from './upstream/hss-client.js';
 
 export interface GatewayYogaOptions {
-  client: HssClient;
+  pages: UpstreamPages;
+  /** How long one GraphQL request waits for HSS at most. */
+  deadlineMs: number;
   logger: Logger;
   /** Default `projectId`. */
   projectId: string | undefined;
@@ -26,7 +28,7 @@ export interface GatewayYogaOptions {
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
-  const { client, logger } = options;
+  const { pages, logger } = options;
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -47,11 +49,11 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
       return createGatewayContext({
         requestId,
         logger: logger.child({ requestId }),
-        client,
+        pages,
         credentials: credentialsFromHeaders(request.headers, options.credentials),
         defaultProjectId: options.projectId,
         operationName: params.operationName ?? null,
-        signal: request.signal,
+        signal: AbortSignal.any([request.signal, AbortSignal.timeout(options.deadlineMs)]),
       });
     },
   });

@@ -31,7 +31,7 @@ describe('configuration from the environment', () => {
         HSS_BODY_TIMEOUT_MS: '300',
         EMULATOR_ROWS_PER_SCOPE: '10000',
       }),
-    ).toEqual({
+    ).toMatchObject({
       port: 8080,
       hssEndpoint: 'http://127.0.0.1:9000',
       region: undefined,
@@ -41,6 +41,61 @@ describe('configuration from the environment', () => {
       logLevel: 'debug',
       upstreamTimeouts: { connectMs: 100, headersMs: 200, bodyMs: 300 },
       emulator: { rowsPerScope: 10000 },
+    });
+  });
+
+  describe('the quota economy', () => {
+    it('defaults: a one-minute cache with stale windows, 10 sockets, 20 s deadline, 2 retries within 3 s', () => {
+      expect(loadConfig({})).toMatchObject({
+        cache: {
+          ttlMs: 60_000,
+          staleWhileRevalidateMs: 240_000,
+          staleIfErrorMs: 3_600_000,
+          maxEntries: 10_000,
+          maxBytes: 64 * 1024 * 1024,
+        },
+        maxConnections: 10,
+        deadlineMs: 20_000,
+        redisUrl: undefined,
+        resilience: {
+          retry: { maxRetries: 2, maxTotalMs: 3000 },
+          breaker: { consecutiveFailures: 5, halfOpenAfterMs: 30_000 },
+        },
+      });
+    });
+
+    it('the budget is 5 calls a minute against real HSS, none against the emulator unless its quota is simulated', () => {
+      expect(
+        loadConfig({ HSS_ENDPOINT: 'https://hss.ap-southeast-1.myhuaweicloud.com' }).rateLimitPerMinute,
+      ).toBe(5);
+      expect(loadConfig({}).rateLimitPerMinute).toBe(0);
+      const simulated = loadConfig({ EMULATOR_QUOTA_PER_MINUTE: '5' });
+      expect(simulated.rateLimitPerMinute).toBe(5);
+      expect(simulated.emulator.faults.quotaPerMinute).toBe(5);
+      expect(loadConfig({ HSS_RATE_LIMIT_PER_MINUTE: '50' }).rateLimitPerMinute).toBe(50);
+    });
+
+    it('CACHE_TTL_SECONDS=0 turns the cache off', () => {
+      expect(loadConfig({ CACHE_TTL_SECONDS: '0' }).cache.ttlMs).toBe(0);
+    });
+
+    it('reads emulator faults as JSON and names what is wrong', () => {
+      expect(
+        loadConfig({ EMULATOR_FAULTS: '{"latencyMs":50,"rates":{"status-503":0.1}}' }).emulator.faults,
+      ).toEqual({
+        latencyMs: 50,
+        rates: { 'status-503': 0.1 },
+      });
+      expect(problems({ EMULATOR_FAULTS: '{"rates":{"status-999":1}}' })[0]).toMatch(
+        /^EMULATOR_FAULTS=.*: must be fault settings as JSON: rates/,
+      );
+    });
+
+    it('REDIS_URL must be a redis URL', () => {
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe('redis://127.0.0.1:6379/0');
+      expect(problems({ REDIS_URL: 'http://x' })).toEqual([
+        'REDIS_URL="http://x": must be a redis:// or rediss:// URL',
+      ]);
     });
   });
 

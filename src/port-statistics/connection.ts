@@ -2,9 +2,11 @@
  * A Relay connection over HSS's offset paging: the upstream pages a window needs, fetched through
  * the request's loader, stitched into edges with offset cursors and a truthful pageInfo.
  */
+
+import type { FetchedPage } from '../quota/page-source.js';
 import type { PortStatisticsRequest } from './arguments.js';
 import { offsetToCursor } from './cursor.js';
-import type { PortStatistic, PortStatisticScope, PortStatisticsPage, PortStatisticsQuery } from './model.js';
+import type { PortStatistic, PortStatisticScope, PortStatisticsQuery } from './model.js';
 import { firstPage, followingPages, UPSTREAM_MIN_LIMIT, type UpstreamPage } from './page-plan.js';
 
 /** A row as the GraphQL layer holds it: the statistic and the scope that gives it its identity. */
@@ -19,6 +21,10 @@ export interface PortStatisticEdgeShape {
 
 export interface PortStatisticConnectionShape {
   totalCount: number;
+  /** When HSS answered the oldest page in this connection. */
+  fetchedAt: Date;
+  /** Whether any page is older than the cache's time-to-live. */
+  stale: boolean;
   edges: PortStatisticEdgeShape[];
   pageInfo: {
     hasNextPage: boolean;
@@ -29,7 +35,7 @@ export interface PortStatisticConnectionShape {
 }
 
 /** Loads one upstream page; in the gateway, the request's deduplicating loader. */
-export type LoadPage = (scope: PortStatisticScope, query: PortStatisticsQuery) => Promise<PortStatisticsPage>;
+export type LoadPage = (scope: PortStatisticScope, query: PortStatisticsQuery) => Promise<FetchedPage>;
 
 export async function loadPortStatisticsConnection(
   request: PortStatisticsRequest,
@@ -61,8 +67,11 @@ export async function loadPortStatisticsConnection(
       if (row) edges.push({ cursor: offsetToCursor(position), node: { ...row, scope: request.scope } });
     });
   }
+  const fetched = [first, ...rest];
   return {
     totalCount: first.totalNum ?? start + consumed,
+    fetchedAt: new Date(Math.min(...fetched.map((p) => p.fetchedAt))),
+    stale: fetched.some((p) => p.stale),
     edges,
     pageInfo: {
       hasNextPage: start + consumed < totalCount,

@@ -5,6 +5,8 @@
 import { Agent } from 'undici';
 
 export interface UpstreamTimeouts {
+  /** Sockets to one origin at most; further requests queue in the dispatcher. */
+  connections?: number;
   /** Milliseconds to establish a TCP (and TLS) connection. */
   connectMs: number;
   /** Milliseconds from sending the request to receiving the complete response headers. */
@@ -28,6 +30,8 @@ export function createUpstreamDispatcher(timeouts: UpstreamTimeouts = DEFAULT_UP
     headersTimeout: timeouts.headersMs,
     bodyTimeout: timeouts.bodyMs,
     keepAliveTimeout: 30_000,
+    // A burst of GraphQL traffic queues here instead of opening hundreds of sockets to HSS.
+    connections: timeouts.connections ?? 10,
     maxResponseSize: MAX_RESPONSE_BYTES,
   });
 }

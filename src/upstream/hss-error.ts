@@ -20,9 +20,14 @@ export interface UpstreamAnswerSummary {
   requestId: string | null;
 }
 
+/** Why no answer came: what decides whether a retry is safe and whether the circuit counts it. */
+export type FailureKind = 'timeout' | 'reset' | 'refused' | 'aborted' | 'circuit-open' | 'other';
+
 export interface HssErrorDetails {
   /** Present where HSS answered. */
   upstream?: UpstreamAnswerSummary;
+  /** Present where no answer came. */
+  failure?: FailureKind;
   /** Seconds until a retry may succeed; set with RATE_LIMITED. */
   retryAfter?: number;
   /** HSS's own error message: for logs only, never for clients. */
@@ -35,6 +40,7 @@ export class HssError extends Error {
   readonly upstream: UpstreamAnswerSummary | undefined;
   readonly retryAfter: number | undefined;
   readonly upstreamMessage: string | undefined;
+  readonly failure: FailureKind | undefined;
 
   constructor(
     readonly code: HssErrorCode,
@@ -45,6 +51,7 @@ export class HssError extends Error {
     this.upstream = details.upstream;
     this.retryAfter = details.retryAfter;
     this.upstreamMessage = details.upstreamMessage;
+    this.failure = details.failure;
   }
 }
 
@@ -104,10 +111,43 @@ export function unreadableAnswerError(status: number, requestId: string | undefi
   });
 }
 
+// undici's and Node's names for a connection that broke after it was made.
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+function failureKind(cause: unknown): FailureKind {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const name = (cause as { name?: unknown } | null)?.name;
+  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'aborted';
+  if (typeof code !== 'string') return 'other';
+  if (code.includes('TIMEOUT')) return 'timeout';
+  if (RESET_CODES.has(code)) return 'reset';
+  if (code === 'ECONNREFUSED') return 'refused';
+  return 'other';
+}
+
+const FAILURE_WORDS: Record<FailureKind, string> = {
+  timeout: 'timed out',
+  reset: 'closed the connection before answering',
+  refused: 'could not be reached',
+  aborted: 'was not waited for: the request was cancelled',
+  'circuit-open': 'is failing: calls are paused (circuit open)',
+  other: 'could not be reached',
+};
+
 /** No answer at all: a timeout, a refused or reset connection, an aborted read. */
 export function hssErrorFromFailure(cause: unknown, service: UpstreamService = 'HSS'): HssError {
-  const code = (cause as { code?: unknown } | null)?.code;
-  const timeout = typeof code === 'string' && code.includes('TIMEOUT');
-  const reason = timeout ? 'timed out' : 'could not be reached';
-  return new HssError('UPSTREAM_UNAVAILABLE', `${service} ${reason}.`, { cause });
+  const failure = failureKind(cause);
+  return new HssError('UPSTREAM_UNAVAILABLE', `${service} ${FAILURE_WORDS[failure]}.`, { cause, failure });
+}
+
+/** The circuit to HSS is open: the gateway fails fast instead of calling. */
+export function circuitOpenError(retryAfterSeconds: number): HssError {
+  return new HssError(
+    'UPSTREAM_UNAVAILABLE',
+    `HSS ${FAILURE_WORDS['circuit-open']}; the gateway tries again within ${retryAfterSeconds} s.`,
+    {
+      failure: 'circuit-open',
+      retryAfter: retryAfterSeconds,
+    },
+  );
 }

@@ -20,10 +20,12 @@ async function withUpstream<T>(
   env = {},
 ) {
   const upstream = await startScriptedUpstream(script);
+  // Retries are the subject of the resilience tests; here each answer is seen as it comes.
   const gw = await startTestGateway({
     HSS_ENDPOINT: upstream.url,
     HSS_PROJECT_ID: 'p',
     HSS_AUTH_TOKEN: 'tok',
+    HSS_RETRY_MAX: '0',
     ...env,
   });
   try {

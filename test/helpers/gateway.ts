@@ -35,13 +35,21 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Starts a gateway from environment variables, as the process would read them. */
+/**
+ * Starts a gateway from environment variables, as the process would read them. The cross-request
+ * cache and the per-credential budget are off unless a test turns them on: most tests count the
+ * upstream calls of one operation, against an upstream that is not real HSS.
+ */
 export async function startTestGateway(
   env: Record<string, string> = {},
   options: GatewayOptions = {},
 ): Promise<RunningGateway> {
   const logs = captureLogs();
-  const gateway = await startGateway(loadConfig({ LOG_LEVEL: 'debug', ...env }), logs.logger, options);
+  const gateway = await startGateway(
+    loadConfig({ LOG_LEVEL: 'debug', CACHE_TTL_SECONDS: '0', HSS_RATE_LIMIT_PER_MINUTE: '0', ...env }),
+    logs.logger,
+    options,
+  );
   const server = createGatewayHttpServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

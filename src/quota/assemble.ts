@@ -1,0 +1,63 @@
+/**
+ * Puts the quota economy together from the configuration: the page cache (memory or Redis), the
+ * budget per credential, retries and the circuit breaker around the HSS client.
+ */
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config.js';
+import type { HssClient } from '../upstream/hss-client.js';
+import { UpstreamResilience } from '../upstream/resilience.js';
+import { type CallBudget, createCallBudget, UNLIMITED_BUDGET } from './call-budget.js';
+import { MemoryPageCache } from './memory-page-cache.js';
+import type { PageCache } from './page-cache.js';
+import { UpstreamPages } from './page-source.js';
+import { connectRedis, RedisPageCache } from './redis-page-cache.js';
+
+export interface QuotaEconomy {
+  pages: UpstreamPages;
+  resilience: UpstreamResilience;
+  /** Where pages and budgets are kept, for the start-up log. */
+  store: 'memory' | 'redis';
+  close(): Promise<void>;
+}
+
+export function assembleQuotaEconomy(
+  config: GatewayConfig,
+  client: HssClient,
+  logger: Logger,
+  now?: () => number,
+): QuotaEconomy {
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  redis?.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
+  let cache: PageCache | undefined;
+  if (config.cache.ttlMs > 0) {
+    cache = redis ? new RedisPageCache(redis, logger) : new MemoryPageCache(config.cache);
+  }
+  const budget: CallBudget =
+    config.rateLimitPerMinute > 0 ? createCallBudget(config.rateLimitPerMinute, redis) : UNLIMITED_BUDGET;
+  const resilience = new UpstreamResilience({
+    ...config.resilience,
+    onRetry: ({ attempt, delayMs, error }) =>
+      logger.info({ attempt, delayMs: Math.round(delayMs), reason: error.message }, 'retrying the HSS call'),
+  });
+  resilience.breaker.onStateChange((state) =>
+    logger.warn({ circuit: resilience.circuitState, state }, 'HSS circuit changed'),
+  );
+  const pages = new UpstreamPages({
+    client,
+    cache,
+    freshness: config.cache,
+    budget,
+    resilience,
+    logger,
+    ...(now ? { now } : {}),
+  });
+  return {
+    pages,
+    resilience,
+    store: redis ? 'redis' : 'memory',
+    async close() {
+      await cache?.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

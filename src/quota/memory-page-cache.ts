@@ -1,0 +1,34 @@
+/** The default page cache: an in-process LRU (lru-cache), bounded in entries and in bytes. */
+import { LRUCache } from 'lru-cache';
+import type { CachedPage, PageCache } from './page-cache.js';
+
+export interface MemoryPageCacheOptions {
+  maxEntries: number;
+  /** Approximate bytes of all stored pages together (their JSON size). */
+  maxBytes: number;
+}
+
+export class MemoryPageCache implements PageCache {
+  private readonly lru: LRUCache<string, CachedPage>;
+
+  constructor(options: MemoryPageCacheOptions) {
+    this.lru = new LRUCache<string, CachedPage>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      // A row is about 60 bytes of JSON; counting the rows avoids serialising every page twice.
+      sizeCalculation: (value) => 200 + value.page.rows.length * 60,
+    });
+  }
+
+  async get(key: string): Promise<CachedPage | undefined> {
+    return this.lru.get(key);
+  }
+
+  async set(key: string, value: CachedPage, keepMs: number): Promise<void> {
+    this.lru.set(key, value, { ttl: keepMs });
+  }
+
+  async close(): Promise<void> {
+    this.lru.clear();
+  }
+}

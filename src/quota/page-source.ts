@@ -1,0 +1,181 @@
+/**
+ * Where upstream pages come from, spending HSS's quota as if it were money: a fresh cached page
+ * costs nothing; a stale one is served at once and renewed in the background
+ * (stale-while-revalidate); identical calls in flight are shared across requests; each real call
+ * takes one unit of the credential's budget and goes through retries and the circuit breaker; and
+ * when the budget is spent or HSS fails, a stale page (marked as such) beats an error.
+ */
+import type { Logger } from 'pino';
+import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics/model.js';
+import type { Credentials } from '../upstream/credentials.js';
+import type { HssClient } from '../upstream/hss-client.js';
+import { HssError } from '../upstream/hss-error.js';
+import { isUpstreamFailure, type UpstreamResilience } from '../upstream/resilience.js';
+import type { CallBudget } from './call-budget.js';
+import type { CachedPage, PageCache } from './page-cache.js';
+import { canonicalPageKey } from './page-key.js';
+
+/** A page and how fresh it is. */
+export interface FetchedPage extends PortStatisticsPage {
+  /** When HSS answered it, epoch milliseconds. */
+  fetchedAt: number;
+  /** True when it is older than the cache's time-to-live. */
+  stale: boolean;
+}
+
+export interface Freshness {
+  /** A cached page is fresh this long; 0 turns the cache off. */
+  ttlMs: number;
+  /** After that, it is served stale while a background call renews it, for this long. */
+  staleWhileRevalidateMs: number;
+  /** After the TTL, it still stands in for an upstream failure for this long. */
+  staleIfErrorMs: number;
+}
+
+export interface UpstreamPagesOptions {
+  client: HssClient;
+  /** Undefined: no cache (CACHE_TTL_SECONDS=0). */
+  cache: PageCache | undefined;
+  freshness: Freshness;
+  budget: CallBudget;
+  resilience: UpstreamResilience;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface PageRequest {
+  credentials: Credentials;
+  /** The credentials' identity (credentialIdentity), computed once per request. */
+  identity: string;
+  projectId: string;
+  query: PortStatisticsQuery;
+}
+
+export interface CallContext {
+  logger: Logger;
+  operationName: string | null;
+  /** The GraphQL request's own deadline and cancellation: it stops waiting, the shared call goes on. */
+  signal?: AbortSignal;
+}
+
+export class UpstreamPages {
+  private readonly inflight = new Map<string, Promise<CachedPage>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: UpstreamPagesOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async load(request: PageRequest, call: CallContext): Promise<FetchedPage> {
+    const { cache, freshness } = this.options;
+    const key = canonicalPageKey(request.identity, request.projectId, request.query);
+    const cached = cache ? await cache.get(key) : undefined;
+    const age = cached ? this.now() - cached.fetchedAt : Number.POSITIVE_INFINITY;
+    if (cached && age <= freshness.ttlMs) {
+      call.logger.debug({ cache: 'hit', key: redactKey(key) }, 'page from cache');
+      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: false };
+    }
+    if (cached && age <= freshness.ttlMs + freshness.staleWhileRevalidateMs) {
+      call.logger.debug(
+        { cache: 'stale', key: redactKey(key) },
+        'stale page served; renewing in the background',
+      );
+      this.shared(key, request, call).catch(() => undefined);
+      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true };
+    }
+    try {
+      const fresh = await untilAborted(this.shared(key, request, call), call.signal);
+      return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false };
+    } catch (error) {
+      if (cached && this.staleMayStandIn(error, age)) {
+        call.logger.warn(
+          { cache: 'stale', reason: (error as HssError).code, ageMs: age },
+          'serving a stale page instead of an error',
+        );
+        return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true };
+      }
+      throw error;
+    }
+  }
+
+  /** A spent budget takes any stored page; an upstream failure one within the stale-if-error window. */
+  private staleMayStandIn(error: unknown, age: number): boolean {
+    if (!(error instanceof HssError)) return false;
+    const budgetSpent = error.code === 'RATE_LIMITED';
+    return (
+      budgetSpent ||
+      (isUpstreamFailure(error) &&
+        age <= this.options.freshness.ttlMs + this.options.freshness.staleIfErrorMs)
+    );
+  }
+
+  /** One upstream call per key at a time, whoever asks. */
+  private shared(key: string, request: PageRequest, call: CallContext): Promise<CachedPage> {
+    const running = this.inflight.get(key);
+    if (running) {
+      call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
+      return running;
+    }
+    const started = this.fetch(key, request, call).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, started);
+    return started;
+  }
+
+  private async fetch(key: string, request: PageRequest, call: CallContext): Promise<CachedPage> {
+    const { client, budget, resilience, cache, freshness } = this.options;
+    const page = await resilience.execute(async () => {
+      const grant = await budget.take(request.identity);
+      if (!grant.granted) {
+        throw new HssError(
+          'RATE_LIMITED',
+          `The gateway's budget of HSS calls for these credentials is spent (HSS allows a user 5 calls a minute); retry in ${grant.retryAfterSeconds} s.`,
+          { retryAfter: grant.retryAfterSeconds },
+        );
+      }
+      // The shared call is not tied to one caller's cancellation: others may be waiting for it.
+      return client.listPortStatistics(request.projectId, request.query, request.credentials, {
+        logger: call.logger,
+        operationName: call.operationName,
+      });
+    });
+    const entry = { page, fetchedAt: this.now() };
+    const keepMs = freshness.ttlMs + Math.max(freshness.staleWhileRevalidateMs, freshness.staleIfErrorMs);
+    if (cache) await cache.set(key, entry, keepMs);
+    return entry;
+  }
+}
+
+/** Keys begin with the credential's identity; logs need only the request part. */
+function redactKey(key: string): string {
+  return key.slice(key.indexOf(' ') + 1);
+}
+
+/** Waits for the promise, or until the signal aborts: a deadline or a client that went away. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const abortError = () => {
+    const timeout = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+    return new HssError(
+      'UPSTREAM_UNAVAILABLE',
+      timeout
+        ? "HSS did not answer within the request's deadline."
+        : 'The request was cancelled before HSS answered.',
+      { failure: timeout ? 'timeout' : 'aborted' },
+    );
+  };
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

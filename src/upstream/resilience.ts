@@ -1,0 +1,114 @@
+/**
+ * Retries where they are safe and a circuit breaker per upstream endpoint, with cockatiel.
+ *
+ * Retried: connection resets, 502/503/504 and 429 (honouring Retry-After), with exponential
+ * backoff and full jitter, bounded in attempts and in total time. Never retried: any other answer,
+ * above all 400/401/403 (five AK/SK failures lock a key). The circuit counts what says HSS is down
+ * (no answer, 5xx), not what says the request was wrong or throttled.
+ */
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  DelegateBackoff,
+  handleWhen,
+  retry,
+} from 'cockatiel';
+import { circuitOpenError, HssError } from './hss-error.js';
+
+export interface RetryOptions {
+  /** Retries after the first attempt. 0 turns retrying off. */
+  maxRetries: number;
+  /** Attempts and waits together stay within this many milliseconds. */
+  maxTotalMs: number;
+  /** First backoff cap; doubles per retry up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface BreakerOptions {
+  /** Consecutive failures that open the circuit. */
+  consecutiveFailures: number;
+  /** How long the circuit stays open before one probe call may pass. */
+  halfOpenAfterMs: number;
+}
+
+export interface ResilienceOptions {
+  retry: RetryOptions;
+  breaker: BreakerOptions;
+  /** Called before each retry; for logs. */
+  onRetry?: (event: { attempt: number; delayMs: number; error: HssError }) => void;
+}
+
+const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
+
+function isRetryable(error: unknown): error is HssError {
+  if (!(error instanceof HssError)) return false;
+  if (error.upstream) return RETRIED_STATUSES.has(error.upstream.status);
+  return error.failure === 'reset';
+}
+
+/** What tells the circuit HSS is unwell: no answer (other than a cancel), or a 5xx. */
+export function isUpstreamFailure(error: unknown): boolean {
+  if (!(error instanceof HssError)) return false;
+  if (error.upstream) return error.upstream.status >= 500;
+  return (
+    error.code === 'UPSTREAM_UNAVAILABLE' && error.failure !== 'aborted' && error.failure !== 'circuit-open'
+  );
+}
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+export class UpstreamResilience {
+  readonly breaker: CircuitBreakerPolicy;
+
+  constructor(private readonly options: ResilienceOptions) {
+    this.breaker = circuitBreaker(handleWhen(isUpstreamFailure), {
+      halfOpenAfter: options.breaker.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breaker.consecutiveFailures),
+    });
+  }
+
+  get circuitState(): CircuitStateName {
+    const state = this.breaker.state;
+    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  }
+
+  /** Runs one upstream call with retries, through the circuit. */
+  async execute<T>(call: () => Promise<T>): Promise<T> {
+    const { retry: limits } = this.options;
+    const deadline = Date.now() + limits.maxTotalMs;
+    // The wait is decided where the decision to retry is made, so a Retry-After that would overrun
+    // the time bound means "do not retry" rather than "retry too early".
+    let plannedDelay = 0;
+    const retryable = handleWhen((error) => {
+      if (!isRetryable(error)) return false;
+      const exponential = limits.baseDelayMs * 2 ** attempts;
+      plannedDelay =
+        error.retryAfter !== undefined && error.upstream?.status === 429
+          ? error.retryAfter * 1000
+          : Math.random() * Math.min(limits.maxDelayMs, exponential);
+      return Date.now() + plannedDelay < deadline;
+    });
+    let attempts = 0;
+    const policy = retry(retryable, {
+      maxAttempts: limits.maxRetries,
+      backoff: new DelegateBackoff(() => plannedDelay),
+    });
+    policy.onRetry((event) => {
+      attempts++;
+      if ('error' in event && event.error instanceof HssError) {
+        this.options.onRetry?.({ attempt: attempts, delayMs: event.delay, error: event.error });
+      }
+    });
+    try {
+      return await policy.execute(() => this.breaker.execute(call));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError)
+        throw circuitOpenError(Math.ceil(this.options.breaker.halfOpenAfterMs / 1000));
+      throw error;
+    }
+  }
+}
