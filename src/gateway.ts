@@ -59,7 +59,7 @@ export async function startGateway(
     { ...describeIdentity(config), callerTokens: config.allowCallerToken ? 'passed through' : 'ignored' },
     'credentials',
   );
-  const quota = assembleQuotaEconomy(config, client, logger, options.now);
+  const quota = await assembleQuotaEconomy(config, client, logger, options.now);
   logger.info(
     {
       store: quota.store,

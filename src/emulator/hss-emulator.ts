@@ -68,6 +68,8 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
   private readonly iam: EmulatedIam;
   private readonly verifier: AkSkVerifier;
   private readonly faults: FaultInjector;
+  /** Client connections open now, and the most ever open at once. */
+  readonly connections = { open: 0, peak: 0 };
 
   constructor(options: HssEmulatorOptions = {}) {
     super();
@@ -85,6 +87,11 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     this.faults.set(options.faults ?? {});
     // HSS takes X-Auth-Token values of up to 32,768 characters; Node's default 16 KB header limit would not.
     this.server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.connections.open++;
+      this.connections.peak = Math.max(this.connections.peak, this.connections.open);
+      socket.once('close', () => this.connections.open--);
+    });
   }
 
   /** Starts listening; port 0 (the default) picks a free port. Resolves to the base URL. */
@@ -207,7 +214,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     }
     const fault = this.faults.pick();
     if (fault?.startsWith('status-'))
-      return { answer: faultAnswer(fault, requestId, this.faults.retryAfterSeconds) };
+      return { answer: faultAnswer(fault, requestId, this.faults.retryAfterSeconds), fault };
     let projectId: string;
     try {
       projectId = decodeURIComponent(route[1] ?? '');

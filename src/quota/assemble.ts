@@ -20,14 +20,13 @@ export interface QuotaEconomy {
   close(): Promise<void>;
 }
 
-export function assembleQuotaEconomy(
+export async function assembleQuotaEconomy(
   config: GatewayConfig,
   client: HssClient,
   logger: Logger,
   now?: () => number,
-): QuotaEconomy {
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
-  redis?.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
+): Promise<QuotaEconomy> {
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   let cache: PageCache | undefined;
   if (config.cache.ttlMs > 0) {
     cache = redis ? new RedisPageCache(redis, logger) : new MemoryPageCache(config.cache);

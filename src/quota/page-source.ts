@@ -10,7 +10,7 @@ import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics
 import type { Credentials } from '../upstream/credentials.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import { HssError } from '../upstream/hss-error.js';
-import { isUpstreamFailure, type UpstreamResilience } from '../upstream/resilience.js';
+import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallBudget } from './call-budget.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { canonicalPageKey } from './page-key.js';
@@ -98,15 +98,18 @@ export class UpstreamPages {
     }
   }
 
-  /** A spent budget takes any stored page; an upstream failure one within the stale-if-error window. */
+  /**
+   * A spent budget (ours or HSS's) takes any stored page; HSS being down (no answer, 5xx, circuit
+   * open) one within the stale-if-error window. A refusal of the request itself (400, 401, 403)
+   * never does: stale data would hide a real problem.
+   */
   private staleMayStandIn(error: unknown, age: number): boolean {
     if (!(error instanceof HssError)) return false;
-    const budgetSpent = error.code === 'RATE_LIMITED';
-    return (
-      budgetSpent ||
-      (isUpstreamFailure(error) &&
-        age <= this.options.freshness.ttlMs + this.options.freshness.staleIfErrorMs)
-    );
+    if (error.code === 'RATE_LIMITED') return true;
+    const down =
+      error.code === 'UPSTREAM_UNAVAILABLE' ||
+      (error.code === 'UPSTREAM_ERROR' && (error.upstream?.status ?? 0) >= 500);
+    return down && age <= this.options.freshness.ttlMs + this.options.freshness.staleIfErrorMs;
   }
 
   /** One upstream call per key at a time, whoever asks. */

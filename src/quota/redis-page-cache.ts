@@ -37,12 +37,21 @@ export class RedisPageCache implements PageCache {
   }
 }
 
-/** A Redis connection that fails fast: commands wait at most 1 s and are not queued while offline. */
-export function connectRedis(url: string): Redis {
-  return new Redis(url, {
-    commandTimeout: 1000,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: false,
+/**
+ * A Redis connection that fails fast: commands wait at most 1 s and are not queued while offline.
+ * Resolves once connected, or after `readyWithinMs` with the connection still trying: a gateway
+ * starts without Redis rather than not at all.
+ */
+export async function connectRedis(url: string, logger: Logger, readyWithinMs = 3000): Promise<Redis> {
+  const redis = new Redis(url, { commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), readyWithinMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
   });
+  if (!ready) logger.warn({ readyWithinMs }, 'Redis is not reachable yet: caching in memory until it is');
+  return redis;
 }

@@ -12,6 +12,7 @@ export const builder = new SchemaBuilder<{
   // The contract's connections never hold null edges or nodes.
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
 }>({
   plugins: [RelayPlugin],
   defaultFieldNullability: false,

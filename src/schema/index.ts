@@ -1,5 +1,6 @@
 /** Imports every type file and builds the schema. */
 import { builder } from './builder.js';
+import './date-time.js';
 import './enums.js';
 import './port-statistic.js';
 import './port-statistic-filter.js';

@@ -5,6 +5,7 @@ import {
   type PortStatisticConnectionShape,
 } from '../port-statistics/connection.js';
 import { builder } from './builder.js';
+import { DateTime } from './date-time.js';
 import { PageInput } from './page-input.js';
 import { PortStatistic } from './port-statistic.js';
 import { PortStatisticFilter } from './port-statistic-filter.js';
@@ -16,6 +17,18 @@ export const PortStatisticConnection = builder.connectionObject(
     name: 'PortStatisticConnection',
     description: 'A page of open-port statistics.',
     fields: (t) => ({
+      fetchedAt: t.field({
+        type: DateTime,
+        description:
+          'When HSS answered the data in this page (the oldest part of it). The gateway caches answers; see `stale`.',
+        resolve: (connection) => (connection as unknown as PortStatisticConnectionShape).fetchedAt,
+      }),
+      stale: t.boolean({
+        description:
+          "True when the data is older than the cache's time-to-live: served while it is renewed, or instead of an " +
+          'error because HSS failed or the upstream budget for these credentials is spent.',
+        resolve: (connection) => (connection as unknown as PortStatisticConnectionShape).stale,
+      }),
       totalCount: t.int({
         description: 'Number of open-port rows matching the filters (HSS counts at most 10,000).',
         // The plugin types a connection's parent as edges + pageInfo only; ours is what the resolver below built.

@@ -1,0 +1,247 @@
+/**
+ * The cross-request cache and coalescing: pages are reused within their time-to-live, served stale
+ * while being renewed or instead of an error, shared by concurrent identical requests, and never
+ * shared between callers with different credentials.
+ */
+import { once } from 'node:events';
+import { ManualClock } from '../helpers/clock.js';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { pageAnswer, startScriptedUpstream } from '../helpers/scripted-upstream.js';
+
+const QUERY = '{ portStatistics(filter: { status: DANGER }) { totalCount fetchedAt stale nodes { port } } }';
+
+let clock: ManualClock;
+let hss: RunningEmulator;
+let gw: RunningGateway;
+// What the current test started; closed after it, each once.
+let started: Array<{ close(): Promise<void> }> = [];
+const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
+
+async function setUp(env: Record<string, string> = {}) {
+  clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
+  hss = await startEmulator();
+  started.push(hss);
+  gw = await startTestGateway(
+    {
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      CACHE_TTL_SECONDS: '60',
+      CACHE_STALE_WHILE_REVALIDATE_SECONDS: '0',
+      CACHE_STALE_IF_ERROR_SECONDS: '0',
+      HSS_RETRY_MAX: '0',
+      ...env,
+    },
+    { now: clock.now },
+  );
+  started.push(gw);
+}
+afterEach(async () => {
+  for (const server of started.reverse()) await server.close();
+  started = [];
+});
+
+describe('within the time-to-live', () => {
+  it('the same query from another request costs no upstream call, and says when it was fetched', async () => {
+    await setUp();
+    const first = (await gw.graphql(QUERY)).body.data.portStatistics;
+    clock.advance(59_000);
+    const second = (await gw.graphql(QUERY)).body.data.portStatistics;
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ fetchedAt: new Date(clock.now() - 59_000).toISOString(), stale: false });
+    expect(calls()).toHaveLength(1);
+  });
+
+  it('after the time-to-live, HSS is asked again', async () => {
+    await setUp();
+    await gw.graphql(QUERY);
+    clock.advance(61_000);
+    const again = (await gw.graphql(QUERY)).body.data.portStatistics;
+    expect(again).toMatchObject({ stale: false, fetchedAt: new Date(clock.now()).toISOString() });
+    expect(calls()).toHaveLength(2);
+  });
+
+  it('CACHE_TTL_SECONDS=0 turns the cache off', async () => {
+    await setUp({ CACHE_TTL_SECONDS: '0' });
+    await gw.graphql(QUERY);
+    await gw.graphql(QUERY);
+    expect(calls()).toHaveLength(2);
+  });
+
+  it('the cache is bounded in entries: the least recently used page is dropped', async () => {
+    await setUp({ CACHE_MAX_ENTRIES: '2' });
+    for (const port of [1, 2, 3, 1])
+      await gw.graphql(`{ portStatistics(filter: { port: ${port} }) { totalCount } }`);
+    expect(calls().map((c) => c.query)).toEqual(['port=1', 'port=2', 'port=3', 'port=1']);
+  });
+});
+
+describe('stale-while-revalidate', () => {
+  it('after the TTL, within the window: the stale page at once, renewed in the background', async () => {
+    await setUp({ CACHE_STALE_WHILE_REVALIDATE_SECONDS: '300' });
+    await gw.graphql(QUERY);
+    clock.advance(120_000);
+    const renewed = once(hss.emulator, 'request');
+    const stale = (await gw.graphql(QUERY)).body.data.portStatistics;
+    expect(stale).toMatchObject({ stale: true, fetchedAt: new Date(clock.now() - 120_000).toISOString() });
+    await renewed;
+    await gw.logs.waitFor('HSS call', 2);
+    const fresh = (await gw.graphql(QUERY)).body.data.portStatistics;
+    expect(fresh).toMatchObject({ stale: false, fetchedAt: new Date(clock.now()).toISOString() });
+    expect(calls()).toHaveLength(2);
+  });
+});
+
+describe('stale-if-error', () => {
+  it('when HSS fails, a page within the window stands in, marked stale', async () => {
+    await setUp({ CACHE_STALE_IF_ERROR_SECONDS: '3600' });
+    const first = (await gw.graphql(QUERY)).body.data.portStatistics;
+    clock.advance(30 * 60_000);
+    hss.emulator.setFaults({ rates: { 'status-503': 1 } });
+    const answer = await gw.graphql(QUERY);
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.portStatistics).toEqual({ ...first, stale: true });
+    expect(calls()).toHaveLength(2);
+  });
+
+  it('beyond the window, the error is the answer', async () => {
+    await setUp({ CACHE_STALE_IF_ERROR_SECONDS: '600' });
+    await gw.graphql(QUERY);
+    clock.advance(60_000 + 601_000);
+    hss.emulator.setFaults({ rates: { 'status-503': 1 } });
+    expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+  });
+
+  it('a refusal that says the request is wrong (401) is never papered over with stale data', async () => {
+    await setUp({ CACHE_STALE_IF_ERROR_SECONDS: '3600', HSS_AUTH_TOKEN: 'static' });
+    const strict = await startEmulator({ acceptAnyToken: false, tokens: ['static'] });
+    gw = await startTestGateway(
+      {
+        HSS_ENDPOINT: strict.url,
+        HSS_PROJECT_ID: 'p',
+        HSS_AUTH_TOKEN: 'static',
+        CACHE_TTL_SECONDS: '1',
+        CACHE_STALE_IF_ERROR_SECONDS: '3600',
+      },
+      { now: clock.now },
+    );
+    started.push(gw);
+    try {
+      await gw.graphql(QUERY);
+      clock.advance(5000);
+      expect(
+        (await gw.graphql(QUERY, {}, { 'x-auth-token': 'revoked' })).body.errors?.[0]?.extensions?.code,
+      ).toBe('UNAUTHENTICATED');
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('the budget', () => {
+  it('spent, with a page in the cache: the stale page, no upstream call', async () => {
+    await setUp({ HSS_RATE_LIMIT_PER_MINUTE: '1', CACHE_STALE_IF_ERROR_SECONDS: '0' });
+    const first = (await gw.graphql(QUERY)).body.data.portStatistics;
+    clock.advance(61_000);
+    const answer = await gw.graphql(QUERY);
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.portStatistics).toEqual({ ...first, stale: true });
+    expect(calls()).toHaveLength(1);
+  });
+
+  it('spent, with nothing cached: RATE_LIMITED with retryAfter, no upstream call', async () => {
+    await setUp({ HSS_RATE_LIMIT_PER_MINUTE: '1' });
+    await gw.graphql(QUERY);
+    const error = (await gw.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }')).body
+      .errors?.[0];
+    expect(error?.extensions?.code).toBe('RATE_LIMITED');
+    expect(error?.extensions?.retryAfter).toBeGreaterThan(0);
+    expect(calls()).toHaveLength(1);
+  });
+});
+
+describe('tenants', () => {
+  it('tenant B never sees the rows tenant A was answered, for the very same query', async () => {
+    const upstream = await startScriptedUpstream((request) =>
+      pageAnswer(1, [
+        {
+          port: request.headers['x-auth-token'] === 'tenant-a' ? 1111 : 2222,
+          type: 'TCP',
+          num: 1,
+          status: 'normal',
+        },
+      ]),
+    );
+    const shared = await startTestGateway({
+      HSS_ENDPOINT: upstream.url,
+      HSS_PROJECT_ID: 'p',
+      CACHE_TTL_SECONDS: '600',
+    });
+    try {
+      const query = '{ portStatistics { nodes { port } } }';
+      const a = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-a' });
+      const b = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-b' });
+      const a2 = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-a' });
+      expect(a.body.data.portStatistics.nodes).toEqual([{ port: 1111 }]);
+      expect(b.body.data.portStatistics.nodes).toEqual([{ port: 2222 }]);
+      expect(a2.body.data.portStatistics.nodes).toEqual([{ port: 1111 }]);
+      expect(upstream.received.map((r) => r.headers['x-auth-token'])).toEqual(['tenant-a', 'tenant-b']);
+    } finally {
+      await shared.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('coalescing across requests', () => {
+  it('ten concurrent identical requests share one upstream call', async () => {
+    let release: () => void = () => undefined;
+    const upstream = await startScriptedUpstream((_request, res) => {
+      release = () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(pageAnswer(5, []).body));
+      return undefined;
+    });
+    const coalescing = await startTestGateway({
+      HSS_ENDPOINT: upstream.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+    });
+    try {
+      const answers = Promise.all(
+        Array.from({ length: 10 }, () => coalescing.graphql('{ portStatistics { totalCount } }')),
+      );
+      // Nine requests have found the first one's call in flight; only then does the upstream answer.
+      await coalescing.logs.waitFor('joined an upstream call already in flight', 9);
+      release();
+      for (const answer of await answers) expect(answer.body.data.portStatistics.totalCount).toBe(5);
+      expect(upstream.received).toHaveLength(1);
+    } finally {
+      await coalescing.close();
+      await upstream.close();
+    }
+  });
+
+  it('a dashboard burst costs no more upstream calls than it has unique queries', async () => {
+    await setUp({ CACHE_TTL_SECONDS: '60' });
+    const widgets = [
+      '{ portStatistics(filter: { status: DANGER }, page: { first: 0 }) { totalCount } }',
+      '{ portStatistics(filter: { status: NORMAL }, page: { first: 0 }) { totalCount } }',
+      '{ portStatistics(filter: { status: DANGER }) { nodes { port num } } }',
+      '{ portStatistics(filter: { category: HOST }) { nodes { port } } }',
+      '{ portStatistics(filter: { category: HOST }) { totalCount } }',
+      '{ d: portStatistics(filter: { status: DANGER }, page: { first: 0 }) { totalCount } h: portStatistics(filter: { category: HOST }) { totalCount } }',
+    ];
+    // Five users' dashboards open at once, each loading every widget.
+    const burst = Array.from({ length: 5 }, () => widgets).flat();
+    const answers = await Promise.all(burst.map((query) => gw.graphql(query)));
+    for (const answer of answers) expect(answer.body.errors).toBeUndefined();
+    const unique = new Set(calls().map((c) => c.query));
+    expect(unique).toEqual(
+      new Set(['limit=10&status=danger', 'limit=10&status=normal', 'status=danger', 'category=host']),
+    );
+    expect(calls()).toHaveLength(unique.size);
+  });
+});

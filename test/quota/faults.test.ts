@@ -1,0 +1,207 @@
+/**
+ * For each way the upstream misbehaves (the emulator's fault injection), what the client gets (data,
+ * stale data or the right error code) and how many upstream calls were made.
+ */
+import type { FaultKind, FaultSettings } from '../../src/emulator/faults.js';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+const QUERY = '{ portStatistics(page: { first: 3 }) { totalCount stale nodes { port } } }';
+
+let hss: RunningEmulator;
+let gw: RunningGateway;
+// What the current test started; closed after it, each once.
+let started: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const server of started.reverse()) await server.close();
+  started = [];
+});
+
+async function setUp(faults: FaultSettings, env: Record<string, string> = {}) {
+  hss = await startEmulator({ faults });
+  started.push(hss);
+  gw = await startTestGateway({
+    HSS_ENDPOINT: hss.url,
+    HSS_PROJECT_ID: 'p',
+    HSS_AUTH_TOKEN: 't',
+    HSS_RETRY_BASE_DELAY_MS: '1',
+    ...env,
+  });
+  started.push(gw);
+}
+const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
+const faultsSeen = () => calls().map((r) => r.fault ?? r.status);
+const retried = () => gw.logs.entries().filter((e) => e.msg === 'retrying the HSS call');
+
+describe('faults that are retried, then succeed', () => {
+  it.each<FaultKind>(['status-502', 'status-503', 'status-504', 'reset', 'truncated'])(
+    '%s once: data, after 2 calls',
+    async (fault) => {
+      await setUp({ next: [fault] });
+      const answer = await gw.graphql(QUERY);
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.body.data.portStatistics.nodes).toHaveLength(3);
+      expect(faultsSeen()).toEqual([fault, 200]);
+    },
+  );
+
+  it('429 with Retry-After: waits as told, then data', async () => {
+    await setUp({ next: ['status-429-retry-after'], retryAfterSeconds: 1 });
+    expect((await gw.graphql(QUERY)).body.errors).toBeUndefined();
+    expect(faultsSeen()).toEqual(['status-429-retry-after', 200]);
+    expect(retried()[0]?.delayMs).toBe(1000);
+  });
+});
+
+describe('faults that are retried to the bound, then reported', () => {
+  it('503 every time: UPSTREAM_ERROR after 1 + 2 retries', async () => {
+    await setUp({ rates: { 'status-503': 1 } });
+    const error = (await gw.graphql(QUERY)).body.errors?.[0];
+    expect(error?.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstream: { status: 503, errorCode: 'APIGW.0201' },
+    });
+    expect(calls()).toHaveLength(3);
+  });
+
+  it('resets every time: UPSTREAM_UNAVAILABLE after 3 calls', async () => {
+    await setUp({ rates: { reset: 1 } });
+    expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(calls()).toHaveLength(3);
+  });
+
+  it('a Retry-After longer than the retry time bound is not waited for: RATE_LIMITED, 1 call', async () => {
+    await setUp({ next: ['status-429-retry-after'], retryAfterSeconds: 30 });
+    const error = (await gw.graphql(QUERY)).body.errors?.[0];
+    expect(error?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter: 30,
+      upstream: { status: 429 },
+    });
+    expect(calls()).toHaveLength(1);
+  });
+
+  it('429 without Retry-After is HSS`s quota: a minute away, so not retried', async () => {
+    await setUp({ next: ['status-429'] });
+    const error = (await gw.graphql(QUERY)).body.errors?.[0];
+    expect(error?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter: 60,
+      upstream: { errorCode: 'APIGW.0308' },
+    });
+    expect(calls()).toHaveLength(1);
+  });
+});
+
+describe('faults that are never retried', () => {
+  it('500: UPSTREAM_ERROR, 1 call', async () => {
+    await setUp({ next: ['status-500'] });
+    expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(calls()).toHaveLength(1);
+  });
+
+  it('a 200 that is not JSON: UPSTREAM_UNAVAILABLE, 1 call', async () => {
+    await setUp({ next: ['non-json'] });
+    expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: { status: 200 },
+    });
+    expect(calls()).toHaveLength(1);
+  });
+
+  it('latency beyond the headers timeout: UPSTREAM_UNAVAILABLE (timed out), 1 call', async () => {
+    await setUp({ latencyMs: 2000 }, { HSS_HEADERS_TIMEOUT_MS: '100' });
+    expect((await gw.graphql(QUERY)).body.errors?.[0]).toMatchObject({
+      message: 'HSS timed out.',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
+    expect(hss.received.length).toBeLessThanOrEqual(1);
+  });
+
+  it('a body that drips slower than the body timeout: UPSTREAM_UNAVAILABLE, 1 call', async () => {
+    await setUp({ next: ['slow-drip'], dripChunkDelayMs: 1000 }, { HSS_BODY_TIMEOUT_MS: '100' });
+    expect((await gw.graphql(QUERY)).body.errors?.[0]).toMatchObject({ message: 'HSS timed out.' });
+    expect(calls()).toHaveLength(1);
+  });
+});
+
+describe('slow but within bounds', () => {
+  it('latency under the timeouts: data', async () => {
+    await setUp({ latencyMs: 50 });
+    expect((await gw.graphql(QUERY)).body.data.portStatistics.nodes).toHaveLength(3);
+  });
+
+  it('a body that drips within the body timeout: data', async () => {
+    await setUp({ next: ['slow-drip'], dripChunkDelayMs: 5 });
+    expect((await gw.graphql(QUERY)).body.data.portStatistics.nodes).toHaveLength(3);
+  });
+
+  it("the request's own deadline ends the wait, whatever the upstream timeouts", async () => {
+    await setUp({ latencyMs: 5000 }, { GRAPHQL_DEADLINE_MS: '200' });
+    expect((await gw.graphql(QUERY)).body.errors?.[0]).toMatchObject({
+      message: "HSS did not answer within the request's deadline.",
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
+  });
+});
+
+describe("HSS's real quota: 5 calls per minute per user", () => {
+  const six = Array.from(
+    { length: 6 },
+    (_, i) => `{ portStatistics(filter: { port: ${i + 1} }) { totalCount } }`,
+  );
+
+  it('without a gateway budget the sixth call reaches HSS and is refused 429 APIGW.0308', async () => {
+    await setUp({ quotaPerMinute: 5 });
+    const answers = [];
+    for (const query of six) answers.push(await gw.graphql(query));
+    expect(answers.slice(0, 5).every((a) => a.body.errors === undefined)).toBe(true);
+    expect(answers[5]?.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      upstream: { status: 429, errorCode: 'APIGW.0308' },
+    });
+    expect(calls()).toHaveLength(6);
+  });
+
+  it('with the gateway budget (5 a minute) the sixth call is refused by the gateway and HSS never sees it', async () => {
+    await setUp({ quotaPerMinute: 5 }, { HSS_RATE_LIMIT_PER_MINUTE: '5' });
+    const answers = [];
+    for (const query of six) answers.push(await gw.graphql(query));
+    const refused = answers[5]?.body.errors?.[0];
+    expect(refused?.extensions?.code).toBe('RATE_LIMITED');
+    expect(refused?.extensions?.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(refused?.extensions?.retryAfter).toBeLessThanOrEqual(60);
+    expect(refused?.extensions?.upstream).toBeUndefined();
+    expect(calls()).toHaveLength(5);
+    expect(calls().every((c) => c.status === 200)).toBe(true);
+  });
+
+  it('a large first counts every upstream page against the budget', async () => {
+    hss = await startEmulator({ rowsPerScope: 1000 });
+    started.push(hss);
+    gw = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      HSS_RATE_LIMIT_PER_MINUTE: '5',
+    });
+    started.push(gw);
+    // 1,000 rows are five pages of 200: the whole budget.
+    expect(
+      (await gw.graphql('{ portStatistics(page: { first: 1000 }) { edges { cursor } } }')).body.errors,
+    ).toBeUndefined();
+    expect(calls()).toHaveLength(5);
+    const next = await gw.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }');
+    expect(next.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(calls()).toHaveLength(5);
+  });
+
+  it('budgets are per credential: another token has its own', async () => {
+    await setUp({}, { HSS_RATE_LIMIT_PER_MINUTE: '1' });
+    expect((await gw.graphql(six[0] as string)).body.errors).toBeUndefined();
+    expect((await gw.graphql(six[1] as string)).body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(
+      (await gw.graphql(six[1] as string, {}, { 'x-auth-token': 'other-user' })).body.errors,
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The circuit breaker opens after repeated failures, fails fast (or serves stale data) while open,
+ * probes, and closes when HSS recovers; a burst of traffic queues for a bounded number of sockets.
+ */
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+// Only Date is faked: the breaker reads Date.now() for its open period; sockets and timers stay real.
+const REAL_TIMERS = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'cancelIdleCallback',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
+
+let hss: RunningEmulator;
+let gw: RunningGateway;
+afterEach(async () => {
+  jest.useRealTimers();
+  await gw.close();
+  await hss.close();
+});
+
+const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/')).length;
+const query = (port: number) => `{ portStatistics(filter: { port: ${port} }) { totalCount stale } }`;
+
+describe('the circuit breaker', () => {
+  beforeEach(async () => {
+    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.parse('2026-11-27T12:00:00Z') });
+    hss = await startEmulator({ faults: { rates: { 'status-503': 1 } } });
+    gw = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      HSS_RETRY_MAX: '0',
+      HSS_CIRCUIT_FAILURES: '3',
+      HSS_CIRCUIT_OPEN_SECONDS: '30',
+    });
+  });
+
+  it('opens after 3 failures and then fails fast, without calling HSS', async () => {
+    for (const port of [1, 2, 3])
+      expect((await gw.graphql(query(port))).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(calls()).toBe(3);
+    expect(gw.gateway.quota.resilience.circuitState).toBe('open');
+    const error = (await gw.graphql(query(4))).body.errors?.[0];
+    expect(error).toMatchObject({
+      message: 'HSS is failing: calls are paused (circuit open); the gateway tries again within 30 s.',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', retryAfter: 30 },
+    });
+    expect(calls()).toBe(3);
+  });
+
+  it('after the open period one probe passes; when HSS has recovered, the circuit closes', async () => {
+    for (const port of [1, 2, 3]) await gw.graphql(query(port));
+    hss.emulator.setFaults({});
+    expect((await gw.graphql(query(4))).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(calls()).toBe(3);
+    jest.setSystemTime(Date.now() + 31_000);
+    expect((await gw.graphql(query(5))).body.errors).toBeUndefined();
+    expect(gw.gateway.quota.resilience.circuitState).toBe('closed');
+    expect((await gw.graphql(query(6))).body.errors).toBeUndefined();
+    expect(calls()).toBe(5);
+  });
+
+  it('a probe that fails opens the circuit again', async () => {
+    for (const port of [1, 2, 3]) await gw.graphql(query(port));
+    jest.setSystemTime(Date.now() + 31_000);
+    expect((await gw.graphql(query(4))).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(gw.gateway.quota.resilience.circuitState).toBe('open');
+    expect((await gw.graphql(query(5))).body.errors?.[0]?.message).toContain('circuit open');
+    expect(calls()).toBe(4);
+  });
+
+  it('answers that blame the request (400s, 401) do not open it', async () => {
+    const strict = await startEmulator({ acceptAnyToken: false });
+    const refusing = await startTestGateway({
+      HSS_ENDPOINT: strict.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 'unknown',
+      HSS_CIRCUIT_FAILURES: '3',
+    });
+    try {
+      for (const port of [1, 2, 3, 4]) {
+        expect((await refusing.graphql(query(port))).body.errors?.[0]?.extensions?.code).toBe(
+          'UNAUTHENTICATED',
+        );
+      }
+      expect(refusing.gateway.quota.resilience.circuitState).toBe('closed');
+      expect(strict.received).toHaveLength(4);
+    } finally {
+      await refusing.close();
+      await strict.close();
+    }
+  });
+});
+
+describe('while the circuit is open, a cached page stands in', () => {
+  it('stale data instead of UPSTREAM_UNAVAILABLE', async () => {
+    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.parse('2026-11-27T12:00:00Z') });
+    hss = await startEmulator();
+    gw = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      HSS_RETRY_MAX: '0',
+      HSS_CIRCUIT_FAILURES: '2',
+      HSS_CIRCUIT_OPEN_SECONDS: '600',
+      CACHE_TTL_SECONDS: '60',
+      CACHE_STALE_WHILE_REVALIDATE_SECONDS: '0',
+      CACHE_STALE_IF_ERROR_SECONDS: '3600',
+    });
+    expect((await gw.graphql(query(22))).body.data.portStatistics.stale).toBe(false);
+    hss.emulator.setFaults({ rates: { 'status-502': 1 } });
+    for (const port of [1, 2]) await gw.graphql(query(port));
+    expect(gw.gateway.quota.resilience.circuitState).toBe('open');
+    jest.setSystemTime(Date.now() + 120_000);
+    const before = calls();
+    const answer = await gw.graphql(query(22));
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.portStatistics.stale).toBe(true);
+    expect(calls()).toBe(before);
+  });
+});
+
+describe('bounded concurrency to HSS', () => {
+  it('forty distinct queries at once use at most HSS_MAX_CONNECTIONS sockets; the rest queue', async () => {
+    hss = await startEmulator({ faults: { latencyMs: 20 } });
+    gw = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      HSS_MAX_CONNECTIONS: '3',
+    });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => gw.graphql(query(i + 1))));
+    for (const answer of answers) expect(answer.body.errors).toBeUndefined();
+    expect(calls()).toBe(40);
+    expect(hss.emulator.connections.peak).toBeLessThanOrEqual(3);
+    expect(hss.emulator.connections.peak).toBeGreaterThan(1);
+  });
+});
