@@ -5,6 +5,7 @@
 import type { FaultKind, FaultSettings } from '../../src/emulator/faults.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { startScriptedUpstream } from '../helpers/scripted-upstream.js';
 
 const QUERY = '{ portStatistics(page: { first: 3 }) { totalCount stale nodes { port } } }';
 
@@ -94,6 +95,27 @@ describe('faults that are retried to the bound, then reported', () => {
 });
 
 describe('faults that are never retried', () => {
+  it.each([
+    [400, 'HSS.0001', 'BAD_USER_INPUT'],
+    [401, 'APIGW.0301', 'UNAUTHENTICATED'],
+    [403, 'HSS.0013', 'FORBIDDEN'],
+  ])('%i %s with retries on: %s after exactly 1 call', async (status, errorCode, code) => {
+    const upstream = await startScriptedUpstream(() => ({
+      status,
+      body: { error_code: errorCode, error_msg: 'no' },
+    }));
+    started.push(upstream);
+    gw = await startTestGateway({
+      HSS_ENDPOINT: upstream.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      HSS_RETRY_BASE_DELAY_MS: '1',
+    });
+    started.push(gw);
+    expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe(code);
+    expect(upstream.received).toHaveLength(1);
+  });
+
   it('500: UPSTREAM_ERROR, 1 call', async () => {
     await setUp({ next: ['status-500'] });
     expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
