@@ -1,13 +1,36 @@
 /**
- * GraphQL Code Generator configuration. For now it only names the sources: the committed public
- * SDL (written by `npm run schema:print`) and the example operations frontends start from. The
- * typed-client generation (client preset) and its `npm run codegen` script come with the
- * federation/typed-clients work; until then nothing imports a generator package.
+ * GraphQL Code Generator: `npm run codegen` writes the committed schema files and the typed
+ * documents frontends (and our tests) use; `npm run schema:check` fails when they are out of date.
+ *
+ * - schema/schema.graphql: the public SDL, printed from the Pothos schema;
+ * - schema/subgraph.graphql: the federation SDL (`printSubgraphSchema`: it keeps `@link`/`@key`);
+ * - schema/generated/: typed documents (client preset) for schema/operations/*.graphql.
  */
-const config = {
-  schema: 'schema/schema.graphql',
+import type { CodegenConfig } from '@graphql-codegen/cli';
+import { printPublicSchema, printSubgraphSdl } from './src/schema/print.js';
+
+const publicSdl = printPublicSchema();
+
+const config: CodegenConfig = {
+  overwrite: true,
+  schema: publicSdl,
   documents: ['schema/operations/*.graphql'],
-  generates: {},
+  generates: {
+    'schema/schema.graphql': { plugins: [{ add: { content: publicSdl.trimEnd() } }] },
+    'schema/subgraph.graphql': { plugins: [{ add: { content: printSubgraphSdl().trimEnd() } }] },
+    'schema/generated/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string' },
+        documentMode: 'documentNode',
+        // `./graphql.js`, as NodeNext resolution (ours, and most ESM frontends') requires.
+        emitLegacyCommonJSImports: false,
+      },
+    },
+  },
 };
 
 export default config;

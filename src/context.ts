@@ -4,8 +4,14 @@
  */
 import type DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { LoadPage } from './port-statistics/connection.js';
-import { createPageLoader, type PageKey, pageLoaderFunction } from './port-statistics/loader.js';
+import type { LoadPage, PortStatisticRow } from './port-statistics/connection.js';
+import {
+  createEntityLoader,
+  createPageLoader,
+  type PageKey,
+  pageLoaderFunction,
+} from './port-statistics/loader.js';
+import type { PortStatisticKey } from './port-statistics/node-id.js';
 import type { FetchedPage, UpstreamPages } from './quota/page-source.js';
 import type { Credentials } from './upstream/credentials.js';
 import type { HssError } from './upstream/hss-error.js';
@@ -19,6 +25,8 @@ export interface GatewayContext {
   operation: { name: string | null };
   pageLoader: DataLoader<PageKey, FetchedPage, string>;
   loadPage: LoadPage;
+  /** PortStatistics by identity, batched per request. */
+  entities: DataLoader<PortStatisticKey, PortStatisticRow | null, string>;
 }
 
 export interface ContextInputs {
@@ -39,12 +47,14 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     ? { logger: inputs.logger, operation, signal: inputs.signal }
     : { logger: inputs.logger, operation };
   const pageLoader = createPageLoader({ pages: inputs.pages, credentials: inputs.credentials, call });
+  const loadPage = pageLoaderFunction(pageLoader);
   return {
     requestId: inputs.requestId,
     logger: inputs.logger,
     defaultProjectId: inputs.defaultProjectId,
     operation,
     pageLoader,
-    loadPage: pageLoaderFunction(pageLoader),
+    loadPage,
+    entities: createEntityLoader(loadPage),
   };
 }

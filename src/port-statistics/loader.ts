@@ -9,8 +9,10 @@ import { canonicalPageKey } from '../quota/page-key.js';
 import type { CallContext, FetchedPage, UpstreamPages } from '../quota/page-source.js';
 import { type Credentials, credentialIdentity } from '../upstream/credentials.js';
 import { HssError } from '../upstream/hss-error.js';
-import type { LoadPage } from './connection.js';
+import type { LoadPage, PortStatisticRow } from './connection.js';
+import { loadPortStatistics } from './load-entities.js';
 import type { PortStatisticScope, PortStatisticsQuery } from './model.js';
+import { encodePortStatisticKey, type PortStatisticKey } from './node-id.js';
 
 export interface PageKey {
   scope: PortStatisticScope;
@@ -49,4 +51,14 @@ export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey
 /** The loader as the connection and node resolvers use it. */
 export function pageLoaderFunction(loader: DataLoader<PageKey, FetchedPage, string>): LoadPage {
   return (scope, query) => loader.load({ scope, query });
+}
+
+/**
+ * The per-request loader of PortStatistics by identity: `node`, `nodes` and federation's
+ * `_entities` all go through it, so a batch of keys is planned together (see load-entities.ts).
+ */
+export function createEntityLoader(
+  load: LoadPage,
+): DataLoader<PortStatisticKey, PortStatisticRow | null, string> {
+  return new DataLoader((keys) => loadPortStatistics(keys, load), { cacheKeyFn: encodePortStatisticKey });
 }

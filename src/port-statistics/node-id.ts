@@ -3,6 +3,7 @@
  * project, asset category) is the same entity, whoever asks and whatever else they filter on.
  * The Relay plugin wraps this local id into the opaque global id clients see.
  */
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { InvalidArgumentError } from './invalid-argument.js';
 import {
   ASSET_CATEGORIES,
@@ -61,4 +62,24 @@ export function decodePortStatisticKey(id: string): PortStatisticKey {
     }
   }
   throw new InvalidArgumentError('id', 'id is not a PortStatistic id this API issued.');
+}
+
+/**
+ * The key inside a global id (`node(id:)`, a federation representation's `id`); anything this API
+ * did not issue, including another type's id, is an input error.
+ */
+export function decodePortStatisticId(globalId: string): PortStatisticKey {
+  let decoded: { typename: string; id: string } | undefined;
+  try {
+    decoded = decodeGlobalID(globalId);
+  } catch {
+    decoded = undefined;
+  }
+  if (decoded?.typename !== 'PortStatistic') {
+    throw new InvalidArgumentError(
+      'id',
+      `id is not a PortStatistic id this API issued; got ${JSON.stringify(globalId.slice(0, 100))}.`,
+    );
+  }
+  return decodePortStatisticKey(decoded.id);
 }

@@ -2,6 +2,8 @@
  * The Pothos builder and its plugins. It defines no types: each GraphQL type has its own file.
  */
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GatewayContext } from '../context.js';
 
@@ -14,17 +16,22 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
   Scalars: { DateTime: { Input: Date; Output: Date } };
 }>({
-  plugins: [RelayPlugin],
+  // Federation last: it wraps what the others define.
+  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin],
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
     nodesOnConnection: true,
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
-    nodeQueryOptions: { description: 'Any object by the id this API issued; null when the row is gone.' },
-    nodesQueryOptions: {
-      description: 'Objects by the ids this API issued, in the same order; null where a row is gone.',
-    },
+    // node and nodes are defined in node.ts: a bad id must fail only its own item of `nodes`.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    // PageInfo is a value type other subgraphs of a supergraph define too.
+    hasNextPageFieldOptions: { shareable: true },
+    hasPreviousPageFieldOptions: { shareable: true },
+    startCursorFieldOptions: { shareable: true },
+    endCursorFieldOptions: { shareable: true },
     nodeTypeOptions: { description: 'An object with an opaque, stable, globally unique id.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
   },

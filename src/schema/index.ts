@@ -7,5 +7,17 @@ import './port-statistic-filter.js';
 import './page-input.js';
 import './port-statistic-order.js';
 import './port-statistic-connection.js';
+import './node.js';
 
-export const schema = builder.toSchema({ sortSchema: false });
+/** The public schema: what frontends see and typed clients are generated from. */
+export const publicSchema = builder.toSchema({ sortSchema: false });
+
+/**
+ * The schema the gateway serves: the public one plus what makes it an Apollo Federation v2
+ * subgraph (`_service`, `_entities`, `@link`, `@key`).
+ */
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  federationDirectives: ['@key', '@shareable'],
+  sortSchema: false,
+});

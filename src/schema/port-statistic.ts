@@ -4,12 +4,7 @@
  */
 
 import type { PortStatisticRow } from '../port-statistics/connection.js';
-import { loadPortStatistic } from '../port-statistics/load-node.js';
-import {
-  decodePortStatisticKey,
-  encodePortStatisticKey,
-  type PortStatisticKey,
-} from '../port-statistics/node-id.js';
+import { decodePortStatisticId, encodePortStatisticKey } from '../port-statistics/node-id.js';
 import { builder } from './builder.js';
 import { PortProtocol, PortRiskStatus } from './enums.js';
 
@@ -22,15 +17,18 @@ builder.node(PortStatistic, {
   id: {
     description: 'Stable and opaque: the same row in the same scope has the same id.',
     resolve: (row) => encodePortStatisticKey({ scope: row.scope, port: row.port, type: row.type }),
-    parse: (id): PortStatisticKey => decodePortStatisticKey(id),
   },
-  // The request's page loader already deduplicates; the plugin's own cache would only duplicate it.
-  loadManyWithoutCache: (keys, context) =>
-    Promise.all(keys.map((key) => loadPortStatistic(key, context.loadPage))),
   fields: (t) => ({
     port: t.exposeInt('port', { description: 'Port number, 0 to 65,535.' }),
     type: t.expose('type', { type: PortProtocol, description: 'Port type.' }),
     num: t.exposeInt('num', { description: 'Number of servers on which the port is open.' }),
     status: t.expose('status', { type: PortRiskStatus, description: 'Risk type.' }),
   }),
+});
+
+// A federation entity: other subgraphs reference a PortStatistic by its id alone.
+builder.asEntity(PortStatistic, {
+  key: builder.selection<{ id: string }>('id'),
+  // Async, so a malformed id rejects its own entity instead of throwing for the whole `_entities` list.
+  resolveReference: async (reference, context) => context.entities.load(decodePortStatisticId(reference.id)),
 });

@@ -1,8 +1,17 @@
-/** The public SDL as committed in schema/schema.graphql. */
+/**
+ * The committed SDL files: schema/schema.graphql (the public schema frontends see) and
+ * schema/subgraph.graphql (the federation SDL; `printSubgraphSchema`, since `printSchema` drops
+ * applied directives such as `@key`).
+ */
+import { printSubgraphSchema } from '@apollo/subgraph';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { schema } from './index.js';
+import { publicSchema, schema } from './index.js';
 
+// Sorted, so the committed files change only when the contract does.
 export function printPublicSchema(): string {
-  // Sorted, so the committed file changes only when the contract does.
-  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+  return `${printSchema(lexicographicSortSchema(publicSchema))}\n`;
+}
+
+export function printSubgraphSdl(): string {
+  return `${printSubgraphSchema(lexicographicSortSchema(schema)).trim()}\n`;
 }

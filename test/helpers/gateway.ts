@@ -3,6 +3,8 @@
  * Tests talk to it over HTTP as a client would.
  */
 import type { AddressInfo } from 'node:net';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config.js';
 import {
@@ -32,6 +34,12 @@ export interface RunningGateway {
     headers?: Record<string, string>,
     operationName?: string,
   ): Promise<GraphQLAnswer>;
+  /** Runs a typed document (schema/generated), as a generated frontend client would. */
+  execute<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables?: TVariables,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: TResult | null; errors?: GraphQLAnswer['body']['errors'] }>;
   close(): Promise<void>;
 }
 
@@ -53,7 +61,7 @@ export async function startTestGateway(
   const server = createGatewayHttpServer(gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const running: RunningGateway = {
     url,
     gateway,
     logs,
@@ -69,10 +77,14 @@ export async function startTestGateway(
         body: (await response.body.json()) as GraphQLAnswer['body'],
       };
     },
+    async execute(document, variables, headers) {
+      return (await running.graphql(print(document), variables, headers)).body;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.close();
     },
   };
+  return running;
 }

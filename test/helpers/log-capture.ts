@@ -46,5 +46,10 @@ export function captureLogs(level = 'debug'): LogCapture {
 /** Adds a line to the audit of the whole test run (see test/log-audit). */
 export function auditLog(line: string): void {
   const dir = process.env.HSS_TEST_LOG_DIR;
-  if (dir) appendFileSync(join(dir, `${process.pid}.log`), line.endsWith('\n') ? line : `${line}\n`);
+  if (!dir) return;
+  try {
+    appendFileSync(join(dir, `${process.pid}.log`), line.endsWith('\n') ? line : `${line}\n`);
+  } catch {
+    // A line logged after the run's audit has ended (a late socket close) has nowhere to go.
+  }
 }

@@ -1,18 +1,28 @@
 /**
- * The committed SDL (schema/schema.graphql) is what the code builds: a change to the contract shows
- * up in review as a change to that file. Regenerate with `npm run schema:print`.
+ * The committed SDL files are what the code builds: a change to the contract shows up in review as
+ * a change to schema/schema.graphql (and, for federation, schema/subgraph.graphql). Regenerate with
+ * `npm run codegen`; `npm run schema:check` checks the typed documents too.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printPublicSchema } from '../../src/schema/print.js';
+import { printPublicSchema, printSubgraphSdl } from '../../src/schema/print.js';
 
-describe('the public schema', () => {
-  it('matches schema/schema.graphql (run `npm run schema:print` after a deliberate change)', () => {
-    const committed = readFileSync(join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');
-    expect(printPublicSchema()).toBe(committed);
+const committed = (file: string) =>
+  readFileSync(join(__dirname, '..', '..', 'schema', file), 'utf8').trimEnd();
+
+describe('the committed schema files', () => {
+  it('schema/schema.graphql is the public schema', () => {
+    expect(printPublicSchema().trimEnd()).toBe(committed('schema.graphql'));
   });
 
-  it('holds every name of the contract', () => {
+  it('schema/subgraph.graphql is the federation SDL, with @link and @key', () => {
+    const sdl = committed('subgraph.graphql');
+    expect(printSubgraphSdl().trimEnd()).toBe(sdl);
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6"');
+    expect(sdl).toMatch(/type PortStatistic implements Node\s+@key\(fields: "id"\)/);
+  });
+
+  it('the public schema holds every name of the contract, and nothing of federation', () => {
     const sdl = printPublicSchema();
     for (const name of [
       'enum PortProtocol',
@@ -39,5 +49,6 @@ describe('the public schema', () => {
     ]) {
       expect(sdl).toContain(name);
     }
+    expect(sdl).not.toMatch(/_entities|_service|@key/);
   });
 });

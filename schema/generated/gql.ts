@@ -1,0 +1,70 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query DangerousPorts($type: PortProtocol, $portString: String, $first: Int = 100) {\n  portStatistics(\n    filter: {status: DANGER, type: $type, portString: $portString}\n    page: {first: $first}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}": typeof types.DangerousPortsDocument,
+    "query Dashboard($projectId: ID, $category: AssetCategory) {\n  all: portStatistics(\n    projectId: $projectId\n    filter: {category: $category}\n    page: {first: 0}\n  ) {\n    totalCount\n    fetchedAt\n    stale\n  }\n  dangerous: portStatistics(\n    projectId: $projectId\n    filter: {category: $category, status: DANGER}\n    page: {first: 20}\n    orderBy: {field: PORT, direction: ASC}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}": typeof types.DashboardDocument,
+    "query PortStatisticById($id: ID!) {\n  node(id: $id) {\n    ... on PortStatistic {\n      ...PortStatisticFields\n    }\n  }\n}": typeof types.PortStatisticByIdDocument,
+    "fragment PortStatisticFields on PortStatistic {\n  id\n  port\n  type\n  num\n  status\n}": typeof types.PortStatisticFieldsFragmentDoc,
+    "query PortStatisticsPage($projectId: ID, $filter: PortStatisticFilter, $first: Int = 50, $after: String, $orderBy: PortStatisticOrder) {\n  portStatistics(\n    projectId: $projectId\n    filter: $filter\n    page: {first: $first, after: $after}\n    orderBy: $orderBy\n  ) {\n    totalCount\n    fetchedAt\n    stale\n    edges {\n      cursor\n      node {\n        ...PortStatisticFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n  }\n}": typeof types.PortStatisticsPageDocument,
+};
+const documents: Documents = {
+    "query DangerousPorts($type: PortProtocol, $portString: String, $first: Int = 100) {\n  portStatistics(\n    filter: {status: DANGER, type: $type, portString: $portString}\n    page: {first: $first}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}": types.DangerousPortsDocument,
+    "query Dashboard($projectId: ID, $category: AssetCategory) {\n  all: portStatistics(\n    projectId: $projectId\n    filter: {category: $category}\n    page: {first: 0}\n  ) {\n    totalCount\n    fetchedAt\n    stale\n  }\n  dangerous: portStatistics(\n    projectId: $projectId\n    filter: {category: $category, status: DANGER}\n    page: {first: 20}\n    orderBy: {field: PORT, direction: ASC}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}": types.DashboardDocument,
+    "query PortStatisticById($id: ID!) {\n  node(id: $id) {\n    ... on PortStatistic {\n      ...PortStatisticFields\n    }\n  }\n}": types.PortStatisticByIdDocument,
+    "fragment PortStatisticFields on PortStatistic {\n  id\n  port\n  type\n  num\n  status\n}": types.PortStatisticFieldsFragmentDoc,
+    "query PortStatisticsPage($projectId: ID, $filter: PortStatisticFilter, $first: Int = 50, $after: String, $orderBy: PortStatisticOrder) {\n  portStatistics(\n    projectId: $projectId\n    filter: $filter\n    page: {first: $first, after: $after}\n    orderBy: $orderBy\n  ) {\n    totalCount\n    fetchedAt\n    stale\n    edges {\n      cursor\n      node {\n        ...PortStatisticFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n  }\n}": types.PortStatisticsPageDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DangerousPorts($type: PortProtocol, $portString: String, $first: Int = 100) {\n  portStatistics(\n    filter: {status: DANGER, type: $type, portString: $portString}\n    page: {first: $first}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}"): (typeof documents)["query DangerousPorts($type: PortProtocol, $portString: String, $first: Int = 100) {\n  portStatistics(\n    filter: {status: DANGER, type: $type, portString: $portString}\n    page: {first: $first}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Dashboard($projectId: ID, $category: AssetCategory) {\n  all: portStatistics(\n    projectId: $projectId\n    filter: {category: $category}\n    page: {first: 0}\n  ) {\n    totalCount\n    fetchedAt\n    stale\n  }\n  dangerous: portStatistics(\n    projectId: $projectId\n    filter: {category: $category, status: DANGER}\n    page: {first: 20}\n    orderBy: {field: PORT, direction: ASC}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}"): (typeof documents)["query Dashboard($projectId: ID, $category: AssetCategory) {\n  all: portStatistics(\n    projectId: $projectId\n    filter: {category: $category}\n    page: {first: 0}\n  ) {\n    totalCount\n    fetchedAt\n    stale\n  }\n  dangerous: portStatistics(\n    projectId: $projectId\n    filter: {category: $category, status: DANGER}\n    page: {first: 20}\n    orderBy: {field: PORT, direction: ASC}\n  ) {\n    totalCount\n    nodes {\n      ...PortStatisticFields\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PortStatisticById($id: ID!) {\n  node(id: $id) {\n    ... on PortStatistic {\n      ...PortStatisticFields\n    }\n  }\n}"): (typeof documents)["query PortStatisticById($id: ID!) {\n  node(id: $id) {\n    ... on PortStatistic {\n      ...PortStatisticFields\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment PortStatisticFields on PortStatistic {\n  id\n  port\n  type\n  num\n  status\n}"): (typeof documents)["fragment PortStatisticFields on PortStatistic {\n  id\n  port\n  type\n  num\n  status\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PortStatisticsPage($projectId: ID, $filter: PortStatisticFilter, $first: Int = 50, $after: String, $orderBy: PortStatisticOrder) {\n  portStatistics(\n    projectId: $projectId\n    filter: $filter\n    page: {first: $first, after: $after}\n    orderBy: $orderBy\n  ) {\n    totalCount\n    fetchedAt\n    stale\n    edges {\n      cursor\n      node {\n        ...PortStatisticFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n  }\n}"): (typeof documents)["query PortStatisticsPage($projectId: ID, $filter: PortStatisticFilter, $first: Int = 50, $after: String, $orderBy: PortStatisticOrder) {\n  portStatistics(\n    projectId: $projectId\n    filter: $filter\n    page: {first: $first, after: $after}\n    orderBy: $orderBy\n  ) {\n    totalCount\n    fetchedAt\n    stale\n    edges {\n      cursor\n      node {\n        ...PortStatisticFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      hasPreviousPage\n      startCursor\n      endCursor\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,57 @@
+/**
+ * The example operations in schema/operations, run as a frontend runs them: through the typed
+ * documents GraphQL Code Generator made from them, against the embedded demo data.
+ */
+import {
+  DangerousPortsDocument,
+  DashboardDocument,
+  PortStatisticByIdDocument,
+  PortStatisticsPageDocument,
+} from '../../schema/generated/graphql.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+let gw: RunningGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({});
+});
+afterAll(() => gw.close());
+
+describe('the example operations, as typed documents', () => {
+  it('Dashboard: the total, and the dangerous ports', async () => {
+    const { data, errors } = await gw.execute(DashboardDocument, {});
+    expect(errors).toBeUndefined();
+    expect(data?.all.totalCount).toBeGreaterThan(data?.dangerous.totalCount ?? 0);
+    expect(data?.dangerous.nodes.length).toBeGreaterThan(0);
+    expect(data?.dangerous.nodes.every((n) => n.status === 'DANGER')).toBe(true);
+    expect(Date.parse(data?.all.fetchedAt ?? '')).not.toBeNaN();
+  });
+
+  it('PortStatisticsPage: two pages in a row, by cursor', async () => {
+    const first = await gw.execute(PortStatisticsPageDocument, { first: 5, filter: { category: 'HOST' } });
+    const after = first.data?.portStatistics.pageInfo.endCursor ?? undefined;
+    const second = await gw.execute(PortStatisticsPageDocument, {
+      first: 5,
+      after,
+      filter: { category: 'HOST' },
+    });
+    expect(second.data?.portStatistics.pageInfo.hasPreviousPage).toBe(true);
+    const ids = [
+      ...(first.data?.portStatistics.edges ?? []),
+      ...(second.data?.portStatistics.edges ?? []),
+    ].map((e) => e.node.id);
+    expect(new Set(ids).size).toBe(10);
+  });
+
+  it('DangerousPorts: only dangerous ones, narrowed by protocol', async () => {
+    const { data } = await gw.execute(DangerousPortsDocument, { type: 'UDP' });
+    expect(data?.portStatistics.nodes.length).toBeGreaterThan(0);
+    expect(data?.portStatistics.nodes.every((n) => n.type === 'UDP' && n.status === 'DANGER')).toBe(true);
+  });
+
+  it('PortStatisticById: the same row again, by the id a list gave it', async () => {
+    const list = await gw.execute(DangerousPortsDocument, { first: 3 });
+    const row = list.data?.portStatistics.nodes[2];
+    const { data } = await gw.execute(PortStatisticByIdDocument, { id: row?.id ?? '' });
+    expect(data?.node).toEqual(row);
+  });
+});
