@@ -4,7 +4,8 @@
  *
  * - schema/schema.graphql: the public SDL, printed from the Pothos schema;
  * - schema/subgraph.graphql: the federation SDL (`printSubgraphSchema`: it keeps `@link`/`@key`);
- * - schema/generated/: typed documents (client preset) for schema/operations/*.graphql.
+ * - schema/generated/: typed documents (client preset) for schema/operations/*.graphql, and
+ *   persisted-documents.json, the manifest of trusted documents (hash -> operation).
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { printPublicSchema, printSubgraphSdl } from './src/schema/print.js';
@@ -20,12 +21,12 @@ const config: CodegenConfig = {
     'schema/subgraph.graphql': { plugins: [{ add: { content: printSubgraphSdl().trimEnd() } }] },
     'schema/generated/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: the trusted documents TRUSTED_DOCUMENTS=true restricts the gateway to.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
         scalars: { DateTime: 'string' },
-        documentMode: 'documentNode',
         // `./graphql.js`, as NodeNext resolution (ours, and most ESM frontends') requires.
         emitLegacyCommonJSImports: false,
       },

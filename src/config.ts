@@ -62,6 +62,18 @@ export interface GatewayConfig {
     breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
   };
   emulator: { rowsPerScope: number; faults: FaultSettings };
+  http: {
+    graphiql: boolean;
+    introspection: boolean;
+    /** Origins allowed cross-origin; empty: same-origin only. `*`: any. */
+    corsOrigins: string[];
+    maxRequestBytes: number;
+    /** Only operations from the committed manifest run. */
+    trustedDocuments: boolean;
+    metrics: boolean;
+  };
+  limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number };
+  shutdown: { delayMs: number; timeoutMs: number };
 }
 
 const integer = (min: number, max: number) =>
@@ -71,6 +83,8 @@ const integer = (min: number, max: number) =>
     .regex(/^\d+$/, { error: `must be a whole number from ${min} to ${max}` })
     .transform(Number)
     .refine((n) => n >= min && n <= max, { error: `must be a whole number from ${min} to ${max}` });
+
+const boolean = z.enum(['true', 'false'], { error: 'must be true or false' });
 
 const nonEmpty = (max: number) =>
   z
@@ -91,7 +105,7 @@ const environment = z
       .optional(),
     HSS_PROJECT_ID: nonEmpty(256).optional(),
     HSS_AUTH_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
-    HSS_ALLOW_CALLER_TOKEN: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+    HSS_ALLOW_CALLER_TOKEN: boolean.default('true'),
     HSS_ACCESS_KEY: nonEmpty(128).optional(),
     HSS_SECRET_KEY: nonEmpty(256).optional(),
     HSS_SECURITY_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
@@ -128,6 +142,30 @@ const environment = z
     HSS_RETRY_BASE_DELAY_MS: integer(0, 60_000).default(200),
     HSS_CIRCUIT_FAILURES: integer(1, 1000).default(5),
     HSS_CIRCUIT_OPEN_SECONDS: integer(1, 3600).default(30),
+    GRAPHIQL: boolean.default('true'),
+    INTROSPECTION: boolean.default('true'),
+    METRICS: boolean.default('true'),
+    TRUSTED_DOCUMENTS: boolean.default('false'),
+    CORS_ORIGINS: z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
+        error: 'must be * or a comma-separated list of origins such as https://dashboard.example.com',
+      })
+      .optional(),
+    MAX_REQUEST_BYTES: integer(1024, 100 * 1024 * 1024).default(100_000),
+    MAX_QUERY_DEPTH: integer(1, 100).default(12),
+    MAX_ALIASES: integer(0, 1000).default(15),
+    MAX_TOKENS: integer(100, 100_000).default(2000),
+    MAX_DIRECTIVES: integer(0, 1000).default(50),
+    MAX_OPERATION_COST: integer(1, 100_000).default(25),
+    SHUTDOWN_DELAY_SECONDS: integer(0, 300).default(0),
+    SHUTDOWN_TIMEOUT_SECONDS: integer(1, 600).default(10),
   })
   .superRefine((e, ctx) => {
     // Half a credential is a mistake, never a reason to fall back silently to another one.
@@ -257,5 +295,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       },
     },
     emulator: { rowsPerScope: e.EMULATOR_ROWS_PER_SCOPE, faults: emulatorFaults },
+    http: {
+      graphiql: e.GRAPHIQL === 'true',
+      introspection: e.INTROSPECTION === 'true',
+      corsOrigins: e.CORS_ORIGINS ?? [],
+      maxRequestBytes: e.MAX_REQUEST_BYTES,
+      trustedDocuments: e.TRUSTED_DOCUMENTS === 'true',
+      metrics: e.METRICS === 'true',
+    },
+    limits: {
+      depth: e.MAX_QUERY_DEPTH,
+      aliases: e.MAX_ALIASES,
+      tokens: e.MAX_TOKENS,
+      directives: e.MAX_DIRECTIVES,
+      cost: e.MAX_OPERATION_COST,
+    },
+    shutdown: { delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
   };
 }

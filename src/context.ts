@@ -25,6 +25,8 @@ export interface GatewayContext {
   operation: { name: string | null };
   pageLoader: DataLoader<PageKey, FetchedPage, string>;
   loadPage: LoadPage;
+  /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
+  maxOperationCost: number;
   /** PortStatistics by identity, batched per request. */
   entities: DataLoader<PortStatisticKey, PortStatisticRow | null, string>;
 }
@@ -39,6 +41,7 @@ export interface ContextInputs {
   operationName: string | null;
   /** Cancellation and deadline of the request. */
   signal?: AbortSignal;
+  maxOperationCost: number;
 }
 
 export function createGatewayContext(inputs: ContextInputs): GatewayContext {
@@ -55,6 +58,7 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     operation,
     pageLoader,
     loadPage,
+    maxOperationCost: inputs.maxOperationCost,
     entities: createEntityLoader(loadPage),
   };
 }

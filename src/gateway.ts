@@ -7,11 +7,15 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
+import { GatewayMetrics } from './metrics.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
+import { Readiness } from './readiness.js';
 import { describeIdentity, embeddedEmulatorOptions, serviceCredentials } from './service-identity.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
 import { HssClient } from './upstream/hss-client.js';
+import type { UpstreamCallEvent } from './upstream/observer.js';
 import { GLOBAL_IAM_ENDPOINT } from './upstream/regions.js';
+import type { CircuitStateName } from './upstream/resilience.js';
 import { createGatewayYoga, type GatewayYoga } from './yoga.js';
 
 export interface Gateway {
@@ -22,6 +26,8 @@ export interface Gateway {
   emulator: HssEmulator | undefined;
   /** Cache, budget, retries and circuit breaker between GraphQL and HSS. */
   quota: QuotaEconomy;
+  /** What `/ready` answers; `drain()` on shutdown. */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -51,15 +57,29 @@ export async function startGateway(
     ...config.upstreamTimeouts,
     connections: config.maxConnections,
   });
-  const client = new HssClient(
-    options.now ? { endpoint, dispatcher, logger, now: options.now } : { endpoint, dispatcher, logger },
-  );
+  // Metrics and readiness hear of every upstream call; both read the circuit once it exists.
+  let circuitState = (): CircuitStateName => 'closed';
+  const metrics = config.http.metrics ? new GatewayMetrics(() => circuitState()) : undefined;
+  const readiness = new Readiness({ endpoint, dispatcher, circuitState: () => circuitState() });
+  const observers = {
+    onUpstreamCall: (event: UpstreamCallEvent) => {
+      metrics?.onUpstreamCall(event);
+      readiness.onUpstreamCall(event);
+    },
+  };
+  const client = new HssClient({
+    endpoint,
+    dispatcher,
+    logger,
+    observer: observers,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const service = serviceCredentials(config, iamEndpoint, dispatcher, logger, options.now);
   logger.info(
     { ...describeIdentity(config), callerTokens: config.allowCallerToken ? 'passed through' : 'ignored' },
     'credentials',
   );
-  const quota = await assembleQuotaEconomy(config, client, logger, options.now);
+  const quota = await assembleQuotaEconomy(config, client, logger, options.now, metrics);
   logger.info(
     {
       store: quota.store,
@@ -69,18 +89,21 @@ export async function startGateway(
     },
     'quota economy',
   );
+  circuitState = () => quota.resilience.circuitState;
   const yoga = createGatewayYoga({
     pages: quota.pages,
     logger,
-    projectId: config.projectId,
     credentials: { service, allowCallerToken: config.allowCallerToken },
-    deadlineMs: config.deadlineMs,
+    config,
+    metrics,
+    readiness,
   });
   return {
     yoga,
     endpoint,
     emulator,
     quota,
+    readiness,
     async close() {
       await quota.close();
       await dispatcher.close();

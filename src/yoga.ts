@@ -1,41 +1,81 @@
 /**
- * The GraphQL app for a given configuration: schema, per-request context, error masking, GraphiQL
- * served from the gateway itself (no CDN) and `/health`. Exported for tests; src/server.ts binds it.
+ * The GraphQL app for a given configuration: schema, per-request context, hardening, metrics,
+ * readiness, GraphiQL served from the gateway itself (no CDN) and `/health`. Exported for tests;
+ * src/server.ts binds it.
  */
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { type CredentialPolicy, credentialsFromHeaders } from './caller-credentials.js';
+import type { GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
+import { hardeningPlugins } from './hardening.js';
+import type { GatewayMetrics } from './metrics.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import type { UpstreamPages } from './quota/page-source.js';
+import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 
 export interface GatewayYogaOptions {
   pages: UpstreamPages;
-  /** How long one GraphQL request waits for HSS at most. */
-  deadlineMs: number;
   logger: Logger;
-  /** Default `projectId`. */
-  projectId: string | undefined;
   /** Which credentials requests use. */
   credentials: CredentialPolicy;
+  config: Pick<GatewayConfig, 'projectId' | 'deadlineMs' | 'http' | 'limits'>;
+  metrics: GatewayMetrics | undefined;
+  readiness: Readiness;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GatewayContext>;
 
 export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
-  const { pages, logger } = options;
+  const { pages, logger, config } = options;
+  const plugins: Plugin[] = [
+    useRequestId(),
+    useReadinessCheck({
+      endpoint: '/ready',
+      check: async () => {
+        const verdict = await options.readiness.check();
+        return new Response(JSON.stringify(verdict), {
+          status: verdict.ready ? 200 : 503,
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    }),
+    ...hardeningPlugins(config),
+    useOperationName(),
+    useContractErrors(),
+  ];
+  if (options.metrics) plugins.push(options.metrics.plugin());
   return createYoga<Record<string, never>, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'HSS open-port statistics', defaultQuery: GRAPHIQL_EXAMPLE_QUERY },
+    graphiql: config.http.graphiql
+      ? { title: 'HSS open-port statistics', defaultQuery: GRAPHIQL_EXAMPLE_QUERY }
+      : false,
     renderGraphiQL,
+    // Same-origin only unless CORS_ORIGINS names the frontends allowed to call from elsewhere.
+    cors:
+      config.http.corsOrigins.length === 0
+        ? false
+        : {
+            origin: config.http.corsOrigins.includes('*') ? '*' : config.http.corsOrigins,
+            credentials: !config.http.corsOrigins.includes('*'),
+            allowedHeaders: [
+              'content-type',
+              'authorization',
+              'x-auth-token',
+              'x-request-id',
+              'apollo-require-preflight',
+            ],
+            exposedHeaders: ['x-request-id'],
+            methods: ['GET', 'POST'],
+          },
     logging: {
       debug: (...args) => logger.debug({ detail: args }, 'yoga'),
       info: (...args) => logger.info({ detail: args }, 'yoga'),
@@ -43,7 +83,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
       error: (...args) =>
         logger.error(args[0] instanceof Error ? { err: args[0] } : { detail: args }, 'yoga'),
     },
-    plugins: [useRequestId(), useOperationName(), useContractErrors()],
+    plugins,
     context: ({ request, params }) => {
       const requestId = requestIdOf(request);
       return createGatewayContext({
@@ -51,9 +91,10 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         logger: logger.child({ requestId }),
         pages,
         credentials: credentialsFromHeaders(request.headers, options.credentials),
-        defaultProjectId: options.projectId,
+        defaultProjectId: config.projectId,
         operationName: params.operationName ?? null,
-        signal: AbortSignal.any([request.signal, AbortSignal.timeout(options.deadlineMs)]),
+        signal: AbortSignal.any([request.signal, AbortSignal.timeout(config.deadlineMs)]),
+        maxOperationCost: config.limits.cost,
       });
     },
   });

@@ -6,10 +6,11 @@ import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 
-export function useOperationName(): Plugin<GatewayContext> {
+export function useOperationName(): Plugin {
   return {
     onExecute({ args }) {
-      const { operation } = args.contextValue;
+      // This plugin runs only in the gateway's yoga, whose context is a GatewayContext.
+      const { operation } = args.contextValue as unknown as GatewayContext;
       operation.name ??= getOperationAST(args.document, args.operationName)?.name?.value ?? null;
     },
   };

@@ -9,7 +9,7 @@ import { UpstreamResilience } from '../upstream/resilience.js';
 import { type CallBudget, createCallBudget, UNLIMITED_BUDGET } from './call-budget.js';
 import { MemoryPageCache } from './memory-page-cache.js';
 import type { PageCache } from './page-cache.js';
-import { UpstreamPages } from './page-source.js';
+import { type QuotaObserver, UpstreamPages } from './page-source.js';
 import { connectRedis, RedisPageCache } from './redis-page-cache.js';
 
 export interface QuotaEconomy {
@@ -25,6 +25,7 @@ export async function assembleQuotaEconomy(
   client: HssClient,
   logger: Logger,
   now?: () => number,
+  observer?: QuotaObserver,
 ): Promise<QuotaEconomy> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   let cache: PageCache | undefined;
@@ -49,6 +50,7 @@ export async function assembleQuotaEconomy(
     resilience,
     logger,
     ...(now ? { now } : {}),
+    ...(observer ? { observer } : {}),
   });
   return {
     pages,

@@ -32,6 +32,17 @@ export interface Freshness {
   staleIfErrorMs: number;
 }
 
+/** What the page source reports, for metrics. */
+export interface QuotaObserver {
+  onCacheLookup(result: 'hit' | 'stale' | 'miss'): void;
+  /** A request joined an upstream call already in flight instead of making its own. */
+  onCoalesced(): void;
+  /** A call was not made: the credential's budget is spent. */
+  onBudgetRefused(): void;
+  /** A stale page was served: while renewing, instead of an error, or instead of a spent budget. */
+  onStaleServed(reason: 'revalidate' | 'error' | 'budget'): void;
+}
+
 export interface UpstreamPagesOptions {
   client: HssClient;
   /** Undefined: no cache (CACHE_TTL_SECONDS=0). */
@@ -41,6 +52,7 @@ export interface UpstreamPagesOptions {
   resilience: UpstreamResilience;
   logger: Logger;
   now?: () => number;
+  observer?: QuotaObserver;
 }
 
 export interface PageRequest {
@@ -71,6 +83,15 @@ export class UpstreamPages {
     const key = canonicalPageKey(request.identity, request.projectId, request.query);
     const cached = cache ? await cache.get(key) : undefined;
     const age = cached ? this.now() - cached.fetchedAt : Number.POSITIVE_INFINITY;
+    const observer = this.options.observer;
+    if (cache)
+      observer?.onCacheLookup(
+        !cached || age > freshness.ttlMs + freshness.staleWhileRevalidateMs
+          ? 'miss'
+          : age <= freshness.ttlMs
+            ? 'hit'
+            : 'stale',
+      );
     if (cached && age <= freshness.ttlMs) {
       call.logger.debug({ cache: 'hit', key: redactKey(key) }, 'page from cache');
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: false };
@@ -81,6 +102,7 @@ export class UpstreamPages {
         'stale page served; renewing in the background',
       );
       this.shared(key, request, call).catch(() => undefined);
+      observer?.onStaleServed('revalidate');
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true };
     }
     try {
@@ -88,6 +110,7 @@ export class UpstreamPages {
       return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false };
     } catch (error) {
       if (cached && this.staleMayStandIn(error, age)) {
+        observer?.onStaleServed((error as HssError).code === 'RATE_LIMITED' ? 'budget' : 'error');
         call.logger.warn(
           { cache: 'stale', reason: (error as HssError).code, ageMs: age },
           'serving a stale page instead of an error',
@@ -116,6 +139,7 @@ export class UpstreamPages {
   private shared(key: string, request: PageRequest, call: CallContext): Promise<CachedPage> {
     const running = this.inflight.get(key);
     if (running) {
+      this.options.observer?.onCoalesced();
       call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
       return running;
     }
@@ -129,6 +153,7 @@ export class UpstreamPages {
     const page = await resilience.execute(async () => {
       const grant = await budget.take(request.identity);
       if (!grant.granted) {
+        this.options.observer?.onBudgetRefused();
         throw new HssError(
           'RATE_LIMITED',
           `The gateway's budget of HSS calls for these credentials is spent (HSS allows a user 5 calls a minute); retry in ${grant.retryAfterSeconds} s.`,

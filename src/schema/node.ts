@@ -22,6 +22,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'Any object by the id this API issued; null when the row is gone.',
     args: { id: t.arg.id({ required: true }) },
+    complexity: 1,
     resolve: (_root, { id }, context) => loadNode(String(id), context),
   }),
   nodes: t.field({
@@ -31,6 +32,8 @@ builder.queryFields((t) => ({
       'Objects by the ids this API issued, in the same order; null where a row is gone. An id this API did not ' +
       'issue is an error for its own item only.',
     args: { ids: t.arg.idList({ required: true }) },
+    // At most one upstream call per id; the planner usually needs far fewer.
+    complexity: (args) => args.ids.length,
     resolve: (_root, { ids }, context) => ids.map((id) => loadNode(String(id), context)),
   }),
 }));

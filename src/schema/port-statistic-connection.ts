@@ -1,9 +1,10 @@
 /** `PortStatisticConnection` and the `portStatistics` query field that returns it. */
-import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
+import { DEFAULT_FIRST, readPortStatisticsArguments } from '../port-statistics/arguments.js';
 import {
   loadPortStatisticsConnection,
   type PortStatisticConnectionShape,
 } from '../port-statistics/connection.js';
+import { UPSTREAM_MAX_LIMIT } from '../port-statistics/page-plan.js';
 import { builder } from './builder.js';
 import { DateTime } from './date-time.js';
 import { PageInput } from './page-input.js';
@@ -54,6 +55,8 @@ builder.queryField('portStatistics', (t) =>
       page: t.arg({ type: PageInput }),
       orderBy: t.arg({ type: PortStatisticOrder }),
     },
+    // One upstream call per page of 200 (at least one, even for first: 0).
+    complexity: (args) => Math.max(1, Math.ceil((args.page?.first ?? DEFAULT_FIRST) / UPSTREAM_MAX_LIMIT)),
     resolve: (_root, args, context) =>
       loadPortStatisticsConnection(
         readPortStatisticsArguments(

@@ -8,6 +8,7 @@ import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics
 import { signRequest } from './aksk-signer.js';
 import type { Credentials } from './credentials.js';
 import { HssError, hssErrorFromAnswer, hssErrorFromFailure, unreadableAnswerError } from './hss-error.js';
+import type { UpstreamObserver } from './observer.js';
 import { formatQueryString, portStatisticsParameters, portStatisticsPath } from './query-string.js';
 import { parseJson, readPortStatisticsPage } from './read-answer.js';
 
@@ -19,6 +20,8 @@ export interface HssClientOptions {
   logger: Logger;
   /** The clock for `X-Sdk-Date`, in epoch milliseconds; tests share one with the emulator. */
   now?: () => number;
+  /** Told of every call: metrics, readiness. */
+  observer?: UpstreamObserver;
 }
 
 export interface HssCallOptions {
@@ -120,10 +123,24 @@ export class HssClient {
       body = Buffer.from(await response.body.arrayBuffer());
     } catch (cause) {
       const error = hssErrorFromFailure(cause);
-      logger.warn({ ...line, durationMs: elapsed(), err: cause }, `HSS call failed: ${error.message}`);
+      const durationMs = elapsed();
+      logger.warn({ ...line, durationMs, err: cause }, `HSS call failed: ${error.message}`);
+      this.options.observer?.onUpstreamCall({
+        service: 'HSS',
+        operation: line.upstreamOperation,
+        status: null,
+        durationMs,
+        ...(error.failure ? { failure: error.failure } : {}),
+      });
       throw error;
     }
 
+    this.options.observer?.onUpstreamCall({
+      service: 'HSS',
+      operation: line.upstreamOperation,
+      status,
+      durationMs: elapsed(),
+    });
     const parsed = parseJson(body.toString('utf8'));
     const done = {
       ...line,

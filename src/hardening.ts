@@ -1,0 +1,131 @@
+/**
+ * What keeps a public GraphQL endpoint safe to run: limits on depth, aliases, tokens and directives
+ * (graphql-armor) checked before execution, CSRF prevention for browser requests, a request size
+ * limit, introspection that can be switched off, and trusted documents (only operations from the
+ * committed manifest run). The cost limit lives with the schema (Pothos complexity plugin), since
+ * it needs to know what each field costs upstream. Every refusal carries `extensions.code`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { GatewayConfig } from './config.js';
+
+/** Headers that make a browser send a CORS preflight: any of them proves a request is not CSRF. */
+const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-auth-token', 'authorization'];
+
+/** Where `npm run codegen` writes the trusted documents: `sha256:<hash>` -> operation. */
+export const TRUSTED_DOCUMENTS_FILE = join(
+  __dirname,
+  '..',
+  'schema',
+  'generated',
+  'persisted-documents.json',
+);
+
+function jsonError(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+/** Refuses bodies over the limit from their Content-Length, before anything reads them. */
+function useRequestSizeLimit(maxBytes: number): Plugin {
+  return {
+    onRequest({ request, endResponse }) {
+      if (request.method !== 'POST') return;
+      const length = request.headers.get('content-length');
+      if (length === null) {
+        // Browsers and GraphQL clients always send a length; a stream of unknown size is refused
+        // rather than buffered without bound.
+        endResponse(jsonError(411, 'LENGTH_REQUIRED', 'A GraphQL POST needs a Content-Length header.'));
+      } else if (Number(length) > maxBytes) {
+        endResponse(
+          jsonError(
+            413,
+            'PAYLOAD_TOO_LARGE',
+            `The request body is ${length} bytes; the gateway accepts at most ${maxBytes}.`,
+          ),
+        );
+      }
+    },
+  };
+}
+
+/** yoga's CSRF prevention, with the contract's error code on its refusal. */
+function useCsrfPreventionWithCode(): Plugin {
+  const inner = useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
+  return {
+    onRequestParse(payload) {
+      try {
+        return inner.onRequestParse?.(payload);
+      } catch {
+        throw createGraphQLError(
+          `This request was blocked as a possible cross-site request forgery: send it with Content-Type: application/json, or with one of these headers: ${CSRF_HEADERS.join(', ')}.`,
+          { extensions: { code: 'BAD_REQUEST', http: { status: 403 } } },
+        );
+      }
+    },
+  };
+}
+
+function useTrustedDocuments(): Plugin {
+  const manifest = JSON.parse(readFileSync(TRUSTED_DOCUMENTS_FILE, 'utf8')) as Record<string, string>;
+  return usePersistedOperations({
+    // Apollo's automatic persisted queries format: extensions.persistedQuery.sha256Hash, with or
+    // without the `sha256:` prefix the manifest uses.
+    extractPersistedOperationId: (params) => {
+      const hash = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
+        ?.persistedQuery?.sha256Hash;
+      if (typeof hash !== 'string') return null;
+      return hash.startsWith('sha256:') ? hash : `sha256:${hash}`;
+    },
+    getPersistedOperation: (id) => manifest[id] ?? null,
+    customErrors: {
+      notFound: {
+        message: 'PersistedQueryNotFound',
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
+      },
+      persistedQueryOnly: {
+        message:
+          'Only trusted documents run here: send extensions.persistedQuery.sha256Hash of an operation in the manifest.',
+        extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+      },
+      keyNotFound: {
+        message: 'PersistedQueryKeyNotFound',
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
+      },
+    },
+  });
+}
+
+/** graphql-armor throws its refusals without a code; the contract wants one on every error. */
+function withValidationCode(_context: unknown, error: GraphQLError): void {
+  (error.extensions as Record<string, unknown>).code ??= 'GRAPHQL_VALIDATION_FAILED';
+}
+
+/** The hardening plugins for a configuration, in the order they must run. */
+export function hardeningPlugins(config: Pick<GatewayConfig, 'http' | 'limits'>): Plugin[] {
+  const { http, limits } = config;
+  const plugins: Plugin[] = [useRequestSizeLimit(http.maxRequestBytes), useCsrfPreventionWithCode()];
+  if (http.trustedDocuments) plugins.push(useTrustedDocuments());
+  plugins.push(
+    EnvelopArmorPlugin({
+      maxDepth: { n: limits.depth, onReject: [withValidationCode] },
+      maxAliases: { n: limits.aliases, onReject: [withValidationCode] },
+      maxTokens: { n: limits.tokens },
+      maxDirectives: { n: limits.directives, onReject: [withValidationCode] },
+      // The cost that matters is upstream calls: the schema's complexity limit knows them.
+      costLimit: { enabled: false },
+      // "Did you mean" suggestions reveal the schema; only where introspection is off anyway.
+      blockFieldSuggestion: { enabled: !http.introspection },
+    }) as Plugin,
+  );
+  if (!http.introspection) plugins.push(useDisableIntrospection());
+  return plugins;
+}

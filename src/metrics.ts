@@ -1,0 +1,108 @@
+/**
+ * Prometheus metrics at `/metrics`: the GraphQL side from the yoga Prometheus plugin (requests by
+ * operation, errors by phase, durations), the upstream side from prom-client counters fed by the
+ * client's and the page source's observers. One registry per gateway, so tests and several
+ * gateways in one process do not mix their numbers.
+ */
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Plugin } from 'graphql-yoga';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { QuotaObserver } from './quota/page-source.js';
+import type { UpstreamCallEvent, UpstreamObserver } from './upstream/observer.js';
+import type { CircuitStateName } from './upstream/resilience.js';
+
+const CIRCUIT_VALUES: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
+  readonly registry = new Registry();
+  private readonly upstreamCalls = new Counter({
+    name: 'hss_upstream_calls_total',
+    help: 'Upstream calls by service, operation and HTTP status (`none` when no answer came, with the failure kind).',
+    labelNames: ['service', 'operation', 'status', 'failure'] as const,
+    registers: [this.registry],
+  });
+  private readonly upstreamDuration = new Histogram({
+    name: 'hss_upstream_duration_seconds',
+    help: 'Upstream call latency, until the whole answer was read.',
+    labelNames: ['service', 'operation'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly cacheLookups = new Counter({
+    name: 'hss_cache_lookups_total',
+    help: 'Page cache lookups: hit (fresh), stale (served while renewing) or miss.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  private readonly staleServed = new Counter({
+    name: 'hss_stale_served_total',
+    help: 'Stale pages served, by reason: revalidate, error (HSS down) or budget (calls spent).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly coalesced = new Counter({
+    name: 'hss_coalesced_calls_total',
+    help: 'Requests that joined an identical upstream call already in flight.',
+    registers: [this.registry],
+  });
+  private readonly budgetRefusals = new Counter({
+    name: 'hss_budget_refusals_total',
+    help: 'Upstream calls not made because the credential`s budget was spent.',
+    registers: [this.registry],
+  });
+
+  /** @param circuitState read at scrape time */
+  constructor(circuitState: () => CircuitStateName) {
+    new Gauge({
+      name: 'hss_circuit_state',
+      help: 'The circuit to HSS: 0 closed, 1 half-open, 2 open.',
+      registers: [this.registry],
+      collect() {
+        this.set(CIRCUIT_VALUES[circuitState()]);
+      },
+    });
+  }
+
+  onUpstreamCall(event: UpstreamCallEvent): void {
+    const labels = { service: event.service, operation: event.operation };
+    this.upstreamCalls.inc({
+      ...labels,
+      status: event.status?.toString() ?? 'none',
+      failure: event.failure ?? '',
+    });
+    this.upstreamDuration.observe(labels, event.durationMs / 1000);
+  }
+
+  onCacheLookup(result: 'hit' | 'stale' | 'miss'): void {
+    this.cacheLookups.inc({ result });
+  }
+
+  onCoalesced(): void {
+    this.coalesced.inc();
+  }
+
+  onBudgetRefused(): void {
+    this.budgetRefusals.inc();
+  }
+
+  onStaleServed(reason: 'revalidate' | 'error' | 'budget'): void {
+    this.staleServed.inc({ reason });
+  }
+
+  /** The yoga plugin: GraphQL requests by operation and outcome, phases, HTTP durations; serves `/metrics`. */
+  plugin(): Plugin {
+    return usePrometheus({
+      registry: this.registry,
+      endpoint: '/metrics',
+      metrics: {
+        graphql_envelop_request: true,
+        graphql_envelop_request_duration: true,
+        graphql_envelop_error_result: true,
+        graphql_envelop_phase_parse: true,
+        graphql_envelop_phase_validate: true,
+        graphql_envelop_phase_execute: true,
+        graphql_yoga_http_duration: true,
+      },
+    });
+  }
+}

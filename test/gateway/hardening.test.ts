@@ -1,0 +1,217 @@
+/**
+ * Request limits and hardening: each limit refuses a crafted request with a clear error and makes
+ * no upstream call; CSRF, body size, introspection, GraphiQL, CORS, trusted documents, masking.
+ */
+import { request } from 'undici';
+import { DashboardDocument } from '../../schema/generated/graphql.js';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+let hss: RunningEmulator;
+const started: RunningGateway[] = [];
+beforeAll(async () => {
+  hss = await startEmulator();
+});
+afterAll(async () => {
+  for (const gw of started) await gw.close();
+  await hss.close();
+});
+
+async function gateway(env: Record<string, string> = {}) {
+  const gw = await startTestGateway({
+    HSS_ENDPOINT: hss.url,
+    HSS_PROJECT_ID: 'p',
+    HSS_AUTH_TOKEN: 't',
+    ...env,
+  });
+  started.push(gw);
+  return gw;
+}
+
+/** Sends a query and answers the error, having checked that HSS saw nothing. */
+async function refused(gw: RunningGateway, query: string) {
+  const before = hss.received.length;
+  const answer = await gw.graphql(query);
+  expect(hss.received.length).toBe(before);
+  expect(answer.body.data ?? null).toBeNull();
+  return answer.body.errors?.[0];
+}
+
+const aliases = (n: number) =>
+  `{ ${Array.from({ length: n }, (_, i) => `a${i}: portStatistics(filter: { port: ${i + 1} }) { totalCount }`).join(' ')} }`;
+
+describe('limits, refused before any upstream call', () => {
+  it('an alias bomb', async () => {
+    const gw = await gateway();
+    const error = await refused(gw, aliases(16));
+    expect(error?.message).toMatch(/Aliases limit of 15 exceeded/);
+    expect(error?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('a query deeper than MAX_QUERY_DEPTH', async () => {
+    const gw = await gateway({ MAX_QUERY_DEPTH: '3' });
+    const error = await refused(gw, '{ portStatistics { edges { node { id } } } }');
+    expect(error?.message).toMatch(/Query depth limit of 3 exceeded/);
+    expect(error?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('more tokens than MAX_TOKENS', async () => {
+    const gw = await gateway({ MAX_TOKENS: '100' });
+    const error = await refused(gw, `{ portStatistics { ${'totalCount '.repeat(120)} } }`);
+    expect(error?.message).toMatch(/Token limit of 100 exceeded/);
+    expect(error?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('more directives than MAX_DIRECTIVES', async () => {
+    const gw = await gateway({ MAX_DIRECTIVES: '2' });
+    const error = await refused(
+      gw,
+      '{ portStatistics { totalCount @include(if: true) @skip(if: false) @include(if: true) } }',
+    );
+    expect(error?.message).toMatch(/Directives limit of 2 exceeded/);
+  });
+
+  it('an operation that could cost more upstream calls than MAX_OPERATION_COST', async () => {
+    const gw = await gateway({ MAX_OPERATION_COST: '10' });
+    // Two fields of first: 1000 are five upstream pages each: cost 10 passes, 11 does not.
+    const error = await refused(
+      gw,
+      '{ a: portStatistics(page: { first: 1000 }) { totalCount } b: portStatistics(page: { first: 1000 }) { totalCount } c: portStatistics { totalCount } }',
+    );
+    expect(error).toMatchObject({
+      message:
+        'This operation could cost up to 11 upstream calls; the gateway allows 10 per operation (MAX_OPERATION_COST).',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 11, maxCost: 10 },
+    });
+    const fits = await gw.graphql(
+      '{ a: portStatistics(page: { first: 1000 }) { totalCount } b: portStatistics(page: { first: 1000 }) { totalCount } }',
+    );
+    expect(fits.body.errors).toBeUndefined();
+  });
+
+  it('nodes(ids) costs one call per id at most', async () => {
+    const gw = await gateway({ MAX_OPERATION_COST: '3' });
+    const id = Buffer.from('PortStatistic:x').toString('base64');
+    expect(
+      (await refused(gw, `{ nodes(ids: ["${id}", "${id}", "${id}", "${id}"]) { id } }`))?.extensions?.limit,
+    ).toBe('cost');
+  });
+});
+
+describe('requests', () => {
+  it('a body over MAX_REQUEST_BYTES is refused with 413 before it is read', async () => {
+    const gw = await gateway({ MAX_REQUEST_BYTES: '2048' });
+    const response = await request(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ portStatistics { totalCount } } # ${'x'.repeat(4000)}` }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(await response.body.json()).toEqual({
+      errors: [
+        { message: expect.stringContaining('at most 2048'), extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+      ],
+    });
+  });
+
+  it('CSRF: a GET with no preflight-forcing header is refused; with one it runs', async () => {
+    const gw = await gateway();
+    const url = `${gw.url}/graphql?query=${encodeURIComponent('{ portStatistics { totalCount } }')}`;
+    const blocked = await request(url, { headers: { accept: 'application/json' } });
+    expect(blocked.statusCode).toBe(403);
+    const body = (await blocked.body.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    const allowed = await request(url, { headers: { accept: 'application/json', 'x-auth-token': 't' } });
+    expect(allowed.statusCode).toBe(200);
+    await allowed.body.dump();
+  });
+
+  it('a form POST (a "simple" request a foreign page can send) is refused', async () => {
+    const gw = await gateway();
+    const response = await request(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'query=%7B+portStatistics+%7B+totalCount+%7D+%7D',
+    });
+    expect(response.statusCode).toBe(403);
+    await response.body.dump();
+  });
+});
+
+describe('switches for production', () => {
+  it('INTROSPECTION=false refuses introspection, GRAPHIQL=false serves no GraphiQL, queries still run', async () => {
+    const gw = await gateway({ INTROSPECTION: 'false', GRAPHIQL: 'false' });
+    const error = await refused(gw, '{ __schema { types { name } } }');
+    expect(error?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const page = await request(`${gw.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await page.body.text()).not.toContain('<html');
+    expect((await gw.graphql('{ portStatistics { totalCount } }')).body.errors).toBeUndefined();
+  });
+
+  it('with introspection off, field suggestions are not given away either', async () => {
+    const gw = await gateway({ INTROSPECTION: 'false' });
+    const error = await refused(gw, '{ portStatistics { totalCont } }');
+    expect(error?.message).not.toContain('Did you mean');
+  });
+});
+
+describe('CORS', () => {
+  it('same-origin only by default: no Access-Control-Allow-Origin for a foreign origin', async () => {
+    const gw = await gateway();
+    const response = await request(`${gw.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    await response.body.dump();
+  });
+
+  it('CORS_ORIGINS lets the named frontends in, and no others', async () => {
+    const gw = await gateway({ CORS_ORIGINS: 'https://dashboard.example.com' });
+    const preflight = (origin: string) =>
+      request(`${gw.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-auth-token',
+        },
+      });
+    const allowed = await preflight('https://dashboard.example.com');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://dashboard.example.com');
+    expect(String(allowed.headers['access-control-allow-headers'])).toContain('x-auth-token');
+    await allowed.body.dump();
+    const other = await preflight('https://evil.example');
+    expect(other.headers['access-control-allow-origin']).not.toBe('https://evil.example');
+    await other.body.dump();
+  });
+});
+
+describe('trusted documents (TRUSTED_DOCUMENTS=true)', () => {
+  it('runs an operation of the committed manifest by its hash, and nothing else', async () => {
+    const gw = await gateway({ TRUSTED_DOCUMENTS: 'true' });
+    const hash = (DashboardDocument as unknown as { __meta__: { hash: string } }).__meta__.hash;
+    const trusted = await request(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+        variables: {},
+      }),
+    });
+    const body = (await trusted.body.json()) as { data?: { all: { totalCount: number } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.all.totalCount).toBeGreaterThan(0);
+
+    const error = await refused(gw, '{ portStatistics { totalCount } }');
+    expect(error?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
+
+    const unknown = await request(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } }),
+    });
+    const unknownBody = (await unknown.body.json()) as { errors: { extensions: { code: string } }[] };
+    expect(unknownBody.errors[0]?.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+});
