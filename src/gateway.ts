@@ -60,7 +60,12 @@ export async function startGateway(
   // Metrics and readiness hear of every upstream call; both read the circuit once it exists.
   let circuitState = (): CircuitStateName => 'closed';
   const metrics = config.http.metrics ? new GatewayMetrics(() => circuitState()) : undefined;
-  const readiness = new Readiness({ endpoint, dispatcher, circuitState: () => circuitState() });
+  const readiness = new Readiness({
+    endpoint,
+    dispatcher,
+    circuitState: () => circuitState(),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const observers = {
     onUpstreamCall: (event: UpstreamCallEvent) => {
       metrics?.onUpstreamCall(event);

@@ -94,6 +94,8 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     return usePrometheus({
       registry: this.registry,
       endpoint: '/metrics',
+      // The URL of a GET request holds the whole query: an unbounded label, and not for metrics.
+      labels: { url: false },
       metrics: {
         graphql_envelop_request: true,
         graphql_envelop_request_duration: true,

@@ -1,15 +1,13 @@
 /**
- * Binds the gateway to PORT and shuts it down gracefully on SIGTERM/SIGINT: stop accepting, let
- * in-flight requests finish, then stop the upstream connections and the embedded emulator.
+ * Binds the gateway to PORT and shuts it down gracefully on SIGTERM/SIGINT: fail readiness, stop
+ * accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_SECONDS, then close the upstream
+ * connections, Redis and the embedded emulator, and exit 0.
  */
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { createGatewayHttpServer, startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
-
-// In-flight requests get this long to finish before the process exits anyway.
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -38,21 +36,32 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => {
-      logger.warn('in-flight requests did not finish in time; closing them');
-      server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(async () => {
-      clearTimeout(force);
-      await gateway.close();
-      logger.info('stopped');
-      logger.flush();
-      process.exitCode = 0;
-    });
-    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
-    server.closeIdleConnections();
+    // Readiness fails first, and for SHUTDOWN_DELAY_SECONDS the server still answers: time for a
+    // load balancer to notice and stop sending new requests before the listener closes.
+    gateway.readiness.drain();
+    logger.info(
+      { signal, delayMs: config.shutdown.delayMs },
+      'shutting down: readiness fails, in-flight requests finish',
+    );
+    setTimeout(() => {
+      const force = setTimeout(() => {
+        logger.warn(
+          { timeoutMs: config.shutdown.timeoutMs },
+          'in-flight requests did not finish in time; closing them',
+        );
+        server.closeAllConnections();
+      }, config.shutdown.timeoutMs);
+      force.unref();
+      server.close(async () => {
+        clearTimeout(force);
+        await gateway.close(); // upstream sockets, Redis, the embedded emulator
+        logger.info('stopped');
+        logger.flush();
+        process.exitCode = 0;
+      });
+      for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+      server.closeIdleConnections();
+    }, config.shutdown.delayMs);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -251,4 +251,51 @@ describe('configuration from the environment', () => {
       expect(lines).not.toContain('XYZZY');
     });
   });
+
+  describe('production switches and limits', () => {
+    it('defaults: GraphiQL, introspection and metrics on, same-origin only, 100 kB bodies, limits', () => {
+      expect(loadConfig({})).toMatchObject({
+        http: {
+          graphiql: true,
+          introspection: true,
+          metrics: true,
+          corsOrigins: [],
+          maxRequestBytes: 100_000,
+          trustedDocuments: false,
+        },
+        limits: { depth: 12, aliases: 15, tokens: 2000, directives: 50, cost: 25 },
+        shutdown: { delayMs: 0, timeoutMs: 10_000 },
+      });
+    });
+
+    it('reads them', () => {
+      expect(
+        loadConfig({
+          GRAPHIQL: 'false',
+          INTROSPECTION: 'false',
+          METRICS: 'false',
+          TRUSTED_DOCUMENTS: 'true',
+          CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443',
+          MAX_OPERATION_COST: '5',
+          SHUTDOWN_DELAY_SECONDS: '5',
+        }),
+      ).toMatchObject({
+        http: {
+          graphiql: false,
+          introspection: false,
+          metrics: false,
+          trustedDocuments: true,
+          corsOrigins: ['https://a.example.com', 'https://b.example.com:8443'],
+        },
+        limits: { cost: 5 },
+        shutdown: { delayMs: 5000 },
+      });
+    });
+
+    it('refuses an origin that is not one', () => {
+      expect(problems({ CORS_ORIGINS: 'dashboard.example.com' })[0]).toMatch(
+        /^CORS_ORIGINS=.*: must be \* or a comma-separated list of origins/,
+      );
+    });
+  });
 });

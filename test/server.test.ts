@@ -126,4 +126,17 @@ describe('the server process', () => {
       expect.stringMatching(/^LOG_LEVEL="loud": /),
     ]);
   });
+
+  it('on SIGTERM fails readiness at once, keeps serving during SHUTDOWN_DELAY_SECONDS, then exits 0', async () => {
+    const server = await startServer({ SHUTDOWN_DELAY_SECONDS: '1' });
+    const ready = async () => (await request(`${server.url}/ready`)).statusCode;
+    expect(await ready()).toBe(200);
+    server.child.kill('SIGTERM');
+    await server.logged('shutting down');
+    expect(await ready()).toBe(503);
+    expect(
+      (await graphql(server.url, '{ portStatistics { totalCount } }')).body.data?.portStatistics.totalCount,
+    ).toBeGreaterThan(0);
+    expect(await server.exited).toBe(0);
+  });
 });

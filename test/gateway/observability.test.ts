@@ -1,0 +1,171 @@
+/** `/metrics` changes as requests flow; `/ready` follows the upstream's state. */
+import { createServer } from 'node:net';
+import { request } from 'undici';
+import { ManualClock } from '../helpers/clock.js';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+let hss: RunningEmulator;
+let gw: RunningGateway;
+afterEach(async () => {
+  await gw.close();
+  await hss.close();
+});
+
+async function metrics(): Promise<string> {
+  return (await request(`${gw.url}/metrics`)).body.text();
+}
+
+/** The value of one series, or 0 when it does not exist yet. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const line = text.split('\n').find((l) => {
+    if (!l.startsWith(`${name}{`) && !l.startsWith(`${name} `)) return false;
+    return Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`));
+  });
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+describe('/metrics', () => {
+  beforeEach(async () => {
+    hss = await startEmulator();
+    gw = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      CACHE_TTL_SECONDS: '60',
+      HSS_RATE_LIMIT_PER_MINUTE: '2',
+      HSS_RETRY_MAX: '0',
+      HSS_CIRCUIT_FAILURES: '2',
+    });
+  });
+
+  it('counts GraphQL requests by operation, upstream calls by status, cache hits and misses', async () => {
+    const before = await metrics();
+    await gw.graphql('query TopPorts { portStatistics { totalCount } }', {}, {}, 'TopPorts');
+    await gw.graphql('query TopPorts { portStatistics { totalCount } }', {}, {}, 'TopPorts');
+    const after = await metrics();
+    expect(sample(after, 'graphql_envelop_request', { operationName: 'TopPorts' })).toBe(
+      sample(before, 'graphql_envelop_request', { operationName: 'TopPorts' }) + 2,
+    );
+    expect(
+      sample(after, 'hss_upstream_calls_total', { status: '200', operation: 'ListPortStatistics' }),
+    ).toBe(1);
+    expect(sample(after, 'hss_cache_lookups_total', { result: 'miss' })).toBe(1);
+    expect(sample(after, 'hss_cache_lookups_total', { result: 'hit' })).toBe(1);
+    expect(sample(after, 'hss_upstream_duration_seconds_count', { operation: 'ListPortStatistics' })).toBe(1);
+  });
+
+  it('counts budget refusals, upstream errors and the circuit state', async () => {
+    await gw.graphql('{ a: portStatistics(filter: { port: 1 }) { totalCount } }');
+    await gw.graphql('{ b: portStatistics(filter: { port: 2 }) { totalCount } }');
+    await gw.graphql('{ c: portStatistics(filter: { port: 3 }) { totalCount } }');
+    expect(sample(await metrics(), 'hss_budget_refusals_total')).toBe(1);
+
+    await gw.close();
+    hss.emulator.setFaults({ rates: { 'status-503': 1 } });
+    gw = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      HSS_RETRY_MAX: '0',
+      HSS_CIRCUIT_FAILURES: '2',
+    });
+    expect(sample(await metrics(), 'hss_circuit_state')).toBe(0);
+    await gw.graphql('{ portStatistics(filter: { port: 4 }) { totalCount } }');
+    await gw.graphql('{ portStatistics(filter: { port: 5 }) { totalCount } }');
+    const text = await metrics();
+    expect(sample(text, 'hss_upstream_calls_total', { status: '503' })).toBe(2);
+    expect(sample(text, 'hss_circuit_state')).toBe(2);
+    expect(sample(text, 'graphql_envelop_error_result')).toBeGreaterThan(0);
+  });
+
+  it('counts requests that joined a call in flight', async () => {
+    hss.emulator.setFaults({ latencyMs: 100 });
+    await Promise.all(
+      Array.from({ length: 5 }, () => gw.graphql('{ portStatistics(filter: { port: 9 }) { totalCount } }')),
+    );
+    const text = await metrics();
+    expect(sample(text, 'hss_upstream_calls_total', { status: '200' })).toBe(1);
+    expect(sample(text, 'hss_coalesced_calls_total')).toBe(4);
+  });
+
+  it('METRICS=false serves no /metrics', async () => {
+    const off = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      METRICS: 'false',
+    });
+    try {
+      const response = await request(`${off.url}/metrics`);
+      expect(await response.body.text()).not.toContain('hss_upstream_calls_total');
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describe('/ready', () => {
+  const ready = async () => {
+    const response = await request(`${gw.url}/ready`);
+    return {
+      status: response.statusCode,
+      body: (await response.body.json()) as { ready: boolean; reason: string },
+    };
+  };
+
+  it('is ready when HSS answered recently, or a probe that spends no quota reaches it', async () => {
+    const clock = new ManualClock();
+    hss = await startEmulator();
+    gw = await startTestGateway(
+      { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' },
+      { now: clock.now },
+    );
+    expect(await ready()).toEqual({ status: 200, body: { ready: true, reason: 'HSS is reachable' } });
+    // The probe asked for "/", not the API: no quota spent.
+    expect(hss.received.map((r) => r.path)).toEqual(['/']);
+    await gw.graphql('{ portStatistics { totalCount } }');
+    expect((await ready()).body.reason).toBe('HSS answered recently');
+    clock.advance(61_000);
+    expect((await ready()).body.reason).toBe('HSS is reachable');
+  });
+
+  it('is not ready when HSS cannot be reached', async () => {
+    hss = await startEmulator();
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    gw = await startTestGateway({
+      HSS_ENDPOINT: `http://127.0.0.1:${port}`,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+    });
+    expect(await ready()).toEqual({ status: 503, body: { ready: false, reason: 'HSS is not reachable' } });
+  });
+
+  it('is not ready while the circuit is open, and ready again once it closes', async () => {
+    hss = await startEmulator({ faults: { rates: { 'status-502': 1 } } });
+    gw = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      HSS_RETRY_MAX: '0',
+      HSS_CIRCUIT_FAILURES: '2',
+    });
+    await gw.graphql('{ portStatistics(filter: { port: 1 }) { totalCount } }');
+    await gw.graphql('{ portStatistics(filter: { port: 2 }) { totalCount } }');
+    expect(await ready()).toEqual({
+      status: 503,
+      body: { ready: false, reason: 'HSS is failing: circuit open' },
+    });
+  });
+
+  it('is not ready once draining has begun (shutdown), whatever HSS does', async () => {
+    hss = await startEmulator();
+    gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
+    await gw.graphql('{ portStatistics { totalCount } }');
+    gw.gateway.readiness.drain();
+    expect(await ready()).toEqual({ status: 503, body: { ready: false, reason: 'shutting down' } });
+  });
+});
