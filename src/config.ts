@@ -204,6 +204,9 @@ const environment = z
 
 type Environment = z.infer<typeof environment>;
 
+/** Every environment variable the gateway reads (deployment manifests are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
+
 /** Thrown with every problem found, one per line. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

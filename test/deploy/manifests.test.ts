@@ -1,0 +1,113 @@
+/**
+ * The Kubernetes manifests in deploy/ parse, carry what a cluster needs (probes on the gateway's
+ * real endpoints, resource requests, a non-root security context), agree with each other (selectors,
+ * ports, names), and configure the gateway only with variables it reads and values it accepts.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
+
+type Manifest = Record<string, any>;
+
+const DIR = join(__dirname, '..', '..', 'deploy');
+const manifests: Manifest[] = readdirSync(DIR)
+  .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
+  .flatMap((file) =>
+    parseAllDocuments(readFileSync(join(DIR, file), 'utf8')).map((doc) => doc.toJS() as Manifest),
+  );
+
+const find = (kind: string, name: string) => {
+  const found = manifests.find((m) => m.kind === kind && m.metadata?.name === name);
+  if (!found) throw new Error(`deploy/ has no ${kind} ${name}`);
+  return found;
+};
+const deployment = find('Deployment', 'hss-gateway');
+const container = deployment.spec.template.spec.containers[0];
+const configMap = find('ConfigMap', 'hss-gateway');
+const secret = find('Secret', 'hss-gateway');
+
+describe('deploy/', () => {
+  it('every file parses, and kustomization lists every file', () => {
+    const listed = (
+      parseAllDocuments(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8'))[0]?.toJS() as Manifest
+    ).resources;
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+    expect([...listed].sort()).toEqual(files.sort());
+    for (const manifest of manifests) {
+      expect(manifest.apiVersion).toEqual(expect.any(String));
+      expect(manifest.metadata.name).toEqual(expect.any(String));
+    }
+  });
+
+  it('has a Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget and Redis', () => {
+    const kinds = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'Deployment/hss-gateway',
+        'Service/hss-gateway',
+        'HorizontalPodAutoscaler/hss-gateway',
+        'PodDisruptionBudget/hss-gateway',
+        'Deployment/hss-gateway-redis',
+        'Service/hss-gateway-redis',
+      ]),
+    );
+  });
+
+  it('probes the gateway`s liveness and readiness endpoints on its port', () => {
+    const port = container.ports.find((p: Manifest) => p.name === 'http');
+    expect(port.containerPort).toBe(Number(container.env.find((e: Manifest) => e.name === 'PORT').value));
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+  });
+
+  it('requests resources and runs as a non-root user with a read-only root', () => {
+    expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+    });
+  });
+
+  it('gives shutdown the time it takes: grace period over the shutdown delay and timeout', () => {
+    const shutdown =
+      Number(configMap.data.SHUTDOWN_DELAY_SECONDS) + Number(configMap.data.SHUTDOWN_TIMEOUT_SECONDS);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(shutdown);
+  });
+
+  it('selectors, ports and names agree', () => {
+    const labels = deployment.spec.template.metadata.labels;
+    expect(deployment.spec.selector.matchLabels).toEqual(labels);
+    expect(find('Service', 'hss-gateway').spec.selector).toEqual(labels);
+    expect(find('Service', 'hss-gateway').spec.ports[0].targetPort).toBe('http');
+    expect(find('PodDisruptionBudget', 'hss-gateway').spec.selector.matchLabels).toEqual(labels);
+    expect(find('HorizontalPodAutoscaler', 'hss-gateway').spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'hss-gateway',
+    });
+    const redis = find('Service', 'hss-gateway-redis');
+    expect(new URL(configMap.data.REDIS_URL).host).toBe(`${redis.metadata.name}:${redis.spec.ports[0].port}`);
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: 'hss-gateway' } },
+      { secretRef: { name: 'hss-gateway' } },
+    ]);
+  });
+
+  it('sets only variables the gateway reads, with values it accepts', () => {
+    const env: Record<string, string> = {
+      ...configMap.data,
+      ...secret.stringData,
+      ...Object.fromEntries(container.env.map((e: Manifest) => [e.name, e.value])),
+    };
+    for (const name of Object.keys(env)) expect(CONFIG_VARIABLES).toContain(name);
+    const config = loadConfig(env);
+    expect(config).toMatchObject({
+      hssEndpoint: 'https://hss.ap-southeast-1.myhuaweicloud.com',
+      serviceIdentity: { kind: 'aksk' },
+      http: { graphiql: false, introspection: false },
+      rateLimitPerMinute: 5,
+    });
+  });
+});
