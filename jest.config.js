@@ -1,4 +1,8 @@
-/** @type {import('jest').Config} */
+/**
+ * Run through `npm test` / `npm run test:jest`: they set --experimental-vm-modules, which the
+ * OpenTelemetry OTLP exporter needs under jest (it loads node:http with a dynamic import).
+ * @type {import('jest').Config}
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

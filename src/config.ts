@@ -74,6 +74,8 @@ export interface GatewayConfig {
   };
   limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number };
   shutdown: { delayMs: number; timeoutMs: number };
+  /** OpenTelemetry tracing: an OTLP/HTTP collector; undefined: no tracing. */
+  tracing: { endpoint: string | undefined; serviceName: string };
 }
 
 const integer = (min: number, max: number) =>
@@ -166,6 +168,8 @@ const environment = z
     MAX_OPERATION_COST: integer(1, 100_000).default(25),
     SHUTDOWN_DELAY_SECONDS: integer(0, 300).default(0),
     SHUTDOWN_TIMEOUT_SECONDS: integer(1, 600).default(10),
+    OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://otel-collector:4318').optional(),
+    OTEL_SERVICE_NAME: nonEmpty(256).default('hss-port-statistics-gateway'),
   })
   .superRefine((e, ctx) => {
     // Half a credential is a mistake, never a reason to fall back silently to another one.
@@ -314,5 +318,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       cost: e.MAX_OPERATION_COST,
     },
     shutdown: { delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }

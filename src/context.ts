@@ -2,6 +2,7 @@
  * The per-request context: the request's logger (bound to its request id), its credentials and
  * its upstream loaders. A new one per GraphQL request, so nothing leaks between callers.
  */
+import type { Context as OtelContext } from '@opentelemetry/api';
 import type DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { LoadPage, PortStatisticRow } from './port-statistics/connection.js';
@@ -21,8 +22,11 @@ export interface GatewayContext {
   logger: Logger;
   /** The configured default project, used when a query names none. */
   defaultProjectId: string | undefined;
-  /** The GraphQL operation; `name` is filled in by useOperationName once the document is known. */
-  operation: { name: string | null };
+  /**
+   * The GraphQL operation: `name` is filled in by useOperationName once the document is known,
+   * `traceContext` by the tracing plugin (when tracing is on), for upstream calls' spans.
+   */
+  operation: { name: string | null; traceContext?: OtelContext };
   pageLoader: DataLoader<PageKey, FetchedPage, string>;
   loadPage: LoadPage;
   /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
@@ -45,7 +49,7 @@ export interface ContextInputs {
 }
 
 export function createGatewayContext(inputs: ContextInputs): GatewayContext {
-  const operation = { name: inputs.operationName };
+  const operation: GatewayContext['operation'] = { name: inputs.operationName };
   const call = inputs.signal
     ? { logger: inputs.logger, operation, signal: inputs.signal }
     : { logger: inputs.logger, operation };

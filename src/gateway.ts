@@ -11,6 +11,7 @@ import { GatewayMetrics } from './metrics.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
 import { Readiness } from './readiness.js';
 import { describeIdentity, embeddedEmulatorOptions, serviceCredentials } from './service-identity.js';
+import { createTracing } from './tracing.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
 import { HssClient } from './upstream/hss-client.js';
 import type { UpstreamCallEvent } from './upstream/observer.js';
@@ -72,11 +73,13 @@ export async function startGateway(
       readiness.onUpstreamCall(event);
     },
   };
+  const tracing = createTracing(config.tracing.endpoint, config.tracing.serviceName);
   const client = new HssClient({
     endpoint,
     dispatcher,
     logger,
     observer: observers,
+    ...(tracing ? { tracing } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const service = serviceCredentials(config, iamEndpoint, dispatcher, logger, options.now);
@@ -102,6 +105,7 @@ export async function startGateway(
     config,
     metrics,
     readiness,
+    tracing,
   });
   return {
     yoga,
@@ -112,6 +116,7 @@ export async function startGateway(
     async close() {
       await quota.close();
       await dispatcher.close();
+      await tracing?.shutdown();
       await emulator?.close();
     },
   };

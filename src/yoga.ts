@@ -18,6 +18,7 @@ import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import type { UpstreamPages } from './quota/page-source.js';
 import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
+import { type Tracing, useOperationTracing } from './tracing.js';
 
 export interface GatewayYogaOptions {
   pages: UpstreamPages;
@@ -27,6 +28,7 @@ export interface GatewayYogaOptions {
   config: Pick<GatewayConfig, 'projectId' | 'deadlineMs' | 'http' | 'limits'>;
   metrics: GatewayMetrics | undefined;
   readiness: Readiness;
+  tracing: Tracing | undefined;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -49,6 +51,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     useOperationName(),
     useContractErrors(),
   ];
+  if (options.tracing) plugins.push(useOperationTracing(options.tracing));
   if (options.metrics) plugins.push(options.metrics.plugin());
   return createYoga<Record<string, never>, GatewayContext>({
     schema,

@@ -4,6 +4,7 @@
  * operation (aliases, fragments, a list and a node lookup) is one load; across requests, the page
  * source's cache and coalescing take over.
  */
+import type { Context as OtelContext } from '@opentelemetry/api';
 import DataLoader from 'dataloader';
 import { canonicalPageKey } from '../quota/page-key.js';
 import type { CallContext, FetchedPage, UpstreamPages } from '../quota/page-source.js';
@@ -13,6 +14,12 @@ import type { LoadPage, PortStatisticRow } from './connection.js';
 import { loadPortStatistics } from './load-entities.js';
 import type { PortStatisticScope, PortStatisticsQuery } from './model.js';
 import { encodePortStatisticKey, type PortStatisticKey } from './node-id.js';
+
+/** What the loader reads of the running operation, at call time. */
+export interface GatewayOperation {
+  readonly name: string | null;
+  readonly traceContext?: OtelContext;
+}
 
 export interface PageKey {
   scope: PortStatisticScope;
@@ -24,7 +31,7 @@ export interface PageLoaderOptions {
   /** An error instead: every load fails with it, and nothing is sent upstream. */
   credentials: Credentials | HssError;
   /** The request's logger and deadline; the operation's name is read at call time. */
-  call: Omit<CallContext, 'operationName'> & { operation: { readonly name: string | null } };
+  call: Omit<CallContext, 'operationName' | 'traceContext'> & { operation: GatewayOperation };
 }
 
 export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey, FetchedPage, string> {
@@ -34,7 +41,9 @@ export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey
     // HSS has no batch call: each distinct key is one concurrent load.
     async (keys) => {
       if (credentials instanceof HssError) return keys.map(() => credentials);
-      const context: CallContext = { logger: call.logger, operationName: call.operation.name };
+      const { name, traceContext } = call.operation;
+      const context: CallContext = { logger: call.logger, operationName: name };
+      if (traceContext) context.traceContext = traceContext;
       if (call.signal) context.signal = call.signal;
       return Promise.all(
         keys.map((key) =>

@@ -5,6 +5,7 @@
  * takes one unit of the credential's budget and goes through retries and the circuit breaker; and
  * when the budget is spent or HSS fails, a stale page (marked as such) beats an error.
  */
+import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics/model.js';
 import type { Credentials } from '../upstream/credentials.js';
@@ -68,6 +69,8 @@ export interface CallContext {
   operationName: string | null;
   /** The GraphQL request's own deadline and cancellation: it stops waiting, the shared call goes on. */
   signal?: AbortSignal;
+  /** The operation's trace context: upstream call spans become its children. */
+  traceContext?: OtelContext;
 }
 
 export class UpstreamPages {
@@ -164,6 +167,7 @@ export class UpstreamPages {
       return client.listPortStatistics(request.projectId, request.query, request.credentials, {
         logger: call.logger,
         operationName: call.operationName,
+        ...(call.traceContext ? { traceContext: call.traceContext } : {}),
       });
     });
     const entry = { page, fetchedAt: this.now() };

@@ -2,9 +2,17 @@
  * The HSS client: one function per upstream call, domain objects in and out, one log line per
  * call, and each kind of credential sent the way HSS expects it. It knows nothing of GraphQL.
  */
+import {
+  type Context as OtelContext,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics/model.js';
+import type { Tracing } from '../tracing.js';
 import { signRequest } from './aksk-signer.js';
 import type { Credentials } from './credentials.js';
 import { HssError, hssErrorFromAnswer, hssErrorFromFailure, unreadableAnswerError } from './hss-error.js';
@@ -22,6 +30,8 @@ export interface HssClientOptions {
   now?: () => number;
   /** Told of every call: metrics, readiness. */
   observer?: UpstreamObserver;
+  /** When set, each call gets a client span and sends `traceparent`. */
+  tracing?: Tracing;
 }
 
 export interface HssCallOptions {
@@ -30,6 +40,8 @@ export interface HssCallOptions {
   signal?: AbortSignal;
   /** The GraphQL operation on whose behalf the call is made, for the log line. */
   operationName?: string | null;
+  /** Parent of the call's span, when tracing is on. */
+  traceContext?: OtelContext;
 }
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
@@ -42,11 +54,13 @@ export class HssClient {
   /** A path prefix of the endpoint, if any: part of what AK/SK signs. */
   private readonly basePath: string;
   private readonly now: () => number;
+  private readonly host: string;
 
   constructor(private readonly options: HssClientOptions) {
     this.base = options.endpoint.replace(/\/+$/, '');
     this.basePath = new URL(this.base).pathname.replace(/\/+$/, '');
     this.now = options.now ?? Date.now;
+    this.host = new URL(this.base).host;
   }
 
   /**
@@ -67,8 +81,7 @@ export class HssClient {
 
     if (credentials.kind === 'token') return send({ 'x-auth-token': credentials.token });
     if (credentials.kind === 'aksk') {
-      const host = new URL(this.base).host;
-      const signed = { host, 'x-project-id': projectId };
+      const signed = { host: this.host, 'x-project-id': projectId };
       const headers = signRequest(
         { method: 'GET', path: this.basePath + path, query: parameters, headers: signed },
         credentials.keys,
@@ -88,7 +101,43 @@ export class HssClient {
     }
   }
 
+  /** One call, in a client span when tracing is on; the span's context goes to HSS in `traceparent`. */
   private async send(
+    path: string,
+    parameters: [string, string][],
+    auth: Record<string, string>,
+    logger: Logger,
+    call: HssCallOptions,
+  ): Promise<PortStatisticsPage> {
+    const tracing = this.options.tracing;
+    if (!tracing) return this.exchange(path, parameters, auth, logger, call);
+    const parent = call.traceContext ?? ROOT_CONTEXT;
+    const span = tracing.tracer.startSpan(
+      'HSS ListPortStatistics',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'http.request.method': 'GET', 'url.path': path, 'server.address': this.host },
+      },
+      parent,
+    );
+    const headers = { ...auth };
+    tracing.inject(trace.setSpan(parent, span), headers);
+    try {
+      return await this.exchange(path, parameters, headers, logger, call);
+    } catch (error) {
+      const upstream = error instanceof HssError ? error.upstream : undefined;
+      if (upstream) span.setAttribute('http.response.status_code', upstream.status);
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof HssError ? error.code : 'error',
+      });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async exchange(
     path: string,
     parameters: [string, string][],
     auth: Record<string, string>,
