@@ -8,6 +8,8 @@ import './page-input.js';
 import './port-statistic-order.js';
 import './port-statistic-connection.js';
 import './node.js';
+import './port-service.js';
+import './port-statistics-summary.js';
 
 /** The public schema: what frontends see and typed clients are generated from. */
 export const publicSchema = builder.toSchema({ sortSchema: false });

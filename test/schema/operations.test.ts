@@ -17,13 +17,14 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 describe('the example operations, as typed documents', () => {
-  it('Dashboard: the total, and the dangerous ports', async () => {
+  it('Dashboard: the summary, the dangerous ports and the first page, with service names', async () => {
     const { data, errors } = await gw.execute(DashboardDocument, {});
     expect(errors).toBeUndefined();
-    expect(data?.all.totalCount).toBeGreaterThan(data?.dangerous.totalCount ?? 0);
-    expect(data?.dangerous.nodes.length).toBeGreaterThan(0);
+    expect(data?.summary.totalCount).toBeGreaterThan(data?.dangerous.totalCount ?? 0);
+    expect(data?.summary.byStatus.find((s) => s.status === 'DANGER')?.count).toBe(data?.dangerous.totalCount);
     expect(data?.dangerous.nodes.every((n) => n.status === 'DANGER')).toBe(true);
-    expect(Date.parse(data?.all.fetchedAt ?? '')).not.toBeNaN();
+    expect(data?.all.nodes.find((n) => n.port === 22 && n.type === 'TCP')?.service?.name).toBe('ssh');
+    expect(Date.parse(data?.summary.fetchedAt ?? '')).not.toBeNaN();
   });
 
   it('PortStatisticsPage: two pages in a row, by cursor', async () => {

