@@ -9,13 +9,14 @@ import type { LoadPage, PortStatisticRow } from './port-statistics/connection.js
 import {
   createEntityLoader,
   createPageLoader,
+  type GatewayOperation,
   type PageKey,
   pageLoaderFunction,
 } from './port-statistics/loader.js';
 import type { PortStatisticKey } from './port-statistics/node-id.js';
 import type { FetchedPage, UpstreamPages } from './quota/page-source.js';
-import type { Credentials } from './upstream/credentials.js';
-import type { HssError } from './upstream/hss-error.js';
+import { type Credentials, credentialIdentity } from './upstream/credentials.js';
+import { HssError } from './upstream/hss-error.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -26,7 +27,9 @@ export interface GatewayContext {
    * The GraphQL operation: `name` is filled in by useOperationName once the document is known,
    * `traceContext` by the tracing plugin (when tracing is on), for upstream calls' spans.
    */
-  operation: { name: string | null; traceContext?: OtelContext };
+  operation: GatewayOperation & { name: string | null; traceContext?: OtelContext };
+  /** Who the request calls HSS as, by a digest: what caches key per caller. `none` without credentials. */
+  credentialIdentity: string;
   pageLoader: DataLoader<PageKey, FetchedPage, string>;
   loadPage: LoadPage;
   /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
@@ -43,16 +46,21 @@ export interface ContextInputs {
   defaultProjectId: string | undefined;
   /** The operation name the client sent, if any. */
   operationName: string | null;
-  /** Cancellation and deadline of the request. */
+  /** Cancellation of the request: its client went away. */
   signal?: AbortSignal;
+  /** The request's deadline, epoch milliseconds. */
+  deadlineAt?: number;
   maxOperationCost: number;
 }
 
 export function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const operation: GatewayContext['operation'] = { name: inputs.operationName };
-  const call = inputs.signal
-    ? { logger: inputs.logger, operation, signal: inputs.signal }
-    : { logger: inputs.logger, operation };
+  const call = {
+    logger: inputs.logger,
+    operation,
+    ...(inputs.signal ? { signal: inputs.signal } : {}),
+    ...(inputs.deadlineAt !== undefined ? { deadlineAt: inputs.deadlineAt } : {}),
+  };
   const pageLoader = createPageLoader({ pages: inputs.pages, credentials: inputs.credentials, call });
   const loadPage = pageLoaderFunction(pageLoader);
   return {
@@ -63,6 +71,8 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     pageLoader,
     loadPage,
     maxOperationCost: inputs.maxOperationCost,
+    credentialIdentity:
+      inputs.credentials instanceof HssError ? 'none' : credentialIdentity(inputs.credentials),
     entities: createEntityLoader(loadPage),
   };
 }

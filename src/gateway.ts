@@ -106,6 +106,7 @@ export async function startGateway(
     metrics,
     readiness,
     tracing,
+    ...(options.now ? { now: options.now } : {}),
   });
   return {
     yoga,

@@ -5,6 +5,8 @@
  * contexts are passed explicitly: DataLoader batching and shared upstream calls would lose an
  * implicit (async-local) context.
  */
+
+import { createRequire } from 'node:module';
 import {
   type Context,
   ROOT_CONTEXT,
@@ -14,10 +16,6 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
@@ -40,6 +38,18 @@ const headersGetter: TextMapGetter<Headers> = {
 /** Tracing to an OTLP/HTTP collector, e.g. `http://otel-collector:4318`; undefined: no tracing. */
 export function createTracing(endpoint: string | undefined, serviceName: string): Tracing | undefined {
   if (!endpoint) return undefined;
+  // The SDK is loaded only when tracing is on.
+  const load = createRequire(__filename);
+  const { W3CTraceContextPropagator } = load('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { OTLPTraceExporter } = load(
+    '@opentelemetry/exporter-trace-otlp-http',
+  ) as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { resourceFromAttributes } = load(
+    '@opentelemetry/resources',
+  ) as typeof import('@opentelemetry/resources');
+  const { BasicTracerProvider, BatchSpanProcessor } = load(
+    '@opentelemetry/sdk-trace-base',
+  ) as typeof import('@opentelemetry/sdk-trace-base');
   const exporter = new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),

@@ -3,7 +3,8 @@
  * readiness, GraphiQL served from the gateway itself (no CDN) and `/health`. Exported for tests;
  * src/server.ts binds it.
  */
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createRequire } from 'node:module';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { type CredentialPolicy, credentialsFromHeaders } from './caller-credentials.js';
@@ -13,25 +14,45 @@ import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
 import { hardeningPlugins } from './hardening.js';
 import type { GatewayMetrics } from './metrics.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
+import { useFreshness } from './plugins/use-freshness.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
+import { useGatewayResponseCache } from './plugins/use-response-cache.js';
 import type { UpstreamPages } from './quota/page-source.js';
 import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 import { type Tracing, useOperationTracing } from './tracing.js';
+import { credentialIdentity } from './upstream/credentials.js';
+import { HssError } from './upstream/hss-error.js';
 
 export interface GatewayYogaOptions {
   pages: UpstreamPages;
   logger: Logger;
   /** Which credentials requests use. */
   credentials: CredentialPolicy;
-  config: Pick<GatewayConfig, 'projectId' | 'deadlineMs' | 'http' | 'limits'>;
+  config: Pick<GatewayConfig, 'projectId' | 'deadlineMs' | 'http' | 'limits' | 'cache'>;
   metrics: GatewayMetrics | undefined;
   readiness: Readiness;
   tracing: Tracing | undefined;
+  /** The gateway's clock; tests move it. */
+  now?: () => number;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, never>, GatewayContext>;
+
+type RenderGraphiQL = typeof import('@graphql-yoga/render-graphiql').renderGraphiQL;
+let graphiqlRenderer: RenderGraphiQL | undefined;
+
+/**
+ * The self-hosted GraphiQL bundle costs about 60 MB of memory once loaded: it is loaded when a
+ * browser first asks for the page, not by every gateway that only serves API traffic.
+ */
+function lazyGraphiQL(): RenderGraphiQL {
+  graphiqlRenderer ??= (
+    createRequire(__filename)('@graphql-yoga/render-graphiql') as { renderGraphiQL: RenderGraphiQL }
+  ).renderGraphiQL;
+  return graphiqlRenderer;
+}
 
 export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
   const { pages, logger, config } = options;
@@ -49,8 +70,24 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
     ...hardeningPlugins(config),
     useOperationName(),
+    // Compiled execution: the same few operations run over and over.
+    //JIT useGraphQlJit(),
     useContractErrors(),
+    useFreshness(),
   ];
+  if (config.cache.ttlMs > 0) {
+    plugins.push(
+      useGatewayResponseCache({
+        ttlMs: config.cache.ttlMs,
+        maxEntries: config.cache.maxEntries,
+        ...(options.now ? { now: options.now } : {}),
+        identityOf: (headers) => {
+          const credentials = credentialsFromHeaders(headers, options.credentials);
+          return credentials instanceof HssError ? 'none' : credentialIdentity(credentials);
+        },
+      }),
+    );
+  }
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));
   if (options.metrics) plugins.push(options.metrics.plugin());
   return createYoga<Record<string, never>, GatewayContext>({
@@ -61,7 +98,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     graphiql: config.http.graphiql
       ? { title: 'HSS open-port statistics', defaultQuery: GRAPHIQL_EXAMPLE_QUERY }
       : false,
-    renderGraphiQL,
+    renderGraphiQL: (graphiql) => lazyGraphiQL()(graphiql),
     // Same-origin only unless CORS_ORIGINS names the frontends allowed to call from elsewhere.
     cors:
       config.http.corsOrigins.length === 0
@@ -96,7 +133,8 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         credentials: credentialsFromHeaders(request.headers, options.credentials),
         defaultProjectId: config.projectId,
         operationName: params.operationName ?? null,
-        signal: AbortSignal.any([request.signal, AbortSignal.timeout(config.deadlineMs)]),
+        signal: request.signal,
+        deadlineAt: Date.now() + config.deadlineMs,
         maxOperationCost: config.limits.cost,
       });
     },

@@ -57,6 +57,7 @@ export interface EmulatorRequestRecord {
 const ROUTE = /^\/v5\/([^/]+)\/asset\/port\/statistics$/;
 const IAM_TOKENS = '/v3/auth/tokens';
 const ADMIN_FAULTS = '/__emulator/faults';
+const ADMIN_STATS = '/__emulator/stats';
 // An IAM token request is well under 1 KB; HSS's GET has no body.
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -70,6 +71,8 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
   private readonly faults: FaultInjector;
   /** Client connections open now, and the most ever open at once. */
   readonly connections = { open: 0, peak: 0 };
+  /** HSS calls answered (the API route, not IAM or admin calls). */
+  private hssRequests = 0;
 
   constructor(options: HssEmulatorOptions = {}) {
     super();
@@ -145,9 +148,11 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
           return { answer: huaweiError(413, 'APIGW.0201', 'Request entity too large', requestId) };
         if (url.pathname === IAM_TOKENS && req.method === 'POST') return { answer: this.iam.issue(body) };
         if (url.pathname === ADMIN_FAULTS) return { answer: this.admin(req, body) };
+        if (url.pathname === ADMIN_STATS) return { answer: this.stats(req) };
         return this.answer(req, url, requestId);
       };
       const { answer, fault } = route();
+      if (url.pathname.startsWith('/v5/')) this.hssRequests++;
       const record = {
         method: req.method ?? '',
         path: url.pathname,
@@ -168,6 +173,13 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       if (delay > 0) setTimeout(send, delay).unref();
       else send();
     });
+  }
+
+  /** `/__emulator/stats`: HSS calls answered so far, and connections; loopback only. */
+  private stats(req: IncomingMessage): Answer {
+    if (!isLoopback(req.socket.remoteAddress))
+      return { status: 403, headers: {}, body: { error: 'loopback callers only' } };
+    return { status: 200, headers: {}, body: { requests: this.hssRequests, connections: this.connections } };
   }
 
   /** `/__emulator/faults`: GET the settings, PUT new ones, DELETE to turn faults off. Loopback only. */

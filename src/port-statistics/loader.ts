@@ -19,6 +19,8 @@ import { encodePortStatisticKey, type PortStatisticKey } from './node-id.js';
 export interface GatewayOperation {
   readonly name: string | null;
   readonly traceContext?: OtelContext;
+  /** Filled in as pages load: when the oldest was fetched, and whether any was stale. */
+  freshness?: { oldestFetchedAt: number; stale: boolean };
 }
 
 export interface PageKey {
@@ -45,11 +47,22 @@ export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey
       const context: CallContext = { logger: call.logger, operationName: name };
       if (traceContext) context.traceContext = traceContext;
       if (call.signal) context.signal = call.signal;
+      if (call.deadlineAt !== undefined) context.deadlineAt = call.deadlineAt;
       return Promise.all(
         keys.map((key) =>
           pages
             .load({ credentials, identity, projectId: key.scope.projectId, query: key.query }, context)
-            .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+            .then(
+              (page) => {
+                const seen = call.operation.freshness;
+                call.operation.freshness = {
+                  oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),
+                  stale: (seen?.stale ?? false) || page.stale,
+                };
+                return page;
+              },
+              (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+            ),
         ),
       );
     },

@@ -67,8 +67,10 @@ export interface PageRequest {
 export interface CallContext {
   logger: Logger;
   operationName: string | null;
-  /** The GraphQL request's own deadline and cancellation: it stops waiting, the shared call goes on. */
+  /** The GraphQL request's cancellation (the client went away): it stops waiting, the shared call goes on. */
   signal?: AbortSignal;
+  /** The GraphQL request's deadline, epoch milliseconds: it stops waiting then. */
+  deadlineAt?: number;
   /** The operation's trace context: upstream call spans become its children. */
   traceContext?: OtelContext;
 }
@@ -109,7 +111,7 @@ export class UpstreamPages {
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true };
     }
     try {
-      const fresh = await untilAborted(this.shared(key, request, call), call.signal);
+      const fresh = await untilDeadline(this.shared(key, request, call), call.signal, call.deadlineAt);
       return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false };
     } catch (error) {
       if (cached && this.staleMayStandIn(error, age)) {
@@ -182,30 +184,43 @@ function redactKey(key: string): string {
   return key.slice(key.indexOf(' ') + 1);
 }
 
-/** Waits for the promise, or until the signal aborts: a deadline or a client that went away. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  const abortError = () => {
-    const timeout = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
-    return new HssError(
-      'UPSTREAM_UNAVAILABLE',
-      timeout
-        ? "HSS did not answer within the request's deadline."
-        : 'The request was cancelled before HSS answered.',
-      { failure: timeout ? 'timeout' : 'aborted' },
-    );
-  };
-  if (signal.aborted) return Promise.reject(abortError());
+/**
+ * Waits for the promise, or until the request's deadline passes or its client goes away. The
+ * deadline timer lives only while a request waits on HSS: one per request for its whole life would
+ * keep thousands of timers alive under load.
+ */
+function untilDeadline<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  deadlineAt: number | undefined,
+): Promise<T> {
+  if (!signal && deadlineAt === undefined) return promise;
+  const deadlinePassed = () =>
+    new HssError('UPSTREAM_UNAVAILABLE', "HSS did not answer within the request's deadline.", {
+      failure: 'timeout',
+    });
+  const cancelled = () =>
+    new HssError('UPSTREAM_UNAVAILABLE', 'The request was cancelled before HSS answered.', {
+      failure: 'aborted',
+    });
+  if (signal?.aborted) return Promise.reject(cancelled());
+  const remaining = deadlineAt === undefined ? undefined : deadlineAt - Date.now();
+  if (remaining !== undefined && remaining <= 0) return Promise.reject(deadlinePassed());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => reject(cancelled());
+    const timer = remaining === undefined ? undefined : setTimeout(() => reject(deadlinePassed()), remaining);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        settle();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        settle();
         reject(error);
       },
     );

@@ -2,7 +2,8 @@
  * The shared page cache for several gateway replicas: Redis (ioredis). A Redis that is down or
  * slow costs a cache miss and a warning, never a failed request.
  */
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CachedPage, PageCache } from './page-cache.js';
 
@@ -43,7 +44,13 @@ export class RedisPageCache implements PageCache {
  * starts without Redis rather than not at all.
  */
 export async function connectRedis(url: string, logger: Logger, readyWithinMs = 3000): Promise<Redis> {
-  const redis = new Redis(url, { commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // Loaded only when REDIS_URL is set: gateways without Redis do not carry the client.
+  const { Redis: RedisClient } = createRequire(__filename)('ioredis') as typeof import('ioredis');
+  const redis = new RedisClient(url, {
+    commandTimeout: 1000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
   redis.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
   const ready = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), readyWithinMs);

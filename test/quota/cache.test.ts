@@ -245,3 +245,45 @@ describe('coalescing across requests', () => {
     expect(calls()).toHaveLength(unique.size);
   });
 });
+
+describe('the response cache', () => {
+  it('answers an identical operation without executing it, while its pages are fresh; says how fresh in extensions', async () => {
+    await setUp();
+    const first = await gw.graphql(QUERY);
+    const lookups = () => gw.logs.entries().filter((e) => e.cache === 'hit' || e.msg === 'HSS call').length;
+    const before = lookups();
+    clock.advance(30_000);
+    const second = await gw.graphql(QUERY);
+    expect(second.body).toEqual(first.body);
+    expect(lookups()).toBe(before); // no page lookup at all: the response came whole from the cache
+    expect(first.body.extensions?.freshness).toEqual({
+      fetchedAt: new Date(clock.now() - 30_000).toISOString(),
+      stale: false,
+    });
+  });
+
+  it('does not outlive the freshness of its pages', async () => {
+    await setUp();
+    await gw.graphql(QUERY);
+    clock.advance(61_000);
+    const later = await gw.graphql(QUERY);
+    expect(later.body.data.portStatistics.fetchedAt).toBe(new Date(clock.now()).toISOString());
+    expect(calls()).toHaveLength(2);
+  });
+
+  it('does not cache answers with errors or stale data', async () => {
+    await setUp({ HSS_RATE_LIMIT_PER_MINUTE: '1', CACHE_STALE_IF_ERROR_SECONDS: '0' });
+    await gw.graphql(QUERY);
+    clock.advance(61_000);
+    expect((await gw.graphql(QUERY)).body.data.portStatistics.stale).toBe(true); // budget spent: stale
+    const refused = '{ portStatistics(filter: { port: 22 }) { totalCount } }';
+    expect((await gw.graphql(refused)).body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const staleLines = gw.logs
+      .entries()
+      .filter((e) => e.msg === 'serving a stale page instead of an error').length;
+    await gw.graphql(QUERY);
+    expect(gw.logs.entries().filter((e) => e.msg === 'serving a stale page instead of an error').length).toBe(
+      staleLines + 1,
+    );
+  });
+});
