@@ -21,6 +21,7 @@ export interface GraphQLAnswer {
   body: {
     data?: any;
     errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+    extensions?: Record<string, any>;
   };
 }
 
