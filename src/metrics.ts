@@ -6,7 +6,7 @@
  */
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { QuotaObserver } from './quota/page-source.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './upstream/observer.js';
 import type { CircuitStateName } from './upstream/resilience.js';
@@ -53,6 +53,8 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
 
   /** @param circuitState read at scrape time */
   constructor(circuitState: () => CircuitStateName) {
+    // The process's own: memory, heap spaces, event-loop lag, GC, file descriptors.
+    collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'hss_circuit_state',
       help: 'The circuit to HSS: 0 closed, 1 half-open, 2 open.',
@@ -96,13 +98,20 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
       endpoint: '/metrics',
       // The URL of a GET request holds the whole query: an unbounded label, and not for metrics.
       labels: { url: false },
+      // What an operator acts on, and no more: every histogram costs time on every request.
       metrics: {
         graphql_envelop_request: true,
         graphql_envelop_request_duration: true,
         graphql_envelop_error_result: true,
-        graphql_envelop_phase_parse: true,
-        graphql_envelop_phase_validate: true,
-        graphql_envelop_phase_execute: true,
+        graphql_envelop_phase_parse: false,
+        graphql_envelop_phase_validate: false,
+        graphql_envelop_phase_context: false,
+        graphql_envelop_phase_execute: false,
+        graphql_envelop_phase_subscribe: false,
+        graphql_envelop_request_time_summary: false,
+        graphql_envelop_deprecated_field: false,
+        graphql_envelop_schema_change: false,
+        graphql_envelop_execute_resolver: false,
         graphql_yoga_http_duration: true,
       },
     });

@@ -4,7 +4,6 @@
  * src/server.ts binds it.
  */
 import { createRequire } from 'node:module';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { type CredentialPolicy, credentialsFromHeaders } from './caller-credentials.js';
@@ -70,8 +69,6 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
     ...hardeningPlugins(config),
     useOperationName(),
-    // Compiled execution: the same few operations run over and over.
-    //JIT useGraphQlJit(),
     useContractErrors(),
     useFreshness(),
   ];

@@ -4,6 +4,7 @@
  * anything. Responses with errors, or built from stale pages, are not cached. The cache keeps time
  * with the gateway's clock, the same one the page cache uses.
  */
+import { createHash } from 'node:crypto';
 import type { Cache } from '@graphql-yoga/plugin-response-cache';
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { ExecutionResult } from 'graphql';
@@ -51,6 +52,12 @@ export function useGatewayResponseCache(options: ResponseCacheOptions): Plugin {
     // Never null: a null session would make one cache for every caller.
     session: (request) => options.identityOf(request.headers),
     includeExtensionMetadata: false,
+    // The default key is a WebCrypto SHA-256, computed asynchronously on every request; a plain
+    // synchronous digest of the same parts is several times cheaper on the hot path.
+    buildResponseCacheKey: ({ sessionId, operationName, documentString, variableValues }) =>
+      createHash('sha256')
+        .update(`${sessionId ?? ''}\u0000${operationName ?? ''}\u0000${documentString}\u0000${JSON.stringify(variableValues ?? {})}`)
+        .digest('base64url'),
     // The time left before the oldest page in the response goes stale; nothing for stale data.
     onTtl: ({ ttl, context }) => {
       // The execution context, which is the gateway's.
