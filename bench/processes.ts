@@ -42,7 +42,12 @@ async function start(
   mkdirSync(OUT, { recursive: true });
   const log = openSync(join(OUT, `${name}.log`), 'w');
   const child = spawn(process.execPath, [join(ROOT, 'dist', script)], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
+      ...env,
+    },
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -56,7 +56,9 @@ export function useGatewayResponseCache(options: ResponseCacheOptions): Plugin {
     // synchronous digest of the same parts is several times cheaper on the hot path.
     buildResponseCacheKey: ({ sessionId, operationName, documentString, variableValues }) =>
       createHash('sha256')
-        .update(`${sessionId ?? ''}\u0000${operationName ?? ''}\u0000${documentString}\u0000${JSON.stringify(variableValues ?? {})}`)
+        .update(
+          `${sessionId ?? ''}\u0000${operationName ?? ''}\u0000${documentString}\u0000${JSON.stringify(variableValues ?? {})}`,
+        )
         .digest('base64url'),
     // The time left before the oldest page in the response goes stale; nothing for stale data.
     onTtl: ({ ttl, context }) => {
