@@ -1,5 +1,5 @@
 /** The operation GraphiQL opens on: it runs as is against the embedded emulator's demo data. */
-export const GRAPHIQL_EXAMPLE_QUERY = `# Dangerous open ports, and on how many servers each is open.
+export const GRAPHIQL_EXAMPLE_QUERY = `# Dangerous open ports: on how many servers each is open.
 # Run it, then try filter: { portString: "80" } or paging with
 # page: { first: 10, after: "<endCursor>" }.
 query DangerousOpenPorts {

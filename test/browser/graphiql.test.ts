@@ -1,0 +1,54 @@
+/**
+ * GraphiQL in a real browser: the gateway with no configuration, /graphql opened in headless
+ * Chromium, the example query run with the page's own run button, the answer read off the page;
+ * and not one request made outside the gateway's origin. The screenshot is kept as an artifact
+ * (test-artifacts/graphiql.png, or $ARTIFACTS_DIR).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../helpers/chromium.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+const ARTIFACTS = process.env.ARTIFACTS_DIR ?? join(__dirname, '..', '..', 'test-artifacts');
+
+describeWithChromium('GraphiQL in headless Chromium', () => {
+  let gw: RunningGateway;
+  let browser: Browser;
+  beforeAll(async () => {
+    gw = await startTestGateway({});
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+  });
+
+  it('runs the example query with the run button and shows the answer, loading nothing from elsewhere', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+
+    await page.goto(`${gw.url}/graphql`);
+    const run = page.locator('.graphiql-execute-button');
+    await run.waitFor({ state: 'visible', timeout: 30_000 });
+    await run.click();
+    const result = page.locator('.graphiql-response');
+    await result.getByText('"totalCount"').waitFor({ timeout: 30_000 });
+    // The editor wraps long lines and shows spaces as no-break spaces: compare on normalised text.
+    const shown = (await result.innerText()).replace(/\s+/g, ' ');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'graphiql.png') });
+
+    expect(shown).toContain('"portStatistics"');
+    expect(shown).toContain('"status": "DANGER"');
+    expect(shown).not.toContain('"errors"');
+    const origin = new URL(gw.url).origin;
+    const elsewhere = requested.filter(
+      (url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'),
+    );
+    expect(elsewhere).toEqual([]);
+    expect(requested.some((url) => url.startsWith(`${origin}/graphql`))).toBe(true);
+  }, 60_000);
+});
