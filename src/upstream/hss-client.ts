@@ -44,6 +44,16 @@ export interface HssCallOptions {
   traceContext?: OtelContext;
 }
 
+/** One upstream request, as the client sends it. */
+interface Exchange {
+  path: string;
+  parameters: [string, string][];
+  /** The credential headers (and, when tracing, `traceparent`). */
+  auth: Record<string, string>;
+  logger: Logger;
+  call: HssCallOptions;
+}
+
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -77,7 +87,7 @@ export class HssClient {
     const path = portStatisticsPath(projectId);
     const parameters = portStatisticsParameters(query);
     const logger = call.logger ?? this.options.logger;
-    const send = (auth: Record<string, string>) => this.send(path, parameters, auth, logger, call);
+    const send = (auth: Record<string, string>) => this.send({ path, parameters, auth, logger, call });
 
     if (credentials.kind === 'token') return send({ 'x-auth-token': credentials.token });
     if (credentials.kind === 'aksk') {
@@ -102,15 +112,10 @@ export class HssClient {
   }
 
   /** One call, in a client span when tracing is on; the span's context goes to HSS in `traceparent`. */
-  private async send(
-    path: string,
-    parameters: [string, string][],
-    auth: Record<string, string>,
-    logger: Logger,
-    call: HssCallOptions,
-  ): Promise<PortStatisticsPage> {
+  private async send(exchange: Exchange): Promise<PortStatisticsPage> {
+    const { path, auth, call } = exchange;
     const tracing = this.options.tracing;
-    if (!tracing) return this.exchange(path, parameters, auth, logger, call);
+    if (!tracing) return this.exchange(exchange);
     const parent = call.traceContext ?? ROOT_CONTEXT;
     const span = tracing.tracer.startSpan(
       'HSS ListPortStatistics',
@@ -123,7 +128,7 @@ export class HssClient {
     const headers = { ...auth };
     tracing.inject(trace.setSpan(parent, span), headers);
     try {
-      return await this.exchange(path, parameters, headers, logger, call);
+      return await this.exchange({ ...exchange, auth: headers });
     } catch (error) {
       const upstream = error instanceof HssError ? error.upstream : undefined;
       if (upstream) span.setAttribute('http.response.status_code', upstream.status);
@@ -137,13 +142,7 @@ export class HssClient {
     }
   }
 
-  private async exchange(
-    path: string,
-    parameters: [string, string][],
-    auth: Record<string, string>,
-    logger: Logger,
-    call: HssCallOptions,
-  ): Promise<PortStatisticsPage> {
+  private async exchange({ path, parameters, auth, logger, call }: Exchange): Promise<PortStatisticsPage> {
     const queryString = formatQueryString(parameters);
     const line = {
       upstreamOperation: 'ListPortStatistics',
