@@ -10,11 +10,10 @@ import {
   createEntityLoader,
   createPageLoader,
   type GatewayOperation,
-  type PageKey,
   pageLoaderFunction,
 } from './port-statistics/loader.js';
 import type { PortStatisticKey } from './port-statistics/node-id.js';
-import type { FetchedPage, UpstreamPages } from './quota/page-source.js';
+import type { UpstreamPages } from './quota/page-source.js';
 import { type Credentials, credentialIdentity } from './upstream/credentials.js';
 import { HssError } from './upstream/hss-error.js';
 
@@ -30,7 +29,6 @@ export interface GatewayContext {
   operation: GatewayOperation & { name: string | null; traceContext?: OtelContext };
   /** Who the request calls HSS as, by a digest: what caches key per caller. `none` without credentials. */
   credentialIdentity: string;
-  pageLoader: DataLoader<PageKey, FetchedPage, string>;
   loadPage: LoadPage;
   /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
   maxOperationCost: number;
@@ -68,7 +66,6 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     logger: inputs.logger,
     defaultProjectId: inputs.defaultProjectId,
     operation,
-    pageLoader,
     loadPage,
     maxOperationCost: inputs.maxOperationCost,
     credentialIdentity:

@@ -36,7 +36,7 @@ describeWithChromium('GraphiQL in headless Chromium', () => {
     const result = page.locator('.graphiql-response');
     await result.getByText('"totalCount"').waitFor({ timeout: 30_000 });
     // The editor wraps long lines and shows spaces as no-break spaces: compare on normalised text.
-    const shown = (await result.innerText()).replace(/\s+/g, ' ');
+    const shown = ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'graphiql.png') });
