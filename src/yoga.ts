@@ -21,7 +21,7 @@ import type { UpstreamPages } from './quota/page-source.js';
 import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 import { type Tracing, useOperationTracing } from './tracing.js';
-import { credentialIdentity } from './upstream/credentials.js';
+import { type Credentials, credentialIdentity } from './upstream/credentials.js';
 import { HssError } from './upstream/hss-error.js';
 
 export interface GatewayYogaOptions {
@@ -55,6 +55,16 @@ function lazyGraphiQL(): RenderGraphiQL {
 
 export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
   const { pages, logger, config } = options;
+  // Read once per request: the response cache needs them before the context exists, the context after.
+  const credentialsByRequest = new WeakMap<Request, Credentials | HssError>();
+  const credentialsOf = (request: Request) => {
+    let credentials = credentialsByRequest.get(request);
+    if (credentials === undefined) {
+      credentials = credentialsFromHeaders(request.headers, options.credentials);
+      credentialsByRequest.set(request, credentials);
+    }
+    return credentials;
+  };
   const plugins: Plugin[] = [
     useRequestId(),
     useReadinessCheck({
@@ -78,8 +88,8 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         ttlMs: config.cache.ttlMs,
         maxEntries: config.cache.maxEntries,
         ...(options.now ? { now: options.now } : {}),
-        identityOf: (headers) => {
-          const credentials = credentialsFromHeaders(headers, options.credentials);
+        identityOf: (request) => {
+          const credentials = credentialsOf(request);
           return credentials instanceof HssError ? 'none' : credentialIdentity(credentials);
         },
       }),
@@ -127,7 +137,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         requestId,
         logger: logger.child({ requestId }),
         pages,
-        credentials: credentialsFromHeaders(request.headers, options.credentials),
+        credentials: credentialsOf(request),
         defaultProjectId: config.projectId,
         operationName: params.operationName ?? null,
         signal: request.signal,

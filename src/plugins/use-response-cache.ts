@@ -21,7 +21,7 @@ export interface ResponseCacheOptions {
    * Who a request calls HSS as (credential identity), from its headers alone: the cache is
    * consulted before the request's context exists.
    */
-  identityOf: (headers: Headers) => string;
+  identityOf: (request: Request) => string;
   now?: () => number;
 }
 
@@ -50,7 +50,7 @@ export function useGatewayResponseCache(options: ResponseCacheOptions): Plugin {
     cache: responseStore(options.maxEntries, now),
     ttl: options.ttlMs,
     // Never null: a null session would make one cache for every caller.
-    session: (request) => options.identityOf(request.headers),
+    session: (request) => options.identityOf(request),
     includeExtensionMetadata: false,
     // The default key is a WebCrypto SHA-256, computed asynchronously on every request; a plain
     // synchronous digest of the same parts is several times cheaper on the hot path.

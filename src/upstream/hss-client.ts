@@ -37,7 +37,6 @@ export interface HssClientOptions {
 export interface HssCallOptions {
   /** The request's child logger, so the call's line carries the request id. */
   logger?: Logger;
-  signal?: AbortSignal;
   /** The GraphQL operation on whose behalf the call is made, for the log line. */
   operationName?: string | null;
   /** Parent of the call's span, when tracing is on. */
@@ -163,7 +162,6 @@ export class HssClient {
         method: 'GET',
         dispatcher: this.options.dispatcher,
         headers: { accept: 'application/json', ...auth },
-        signal: call.signal,
       });
       status = response.statusCode;
       requestId = header(response.headers, 'x-request-id');

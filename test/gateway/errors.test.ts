@@ -2,8 +2,8 @@
  * Every error code of the contract, each produced from a real upstream answer (or a real failure to
  * answer) on a loopback socket, with `extensions.upstream` where HSS answered.
  */
-import { createServer } from 'node:net';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { freePort } from '../helpers/ports.js';
 import {
   pageAnswer,
   type Script,
@@ -131,10 +131,7 @@ describe('no usable answer -> UPSTREAM_UNAVAILABLE', () => {
 
   it('a connection refused', async () => {
     // A port that was free a moment ago and now has nobody listening.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort();
     const gw = await startTestGateway({
       HSS_ENDPOINT: `http://127.0.0.1:${port}`,
       HSS_PROJECT_ID: 'p',

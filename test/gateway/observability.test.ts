@@ -1,9 +1,9 @@
 /** `/metrics` changes as requests flow; `/ready` follows the upstream's state. */
-import { createServer } from 'node:net';
 import { request } from 'undici';
-import { ManualClock } from '../helpers/clock.js';
+import { fakeDateOnly, ManualClock } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { freePort } from '../helpers/ports.js';
 
 let hss: RunningEmulator;
 let gw: RunningGateway;
@@ -133,10 +133,7 @@ describe('/ready', () => {
 
   it('is not ready when HSS cannot be reached', async () => {
     hss = await startEmulator();
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort(); // nobody listens there
     gw = await startTestGateway({
       HSS_ENDPOINT: `http://127.0.0.1:${port}`,
       HSS_PROJECT_ID: 'p',
@@ -146,20 +143,34 @@ describe('/ready', () => {
   });
 
   it('is not ready while the circuit is open, and ready again once it closes', async () => {
-    hss = await startEmulator({ faults: { rates: { 'status-502': 1 } } });
-    gw = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_RETRY_MAX: '0',
-      HSS_CIRCUIT_FAILURES: '2',
-    });
-    await gw.graphql('{ portStatistics(filter: { port: 1 }) { totalCount } }');
-    await gw.graphql('{ portStatistics(filter: { port: 2 }) { totalCount } }');
-    expect(await ready()).toEqual({
-      status: 503,
-      body: { ready: false, reason: 'HSS is failing: circuit open' },
-    });
+    // The circuit reads Date.now() for its open period: only Date is faked, sockets stay real.
+    fakeDateOnly(Date.parse('2026-11-27T12:00:00Z'));
+    try {
+      hss = await startEmulator({ faults: { rates: { 'status-502': 1 } } });
+      gw = await startTestGateway({
+        HSS_ENDPOINT: hss.url,
+        HSS_PROJECT_ID: 'p',
+        HSS_AUTH_TOKEN: 't',
+        HSS_RETRY_MAX: '0',
+        HSS_CIRCUIT_FAILURES: '2',
+        HSS_CIRCUIT_OPEN_SECONDS: '30',
+      });
+      await gw.graphql('{ portStatistics(filter: { port: 1 }) { totalCount } }');
+      await gw.graphql('{ portStatistics(filter: { port: 2 }) { totalCount } }');
+      expect(await ready()).toEqual({
+        status: 503,
+        body: { ready: false, reason: 'HSS is failing: circuit open' },
+      });
+      hss.emulator.setFaults({});
+      jest.setSystemTime(Date.now() + 31_000);
+      // The probe call after the open period succeeds, and the circuit closes.
+      expect(
+        (await gw.graphql('{ portStatistics(filter: { port: 3 }) { totalCount } }')).body.errors,
+      ).toBeUndefined();
+      expect(await ready()).toEqual({ status: 200, body: { ready: true, reason: 'HSS answered recently' } });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('is not ready once draining has begun (shutdown), whatever HSS does', async () => {

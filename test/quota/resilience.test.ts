@@ -2,26 +2,9 @@
  * The circuit breaker opens after repeated failures, fails fast (or serves stale data) while open,
  * probes, and closes when HSS recovers; a burst of traffic queues for a bounded number of sockets.
  */
+import { fakeDateOnly } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-
-// Only Date is faked: the breaker reads Date.now() for its open period; sockets and timers stay real.
-const REAL_TIMERS = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'requestAnimationFrame',
-  'cancelAnimationFrame',
-  'requestIdleCallback',
-  'cancelIdleCallback',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
 
 let hss: RunningEmulator;
 let gw: RunningGateway;
@@ -36,7 +19,7 @@ const query = (port: number) => `{ portStatistics(filter: { port: ${port} }) { t
 
 describe('the circuit breaker', () => {
   beforeEach(async () => {
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.parse('2026-11-27T12:00:00Z') });
+    fakeDateOnly(Date.parse('2026-11-27T12:00:00Z'));
     hss = await startEmulator({ faults: { rates: { 'status-503': 1 } } });
     gw = await startTestGateway({
       HSS_ENDPOINT: hss.url,
@@ -107,7 +90,7 @@ describe('the circuit breaker', () => {
 
 describe('while the circuit is open, a cached page stands in', () => {
   it('stale data instead of UPSTREAM_UNAVAILABLE', async () => {
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.parse('2026-11-27T12:00:00Z') });
+    fakeDateOnly(Date.parse('2026-11-27T12:00:00Z'));
     hss = await startEmulator();
     gw = await startTestGateway({
       HSS_ENDPOINT: hss.url,
