@@ -7,7 +7,7 @@ import type { FetchedPage } from '../quota/page-source.js';
 import type { PortStatisticsRequest } from './arguments.js';
 import { offsetToCursor } from './cursor.js';
 import type { PortStatistic, PortStatisticScope, PortStatisticsQuery } from './model.js';
-import { firstPage, followingPages, UPSTREAM_MIN_LIMIT, type UpstreamPage } from './page-plan.js';
+import { firstPage, followingPages, type UpstreamPage } from './page-plan.js';
 
 /** A row as the GraphQL layer holds it: the statistic and the scope that gives it its identity. */
 export interface PortStatisticRow extends PortStatistic {
@@ -45,9 +45,7 @@ export async function loadPortStatisticsConnection(
   const start = request.offset ?? 0;
   const opening = firstPage(request);
   const first = await fetchPage(opening);
-  // Without a usable total_num, trust what arrived: a full page suggests there may be more.
-  const full = first.rows.length >= (opening.limit ?? UPSTREAM_MIN_LIMIT);
-  const totalCount = first.totalNum ?? start + first.rows.length + (full ? 1 : 0);
+  const totalCount = first.totalNum;
   const following = followingPages(request, totalCount);
   const rest = await Promise.all(following.map(fetchPage));
 
@@ -69,7 +67,7 @@ export async function loadPortStatisticsConnection(
   }
   const fetched = [first, ...rest];
   return {
-    totalCount: first.totalNum ?? start + consumed,
+    totalCount,
     fetchedAt: new Date(Math.min(...fetched.map((p) => p.fetchedAt))),
     stale: fetched.some((p) => p.stale),
     edges,

@@ -39,7 +39,7 @@ async function loadScope(scope: PortStatisticScope, keys: readonly PortStatistic
     const first = await load(scope, { ...base, limit: UPSTREAM_MAX_LIMIT });
     take(first.rows);
     const missing = [...new Set(keys.filter((k) => !found.has(rowKey(k.port, k.type))).map((k) => k.port))];
-    const total = first.totalNum ?? 0;
+    const total = first.totalNum;
     const remainingPages = Math.max(0, Math.ceil((total - UPSTREAM_MAX_LIMIT) / UPSTREAM_MAX_LIMIT));
     if (missing.length > 0 && remainingPages > 0) {
       const queries =

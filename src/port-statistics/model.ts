@@ -50,8 +50,8 @@ export interface PortStatisticsQuery {
 
 /** One upstream page as read. */
 export interface PortStatisticsPage {
-  /** `total_num`, or null when the answer did not carry a usable one. */
-  totalNum: number | null;
+  /** `total_num`: rows matching the query in all pages (HSS counts at most 10,000). */
+  totalNum: number;
   /**
    * The rows in upstream order. A row the gateway could not read is `null` in its place, so the
    * positions of the others (and their cursors) stay true.

@@ -22,8 +22,7 @@ import {
 
 const TOTAL_CEILING = 10_000;
 
-const countOf = (page: PortStatisticsPage) => page.totalNum ?? page.rows.length;
-const exact = (page: PortStatisticsPage) => page.totalNum !== null && page.totalNum < TOTAL_CEILING;
+const exact = (page: PortStatisticsPage) => page.totalNum < TOTAL_CEILING;
 
 export class PortStatisticsSummary {
   constructor(
@@ -39,7 +38,7 @@ export class PortStatisticsSummary {
   }
 
   async totalCount(): Promise<number> {
-    return countOf(await this.total());
+    return (await this.total()).totalNum;
   }
 
   byStatus(): Promise<{ status: PortRiskStatus; count: number }[]> {
@@ -66,13 +65,14 @@ export class PortStatisticsSummary {
       const total = await this.totalCount();
       return values.map((value) => [value, value === fixed ? total : 0]);
     }
-    const count = (value: V) => this.load(this.scope, { ...this.query, [field]: value }).then(countOf);
+    const count = (value: V) =>
+      this.load(this.scope, { ...this.query, [field]: value }).then((page) => page.totalNum);
     const [total, ...counted] = await Promise.all([
       this.total(),
       ...values.filter((v) => v !== derived).map(count),
     ]);
     const others = counted.reduce((sum, n) => sum + n, 0);
-    const rest = total && exact(total) ? Math.max(0, countOf(total) - others) : await count(derived);
+    const rest = exact(total) ? Math.max(0, total.totalNum - others) : await count(derived);
     const byValue = new Map<V, number>(
       values.filter((v) => v !== derived).map((v, i) => [v, counted[i] ?? 0]),
     );

@@ -15,8 +15,14 @@ import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics
 import type { Tracing } from '../tracing.js';
 import { signRequest } from './aksk-signer.js';
 import type { Credentials } from './credentials.js';
-import { HssError, hssErrorFromAnswer, hssErrorFromFailure, unreadableAnswerError } from './hss-error.js';
-import type { UpstreamObserver } from './observer.js';
+import {
+  HssError,
+  hssErrorFromAnswer,
+  hssErrorFromFailure,
+  invalidAnswerError,
+  unreadableAnswerError,
+} from './hss-error.js';
+import type { UpstreamCallEvent, UpstreamObserver } from './observer.js';
 import { formatQueryString, portStatisticsParameters, portStatisticsPath } from './query-string.js';
 import { parseJson, readPortStatisticsPage } from './read-answer.js';
 
@@ -32,7 +38,12 @@ export interface HssClientOptions {
   observer?: UpstreamObserver;
   /** When set, each call gets a client span and sends `traceparent`. */
   tracing?: Tracing;
+  /** The total deadline of one call: connect, headers and the whole body. Default 10 s. */
+  timeoutMs?: number;
 }
+
+// Upstream request ids are logged and returned with pages; a hostile one must not flood the logs.
+const MAX_LOGGED_ID = 128;
 
 export interface HssCallOptions {
   /** The request's child logger, so the call's line carries the request id. */
@@ -64,8 +75,12 @@ export class HssClient {
   private readonly basePath: string;
   private readonly now: () => number;
   private readonly host: string;
+  private readonly timeoutMs: number;
+  /** Calls in flight, so shutdown can end them. */
+  private readonly inflight = new Set<AbortController>();
 
   constructor(private readonly options: HssClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
     this.base = options.endpoint.replace(/\/+$/, '');
     this.basePath = new URL(this.base).pathname.replace(/\/+$/, '');
     this.now = options.now ?? Date.now;
@@ -152,64 +167,110 @@ export class HssClient {
     };
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-
-    let status: number;
-    let requestId: string | undefined;
-    let retryAfter: string | undefined;
-    let body: Buffer;
-    try {
-      const response = await request(`${this.base}${path}${queryString ? `?${queryString}` : ''}`, {
-        method: 'GET',
-        dispatcher: this.options.dispatcher,
-        headers: { accept: 'application/json', ...auth },
-      });
-      status = response.statusCode;
-      requestId = header(response.headers, 'x-request-id');
-      retryAfter = header(response.headers, 'retry-after');
-      body = Buffer.from(await response.body.arrayBuffer());
-    } catch (cause) {
-      const error = hssErrorFromFailure(cause);
-      const durationMs = elapsed();
-      logger.warn({ ...line, durationMs, err: cause }, `HSS call failed: ${error.message}`);
+    const report = (status: number | null, failure?: UpstreamCallEvent['failure']) =>
       this.options.observer?.onUpstreamCall({
         service: 'HSS',
         operation: line.upstreamOperation,
-        status: null,
-        durationMs,
-        ...(error.failure ? { failure: error.failure } : {}),
+        status,
+        durationMs: elapsed(),
+        ...(failure ? { failure } : {}),
       });
+
+    let answer: { status: number; requestId?: string; retryAfter?: string; text: string };
+    try {
+      answer = await this.fetchAnswer(`${this.base}${path}${queryString ? `?${queryString}` : ''}`, auth);
+    } catch (cause) {
+      const error = hssErrorFromFailure(cause);
+      report(null, error.failure);
+      logger.warn({ ...line, durationMs: elapsed(), err: cause }, `HSS call failed: ${error.message}`);
       throw error;
     }
-
-    this.options.observer?.onUpstreamCall({
-      service: 'HSS',
-      operation: line.upstreamOperation,
-      status,
-      durationMs: elapsed(),
-    });
-    const parsed = parseJson(body.toString('utf8'));
+    const { status, requestId, retryAfter, text } = answer;
     const done = {
       ...line,
       status,
       durationMs: elapsed(),
       upstreamRequestId: requestId ?? null,
-      bytes: body.length,
+      bytes: Buffer.byteLength(text),
     };
+    const parsed = parseJson(text);
     if (status < 200 || status > 299) {
       const error = hssErrorFromAnswer(status, parsed, { requestId, retryAfter });
+      report(status);
       logger.warn(
         { ...done, errorCode: error.upstream?.errorCode, upstreamMessage: error.upstreamMessage },
         'HSS call answered an error',
       );
       throw error;
     }
-    const page = readPortStatisticsPage(parsed);
+    const page = parsed === undefined ? undefined : readPortStatisticsPage(parsed);
     if (!page) {
-      logger.warn(done, 'HSS call answered an unreadable body');
-      throw unreadableAnswerError(status, requestId);
+      const error =
+        parsed === undefined
+          ? unreadableAnswerError(status, requestId)
+          : invalidAnswerError(status, parsed, requestId);
+      report(status, 'invalid-answer');
+      logger.warn(
+        { ...done, errorCode: error.upstream?.errorCode, upstreamMessage: error.upstreamMessage },
+        'HSS answered without a page of statistics',
+      );
+      throw error;
     }
+    report(status);
     const skipped = page.rows.reduce((n, row) => (row === null ? n + 1 : n), 0);
     logger.info(skipped ? { ...done, skippedRows: skipped } : done, 'HSS call');
-    return requestId === undefined ? page : { ...page, requestId };
+    return requestId === undefined ? page : { ...page, requestId: requestId.slice(0, MAX_LOGGED_ID) };
   }
+
+  /**
+   * Sends the request and reads the whole answer within the call's total deadline: a body that
+   * drips a byte every few seconds is cut off like one that never comes. `close()` aborts it too.
+   */
+  private async fetchAnswer(
+    url: string,
+    auth: Record<string, string>,
+  ): Promise<{ status: number; requestId?: string; retryAfter?: string; text: string }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(deadlineError(this.timeoutMs)), this.timeoutMs);
+    this.inflight.add(controller);
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        dispatcher: this.options.dispatcher,
+        headers: { accept: 'application/json', ...auth },
+        signal: controller.signal,
+      });
+      const text = await response.body.text();
+      const requestId = header(response.headers, 'x-request-id');
+      const retryAfter = header(response.headers, 'retry-after');
+      return {
+        status: response.statusCode,
+        text,
+        ...(requestId !== undefined ? { requestId } : {}),
+        ...(retryAfter !== undefined ? { retryAfter } : {}),
+      };
+    } catch (error) {
+      // The abort's reason says why (deadline or shutdown); undici may report a generic abort.
+      throw controller.signal.aborted ? controller.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+      this.inflight.delete(controller);
+    }
+  }
+
+  /** Aborts every call in flight (shutdown): their waiters get UPSTREAM_UNAVAILABLE at once. */
+  abortAll(): void {
+    for (const controller of this.inflight) controller.abort(shutdownError());
+  }
+}
+
+/** What the abort of a call past its deadline reads as: a timeout, for retries, circuit and logs. */
+function deadlineError(timeoutMs: number): Error {
+  return Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
+    code: 'UND_ERR_CALL_TIMEOUT',
+  });
+}
+
+function shutdownError(): Error {
+  return Object.assign(new Error('the gateway is shutting down'), { name: 'AbortError' });
 }

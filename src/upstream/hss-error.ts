@@ -21,7 +21,15 @@ export interface UpstreamAnswerSummary {
 }
 
 /** Why no answer came: what decides whether a retry is safe and whether the circuit counts it. */
-export type FailureKind = 'timeout' | 'reset' | 'refused' | 'aborted' | 'circuit-open' | 'other';
+export type FailureKind =
+  | 'timeout'
+  | 'reset'
+  | 'refused'
+  | 'aborted'
+  | 'circuit-open'
+  /** The gateway could not even send the request (undici refused a header, a bad URL). */
+  | 'not-sent'
+  | 'other';
 
 export interface HssErrorDetails {
   /** Present where HSS answered. */
@@ -59,13 +67,39 @@ export class HssError extends Error {
 const ACCESS_DENIED_CODES = new Set(['HSS.0010', 'HSS.0013', 'APIGW.0302', 'APIG.0302']);
 // HSS names no Retry-After for its quota of 5 calls per minute: a minute is the honest default.
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
+// A Retry-After of days (a proxy's mistake, or a hostile one) would park clients for days.
+export const MAX_RETRY_AFTER_SECONDS = 3600;
+// What an upstream says reaches clients in `extensions.upstream`: bounded, printable text only.
+const MAX_REQUEST_ID_LENGTH = 128;
+const MAX_ERROR_CODE_LENGTH = 64;
 
-/** `Retry-After` as seconds (delta or HTTP date), or undefined when absent or unreadable. */
+/**
+ * `Retry-After` as seconds (delta or HTTP date), at most an hour, or undefined when absent or
+ * unreadable.
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  if (/^\d+$/.test(value.trim())) return Math.min(MAX_RETRY_AFTER_SECONDS, Number(value.trim()));
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+  return Number.isNaN(date)
+    ? undefined
+    : Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil((date - now) / 1000)));
+}
+
+/** An upstream string as a client may see it: control characters dropped, cut to `max`. */
+function bounded(value: string | undefined, max: number): string | null {
+  if (value === undefined) return null;
+  const printable = value.replace(/\p{Cc}/gu, '').slice(0, max);
+  return printable === '' ? null : printable;
+}
+
+/** The part of an upstream answer a client may see. */
+function answerSummary(status: number, errorCode?: string, requestId?: string): UpstreamAnswerSummary {
+  return {
+    status,
+    errorCode: bounded(errorCode, MAX_ERROR_CODE_LENGTH),
+    requestId: bounded(requestId, MAX_REQUEST_ID_LENGTH),
+  };
 }
 
 /** The upstream services the gateway calls: HSS itself, and IAM for tokens. */
@@ -79,11 +113,7 @@ export function hssErrorFromAnswer(
   service: UpstreamService = 'HSS',
 ): HssError {
   const read = readErrorBody(body);
-  const upstream: UpstreamAnswerSummary = {
-    status,
-    errorCode: read.errorCode ?? null,
-    requestId: headers.requestId ?? read.requestId ?? null,
-  };
+  const upstream = answerSummary(status, read.errorCode, headers.requestId ?? read.requestId);
   const said = upstream.errorCode ? ` (${upstream.errorCode})` : '';
   const make = (code: HssErrorCode, message: string, retryAfter?: number) =>
     new HssError(code, message, { upstream, retryAfter, upstreamMessage: read.errorMsg });
@@ -104,21 +134,38 @@ export function hssErrorFromAnswer(
   return make('UPSTREAM_ERROR', `${service} answered with an error: HTTP ${status}${said}.`);
 }
 
-/** A 2xx answer whose body is not a port-statistics page. */
+/** A 2xx answer whose body is not JSON at all (an HTML error page, a cut-off body). */
 export function unreadableAnswerError(status: number, requestId: string | undefined): HssError {
   return new HssError('UPSTREAM_UNAVAILABLE', 'HSS sent an answer the gateway could not read.', {
-    upstream: { status, errorCode: null, requestId: requestId ?? null },
+    upstream: answerSummary(status, undefined, requestId),
+  });
+}
+
+/**
+ * A 2xx answer in JSON that is not what the call answers (an error body a proxy sent with 200, a
+ * page without a valid `total_num`): an error, never an empty result.
+ */
+export function invalidAnswerError(status: number, body: unknown, requestId: string | undefined): HssError {
+  const read = readErrorBody(body);
+  const upstream = answerSummary(status, read.errorCode, requestId ?? read.requestId);
+  const said = upstream.errorCode ? ` (${upstream.errorCode})` : '';
+  return new HssError('UPSTREAM_ERROR', `HSS answered HTTP ${status} without the data asked for${said}.`, {
+    upstream,
+    upstreamMessage: read.errorMsg,
   });
 }
 
 // undici's and Node's names for a connection that broke after it was made.
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+// The request never left: what it would have sent is invalid. HSS is not to blame.
+const NOT_SENT_CODES = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'ERR_INVALID_CHAR']);
 
 function failureKind(cause: unknown): FailureKind {
   const code = (cause as { code?: unknown } | null)?.code;
   const name = (cause as { name?: unknown } | null)?.name;
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'aborted';
   if (typeof code !== 'string') return 'other';
+  if (NOT_SENT_CODES.has(code)) return 'not-sent';
   if (code.includes('TIMEOUT')) return 'timeout';
   if (RESET_CODES.has(code)) return 'reset';
   if (code === 'ECONNREFUSED') return 'refused';
@@ -131,6 +178,7 @@ const FAILURE_WORDS: Record<FailureKind, string> = {
   refused: 'could not be reached',
   aborted: 'was not waited for: the request was cancelled',
   'circuit-open': 'is failing: calls are paused (circuit open)',
+  'not-sent': 'was not called: the gateway could not form the request',
   other: 'could not be reached',
 };
 

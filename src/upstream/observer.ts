@@ -8,7 +8,11 @@ export interface UpstreamCallEvent {
   /** The HTTP status HSS answered with; null when no answer came. */
   status: number | null;
   durationMs: number;
-  failure?: FailureKind;
+  /**
+   * Why the call failed without an error status: no answer came (a FailureKind), or the answer
+   * was not what the call answers (`invalid-answer`, e.g. an error body sent with 200).
+   */
+  failure?: FailureKind | 'invalid-answer';
 }
 
 export interface UpstreamObserver {

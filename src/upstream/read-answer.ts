@@ -64,6 +64,9 @@ const STATUS_SPELLINGS: Record<string, PortRiskStatus> = {
   unknow: 'UNKNOWN', // older SDKs' spelling
 };
 
+/** The largest count a GraphQL `Int` (32-bit signed) can carry. */
+export const MAX_INT32 = 2 ** 31 - 1;
+
 function isInteger(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
@@ -77,20 +80,20 @@ export function readPortStatistic(entry: unknown): PortStatistic | null {
   if (!isRecord(entry)) return null;
   const { port, num } = entry;
   const type = typeof entry.type === 'string' ? entry.type.toUpperCase() : undefined;
-  if (!isInteger(port, 0, 65535) || !isInteger(num, 0, Number.MAX_SAFE_INTEGER)) return null;
+  if (!isInteger(port, 0, 65535) || !isInteger(num, 0, MAX_INT32)) return null;
   if (!(PORT_PROTOCOLS as readonly string[]).includes(type ?? '')) return null;
   const status = typeof entry.status === 'string' ? STATUS_SPELLINGS[entry.status.toLowerCase()] : undefined;
   return { port, type: type as PortProtocol, num, status: status ?? 'UNKNOWN' };
 }
 
 /**
- * A 200 body of ListPortStatistics, or undefined when it is not one at all (not an object, or
- * `data_list` present but not a list). Missing fields read as empty.
+ * A 200 body of ListPortStatistics, or undefined when it is not one: a page has a `total_num` that
+ * a GraphQL Int can carry and a `data_list`. Anything else (an error body answered with 200 by a
+ * proxy, a bare `{}`) must never read as "no open ports".
  */
 export function readPortStatisticsPage(body: unknown): Omit<PortStatisticsPage, 'requestId'> | undefined {
   if (!isRecord(body)) return undefined;
-  const list = body.data_list ?? [];
-  if (!Array.isArray(list)) return undefined;
-  const totalNum = isInteger(body.total_num, 0, Number.MAX_SAFE_INTEGER) ? body.total_num : null;
+  const { total_num: totalNum, data_list: list } = body;
+  if (!isInteger(totalNum, 0, MAX_INT32) || !Array.isArray(list)) return undefined;
   return { totalNum, rows: list.map(readPortStatistic) };
 }

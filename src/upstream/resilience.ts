@@ -16,7 +16,7 @@ import {
   handleWhen,
   retry,
 } from 'cockatiel';
-import { circuitOpenError, HssError } from './hss-error.js';
+import { circuitOpenError, type FailureKind, HssError } from './hss-error.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. 0 turns retrying off. */
@@ -50,13 +50,19 @@ function isRetryable(error: unknown): error is HssError {
   return error.failure === 'reset';
 }
 
-/** What tells the circuit HSS is unwell: no answer (other than a cancel), or a 5xx. */
+// No answer came, but not because HSS is unwell: the caller went away, the circuit is already
+// open, or the gateway itself could not form the request.
+const NOT_HSS_FAILURES: ReadonlySet<FailureKind | undefined> = new Set([
+  'aborted',
+  'circuit-open',
+  'not-sent',
+]);
+
+/** What tells the circuit HSS is unwell: no answer (other than the above), or a 5xx. */
 export function isUpstreamFailure(error: unknown): boolean {
   if (!(error instanceof HssError)) return false;
   if (error.upstream) return error.upstream.status >= 500;
-  return (
-    error.code === 'UPSTREAM_UNAVAILABLE' && error.failure !== 'aborted' && error.failure !== 'circuit-open'
-  );
+  return error.code === 'UPSTREAM_UNAVAILABLE' && !NOT_HSS_FAILURES.has(error.failure);
 }
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';

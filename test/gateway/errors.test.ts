@@ -251,34 +251,4 @@ describe('odd but successful answers', () => {
       },
     );
   });
-
-  it('a body with no total_num or data_list is an empty page', async () => {
-    await withUpstream(
-      () => ({ status: 200, body: {} }),
-      async (gw) => {
-        expect((await gw.graphql(QUERY)).body.data.portStatistics).toEqual({ totalCount: 0, edges: [] });
-      },
-    );
-  });
-
-  it('without total_num, a full page says there may be more and a short page ends the list', async () => {
-    const rows = (n: number) =>
-      Array.from({ length: n }, (_, i) => ({ port: i + 1, type: 'TCP', num: 1, status: 'normal' }));
-    const query = '{ portStatistics { totalCount nodes { port } pageInfo { hasNextPage } } }';
-    await withUpstream(
-      () => ({ status: 200, body: { data_list: rows(10) } }),
-      async (gw) => {
-        const connection = (await gw.graphql(query)).body.data.portStatistics;
-        expect(connection.nodes).toHaveLength(10);
-        expect(connection.pageInfo.hasNextPage).toBe(true);
-      },
-    );
-    await withUpstream(
-      () => ({ status: 200, body: { data_list: rows(4) } }),
-      async (gw) => {
-        const connection = (await gw.graphql(query)).body.data.portStatistics;
-        expect(connection).toMatchObject({ totalCount: 4, pageInfo: { hasNextPage: false } });
-      },
-    );
-  });
 });

@@ -58,6 +58,12 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
+
+  it('is clamped to an hour, however far off the upstream says', () => {
+    const now = Date.parse('2026-11-27T12:00:00Z');
+    expect(parseRetryAfter('86400', now)).toBe(3600);
+    expect(parseRetryAfter('Fri, 04 Dec 2026 12:00:00 GMT', now)).toBe(3600);
+  });
 });
 
 describe('no answer at all', () => {
@@ -68,5 +74,12 @@ describe('no answer at all', () => {
     const refused = hssErrorFromFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }));
     expect(refused).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'HSS could not be reached.' });
     expect(refused.upstream).toBeUndefined();
+  });
+
+  it('a request the gateway could not form is named so: it was never sent', () => {
+    const invalid = hssErrorFromFailure(
+      Object.assign(new TypeError('bad header'), { code: 'UND_ERR_INVALID_ARG' }),
+    );
+    expect(invalid).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', failure: 'not-sent' });
   });
 });

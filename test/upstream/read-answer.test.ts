@@ -53,18 +53,16 @@ describe('reading a 200 body', () => {
     expect(page?.rows.map((r) => r?.port ?? null)).toEqual([21, null, 23]);
   });
 
-  it('missing fields read as empty: no total, no rows', () => {
-    expect(readPortStatisticsPage({})).toEqual({ totalNum: null, rows: [] });
-    expect(readPortStatisticsPage({ total_num: 'many', data_list: [] })).toEqual({
-      totalNum: null,
-      rows: [],
-    });
-  });
-
   it('a body that is not a page reads as undefined', () => {
     expect(readPortStatisticsPage(undefined)).toBeUndefined();
     expect(readPortStatisticsPage([1, 2])).toBeUndefined();
     expect(readPortStatisticsPage({ data_list: 'rows' })).toBeUndefined();
+    // A page always has both: without them, "no rows" would be a guess, not an answer.
+    expect(readPortStatisticsPage({})).toBeUndefined();
+    expect(readPortStatisticsPage({ total_num: 'many', data_list: [] })).toBeUndefined();
+    expect(readPortStatisticsPage({ total_num: 2, data_list: undefined })).toBeUndefined();
+    expect(readPortStatisticsPage({ total_num: 2 ** 31, data_list: [] })).toBeUndefined();
+    expect(readPortStatisticsPage({ total_num: 0, data_list: [] })).toEqual({ totalNum: 0, rows: [] });
   });
 });
 
