@@ -3,6 +3,7 @@
  * token (`X-Auth-Token`, or `Authorization: Bearer`), passed through untouched unless the operator
  * turned passthrough off; else the gateway's service identity (static token, AK/SK or IAM).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { type Credentials, MAX_TOKEN_LENGTH } from './upstream/credentials.js';
 import { HssError } from './upstream/hss-error.js';
 
@@ -15,14 +16,28 @@ export interface CredentialPolicy {
   allowCallerToken: boolean;
 }
 
+/** Reads one request header by its lower-case name: a fetch `Headers`, or node's header object. */
+export type HeaderReader = (name: 'x-auth-token' | 'authorization') => string | null | undefined;
+
+/** A HeaderReader over node's `IncomingHttpHeaders`. */
+export function nodeHeaderReader(headers: IncomingHttpHeaders): HeaderReader {
+  return (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+}
+
 /**
  * The request's credentials, or the UNAUTHENTICATED error every upstream load of the request will
  * fail with (so nothing is sent); resolvers that need no upstream call still work without them.
  */
-export function credentialsFromHeaders(headers: Headers, policy: CredentialPolicy): Credentials | HssError {
+export function credentialsFromHeaders(
+  header: HeaderReader,
+  policy: CredentialPolicy,
+): Credentials | HssError {
   if (policy.allowCallerToken) {
-    const direct = headers.get('x-auth-token')?.trim();
-    const token = direct || BEARER.exec(headers.get('authorization') ?? '')?.[1];
+    const direct = header('x-auth-token')?.trim();
+    const token = direct || BEARER.exec(header('authorization') ?? '')?.[1];
     if (token) {
       if (token.length > MAX_TOKEN_LENGTH) {
         return new HssError(

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
+import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
+import { ResponseCache } from './http/response-cache.js';
 import { GatewayMetrics } from './metrics.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
 import { Readiness } from './readiness.js';
@@ -21,6 +23,8 @@ import { createGatewayYoga, type GatewayYoga } from './yoga.js';
 
 export interface Gateway {
   yoga: GatewayYoga;
+  /** The HTTP request handler: yoga, with the response cache in front of it. */
+  handler: RequestHandler;
   /** The upstream base URL in use. */
   endpoint: string;
   /** Present when the gateway runs on its embedded emulator. */
@@ -98,18 +102,32 @@ export async function startGateway(
     'quota economy',
   );
   circuitState = () => quota.resilience.circuitState;
+  const credentials = { service, allowCallerToken: config.allowCallerToken };
   const yoga = createGatewayYoga({
     pages: quota.pages,
     logger,
-    credentials: { service, allowCallerToken: config.allowCallerToken },
+    credentials,
     config,
     metrics,
     readiness,
     tracing,
     ...(options.now ? { now: options.now } : {}),
   });
+  // Half the cache memory (CACHE_MAX_MB) for whole answers, half for pages (quota/assemble.ts).
+  const responseCache =
+    config.cache.ttlMs > 0
+      ? new ResponseCache({ maxBytes: config.cache.maxBytes / 2, now: options.now ?? Date.now })
+      : undefined;
+  const handler = createGatewayHandler({
+    yoga,
+    responseCache,
+    credentials,
+    maxRequestBytes: config.http.maxRequestBytes,
+    ...(metrics ? { onResponseCacheLookup: (result) => metrics.onResponseCacheLookup(result) } : {}),
+  });
   return {
     yoga,
+    handler,
     endpoint,
     emulator,
     quota,
@@ -129,5 +147,5 @@ const MAX_REQUEST_HEADER_BYTES = 64 * 1024;
 
 /** The HTTP server that serves a gateway; not yet listening. */
 export function createGatewayHttpServer(gateway: Gateway): Server {
-  return createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, gateway.yoga);
+  return createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, gateway.handler);
 }

@@ -40,6 +40,12 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  private readonly responseCacheLookups = new Counter({
+    name: 'hss_response_cache_lookups_total',
+    help: 'Whole-answer cache lookups of GraphQL POSTs: hit (answered from stored bytes) or miss.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   private readonly coalesced = new Counter({
     name: 'hss_coalesced_calls_total',
     help: 'Requests that joined an identical upstream call already in flight.',
@@ -77,6 +83,10 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
 
   onCacheLookup(result: 'hit' | 'stale' | 'miss'): void {
     this.cacheLookups.inc({ result });
+  }
+
+  onResponseCacheLookup(result: 'hit' | 'miss'): void {
+    this.responseCacheLookups.inc({ result });
   }
 
   onCoalesced(): void {

@@ -11,18 +11,18 @@ import type { GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
 import { hardeningPlugins } from './hardening.js';
+import type { GatewayServerContext } from './http/exchange.js';
 import type { GatewayMetrics } from './metrics.js';
+import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useFreshness } from './plugins/use-freshness.js';
 import { useOperationName } from './plugins/use-operation-name.js';
+import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
-import { useGatewayResponseCache } from './plugins/use-response-cache.js';
 import type { UpstreamPages } from './quota/page-source.js';
 import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 import { type Tracing, useOperationTracing } from './tracing.js';
-import { type Credentials, credentialIdentity } from './upstream/credentials.js';
-import { HssError } from './upstream/hss-error.js';
 
 export interface GatewayYogaOptions {
   pages: UpstreamPages;
@@ -37,7 +37,7 @@ export interface GatewayYogaOptions {
   now?: () => number;
 }
 
-export type GatewayYoga = YogaServerInstance<Record<string, never>, GatewayContext>;
+export type GatewayYoga = YogaServerInstance<GatewayServerContext, GatewayContext>;
 
 type RenderGraphiQL = typeof import('@graphql-yoga/render-graphiql').renderGraphiQL;
 let graphiqlRenderer: RenderGraphiQL | undefined;
@@ -55,18 +55,9 @@ function lazyGraphiQL(): RenderGraphiQL {
 
 export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
   const { pages, logger, config } = options;
-  // Read once per request: the response cache needs them before the context exists, the context after.
-  const credentialsByRequest = new WeakMap<Request, Credentials | HssError>();
-  const credentialsOf = (request: Request) => {
-    let credentials = credentialsByRequest.get(request);
-    if (credentials === undefined) {
-      credentials = credentialsFromHeaders(request.headers, options.credentials);
-      credentialsByRequest.set(request, credentials);
-    }
-    return credentials;
-  };
   const plugins: Plugin[] = [
-    useRequestId(),
+    useRequestId() as Plugin,
+    usePrivateResponses('/graphql'),
     useReadinessCheck({
       endpoint: '/ready',
       check: async () => {
@@ -83,21 +74,11 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     useFreshness(),
   ];
   if (config.cache.ttlMs > 0) {
-    plugins.push(
-      useGatewayResponseCache({
-        ttlMs: config.cache.ttlMs,
-        maxEntries: config.cache.maxEntries,
-        ...(options.now ? { now: options.now } : {}),
-        identityOf: (request) => {
-          const credentials = credentialsOf(request);
-          return credentials instanceof HssError ? 'none' : credentialIdentity(credentials);
-        },
-      }),
-    );
+    plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }) as Plugin);
   }
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));
   if (options.metrics) plugins.push(options.metrics.plugin());
-  return createYoga<Record<string, never>, GatewayContext>({
+  return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -131,13 +112,15 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         logger.error(args[0] instanceof Error ? { err: args[0] } : { detail: args }, 'yoga'),
     },
     plugins,
-    context: ({ request, params }) => {
+    context: ({ request, params, exchange }) => {
       const requestId = requestIdOf(request);
       return createGatewayContext({
         requestId,
         logger: logger.child({ requestId }),
         pages,
-        credentials: credentialsOf(request),
+        credentials:
+          exchange?.credentials ??
+          credentialsFromHeaders((name) => request.headers.get(name), options.credentials),
         defaultProjectId: config.projectId,
         operationName: params.operationName ?? null,
         signal: request.signal,

@@ -4,35 +4,37 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-
-export interface RequestIdOptions {
-  /** Header read and written. Default `x-request-id`. */
-  header?: string;
-}
+import type { GatewayServerContext } from '../http/exchange.js';
 
 // Anything else (too long, odd characters) is replaced rather than trusted into logs.
 const SANE_ID = /^[\w.:-]{1,128}$/;
 const ids = new WeakMap<Request, string>();
 
+/** The id of a request that came with `given` in its `x-request-id` header (or none). */
+export function requestIdFor(given: string | null | undefined): string {
+  return given && SANE_ID.test(given) ? given : randomUUID();
+}
+
 /** The id the plugin gave this request. */
 export function requestIdOf(request: Request): string {
   let id = ids.get(request);
   if (id === undefined) {
-    id = randomUUID();
+    id = requestIdFor(request.headers.get('x-request-id'));
     ids.set(request, id);
   }
   return id;
 }
 
-export function useRequestId(options: RequestIdOptions = {}): Plugin {
-  const header = options.header ?? 'x-request-id';
+/** The id is the one the HTTP handler already gave the request, if it read the request first. */
+export function useRequestId(): Plugin<Record<string, unknown>, GatewayServerContext> {
   return {
-    onRequest({ request }) {
-      const given = request.headers.get(header);
-      ids.set(request, given && SANE_ID.test(given) ? given : randomUUID());
+    onRequest({ request, serverContext }) {
+      const given = serverContext.exchange?.requestId;
+      if (given !== undefined) ids.set(request, given);
+      else requestIdOf(request);
     },
     onResponse({ request, response }) {
-      response.headers.set(header, requestIdOf(request));
+      response.headers.set('x-request-id', requestIdOf(request));
     },
   };
 }

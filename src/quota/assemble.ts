@@ -30,7 +30,10 @@ export async function assembleQuotaEconomy(
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   let cache: PageCache | undefined;
   if (config.cache.ttlMs > 0) {
-    cache = redis ? new RedisPageCache(redis, logger) : new MemoryPageCache(config.cache);
+    // Half the cache memory (CACHE_MAX_MB) for pages, half for whole answers (the response cache).
+    cache = redis
+      ? new RedisPageCache(redis, logger)
+      : new MemoryPageCache({ maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes / 2 });
   }
   const budget: CallBudget =
     config.rateLimitPerMinute > 0 ? createCallBudget(config.rateLimitPerMinute, redis) : UNLIMITED_BUDGET;

@@ -4,6 +4,7 @@
  * shared between callers with different credentials.
  */
 import { once } from 'node:events';
+import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
@@ -71,8 +72,9 @@ describe('within the time-to-live', () => {
 
   it('the cache is bounded in entries: the least recently used page is dropped', async () => {
     await setUp({ CACHE_MAX_ENTRIES: '2' });
-    for (const port of [1, 2, 3, 1])
-      await gw.graphql(`{ portStatistics(filter: { port: ${port} }) { totalCount } }`);
+    // Each a different document, so no answer comes whole from the response cache.
+    for (const [i, port] of [1, 2, 3, 1].entries())
+      await gw.graphql(`{ p${i}: portStatistics(filter: { port: ${port} }) { totalCount } }`);
     expect(calls().map((c) => c.query)).toEqual(['port=1', 'port=2', 'port=3', 'port=1']);
   });
 });
@@ -260,6 +262,31 @@ describe('the response cache', () => {
       fetchedAt: new Date(clock.now() - 30_000).toISOString(),
       stale: false,
     });
+  });
+
+  it('a hit still does what every answer does: its own request id, CORS for its origin, a metric', async () => {
+    await setUp({ CORS_ORIGINS: 'https://a.example,https://b.example' });
+    const post = (headers: Record<string, string>) =>
+      request(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: QUERY }),
+      });
+    const first = await post({ origin: 'https://a.example', 'x-request-id': 'first-request' });
+    const firstBody = await first.body.text();
+    const again = await post({ origin: 'https://a.example', 'x-request-id': 'second-request' });
+    expect(await again.body.text()).toBe(firstBody);
+    expect(again.headers['x-request-id']).toBe('second-request');
+    expect(again.headers['access-control-allow-origin']).toBe('https://a.example');
+    const fresh = await post({ origin: 'https://a.example' });
+    await fresh.body.dump();
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const other = await post({ origin: 'https://b.example' });
+    await other.body.dump();
+    expect(other.headers['access-control-allow-origin']).toBe('https://b.example');
+    expect(calls()).toHaveLength(1);
+    const metrics = await (await request(`${gw.url}/metrics`)).body.text();
+    expect(metrics).toContain('hss_response_cache_lookups_total{result="hit"} 2');
   });
 
   it('does not outlive the freshness of its pages', async () => {

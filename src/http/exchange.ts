@@ -1,0 +1,19 @@
+/**
+ * What the HTTP handler hands yoga with a request it has already read, and reads back once yoga
+ * has answered: yoga's server context for that request.
+ */
+import type { Credentials } from '../upstream/credentials.js';
+import type { HssError } from '../upstream/hss-error.js';
+
+export interface HttpExchange {
+  /** Read once from the request's headers, by the handler. */
+  credentials: Credentials | HssError;
+  requestId: string;
+  /** How long the answer may be served from the response cache; 0: not at all. */
+  cacheableForMs: number;
+}
+
+/** yoga's server context: the exchange when the HTTP handler read the request first. */
+export interface GatewayServerContext {
+  exchange?: HttpExchange;
+}

@@ -1,0 +1,89 @@
+/**
+ * Whole GraphQL answers kept as the bytes that were sent, per caller: a repeated request (same
+ * credential identity, same body bytes, same Origin and Accept) is answered without parsing or
+ * executing anything, for as long as every HSS page in the answer stays fresh.
+ *
+ * Trust rules: the key begins with the caller's credential identity, so one caller's answer can
+ * never be another's; only answers without errors and built from fresh pages are stored; and there
+ * are no ETags, so no 304 can be earned with someone else's validator.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+/** An answer as it was sent: status, headers (but the request id) and body bytes. */
+export interface StoredResponse {
+  status: number;
+  headers: readonly (readonly [string, string])[];
+  body: Buffer;
+}
+
+interface Entry extends StoredResponse {
+  expiresAt: number;
+}
+
+/** What, besides the caller, decides the bytes of an answer. */
+export interface ResponseCacheRequest {
+  /** The request body, exactly as received. */
+  body: Buffer;
+  /** CORS headers of the answer depend on it. */
+  origin: string | undefined;
+  /** The answer's content type depends on it. */
+  accept: string | undefined;
+}
+
+export interface ResponseCacheOptions {
+  /** Bytes of all stored answers together (bodies and headers). */
+  maxBytes: number;
+  /** The gateway's clock, shared with the page cache. */
+  now: () => number;
+}
+
+// Headers and bookkeeping of an entry, beside its body.
+const ENTRY_OVERHEAD_BYTES = 512;
+
+export class ResponseCache {
+  private readonly lru: LRUCache<string, Entry>;
+  private readonly now: () => number;
+
+  constructor(options: ResponseCacheOptions) {
+    this.now = options.now;
+    this.lru = new LRUCache<string, Entry>({
+      maxSize: options.maxBytes,
+      // One huge answer must not push out hundreds of small ones.
+      maxEntrySize: Math.max(1024, Math.floor(options.maxBytes / 16)),
+      sizeCalculation: (entry) => entry.body.length + ENTRY_OVERHEAD_BYTES,
+    });
+  }
+
+  /** The cache key: a digest of who asks and every byte that decides the answer. */
+  keyOf(identity: string, request: ResponseCacheRequest): string {
+    return createHash('sha256')
+      .update(identity)
+      .update('\u0000')
+      .update(request.origin ?? '')
+      .update('\u0000')
+      .update(request.accept ?? '')
+      .update('\u0000')
+      .update(request.body)
+      .digest('base64url');
+  }
+
+  get(key: string): StoredResponse | undefined {
+    const entry = this.lru.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt > this.now()) return entry;
+    this.lru.delete(key);
+    return undefined;
+  }
+
+  /** Keeps an answer for `ttlMs` of the gateway's clock. */
+  set(key: string, response: StoredResponse, ttlMs: number): void {
+    if (ttlMs <= 0) return;
+    this.lru.set(key, { ...response, expiresAt: this.now() + ttlMs });
+  }
+
+  /** Bytes held now; for tests and metrics. */
+  get bytes(): number {
+    return this.lru.calculatedSize;
+  }
+}

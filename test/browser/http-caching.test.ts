@@ -1,0 +1,50 @@
+/**
+ * The browser's own HTTP cache never hands caller B what caller A was answered: a page in headless
+ * Chromium fetches the same GraphQL URL (a GET query) as A, then as B, and B sees B's answer.
+ */
+import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../helpers/chromium.js';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+const QUERY =
+  '{ portStatistics(filter: { status: DANGER }, page: { first: 2 }) { totalCount nodes { port } } }';
+
+describeWithChromium('the browser cache in headless Chromium', () => {
+  let hss: RunningEmulator;
+  let gw: RunningGateway;
+  let browser: Browser;
+  beforeAll(async () => {
+    hss = await startEmulator({ acceptAnyToken: false, tokens: ['token-a'] });
+    gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', CACHE_TTL_SECONDS: '60' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+    await hss?.close();
+  });
+
+  it('answers B with B`s own answer after A fetched the same URL', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gw.url}/health`);
+    const answers = await page.evaluate(async (query) => {
+      const url = `/graphql?query=${encodeURIComponent(query)}`;
+      const as = async (token: string) => {
+        const response = await fetch(url, { headers: { accept: 'application/json', 'x-auth-token': token } });
+        return { status: response.status, body: await response.json() };
+      };
+      const a1 = await as('token-a');
+      const a2 = await as('token-a');
+      const b = await as('token-b');
+      return { a1, a2, b };
+    }, QUERY);
+    expect(answers.a1.body.data.portStatistics.totalCount).toBeGreaterThan(0);
+    expect(answers.a2.body).toEqual(answers.a1.body);
+    expect(answers.b.status).toBe(200);
+    expect(answers.b.body.data).toBeNull();
+    expect(answers.b.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    // Whatever the browser revalidated, HSS saw B's token: nothing was answered from A's copy.
+    expect(hss.received.filter((r) => r.status === 401).length).toBeGreaterThan(0);
+  }, 60_000);
+});

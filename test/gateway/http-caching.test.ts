@@ -1,0 +1,94 @@
+/**
+ * No caller is ever answered with another caller's data through HTTP caching: no 304 for an ETag
+ * someone else was given, no 304 on paths that are not GraphQL, and GraphQL responses that no
+ * shared cache (a proxy, a CDN) may store.
+ */
+import { request } from 'undici';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+const QUERY =
+  '{ portStatistics(filter: { status: DANGER }, page: { first: 3 }) { totalCount nodes { port } } }';
+
+let hss: RunningEmulator;
+let gw: RunningGateway;
+beforeAll(async () => {
+  // Only token-a is valid: caller B's token is refused by HSS.
+  hss = await startEmulator({ acceptAnyToken: false, tokens: ['token-a'] });
+  gw = await startTestGateway({
+    HSS_ENDPOINT: hss.url,
+    HSS_PROJECT_ID: 'p',
+    CACHE_TTL_SECONDS: '60',
+  });
+});
+afterAll(async () => {
+  await gw.close();
+  await hss.close();
+});
+
+async function post(headers: Record<string, string>) {
+  const response = await request(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify({ query: QUERY }),
+  });
+  const text = await response.body.text();
+  return { status: response.statusCode, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+describe("another caller's ETag", () => {
+  it('never earns a 304: caller B with a refused token gets its own answer, not A`s rows', async () => {
+    const a1 = await post({ 'x-auth-token': 'token-a' });
+    const a2 = await post({ 'x-auth-token': 'token-a' }); // served from the response cache
+    expect(a2.body).toEqual(a1.body);
+    const etag = String(a2.headers.etag ?? a1.headers.etag ?? 'W/"made-up"');
+    const b = await post({ 'x-auth-token': 'token-b', 'if-none-match': etag });
+    expect(b.status).not.toBe(304);
+    expect(b.body.data).toBeNull();
+    expect(b.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('is not honoured with a Bearer token either', async () => {
+    const a = await post({ authorization: 'Bearer token-a' });
+    const etag = String(a.headers.etag ?? 'W/"made-up"');
+    const b = await post({ authorization: 'Bearer token-b', 'if-none-match': etag });
+    expect(b.status).toBe(200);
+    expect(b.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('paths that are not GraphQL', () => {
+  it('/metrics and /health answer in full whatever If-None-Match says', async () => {
+    const a = await post({ 'x-auth-token': 'token-a' });
+    await post({ 'x-auth-token': 'token-a' });
+    const etag = String(a.headers.etag ?? 'W/"made-up"');
+    for (const path of ['/metrics', '/health']) {
+      const response = await request(`${gw.url}${path}`, { headers: { 'if-none-match': etag } });
+      expect(response.statusCode).toBe(200);
+      await response.body.dump();
+    }
+  });
+});
+
+describe('GraphQL responses are private', () => {
+  it.each([
+    ['a POST with data', () => post({ 'x-auth-token': 'token-a' })],
+    ['a POST answered from the response cache', () => post({ 'x-auth-token': 'token-a' })],
+    ['a POST with an error', () => post({ 'x-auth-token': 'token-b' })],
+  ])('%s carries Cache-Control: private, no-store and Vary on the credential headers', async (_l, send) => {
+    const { headers } = await send();
+    expect(headers['cache-control']).toBe('private, no-store');
+    const vary = String(headers.vary ?? '').toLowerCase();
+    expect(vary).toContain('authorization');
+    expect(vary).toContain('x-auth-token');
+    expect(headers.etag).toBeUndefined();
+  });
+
+  it('a GET query too', async () => {
+    const response = await request(`${gw.url}/graphql?query=${encodeURIComponent(QUERY)}`, {
+      headers: { accept: 'application/json', 'x-auth-token': 'token-a' },
+    });
+    expect(response.headers['cache-control']).toBe('private, no-store');
+    await response.body.dump();
+  });
+});
