@@ -8,12 +8,20 @@ import { type Credentials, MAX_TOKEN_LENGTH } from './upstream/credentials.js';
 import { HssError } from './upstream/hss-error.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+// IAM tokens are base64-like text. Anything else would be refused by HSS, or by the HTTP client
+// before it reached HSS: either way a call spent (or a header error) for nothing.
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 
 export interface CredentialPolicy {
   /** The configured service identity; undefined: callers must bring a token. */
   service: Credentials | undefined;
   /** HSS_ALLOW_CALLER_TOKEN: whether a caller's token is used at all. */
   allowCallerToken: boolean;
+  /**
+   * HSS_REQUIRE_CALLER_TOKEN: a request without a token of its own is refused rather than served
+   * as the service identity (behind a router that must forward callers' tokens).
+   */
+  requireCallerToken: boolean;
 }
 
 /** Reads one request header by its lower-case name: a fetch `Headers`, or node's header object. */
@@ -37,7 +45,12 @@ export function credentialsFromHeaders(
 ): Credentials | HssError {
   if (policy.allowCallerToken) {
     const direct = header('x-auth-token')?.trim();
-    const token = direct || BEARER.exec(header('authorization') ?? '')?.[1];
+    const authorization = header('authorization') ?? '';
+    const token = direct || BEARER.exec(authorization)?.[1];
+    if (!token && /^bearer\b/i.test(authorization)) {
+      // A malformed token must not silently turn into the service identity.
+      return new HssError('UNAUTHENTICATED', 'The Authorization header must be `Bearer <token>`.');
+    }
     if (token) {
       if (token.length > MAX_TOKEN_LENGTH) {
         return new HssError(
@@ -45,8 +58,20 @@ export function credentialsFromHeaders(
           `The token is longer than HSS accepts (${MAX_TOKEN_LENGTH} characters); got ${token.length} characters.`,
         );
       }
+      if (!TOKEN_CHARACTERS.test(token)) {
+        return new HssError(
+          'UNAUTHENTICATED',
+          'The token has characters no IAM token has: only visible ASCII characters are allowed.',
+        );
+      }
       return { kind: 'token', token, source: 'caller' };
     }
+  }
+  if (policy.requireCallerToken) {
+    return new HssError(
+      'UNAUTHENTICATED',
+      "No caller token: this gateway serves only callers' own tokens (HSS_REQUIRE_CALLER_TOKEN=true). Send X-Auth-Token or Authorization: Bearer <token>; behind a router, make it forward these headers.",
+    );
   }
   if (policy.service) return policy.service;
   return new HssError(

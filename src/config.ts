@@ -39,6 +39,8 @@ export interface GatewayConfig {
   serviceIdentity: ServiceIdentity | undefined;
   /** Whether a caller's own token is passed through (HSS_ALLOW_CALLER_TOKEN). */
   allowCallerToken: boolean;
+  /** Whether a request must bring its own token (HSS_REQUIRE_CALLER_TOKEN). */
+  requireCallerToken: boolean;
   logLevel: LogLevel;
   upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number };
   /** Sockets to HSS at most; further calls queue. */
@@ -57,6 +59,8 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   /** Upstream calls per credential per minute; 0: no budget. */
   rateLimitPerMinute: number;
+  /** Upstream calls per minute with caller tokens HSS has not accepted yet, all together; 0: no limit. */
+  unprovenTokenCallsPerMinute: number;
   resilience: {
     retry: { maxRetries: number; maxTotalMs: number; baseDelayMs: number; maxDelayMs: number };
     breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
@@ -108,6 +112,7 @@ const environment = z
     HSS_PROJECT_ID: nonEmpty(256).optional(),
     HSS_AUTH_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
     HSS_ALLOW_CALLER_TOKEN: boolean.default('true'),
+    HSS_REQUIRE_CALLER_TOKEN: boolean.default('false'),
     HSS_ACCESS_KEY: nonEmpty(128).optional(),
     HSS_SECRET_KEY: nonEmpty(256).optional(),
     HSS_SECURITY_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
@@ -139,6 +144,7 @@ const environment = z
     CACHE_MAX_MB: integer(1, 100_000).default(64),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     HSS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).optional(),
+    HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE: integer(0, 100_000).optional(),
     HSS_RETRY_MAX: integer(0, 10).default(2),
     HSS_RETRY_MAX_TOTAL_MS: integer(0, 600_000).default(3000),
     HSS_RETRY_BASE_DELAY_MS: integer(0, 60_000).default(200),
@@ -272,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     projectId: e.HSS_PROJECT_ID ?? (embedded ? DEMO_PROJECT_ID : undefined),
     serviceIdentity: serviceIdentityOf(e, embedded),
     allowCallerToken: e.HSS_ALLOW_CALLER_TOKEN === 'true',
+    requireCallerToken: e.HSS_REQUIRE_CALLER_TOKEN === 'true',
     logLevel: e.LOG_LEVEL,
     upstreamTimeouts: {
       connectMs: e.HSS_CONNECT_TIMEOUT_MS,
@@ -289,6 +296,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     },
     redisUrl: e.REDIS_URL,
     rateLimitPerMinute: e.HSS_RATE_LIMIT_PER_MINUTE ?? defaultBudget,
+    // Made-up tokens must not buy unlimited calls to real HSS; the emulator has no quota to protect.
+    unprovenTokenCallsPerMinute: e.HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE ?? (embedded ? 0 : 60),
     resilience: {
       retry: {
         maxRetries: e.HSS_RETRY_MAX,

@@ -63,12 +63,12 @@ export async function startGateway(
     connections: config.maxConnections,
   });
   // Metrics and readiness hear of every upstream call; both read the circuit once it exists.
-  let circuitState = (): CircuitStateName => 'closed';
-  const metrics = config.http.metrics ? new GatewayMetrics(() => circuitState()) : undefined;
+  let circuits = (): { state: CircuitStateName; open: number } => ({ state: 'closed', open: 0 });
+  const metrics = config.http.metrics ? new GatewayMetrics(() => circuits()) : undefined;
   const readiness = new Readiness({
     endpoint,
     dispatcher,
-    circuitState: () => circuitState(),
+    circuitState: () => circuits().state,
     ...(options.now ? { now: options.now } : {}),
   });
   const observers = {
@@ -101,8 +101,12 @@ export async function startGateway(
     },
     'quota economy',
   );
-  circuitState = () => quota.resilience.circuitState;
-  const credentials = { service, allowCallerToken: config.allowCallerToken };
+  circuits = () => ({ state: quota.resilience.circuitState, open: quota.resilience.openCircuits });
+  const credentials = {
+    service,
+    allowCallerToken: config.allowCallerToken,
+    requireCallerToken: config.requireCallerToken,
+  };
   const yoga = createGatewayYoga({
     pages: quota.pages,
     logger,

@@ -57,16 +57,24 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     registers: [this.registry],
   });
 
-  /** @param circuitState read at scrape time */
-  constructor(circuitState: () => CircuitStateName) {
+  /** @param circuits read at scrape time */
+  constructor(circuits: () => { state: CircuitStateName; open: number }) {
     // The process's own: memory, heap spaces, event-loop lag, GC, file descriptors.
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'hss_circuit_state',
-      help: 'The circuit to HSS: 0 closed, 1 half-open, 2 open.',
+      help: "The circuits to HSS (one per project): 0 all closed, 1 some open or probing, 2 every project's open.",
       registers: [this.registry],
       collect() {
-        this.set(CIRCUIT_VALUES[circuitState()]);
+        this.set(CIRCUIT_VALUES[circuits().state]);
+      },
+    });
+    new Gauge({
+      name: 'hss_open_circuits',
+      help: 'Projects whose circuit to HSS is open: their calls fail fast.',
+      registers: [this.registry],
+      collect() {
+        this.set(circuits().open);
       },
     });
   }

@@ -3,15 +3,18 @@
  * outside HSS's documented ranges before a single upstream call is made.
  */
 import { offsetOfCursor } from './cursor.js';
-import { checkLength, checkRange, InvalidArgumentError } from './invalid-argument.js';
-import type {
-  AssetCategory,
-  PortProtocol,
-  PortRiskStatus,
-  PortStatisticScope,
-  PortStatisticsQuery,
-  SortDirection,
+import { checkLength, checkPattern, checkRange, InvalidArgumentError } from './invalid-argument.js';
+import {
+  type AssetCategory,
+  type PortProtocol,
+  type PortRiskStatus,
+  type PortStatisticScope,
+  type PortStatisticsQuery,
+  PROJECT_ID_PATTERN,
+  type SortDirection,
 } from './model.js';
+
+const PROJECT_ID_RULE = '1 to 256 letters, digits, - or _ (an HSS project id)';
 
 /** The arguments as GraphQL hands them over (absent and null mean the same). */
 export interface PortStatisticsArguments {
@@ -61,7 +64,7 @@ export function readPortStatisticsArguments(
       'projectId is required: no default project is configured (HSS_PROJECT_ID).',
     );
   }
-  checkLength('projectId', projectId, 1, 256);
+  checkPattern('projectId', projectId, PROJECT_ID_PATTERN, PROJECT_ID_RULE);
 
   const filter = args.filter ?? {};
   const query: PortStatisticsQuery = {};

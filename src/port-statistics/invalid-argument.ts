@@ -29,3 +29,13 @@ export function checkLength(argument: string, value: string, min: number, max: n
     );
   }
 }
+
+/** Requires a string that matches `pattern`; `rule` says in words what that is. */
+export function checkPattern(argument: string, value: string, pattern: RegExp, rule: string): void {
+  if (!pattern.test(value)) {
+    throw new InvalidArgumentError(
+      argument,
+      `${argument} must be ${rule}; got ${JSON.stringify(value.slice(0, 100))}${value.length > 100 ? '…' : ''}.`,
+    );
+  }
+}

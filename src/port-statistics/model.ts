@@ -14,6 +14,12 @@ export type AssetCategory = (typeof ASSET_CATEGORIES)[number];
 
 export type SortDirection = 'ASC' | 'DESC';
 
+/**
+ * HSS project ids are 1 to 256 letters, digits, `-` and `_`. Anything else (`..`, `/`, a newline)
+ * is refused before it can reach a URL path or a header.
+ */
+export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+
 /** One row of the statistics: a port and protocol, and on how many servers it is open. */
 export interface PortStatistic {
   port: number;

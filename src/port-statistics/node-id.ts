@@ -11,6 +11,7 @@ import {
   PORT_PROTOCOLS,
   type PortProtocol,
   type PortStatisticScope,
+  PROJECT_ID_PATTERN,
 } from './model.js';
 
 export interface PortStatisticKey {
@@ -46,8 +47,7 @@ export function decodePortStatisticKey(id: string): PortStatisticKey {
     const valid =
       version === VERSION &&
       typeof projectId === 'string' &&
-      projectId.length >= 1 &&
-      projectId.length <= 256 &&
+      PROJECT_ID_PATTERN.test(projectId) &&
       (eps === null || (typeof eps === 'string' && eps.length >= 1 && eps.length <= 256)) &&
       (category === null || (ASSET_CATEGORIES as readonly unknown[]).includes(category)) &&
       Number.isInteger(port) &&

@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../config.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import { UpstreamResilience } from '../upstream/resilience.js';
 import { type CallBudget, createCallBudget, UNLIMITED_BUDGET } from './call-budget.js';
+import { CredentialScreen } from './credential-screen.js';
 import { MemoryPageCache } from './memory-page-cache.js';
 import type { PageCache } from './page-cache.js';
 import { type QuotaObserver, UpstreamPages } from './page-source.js';
@@ -37,19 +38,25 @@ export async function assembleQuotaEconomy(
   }
   const budget: CallBudget =
     config.rateLimitPerMinute > 0 ? createCallBudget(config.rateLimitPerMinute, redis) : UNLIMITED_BUDGET;
+  const screen = new CredentialScreen({
+    unproven:
+      config.unprovenTokenCallsPerMinute > 0
+        ? createCallBudget(config.unprovenTokenCallsPerMinute, redis)
+        : UNLIMITED_BUDGET,
+    now: now ?? Date.now,
+  });
   const resilience = new UpstreamResilience({
     ...config.resilience,
     onRetry: ({ attempt, delayMs, error }) =>
       logger.info({ attempt, delayMs: Math.round(delayMs), reason: error.message }, 'retrying the HSS call'),
+    onCircuitChange: (projectId, circuit) => logger.warn({ projectId, circuit }, 'HSS circuit changed'),
   });
-  resilience.breaker.onStateChange((state) =>
-    logger.warn({ circuit: resilience.circuitState, state }, 'HSS circuit changed'),
-  );
   const pages = new UpstreamPages({
     client,
     cache,
     freshness: config.cache,
     budget,
+    screen,
     resilience,
     logger,
     ...(now ? { now } : {}),

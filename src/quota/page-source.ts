@@ -13,6 +13,7 @@ import type { HssClient } from '../upstream/hss-client.js';
 import { HssError } from '../upstream/hss-error.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallBudget } from './call-budget.js';
+import type { CredentialScreen } from './credential-screen.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { canonicalPageKey } from './page-key.js';
 
@@ -50,6 +51,8 @@ export interface UpstreamPagesOptions {
   cache: PageCache | undefined;
   freshness: Freshness;
   budget: CallBudget;
+  /** Which credentials may be spent on a call at all. */
+  screen: CredentialScreen;
   resilience: UpstreamResilience;
   logger: Logger;
   now?: () => number;
@@ -85,6 +88,9 @@ export class UpstreamPages {
 
   async load(request: PageRequest, call: CallContext): Promise<FetchedPage> {
     const { cache, freshness } = this.options;
+    // Refused credentials get nothing, not even cached pages they were once given.
+    const refused = this.options.screen.recentRefusal(request.identity);
+    if (refused) throw refused;
     const key = canonicalPageKey(request.identity, request.projectId, request.query);
     const cached = cache ? await cache.get(key) : undefined;
     const age = cached ? this.now() - cached.fetchedAt : Number.POSITIVE_INFINITY;
@@ -154,8 +160,10 @@ export class UpstreamPages {
   }
 
   private async fetch(key: string, request: PageRequest, call: CallContext): Promise<CachedPage> {
-    const { client, budget, resilience, cache, freshness } = this.options;
-    const page = await resilience.execute(async () => {
+    const { client, budget, screen, resilience, cache, freshness } = this.options;
+    const inadmissible = await screen.admit(request.credentials, request.identity);
+    if (inadmissible) throw inadmissible;
+    const page = await resilience.execute(request.projectId, async () => {
       const grant = await budget.take(request.identity);
       if (!grant.granted) {
         this.options.observer?.onBudgetRefused();
@@ -166,11 +174,22 @@ export class UpstreamPages {
         );
       }
       // The shared call is not tied to one caller's cancellation: others may be waiting for it.
-      return client.listPortStatistics(request.projectId, request.query, request.credentials, {
-        logger: call.logger,
-        operationName: call.operationName,
-        ...(call.traceContext ? { traceContext: call.traceContext } : {}),
-      });
+      return client
+        .listPortStatistics(request.projectId, request.query, request.credentials, {
+          logger: call.logger,
+          operationName: call.operationName,
+          ...(call.traceContext ? { traceContext: call.traceContext } : {}),
+        })
+        .then(
+          (answered) => {
+            screen.onAnswer(request.credentials, request.identity, undefined);
+            return answered;
+          },
+          (error: unknown) => {
+            screen.onAnswer(request.credentials, request.identity, error);
+            throw error;
+          },
+        );
     });
     const entry = { page, fetchedAt: this.now() };
     const keepMs = freshness.ttlMs + Math.max(freshness.staleWhileRevalidateMs, freshness.staleIfErrorMs);

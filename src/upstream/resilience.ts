@@ -16,6 +16,7 @@ import {
   handleWhen,
   retry,
 } from 'cockatiel';
+import { LRUCache } from 'lru-cache';
 import { circuitOpenError, type FailureKind, HssError } from './hss-error.js';
 
 export interface RetryOptions {
@@ -40,6 +41,8 @@ export interface ResilienceOptions {
   breaker: BreakerOptions;
   /** Called before each retry; for logs. */
   onRetry?: (event: { attempt: number; delayMs: number; error: HssError }) => void;
+  /** Called when a project's circuit changes state; for logs. */
+  onCircuitChange?: (projectId: string, state: CircuitStateName) => void;
 }
 
 const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
@@ -67,23 +70,60 @@ export function isUpstreamFailure(error: unknown): boolean {
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
 
+// Projects a gateway keeps a circuit for; the least recently used is forgotten beyond this.
+const MAX_CIRCUITS = 1000;
+
+const stateName = (state: CircuitState): CircuitStateName =>
+  state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+
 export class UpstreamResilience {
-  readonly breaker: CircuitBreakerPolicy;
+  /**
+   * One circuit per HSS project (a gateway has one endpoint): a project whose calls fail (its
+   * own quota, a broken tenant) pauses its own calls, not everybody's.
+   */
+  private readonly circuits = new LRUCache<string, CircuitBreakerPolicy>({ max: MAX_CIRCUITS });
 
-  constructor(private readonly options: ResilienceOptions) {
-    this.breaker = circuitBreaker(handleWhen(isUpstreamFailure), {
-      halfOpenAfter: options.breaker.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(options.breaker.consecutiveFailures),
-    });
+  constructor(private readonly options: ResilienceOptions) {}
+
+  private circuit(projectId: string): CircuitBreakerPolicy {
+    let circuit = this.circuits.get(projectId);
+    if (!circuit) {
+      circuit = circuitBreaker(handleWhen(isUpstreamFailure), {
+        halfOpenAfter: this.options.breaker.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(this.options.breaker.consecutiveFailures),
+      });
+      circuit.onStateChange((state) => this.options.onCircuitChange?.(projectId, stateName(state)));
+      this.circuits.set(projectId, circuit);
+    }
+    return circuit;
   }
 
+  /** The state of one project's circuit. */
+  circuitStateOf(projectId: string): CircuitStateName {
+    const circuit = this.circuits.get(projectId);
+    return circuit ? stateName(circuit.state) : 'closed';
+  }
+
+  /**
+   * All circuits together: `open` when every project's circuit is open (HSS is down for everyone),
+   * `half-open` when some are not closed, else `closed`.
+   */
   get circuitState(): CircuitStateName {
-    const state = this.breaker.state;
-    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+    let notClosed = 0;
+    for (const circuit of this.circuits.values()) if (circuit.state !== CircuitState.Closed) notClosed++;
+    if (notClosed === 0) return 'closed';
+    return this.openCircuits === this.circuits.size ? 'open' : 'half-open';
   }
 
-  /** Runs one upstream call with retries, through the circuit. */
-  async execute<T>(call: () => Promise<T>): Promise<T> {
+  /** Projects whose circuit is open now. */
+  get openCircuits(): number {
+    let open = 0;
+    for (const circuit of this.circuits.values()) if (stateName(circuit.state) === 'open') open++;
+    return open;
+  }
+
+  /** Runs one upstream call for a project with retries, through the project's circuit. */
+  async execute<T>(projectId: string, call: () => Promise<T>): Promise<T> {
     const { retry: limits } = this.options;
     const deadline = Date.now() + limits.maxTotalMs;
     // The wait is decided where the decision to retry is made, so a Retry-After that would overrun
@@ -110,7 +150,8 @@ export class UpstreamResilience {
       }
     });
     try {
-      return await policy.execute(() => this.breaker.execute(call));
+      const circuit = this.circuit(projectId);
+      return await policy.execute(() => circuit.execute(call));
     } catch (error) {
       if (error instanceof BrokenCircuitError)
         throw circuitOpenError(Math.ceil(this.options.breaker.halfOpenAfterMs / 1000));

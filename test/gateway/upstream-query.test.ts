@@ -4,6 +4,7 @@
  */
 
 import { DEMO_PROJECT_ID } from '../../src/config.js';
+import { portStatisticsPath } from '../../src/upstream/query-string.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
@@ -81,9 +82,10 @@ describe('mapping GraphQL arguments to the upstream call', () => {
     expect((await upstreamCallFor(`page: { first: 5, after: "${after}" }`))?.query).toBe('limit=10&offset=5');
   });
 
-  it('escapes a project id as a path segment', async () => {
-    const call = await upstreamCallFor('projectId: "a b/c"');
-    expect(call?.path).toBe('/v5/a%20b%2Fc/asset/port/statistics');
+  it('escapes a project id as a path segment, whatever got past validation', async () => {
+    const call = await upstreamCallFor('projectId: "Ab-9_z"');
+    expect(call?.path).toBe('/v5/Ab-9_z/asset/port/statistics');
+    expect(portStatisticsPath('a b/c..')).toBe('/v5/a%20b%2Fc../asset/port/statistics');
   });
 
   it('escapes an enterprise project id with odd characters, spaces as %20', async () => {

@@ -44,7 +44,8 @@ describe('arguments outside the documented ranges are BAD_USER_INPUT, naming arg
       `filter: { enterpriseProjectId: "${'e'.repeat(257)}" }`,
       'filter.enterpriseProjectId must be 1 to 256 characters long; got 257 characters.',
     ],
-    ['projectId: ""', 'projectId must be 1 to 256 characters long; got 0 characters.'],
+    ['projectId: ""', 'projectId must be 1 to 256 letters, digits, - or _ (an HSS project id); got "".'],
+    ['projectId: ".."', 'projectId must be 1 to 256 letters, digits, - or _ (an HSS project id); got "..".'],
     [
       'page: { after: "bm90LWEtY3Vyc29y" }',
       'page.after is not a cursor this API issued; got "bm90LWEtY3Vyc29y".',

@@ -1,0 +1,73 @@
+/**
+ * Which credentials the gateway will spend an upstream call on. Without it, anyone who reaches the
+ * gateway could spend HSS's quota (counted per user *and per IP*: the gateway's) with made-up
+ * tokens, one call each, for ever.
+ * - Credentials HSS refused (401) are refused again, without a call, for a minute.
+ * - A caller's token HSS has not accepted yet ("unproven") draws from one shared budget of calls
+ *   per minute, so made-up tokens buy a bounded number of calls; once HSS accepts it, it is proven
+ *   and only its own budget applies.
+ * Identities (digests), never tokens, are remembered; both memories are bounded.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Credentials } from '../upstream/credentials.js';
+import { HssError } from '../upstream/hss-error.js';
+import type { CallBudget } from './call-budget.js';
+
+/** How long a refusal is remembered. */
+export const REFUSAL_MEMORY_MS = 60_000;
+const MAX_REMEMBERED = 10_000;
+const UNPROVEN = 'unproven-caller-tokens';
+
+export interface CredentialScreenOptions {
+  /** The shared budget of calls with unproven caller tokens. */
+  unproven: CallBudget;
+  now: () => number;
+}
+
+export class CredentialScreen {
+  private readonly refused = new LRUCache<string, number>({ max: MAX_REMEMBERED });
+  private readonly proven = new LRUCache<string, true>({ max: MAX_REMEMBERED });
+
+  constructor(private readonly options: CredentialScreenOptions) {}
+
+  /** Refuses, before any cache or call, credentials HSS refused less than a minute ago. */
+  recentRefusal(identity: string): HssError | undefined {
+    const refusedAt = this.refused.get(identity);
+    if (refusedAt === undefined) return undefined;
+    const wait = refusedAt + REFUSAL_MEMORY_MS - this.options.now();
+    if (wait <= 0) {
+      this.refused.delete(identity);
+      return undefined;
+    }
+    return new HssError(
+      'UNAUTHENTICATED',
+      `HSS refused these credentials less than a minute ago; the gateway asks again in ${Math.ceil(wait / 1000)} s.`,
+    );
+  }
+
+  /** Takes a call from the unproven budget when the credentials are a caller's unproven token. */
+  async admit(credentials: Credentials, identity: string): Promise<HssError | undefined> {
+    if (credentials.kind !== 'token' || credentials.source !== 'caller' || this.proven.has(identity)) {
+      return undefined;
+    }
+    const grant = await this.options.unproven.take(UNPROVEN);
+    if (grant.granted) return undefined;
+    return new HssError(
+      'RATE_LIMITED',
+      `Too many calls with tokens HSS has not accepted yet; retry in ${grant.retryAfterSeconds} s.`,
+      { retryAfter: grant.retryAfterSeconds },
+    );
+  }
+
+  /** Hears how HSS answered a call made with these credentials. */
+  onAnswer(credentials: Credentials, identity: string, error: unknown): void {
+    // An IAM provider replaces a refused token itself: its identity stays usable.
+    if (credentials.kind === 'iam') return;
+    if (error === undefined) {
+      this.proven.set(identity, true);
+    } else if (error instanceof HssError && error.code === 'UNAUTHENTICATED' && error.upstream) {
+      this.proven.delete(identity);
+      this.refused.set(identity, this.options.now());
+    }
+  }
+}
