@@ -42,7 +42,8 @@ export interface GatewayConfig {
   /** Whether a request must bring its own token (HSS_REQUIRE_CALLER_TOKEN). */
   requireCallerToken: boolean;
   logLevel: LogLevel;
-  upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  /** Per upstream call: connect, headers, between body chunks, and the whole call (HSS_TIMEOUT_MS). */
+  upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number; totalMs: number };
   /** Sockets to HSS at most; further calls queue. */
   maxConnections: number;
   /** Each GraphQL request waits at most this long for HSS. */
@@ -72,6 +73,9 @@ export interface GatewayConfig {
     /** Origins allowed cross-origin; empty: same-origin only. `*`: any. */
     corsOrigins: string[];
     maxRequestBytes: number;
+    /** How long a client may take to send a whole request, and its headers. */
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
     /** Only operations from the committed manifest run. */
     trustedDocuments: boolean;
     metrics: boolean;
@@ -124,6 +128,9 @@ const environment = z
     HSS_CONNECT_TIMEOUT_MS: integer(1, 600_000).default(5_000),
     HSS_HEADERS_TIMEOUT_MS: integer(1, 600_000).default(10_000),
     HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
+    HSS_TIMEOUT_MS: integer(100, 600_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: integer(1000, 600_000).default(10_000),
+    HTTP_HEADERS_TIMEOUT_MS: integer(1000, 600_000).default(5_000),
     EMULATOR_ROWS_PER_SCOPE: integer(0, MAX_ROWS_PER_SCOPE).default(DEFAULT_ROWS_PER_SCOPE),
     EMULATOR_QUOTA_PER_MINUTE: integer(0, 100_000).default(0),
     EMULATOR_FAULTS: z
@@ -284,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       connectMs: e.HSS_CONNECT_TIMEOUT_MS,
       headersMs: e.HSS_HEADERS_TIMEOUT_MS,
       bodyMs: e.HSS_BODY_TIMEOUT_MS,
+      totalMs: e.HSS_TIMEOUT_MS,
     },
     maxConnections: e.HSS_MAX_CONNECTIONS,
     deadlineMs: e.GRAPHQL_DEADLINE_MS,
@@ -316,6 +324,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       introspection: e.INTROSPECTION === 'true',
       corsOrigins: e.CORS_ORIGINS ?? [],
       maxRequestBytes: e.MAX_REQUEST_BYTES,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      // Node requires the headers' timeout not to exceed the whole request's.
+      headersTimeoutMs: Math.min(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
       trustedDocuments: e.TRUSTED_DOCUMENTS === 'true',
       metrics: e.METRICS === 'true',
     },

@@ -83,6 +83,7 @@ export async function startGateway(
     dispatcher,
     logger,
     observer: observers,
+    timeoutMs: config.upstreamTimeouts.totalMs,
     ...(tracing ? { tracing } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -137,6 +138,8 @@ export async function startGateway(
     quota,
     readiness,
     async close() {
+      // Whatever HSS is doing, shutdown does not wait for it: calls in flight end now.
+      client.abortAll();
       await quota.close();
       await dispatcher.close();
       await tracing?.shutdown();
@@ -149,7 +152,23 @@ export async function startGateway(
 // header limit of 16 KB would refuse them with a bare 431 before the gateway could say why.
 const MAX_REQUEST_HEADER_BYTES = 64 * 1024;
 
-/** The HTTP server that serves a gateway; not yet listening. */
-export function createGatewayHttpServer(gateway: Gateway): Server {
-  return createServer({ maxHeaderSize: MAX_REQUEST_HEADER_BYTES }, gateway.handler);
+/**
+ * The HTTP server that serves a gateway; not yet listening. A client that takes longer than the
+ * request timeout to send its request (headers and body) is answered 408 and cut off: Node's
+ * default of five minutes would let slow clients hold sockets for nothing.
+ */
+export function createGatewayHttpServer(
+  gateway: Gateway,
+  timeouts: Pick<GatewayConfig['http'], 'requestTimeoutMs' | 'headersTimeoutMs'>,
+): Server {
+  return createServer(
+    {
+      maxHeaderSize: MAX_REQUEST_HEADER_BYTES,
+      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: timeouts.headersTimeoutMs,
+      // How often those timeouts are checked; Node's default of 30 s would blur them.
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
+    },
+    gateway.handler,
+  );
 }

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const gateway = await startGateway(config, logger);
-  const server = createGatewayHttpServer(gateway);
+  const server = createGatewayHttpServer(gateway, config.http);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
@@ -50,6 +50,13 @@ async function main(): Promise<void> {
           'in-flight requests did not finish in time; closing them',
         );
         server.closeAllConnections();
+        // Upstream calls are aborted by gateway.close(); should anything else hang (a Redis that
+        // does not answer QUIT), the process still ends, a moment later.
+        setTimeout(() => {
+          logger.warn('resources did not close in time; exiting');
+          logger.flush();
+          process.exit(0);
+        }, 2000).unref();
       }, config.shutdown.timeoutMs);
       force.unref();
       server.close(async () => {

@@ -109,6 +109,40 @@ describe('the server process', () => {
     }
   });
 
+  it('exits 0 on SIGTERM within SHUTDOWN_TIMEOUT_SECONDS while an upstream call drips for ever', async () => {
+    const drips: import('node:http').ServerResponse[] = [];
+    const upstream = await startScriptedUpstream((_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"total_num": 1');
+      drips.push(res);
+      return undefined;
+    });
+    const dripper = setInterval(() => {
+      for (const res of drips) if (!res.destroyed) res.write(' ');
+    }, 100);
+    try {
+      const server = await startServer({
+        HSS_ENDPOINT: upstream.url,
+        HSS_PROJECT_ID: 'p',
+        HSS_AUTH_TOKEN: 't',
+        // Only shutdown can end this call.
+        HSS_TIMEOUT_MS: '600000',
+        GRAPHQL_DEADLINE_MS: '600000',
+        SHUTDOWN_TIMEOUT_SECONDS: '1',
+      });
+      const inFlight = graphql(server.url, '{ portStatistics { totalCount } }').catch(
+        (error: Error) => error,
+      );
+      while (drips.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      await inFlight;
+    } finally {
+      clearInterval(dripper);
+      await upstream.close();
+    }
+  }, 25_000);
+
   it('refuses to start on bad configuration, one line per problem', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'server.ts')], {
       env: { PATH: process.env.PATH ?? '', PORT: 'x', LOG_LEVEL: 'loud' },

@@ -54,12 +54,14 @@ export async function startTestGateway(
   options: GatewayOptions = {},
 ): Promise<RunningGateway> {
   const logs = captureLogs();
-  const gateway = await startGateway(
-    loadConfig({ LOG_LEVEL: 'debug', CACHE_TTL_SECONDS: '0', HSS_RATE_LIMIT_PER_MINUTE: '0', ...env }),
-    logs.logger,
-    options,
-  );
-  const server = createGatewayHttpServer(gateway);
+  const config = loadConfig({
+    LOG_LEVEL: 'debug',
+    CACHE_TTL_SECONDS: '0',
+    HSS_RATE_LIMIT_PER_MINUTE: '0',
+    ...env,
+  });
+  const gateway = await startGateway(config, logs.logger, options);
+  const server = createGatewayHttpServer(gateway, config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const running: RunningGateway = {
