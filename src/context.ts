@@ -52,14 +52,19 @@ export interface ContextInputs {
 }
 
 export function createGatewayContext(inputs: ContextInputs): GatewayContext {
-  const operation: GatewayContext['operation'] = { name: inputs.operationName };
+  const operation: GatewayContext['operation'] = { name: inputs.operationName, pagesAsked: 0 };
   const call = {
     logger: inputs.logger,
     operation,
     ...(inputs.signal ? { signal: inputs.signal } : {}),
     ...(inputs.deadlineAt !== undefined ? { deadlineAt: inputs.deadlineAt } : {}),
   };
-  const pageLoader = createPageLoader({ pages: inputs.pages, credentials: inputs.credentials, call });
+  const pageLoader = createPageLoader({
+    pages: inputs.pages,
+    credentials: inputs.credentials,
+    call,
+    maxPages: inputs.maxOperationCost,
+  });
   const loadPage = pageLoaderFunction(pageLoader);
   return {
     requestId: inputs.requestId,

@@ -5,6 +5,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { InvalidArgumentError } from './port-statistics/invalid-argument.js';
+import { CostLimitError } from './port-statistics/loader.js';
 import { HssError } from './upstream/hss-error.js';
 
 function rebuilt(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
@@ -33,6 +34,13 @@ export function toContractError(error: GraphQLError): GraphQLError {
   }
   if (original instanceof InvalidArgumentError) {
     return rebuilt(error, original.message, { code: 'BAD_USER_INPUT', argument: original.argument });
+  }
+  if (original instanceof CostLimitError) {
+    return rebuilt(error, original.message, {
+      code: 'COST_LIMIT_EXCEEDED',
+      limit: 'cost',
+      maxCost: original.maxCost,
+    });
   }
   if (original instanceof PothosValidationError) {
     return rebuilt(error, original.message, { code: 'BAD_USER_INPUT' });

@@ -16,6 +16,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useFreshness } from './plugins/use-freshness.js';
+import { useOperationCost } from './plugins/use-operation-cost.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
@@ -70,6 +71,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
     ...hardeningPlugins(config),
     useOperationName(),
+    useOperationCost() as Plugin,
     useContractErrors(),
     useFreshness(),
   ];

@@ -10,10 +10,30 @@
  */
 import type { LoadPage, PortStatisticRow } from './connection.js';
 import type { PortStatistic, PortStatisticScope, PortStatisticsQuery } from './model.js';
-import type { PortStatisticKey } from './node-id.js';
+import { decodePortStatisticId, type PortStatisticKey } from './node-id.js';
 import { UPSTREAM_MAX_LIMIT } from './page-plan.js';
 
 const rowKey = (port: number, type: string) => `${port}/${type}`;
+
+const scopeId = (scope: PortStatisticScope) =>
+  JSON.stringify([scope.projectId, scope.enterpriseProjectId ?? null, scope.category ?? null]);
+
+/**
+ * What a batch of ids costs at least: one upstream call per distinct scope they name (see the
+ * planner below). Ids this API did not issue cost nothing: they fail on their own, uncalled.
+ */
+export function scopesNamedBy(globalIds: readonly unknown[]): number {
+  const scopes = new Set<string>();
+  for (const id of globalIds) {
+    if (typeof id !== 'string') continue;
+    try {
+      scopes.add(scopeId(decodePortStatisticId(id).scope));
+    } catch {
+      // Not an id of ours: its own item's error.
+    }
+  }
+  return scopes.size;
+}
 
 function scopeQuery(scope: PortStatisticScope): PortStatisticsQuery {
   const query: PortStatisticsQuery = {};
@@ -62,11 +82,7 @@ export async function loadPortStatistics(
 ): Promise<(PortStatisticRow | null | Error)[]> {
   const scopes = new Map<string, { scope: PortStatisticScope; keys: PortStatisticKey[] }>();
   for (const key of keys) {
-    const id = JSON.stringify([
-      key.scope.projectId,
-      key.scope.enterpriseProjectId ?? null,
-      key.scope.category ?? null,
-    ]);
+    const id = scopeId(key.scope);
     const group = scopes.get(id) ?? { scope: key.scope, keys: [] };
     group.keys.push(key);
     scopes.set(id, group);

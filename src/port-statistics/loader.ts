@@ -15,12 +15,29 @@ import { loadPortStatistics } from './load-entities.js';
 import type { PortStatisticScope, PortStatisticsQuery } from './model.js';
 import { encodePortStatisticKey, type PortStatisticKey } from './node-id.js';
 
-/** What the loader reads of the running operation, at call time. */
+/** What the loader reads of the running operation, at call time, and records of it. */
 export interface GatewayOperation {
   readonly name: string | null;
   readonly traceContext?: OtelContext;
   /** Filled in as pages load: when the oldest was fetched, and whether any was stale. */
   freshness?: { oldestFetchedAt: number; stale: boolean };
+  /** What the cost limit priced the operation at, in upstream calls. */
+  estimatedCost?: number;
+  /** Distinct pages the operation has asked for so far: each could be an upstream call. */
+  pagesAsked: number;
+}
+
+/**
+ * An operation asked for more pages than MAX_OPERATION_COST: the estimate before it ran fell short
+ * of what the data needed (entities spread over large scopes). It stops there.
+ */
+export class CostLimitError extends Error {
+  override readonly name = 'CostLimitError';
+  constructor(readonly maxCost: number) {
+    super(
+      `This operation needed more than the ${maxCost} upstream calls the gateway allows per operation (MAX_OPERATION_COST); ask for fewer entities at once.`,
+    );
+  }
 }
 
 export interface PageKey {
@@ -34,35 +51,39 @@ export interface PageLoaderOptions {
   credentials: Credentials | HssError;
   /** The request's logger and deadline; the operation's name is read at call time. */
   call: Omit<CallContext, 'operationName' | 'traceContext'> & { operation: GatewayOperation };
+  /** The most distinct pages one operation may ask for (MAX_OPERATION_COST). */
+  maxPages: number;
 }
 
 export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey, FetchedPage, string> {
-  const { pages, credentials, call } = options;
+  const { pages, credentials, call, maxPages } = options;
   const identity = credentials instanceof HssError ? 'none' : credentialIdentity(credentials);
   return new DataLoader<PageKey, FetchedPage, string>(
     // HSS has no batch call: each distinct key is one concurrent load.
     async (keys) => {
       if (credentials instanceof HssError) return keys.map(() => credentials);
-      const { name, traceContext } = call.operation;
+      const { operation } = call;
+      const { name, traceContext } = operation;
       const context: CallContext = { logger: call.logger, operationName: name };
       if (traceContext) context.traceContext = traceContext;
       if (call.signal) context.signal = call.signal;
       if (call.deadlineAt !== undefined) context.deadlineAt = call.deadlineAt;
+      const loadOne = async (key: PageKey): Promise<FetchedPage> => {
+        if (++operation.pagesAsked > maxPages) throw new CostLimitError(maxPages);
+        const page = await pages.load(
+          { credentials, identity, projectId: key.scope.projectId, query: key.query },
+          context,
+        );
+        const seen = operation.freshness;
+        operation.freshness = {
+          oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),
+          stale: (seen?.stale ?? false) || page.stale,
+        };
+        return page;
+      };
       return Promise.all(
         keys.map((key) =>
-          pages
-            .load({ credentials, identity, projectId: key.scope.projectId, query: key.query }, context)
-            .then(
-              (page) => {
-                const seen = call.operation.freshness;
-                call.operation.freshness = {
-                  oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),
-                  stale: (seen?.stale ?? false) || page.stale,
-                };
-                return page;
-              },
-              (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-            ),
+          loadOne(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
         ),
       );
     },

@@ -6,7 +6,6 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
-import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 
 export const builder = new SchemaBuilder<{
@@ -21,25 +20,9 @@ export const builder = new SchemaBuilder<{
   // Federation last: it wraps what the others define.
   plugins: [RelayPlugin, DirectivePlugin, ComplexityPlugin, FederationPlugin],
   // Cost is counted in upstream calls, the unit HSS's quota is counted in: only fields that call
-  // HSS cost anything (see their `complexity`), and an operation over MAX_OPERATION_COST is refused
-  // before any resolver runs.
-  complexity: {
-    defaultComplexity: 0,
-    defaultListMultiplier: 1,
-    limit: (context) => ({ complexity: context.maxOperationCost }),
-    complexityError: (_kind, result) =>
-      new GraphQLError(
-        `This operation could cost up to ${result.complexity} upstream calls; the gateway allows ${result.maxComplexity} per operation (MAX_OPERATION_COST).`,
-        {
-          extensions: {
-            code: 'GRAPHQL_VALIDATION_FAILED',
-            limit: 'cost',
-            cost: result.complexity,
-            maxCost: result.maxComplexity,
-          },
-        },
-      ),
-  },
+  // HSS cost anything (see their `complexity`). The limit itself is checked once per operation,
+  // before anything runs (plugins/use-operation-cost.ts), not here in each root field.
+  complexity: { defaultComplexity: 0, defaultListMultiplier: 1 },
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',

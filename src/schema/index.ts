@@ -1,4 +1,5 @@
 /** Imports every type file and builds the schema. */
+import { scopesNamedBy } from '../port-statistics/load-entities.js';
 import { builder } from './builder.js';
 import './date-time.js';
 import './enums.js';
@@ -23,3 +24,14 @@ export const schema = builder.toSubGraphSchema({
   federationDirectives: ['@key', '@shareable'],
   sortSchema: false,
 });
+
+// `_entities` comes from the federation library, not from a Pothos field: it gets its price (one
+// upstream call per scope its representations name) here, where the cost limit reads it.
+const entities = schema.getQueryType()?.getFields()._entities;
+if (entities) {
+  entities.extensions = {
+    ...entities.extensions,
+    complexity: (args: { representations?: readonly { id?: unknown }[] }) =>
+      scopesNamedBy((args.representations ?? []).map((representation) => representation?.id)),
+  };
+}

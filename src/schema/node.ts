@@ -5,6 +5,7 @@
  */
 import { brandWithType } from '@pothos/core';
 import type { GatewayContext } from '../context.js';
+import { scopesNamedBy } from '../port-statistics/load-entities.js';
 import { decodePortStatisticId } from '../port-statistics/node-id.js';
 import { builder } from './builder.js';
 import { PortStatistic } from './port-statistic.js';
@@ -32,8 +33,8 @@ builder.queryFields((t) => ({
       'Objects by the ids this API issued, in the same order; null where a row is gone. An id this API did not ' +
       'issue is an error for its own item only.',
     args: { ids: t.arg.idList({ required: true }) },
-    // At most one upstream call per id; the planner usually needs far fewer.
-    complexity: (args) => args.ids.length,
+    // One upstream call per scope the ids name: ids of one scope are planned together.
+    complexity: (args) => scopesNamedBy(args.ids),
     resolve: (_root, { ids }, context) => ids.map((id) => loadNode(String(id), context)),
   }),
 }));

@@ -2,8 +2,10 @@
  * Request limits and hardening: each limit refuses a crafted request with a clear error and makes
  * no upstream call; CSRF, body size, introspection, GraphiQL, CORS, trusted documents, masking.
  */
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { request } from 'undici';
 import { DashboardDocument } from '../../schema/generated/graphql.js';
+import { encodePortStatisticKey } from '../../src/port-statistics/node-id.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
 
@@ -89,12 +91,17 @@ describe('limits, refused before any upstream call', () => {
     expect(fits.body.errors).toBeUndefined();
   });
 
-  it('nodes(ids) costs one call per id at most', async () => {
+  it('nodes(ids) costs one call per scope its ids name (test/gateway/cost.test.ts)', async () => {
     const gw = await gateway({ MAX_OPERATION_COST: '3' });
-    const id = Buffer.from('PortStatistic:x').toString('base64');
-    expect(
-      (await refused(gw, `{ nodes(ids: ["${id}", "${id}", "${id}", "${id}"]) { id } }`))?.extensions?.limit,
-    ).toBe('cost');
+    const ids = ['a', 'b', 'c', 'd'].map((projectId) =>
+      encodeGlobalID(
+        'PortStatistic',
+        encodePortStatisticKey({ scope: { projectId }, port: 22, type: 'TCP' }),
+      ),
+    );
+    expect((await refused(gw, `{ nodes(ids: ${JSON.stringify(ids)}) { id } }`))?.extensions?.limit).toBe(
+      'cost',
+    );
   });
 });
 
