@@ -3,6 +3,7 @@
  * process with one line per problem: the variable, the value given and what is allowed.
  */
 import { z } from 'zod';
+import { configurationProblems, upstreamUrlProblems, withoutUserinfo } from './config-rules.js';
 import { DEFAULT_ROWS_PER_SCOPE, MAX_ROWS_PER_SCOPE } from './emulator/dataset.js';
 import { type FaultSettings, parseFaultSettings } from './emulator/faults.js';
 import { MAX_TOKEN_LENGTH } from './upstream/credentials.js';
@@ -35,14 +36,14 @@ export interface GatewayConfig {
   region: HssRegion | undefined;
   /** Default `projectId`; undefined: every query must name one. */
   projectId: string | undefined;
-  /** The first configured of static token, AK/SK and IAM password; undefined: callers must bring a token. */
+  /** The one configured of static token, AK/SK and IAM password; undefined: callers must bring a token. */
   serviceIdentity: ServiceIdentity | undefined;
   /** Whether a caller's own token is passed through (HSS_ALLOW_CALLER_TOKEN). */
   allowCallerToken: boolean;
-  /** Whether a request must bring its own token (HSS_REQUIRE_CALLER_TOKEN). */
+  /** Whether every request must bring its own token, service identity or not (HSS_REQUIRE_CALLER_TOKEN). */
   requireCallerToken: boolean;
   logLevel: LogLevel;
-  /** Per upstream call: connect, headers, between body chunks, and the whole call (HSS_TIMEOUT_MS). */
+  /** Per phase of one upstream call, and `totalMs` for all of it: connect, headers and whole body. */
   upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number; totalMs: number };
   /** Sockets to HSS at most; further calls queue. */
   maxConnections: number;
@@ -73,8 +74,9 @@ export interface GatewayConfig {
     /** Origins allowed cross-origin; empty: same-origin only. `*`: any. */
     corsOrigins: string[];
     maxRequestBytes: number;
-    /** How long a client may take to send a whole request, and its headers. */
+    /** How long a client may take to send a whole request (HTTP_REQUEST_TIMEOUT_MS). */
     requestTimeoutMs: number;
+    /** How long a client may take to send the request's headers; at most `requestTimeoutMs`. */
     headersTimeoutMs: number;
     /** Only operations from the committed manifest run. */
     trustedDocuments: boolean;
@@ -105,22 +107,34 @@ const nonEmpty = (max: number) =>
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
 
+/** An HSS or IAM base URL: http(s), and nothing the clients could not append a path to (config-rules). */
+const upstreamUrl = (example: string) =>
+  httpUrl(example).superRefine((url, ctx) => {
+    for (const message of upstreamUrlProblems(url)) ctx.addIssue({ code: 'custom', message });
+  });
+
 const environment = z
   .object({
     PORT: integer(0, 65535).default(4000),
-    HSS_ENDPOINT: httpUrl('https://hss.ap-southeast-1.myhuaweicloud.com').optional(),
+    HSS_ENDPOINT: upstreamUrl('https://hss.ap-southeast-1.myhuaweicloud.com').optional(),
     HSS_REGION: z
       .string()
       .refine(isHssRegion, { error: `must be one of ${HSS_REGIONS.join(', ')}` })
       .optional(),
-    HSS_PROJECT_ID: nonEmpty(256).optional(),
+    HSS_PROJECT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, {
+        error: 'must be an HSS project id: 1 to 256 characters, each a letter, digit, _ or -',
+      })
+      .optional(),
     HSS_AUTH_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
     HSS_ALLOW_CALLER_TOKEN: boolean.default('true'),
     HSS_REQUIRE_CALLER_TOKEN: boolean.default('false'),
+    HSS_ALLOW_INSECURE_HTTP: boolean.default('false'),
     HSS_ACCESS_KEY: nonEmpty(128).optional(),
     HSS_SECRET_KEY: nonEmpty(256).optional(),
     HSS_SECURITY_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
-    IAM_ENDPOINT: httpUrl('https://iam.myhuaweicloud.com').optional(),
+    IAM_ENDPOINT: upstreamUrl('https://iam.myhuaweicloud.com').optional(),
     IAM_DOMAIN_NAME: nonEmpty(256).optional(),
     IAM_USERNAME: nonEmpty(256).optional(),
     IAM_PASSWORD: nonEmpty(1024).optional(),
@@ -129,8 +143,6 @@ const environment = z
     HSS_HEADERS_TIMEOUT_MS: integer(1, 600_000).default(10_000),
     HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
     HSS_TIMEOUT_MS: integer(100, 600_000).default(10_000),
-    HTTP_REQUEST_TIMEOUT_MS: integer(1000, 600_000).default(10_000),
-    HTTP_HEADERS_TIMEOUT_MS: integer(1000, 600_000).default(5_000),
     EMULATOR_ROWS_PER_SCOPE: integer(0, MAX_ROWS_PER_SCOPE).default(DEFAULT_ROWS_PER_SCOPE),
     EMULATOR_QUOTA_PER_MINUTE: integer(0, 100_000).default(0),
     EMULATOR_FAULTS: z
@@ -174,6 +186,8 @@ const environment = z
       })
       .optional(),
     MAX_REQUEST_BYTES: integer(1024, 100 * 1024 * 1024).default(100_000),
+    HTTP_REQUEST_TIMEOUT_MS: integer(1000, 600_000).default(10_000),
+    HTTP_HEADERS_TIMEOUT_MS: integer(1000, 600_000).default(5_000),
     MAX_QUERY_DEPTH: integer(1, 100).default(12),
     MAX_ALIASES: integer(0, 1000).default(15),
     MAX_TOKENS: integer(100, 100_000).default(2000),
@@ -185,37 +199,8 @@ const environment = z
     OTEL_SERVICE_NAME: nonEmpty(256).default('hss-port-statistics-gateway'),
   })
   .superRefine((e, ctx) => {
-    // Half a credential is a mistake, never a reason to fall back silently to another one.
-    const requireTogether = (names: (keyof typeof e)[], because: string) => {
-      const given = names.filter((n) => e[n] !== undefined);
-      if (given.length === 0 || given.length === names.length) return;
-      for (const missing of names.filter((n) => e[n] === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [missing],
-          message: `must be set: ${because} (${given.join(', ')} is set)`,
-        });
-      }
-    };
-    requireTogether(['HSS_ACCESS_KEY', 'HSS_SECRET_KEY'], 'AK/SK signing needs both keys');
-    requireTogether(
-      ['IAM_DOMAIN_NAME', 'IAM_USERNAME', 'IAM_PASSWORD'],
-      'an IAM password login needs domain, user and password',
-    );
-    if (e.HSS_SECURITY_TOKEN !== undefined && e.HSS_ACCESS_KEY === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['HSS_SECURITY_TOKEN'],
-        message: 'is only used with temporary AK/SK: set HSS_ACCESS_KEY and HSS_SECRET_KEY too',
-      });
-    }
-    if (e.IAM_ENDPOINT !== undefined && e.IAM_USERNAME === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['IAM_ENDPOINT'],
-        message:
-          'is only used for an IAM password login: set IAM_DOMAIN_NAME, IAM_USERNAME and IAM_PASSWORD too',
-      });
+    for (const { variable, message, setOnly } of configurationProblems(e)) {
+      ctx.addIssue({ code: 'custom', path: [variable], message, params: { setOnly: setOnly === true } });
     }
   });
 
@@ -230,8 +215,27 @@ export class ConfigError extends Error {
 }
 
 const SECRETS = new Set(['HSS_AUTH_TOKEN', 'HSS_SECRET_KEY', 'HSS_SECURITY_TOKEN', 'IAM_PASSWORD']);
+/** Variables holding URLs, which may carry a password (REDIS_URL legitimately does). */
+const URLS = new Set([
+  'HSS_ENDPOINT',
+  'IAM_ENDPOINT',
+  'REDIS_URL',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'CORS_ORIGINS',
+]);
 
-/** Precedence: static token, then AK/SK, then IAM password; in emulator mode, the demo token last. */
+/** The value as a problem's line shows it: never a secret, never a URL's userinfo. */
+function shownValue(name: string, value: string | undefined, setOnly: boolean): string {
+  if (value === undefined) return '(unset)';
+  if (setOnly) return '(set)';
+  if (SECRETS.has(name)) return '(hidden)';
+  return JSON.stringify(URLS.has(name) ? withoutUserinfo(value) : value);
+}
+
+/**
+ * The configured identity (several at once are refused, so the order only matters for the demo
+ * token): static token, AK/SK or IAM password; in emulator mode with none of them, the demo token.
+ */
 function serviceIdentityOf(e: Environment, embedded: boolean): ServiceIdentity | undefined {
   if (e.HSS_AUTH_TOKEN) return { kind: 'token', token: e.HSS_AUTH_TOKEN };
   if (e.HSS_ACCESS_KEY && e.HSS_SECRET_KEY) {
@@ -264,9 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      const value = present[name];
-      const given = value === undefined ? '(unset)' : SECRETS.has(name) ? '(hidden)' : JSON.stringify(value);
-      return `${name}=${given}: ${issue.message}`;
+      const setOnly = issue.code === 'custom' && issue.params?.setOnly === true;
+      return `${name}=${shownValue(name, present[name], setOnly)}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -325,8 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       corsOrigins: e.CORS_ORIGINS ?? [],
       maxRequestBytes: e.MAX_REQUEST_BYTES,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
-      // Node requires the headers' timeout not to exceed the whole request's.
-      headersTimeoutMs: Math.min(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       trustedDocuments: e.TRUSTED_DOCUMENTS === 'true',
       metrics: e.METRICS === 'true',
     },

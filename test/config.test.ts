@@ -139,6 +139,176 @@ describe('configuration from the environment', () => {
     throw new Error('expected a ConfigError');
   }
 
+  /** The lines of a refusal. Every secret in these tests carries the marker XYZZY, which no line may show. */
+  function refusal(env: Record<string, string>): string[] {
+    const lines = problems(env);
+    expect(lines.join('\n')).not.toContain('XYZZY');
+    return lines;
+  }
+
+  describe('upstream URLs', () => {
+    const CREDENTIALS_IN_URL =
+      'must not carry a user or password (user:password@): configure credentials with HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*';
+    const QUERY_IN_URL =
+      'must not carry a query string or fragment: API paths are appended to it (a path prefix is allowed)';
+    const CLEAR_TEXT =
+      'must use https:// for a host other than localhost, 127.0.0.0/8 or ::1: credentials would travel in clear text (HSS_ALLOW_INSECURE_HTTP=true allows it)';
+    const IAM = { IAM_DOMAIN_NAME: 'd', IAM_USERNAME: 'u', IAM_PASSWORD: 'password-XYZZY' };
+
+    it('credentials inside HSS_ENDPOINT or IAM_ENDPOINT are refused, and shown without them', () => {
+      expect(refusal({ HSS_ENDPOINT: 'https://user:pass-XYZZY@hss.example.com' })).toEqual([
+        `HSS_ENDPOINT="https://***@hss.example.com": ${CREDENTIALS_IN_URL}`,
+      ]);
+      expect(refusal({ HSS_ENDPOINT: 'https://user-XYZZY@hss.example.com/prefix' })).toEqual([
+        `HSS_ENDPOINT="https://***@hss.example.com/prefix": ${CREDENTIALS_IN_URL}`,
+      ]);
+      expect(refusal({ ...IAM, IAM_ENDPOINT: 'https://u:p-XYZZY@iam.example.com' })).toEqual([
+        `IAM_ENDPOINT="https://***@iam.example.com": ${CREDENTIALS_IN_URL}`,
+      ]);
+    });
+
+    it('a query string or fragment is refused; a path prefix is not', () => {
+      expect(refusal({ HSS_ENDPOINT: 'https://hss.example.com/prefix?x=1' })).toEqual([
+        `HSS_ENDPOINT="https://hss.example.com/prefix?x=1": ${QUERY_IN_URL}`,
+      ]);
+      expect(refusal({ HSS_ENDPOINT: 'https://hss.example.com/#top' })).toEqual([
+        `HSS_ENDPOINT="https://hss.example.com/#top": ${QUERY_IN_URL}`,
+      ]);
+      expect(refusal({ ...IAM, IAM_ENDPOINT: 'https://iam.example.com/?' })).toEqual([
+        `IAM_ENDPOINT="https://iam.example.com/?": ${QUERY_IN_URL}`,
+      ]);
+      expect(loadConfig({ HSS_ENDPOINT: 'https://gw.example.com/hss/' }).hssEndpoint).toBe(
+        'https://gw.example.com/hss/',
+      );
+    });
+
+    it('each problem of one URL is its own line', () => {
+      expect(refusal({ HSS_ENDPOINT: 'http://u:p-XYZZY@hss.example.com/?x' })).toEqual([
+        `HSS_ENDPOINT="http://***@hss.example.com/?x": ${CREDENTIALS_IN_URL}`,
+        `HSS_ENDPOINT="http://***@hss.example.com/?x": ${QUERY_IN_URL}`,
+        `HSS_ENDPOINT="http://***@hss.example.com/?x": ${CLEAR_TEXT}`,
+      ]);
+    });
+
+    it('http:// to a host other than loopback is refused: the service identity or callers` tokens would travel in clear text', () => {
+      // Callers' tokens alone (passed through by default) are credentials too.
+      expect(refusal({ HSS_ENDPOINT: 'http://hss.internal:8080' })).toEqual([
+        `HSS_ENDPOINT="http://hss.internal:8080": ${CLEAR_TEXT}`,
+      ]);
+      expect(refusal({ HSS_ENDPOINT: 'http://10.0.0.7', HSS_AUTH_TOKEN: 'token-XYZZY' })).toEqual([
+        `HSS_ENDPOINT="http://10.0.0.7": ${CLEAR_TEXT}`,
+      ]);
+      expect(refusal({ HSS_REGION: 'ap-southeast-1', ...IAM, IAM_ENDPOINT: 'http://iam.internal' })).toEqual([
+        `IAM_ENDPOINT="http://iam.internal": ${CLEAR_TEXT}`,
+      ]);
+      // Names that only look like loopback are not.
+      expect(refusal({ HSS_ENDPOINT: 'http://127.0.0.1.example.com' })).toEqual([
+        `HSS_ENDPOINT="http://127.0.0.1.example.com": ${CLEAR_TEXT}`,
+      ]);
+      expect(refusal({ HSS_ENDPOINT: 'http://localhost.example.com' })).toEqual([
+        `HSS_ENDPOINT="http://localhost.example.com": ${CLEAR_TEXT}`,
+      ]);
+    });
+
+    it('http:// to loopback is allowed with credentials, and anywhere with HSS_ALLOW_INSECURE_HTTP=true', () => {
+      const token = { HSS_AUTH_TOKEN: 't' };
+      for (const endpoint of [
+        'http://localhost:8080',
+        'http://127.0.0.1:9000',
+        'http://127.8.9.10',
+        'http://[::1]:9000',
+      ]) {
+        expect(loadConfig({ HSS_ENDPOINT: endpoint, ...token }).hssEndpoint).toBe(endpoint);
+      }
+      expect(
+        loadConfig({ ...IAM, HSS_ENDPOINT: 'https://hss.example.com', IAM_ENDPOINT: 'http://127.0.0.1:8900' })
+          .serviceIdentity,
+      ).toMatchObject({ kind: 'iam', endpoint: 'http://127.0.0.1:8900' });
+      expect(
+        loadConfig({ HSS_ENDPOINT: 'http://hss.internal:8080', HSS_ALLOW_INSECURE_HTTP: 'true', ...token })
+          .hssEndpoint,
+      ).toBe('http://hss.internal:8080');
+      expect(problems({ HSS_ALLOW_INSECURE_HTTP: 'yes' })).toEqual([
+        'HSS_ALLOW_INSECURE_HTTP="yes": must be true or false',
+      ]);
+    });
+
+    it('REDIS_URL may carry a password, which no line ever shows', () => {
+      expect(loadConfig({ REDIS_URL: 'redis://:pw-XYZZY@redis:6379/0' }).redisUrl).toBe(
+        'redis://:pw-XYZZY@redis:6379/0',
+      );
+      expect(refusal({ REDIS_URL: 'redis://:pw-XYZZY@redis:99999' })).toEqual([
+        'REDIS_URL="redis://***@redis:99999": must be a redis:// or rediss:// URL',
+      ]);
+      expect(refusal({ REDIS_URL: 'http://user:pw-XYZZY@redis' })).toEqual([
+        'REDIS_URL="http://***@redis": must be a redis:// or rediss:// URL',
+      ]);
+      // A password holding /, # or @ does not parse as userinfo: everything up to the last @ goes anyway.
+      expect(refusal({ REDIS_URL: 'redis://:a/b#c@d-XYZZY@redis:99999' })).toEqual([
+        'REDIS_URL="redis://***@redis:99999": must be a redis:// or rediss:// URL',
+      ]);
+    });
+
+    it('no URL variable shows userinfo, whatever else is wrong with it', () => {
+      expect(refusal({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://u:p-XYZZY@otel:4318' })).toEqual([
+        'OTEL_EXPORTER_OTLP_ENDPOINT="ftp://***@otel:4318": must be an http(s) URL such as http://otel-collector:4318',
+      ]);
+      expect(refusal({ HSS_ENDPOINT: 'ftp://u:p-XYZZY@hss' })[0]).toBe(
+        'HSS_ENDPOINT="ftp://***@hss": must be an http(s) URL such as https://hss.ap-southeast-1.myhuaweicloud.com',
+      );
+    });
+  });
+
+  describe('HSS_PROJECT_ID', () => {
+    it('is 1 to 256 characters of letters, digits, _ and -', () => {
+      expect(loadConfig({ HSS_PROJECT_ID: 'a_B-9' }).projectId).toBe('a_B-9');
+      expect(loadConfig({ HSS_PROJECT_ID: 'p'.repeat(256) }).projectId).toHaveLength(256);
+      const message = 'must be an HSS project id: 1 to 256 characters, each a letter, digit, _ or -';
+      expect(problems({ HSS_PROJECT_ID: 'proj/../x' })).toEqual([`HSS_PROJECT_ID="proj/../x": ${message}`]);
+      expect(problems({ HSS_PROJECT_ID: 'p'.repeat(257) })).toEqual([
+        `HSS_PROJECT_ID="${'p'.repeat(257)}": ${message}`,
+      ]);
+    });
+  });
+
+  describe('timeouts', () => {
+    it('defaults: 10 s for one upstream call in all, 10 s for a client to send a request, 5 s for its headers', () => {
+      expect(loadConfig({})).toMatchObject({
+        upstreamTimeouts: { totalMs: 10_000 },
+        http: { requestTimeoutMs: 10_000, headersTimeoutMs: 5_000 },
+      });
+    });
+
+    it('reads them, within their bounds', () => {
+      expect(
+        loadConfig({
+          HSS_TIMEOUT_MS: '2500',
+          HTTP_REQUEST_TIMEOUT_MS: '30000',
+          HTTP_HEADERS_TIMEOUT_MS: '30000',
+        }),
+      ).toMatchObject({
+        upstreamTimeouts: { totalMs: 2500 },
+        http: { requestTimeoutMs: 30_000, headersTimeoutMs: 30_000 },
+      });
+      expect(
+        problems({ HSS_TIMEOUT_MS: '99', HTTP_REQUEST_TIMEOUT_MS: '600001', HTTP_HEADERS_TIMEOUT_MS: '999' }),
+      ).toEqual([
+        'HSS_TIMEOUT_MS="99": must be a whole number from 100 to 600000',
+        'HTTP_REQUEST_TIMEOUT_MS="600001": must be a whole number from 1000 to 600000',
+        'HTTP_HEADERS_TIMEOUT_MS="999": must be a whole number from 1000 to 600000',
+      ]);
+    });
+
+    it('the headers timeout is at most the request timeout, also when left at its default', () => {
+      expect(problems({ HTTP_REQUEST_TIMEOUT_MS: '8000', HTTP_HEADERS_TIMEOUT_MS: '9000' })).toEqual([
+        'HTTP_HEADERS_TIMEOUT_MS="9000": must be at most HTTP_REQUEST_TIMEOUT_MS (8000): the headers are part of the request (it is 9000)',
+      ]);
+      expect(problems({ HTTP_REQUEST_TIMEOUT_MS: '2000' })).toEqual([
+        'HTTP_HEADERS_TIMEOUT_MS=(unset): must be at most HTTP_REQUEST_TIMEOUT_MS (2000): the headers are part of the request (it is 5000)',
+      ]);
+    });
+  });
+
   describe('regions', () => {
     it('HSS_REGION selects the vendor endpoint', () => {
       expect(loadConfig({ HSS_REGION: 'ap-southeast-1' }).hssEndpoint).toBe(
@@ -200,21 +370,60 @@ describe('configuration from the environment', () => {
       });
     });
 
-    it('precedence: static token, then AK/SK, then IAM', () => {
-      const all = {
-        HSS_AUTH_TOKEN: 't',
-        HSS_ACCESS_KEY: 'AK',
-        HSS_SECRET_KEY: 'SK',
-        IAM_DOMAIN_NAME: 'd',
-        IAM_USERNAME: 'u',
-        IAM_PASSWORD: 'p',
-      };
-      expect(loadConfig(all).serviceIdentity?.kind).toBe('token');
-      expect(loadConfig({ ...all, HSS_AUTH_TOKEN: '' }).serviceIdentity?.kind).toBe('aksk');
+    it('several service identities stop the start, naming the one that would have won', () => {
+      const token = { HSS_AUTH_TOKEN: 'token-XYZZY' };
+      const aksk = { HSS_ACCESS_KEY: 'AK', HSS_SECRET_KEY: 'sk-XYZZY' };
+      const iam = { IAM_DOMAIN_NAME: 'd', IAM_USERNAME: 'u', IAM_PASSWORD: 'password-XYZZY' };
+      expect(refusal({ ...token, ...aksk })).toEqual([
+        'HSS_ACCESS_KEY=(set): conflicts with HSS_AUTH_TOKEN: configure one service identity (HSS_AUTH_TOKEN would win); unset the other',
+      ]);
+      expect(refusal({ ...aksk, ...iam })).toEqual([
+        'IAM_USERNAME=(set): conflicts with HSS_ACCESS_KEY/HSS_SECRET_KEY: configure one service identity (HSS_ACCESS_KEY/HSS_SECRET_KEY would win); unset the other',
+      ]);
+      expect(refusal({ ...token, ...aksk, ...iam })).toEqual([
+        'HSS_ACCESS_KEY=(set): conflicts with HSS_AUTH_TOKEN: configure one service identity (HSS_AUTH_TOKEN would win); unset the other',
+        'IAM_USERNAME=(set): conflicts with HSS_AUTH_TOKEN: configure one service identity (HSS_AUTH_TOKEN would win); unset the other',
+      ]);
+    });
+
+    it('a half-configured identity conflicts too: the complete one is named as the winner, else none', () => {
       expect(
-        loadConfig({ ...all, HSS_AUTH_TOKEN: '', HSS_ACCESS_KEY: '', HSS_SECRET_KEY: '' }).serviceIdentity
-          ?.kind,
-      ).toBe('iam');
+        refusal({
+          HSS_SECRET_KEY: 'sk-XYZZY',
+          IAM_DOMAIN_NAME: 'd',
+          IAM_USERNAME: 'u',
+          IAM_PASSWORD: 'p-XYZZY',
+        }),
+      ).toEqual([
+        'HSS_ACCESS_KEY=(unset): must be set: AK/SK signing needs both keys (HSS_SECRET_KEY is set)',
+        'IAM_USERNAME=(set): conflicts with HSS_ACCESS_KEY/HSS_SECRET_KEY: configure one service identity (IAM_* would win); unset the other',
+      ]);
+      expect(refusal({ HSS_ACCESS_KEY: 'AK', IAM_PASSWORD: 'p-XYZZY' })).toContain(
+        'IAM_PASSWORD=(set): conflicts with HSS_ACCESS_KEY/HSS_SECRET_KEY: configure one service identity; unset the other',
+      );
+    });
+
+    it('HSS_ALLOW_CALLER_TOKEN=false with no service identity against real HSS: no request could authenticate', () => {
+      const line =
+        'HSS_ALLOW_CALLER_TOKEN="false": leaves no way to authenticate: callers\' tokens are ignored and no service identity is configured (HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*)';
+      expect(refusal({ HSS_ALLOW_CALLER_TOKEN: 'false', HSS_REGION: 'ap-southeast-1' })).toEqual([line]);
+      expect(refusal({ HSS_ALLOW_CALLER_TOKEN: 'false', HSS_ENDPOINT: 'https://hss.example.com' })).toEqual([
+        line,
+      ]);
+      // In emulator mode the demo token is the identity; with one configured, all is well.
+      expect(loadConfig({ HSS_ALLOW_CALLER_TOKEN: 'false' }).allowCallerToken).toBe(false);
+      expect(
+        loadConfig({ HSS_ALLOW_CALLER_TOKEN: 'false', HSS_REGION: 'ap-southeast-1', HSS_AUTH_TOKEN: 't' })
+          .allowCallerToken,
+      ).toBe(false);
+    });
+
+    it('HSS_REQUIRE_CALLER_TOKEN: false by default; true contradicts HSS_ALLOW_CALLER_TOKEN=false', () => {
+      expect(loadConfig({}).requireCallerToken).toBe(false);
+      expect(loadConfig({ HSS_REQUIRE_CALLER_TOKEN: 'true' }).requireCallerToken).toBe(true);
+      expect(refusal({ HSS_REQUIRE_CALLER_TOKEN: 'true', HSS_ALLOW_CALLER_TOKEN: 'false' })).toEqual([
+        'HSS_REQUIRE_CALLER_TOKEN="true": contradicts HSS_ALLOW_CALLER_TOKEN=false: a caller\'s token cannot be required and ignored',
+      ]);
     });
 
     it('HSS_ALLOW_CALLER_TOKEN is true or false', () => {

@@ -5,9 +5,16 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { readStoredPage, type StoredPageReading } from '../port-statistics/page-schema.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 
-const PREFIX = 'hss-gateway:page:';
+/**
+ * The format of the stored value, in every key: a gateway never reads entries written in another
+ * format (they expire on their own). Bump it when CachedPage's JSON changes. 1 was the unversioned
+ * `hss-gateway:page:`.
+ */
+const FORMAT_VERSION = 2;
+const PREFIX = `hss-gateway:v${FORMAT_VERSION}:page:`;
 
 export class RedisPageCache implements PageCache {
   constructor(
@@ -16,13 +23,19 @@ export class RedisPageCache implements PageCache {
   ) {}
 
   async get(key: string): Promise<CachedPage | undefined> {
+    let text: string | null;
     try {
-      const text = await this.redis.get(PREFIX + key);
-      return text === null ? undefined : (JSON.parse(text) as CachedPage);
+      text = await this.redis.get(PREFIX + key);
     } catch (error) {
       this.logger.warn({ err: error }, 'Redis cache read failed; treating it as a miss');
       return undefined;
     }
+    if (text === null) return undefined;
+    // A corrupt, truncated or foreign entry is a miss: the page is fetched again and the entry replaced.
+    const reading = readEntry(text);
+    if (reading.ok) return reading.value;
+    this.logger.warn({ problem: reading.problem }, 'Redis cache entry is not a page; treating it as a miss');
+    return undefined;
   }
 
   async set(key: string, value: CachedPage, keepMs: number): Promise<void> {
@@ -36,6 +49,17 @@ export class RedisPageCache implements PageCache {
   async close(): Promise<void> {
     // The connection is shared with the call budget; its owner closes it.
   }
+}
+
+/** The entry's page. JSON.parse's own error quotes the text, which must not be logged. */
+function readEntry(text: string): StoredPageReading {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  return readStoredPage(value);
 }
 
 /**

@@ -3,6 +3,7 @@
  * precedence; IAM token expiry, renewal, single flight and replacement of a refused token.
  */
 import { request } from 'undici';
+import { ConfigError } from '../../src/config.js';
 import { ManualClock } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
@@ -129,23 +130,18 @@ describe('precedence and policy', () => {
     ok(await g.graphql(QUERY, {}, { authorization: 'Bearer static-token-SECRET' }));
   });
 
-  it('a static token wins over AK/SK, and AK/SK over IAM', async () => {
-    const g = await gateway({
-      HSS_AUTH_TOKEN: 'static-token-SECRET',
-      HSS_ACCESS_KEY: KEYS.accessKey,
-      HSS_SECRET_KEY: 'wrong',
-      ...IAM_ENV,
-    });
-    ok(await g.graphql(QUERY));
-    await g.close();
-    const h = await gateway({
-      HSS_ACCESS_KEY: KEYS.accessKey,
-      HSS_SECRET_KEY: KEYS.secretKey,
-      ...IAM_ENV,
-      IAM_ENDPOINT: hss.url,
-    });
-    ok(await h.graphql(QUERY));
-    expect(tokenCalls()).toHaveLength(0);
+  it('several service identities at once: the gateway does not start, and nothing is sent', async () => {
+    await expect(
+      gateway({
+        HSS_AUTH_TOKEN: 'static-token-SECRET',
+        HSS_ACCESS_KEY: KEYS.accessKey,
+        HSS_SECRET_KEY: 'wrong',
+      }),
+    ).rejects.toThrow(ConfigError);
+    await expect(
+      gateway({ HSS_ACCESS_KEY: KEYS.accessKey, HSS_SECRET_KEY: KEYS.secretKey, ...IAM_ENV }),
+    ).rejects.toThrow(ConfigError);
+    expect(hss.received).toHaveLength(0);
   });
 
   it('HSS_ALLOW_CALLER_TOKEN=false: the caller`s token is ignored, the service identity is used', async () => {
@@ -158,11 +154,15 @@ describe('precedence and policy', () => {
   });
 
   it('no credentials at all: UNAUTHENTICATED and no upstream call', async () => {
-    const g = await gateway({ HSS_ALLOW_CALLER_TOKEN: 'false' });
-    const error = (await g.graphql(QUERY, {}, { 'x-auth-token': 'static-token-SECRET' })).body.errors?.[0];
+    const g = await gateway({});
+    const error = (await g.graphql(QUERY)).body.errors?.[0];
     expect(error?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(error?.message).toContain('HSS_ALLOW_CALLER_TOKEN=false');
+    expect(error?.message).toContain('send X-Auth-Token or Authorization: Bearer <token>');
     expect(hss.received).toHaveLength(0);
+  });
+
+  it('caller tokens off and no service identity: the gateway does not start', async () => {
+    await expect(gateway({ HSS_ALLOW_CALLER_TOKEN: 'false' })).rejects.toThrow(ConfigError);
   });
 });
 

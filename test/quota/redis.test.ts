@@ -2,8 +2,12 @@
  * With REDIS_URL, replicas share one page cache and one budget per credential: what one gateway
  * paid HSS for, another serves; what one spent of the budget, the other cannot spend again.
  */
+import { Redis } from 'ioredis';
+import type { CachedPage } from '../../src/quota/page-cache.js';
+import { RedisPageCache } from '../../src/quota/redis-page-cache.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { describeWithRedis, type RunningRedis, startRedis } from '../helpers/redis.js';
 
 const QUERY = '{ portStatistics(filter: { status: DANGER }) { totalCount fetchedAt stale nodes { port } } }';
@@ -65,5 +69,156 @@ describeWithRedis('two gateway replicas sharing Redis', () => {
     const answer = await b.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }');
     expect(answer.body.errors).toBeUndefined();
     expect(b.logs.entries().some((e) => String(e.msg).startsWith('Redis'))).toBe(true);
+  });
+});
+
+const NOT_A_PAGE = 'Redis cache entry is not a page; treating it as a miss';
+
+describeWithRedis('Redis entries are versioned and checked when read', () => {
+  let redis: RunningRedis;
+  let raw: Redis;
+  let hss: RunningEmulator;
+  let a: RunningGateway;
+  let b: RunningGateway;
+  const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
+  const pageKeys = async () => (await raw.keys('hss-gateway:*')).filter((k) => k.includes(':page:'));
+
+  beforeEach(async () => {
+    redis = await startRedis();
+    raw = new Redis(redis.url);
+    hss = await startEmulator();
+    const env = { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', REDIS_URL: redis.url };
+    a = await startTestGateway({ ...env, CACHE_TTL_SECONDS: '60' });
+    b = await startTestGateway({ ...env, CACHE_TTL_SECONDS: '60' });
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+    raw.disconnect();
+    await hss.close();
+    await redis.close();
+  });
+
+  it('the key prefix carries the format version', async () => {
+    await a.graphql(QUERY);
+    expect(await pageKeys()).toEqual([expect.stringMatching(/^hss-gateway:v2:page:/)]);
+  });
+
+  // Each value carries SECRET: the log audit fails the run if any of it reaches a log line.
+  it.each<[string, (valid: string) => string, string]>([
+    ['garbage', () => 'SECRET garbage, not JSON', 'not JSON'],
+    ['truncated JSON', (valid) => `${valid.slice(0, valid.length / 2)}SECRET`, 'not JSON'],
+    [
+      'a foreign JSON shape that looks fresh',
+      () => JSON.stringify({ page: { totalNum: 'SECRET', rows: [{ port: 'ssh' }] }, fetchedAt: Date.now() }),
+      'page.totalNum: invalid_type',
+    ],
+    ['a session someone else stored', () => JSON.stringify({ session: 'SECRET' }), 'page: invalid_type'],
+  ])(
+    '%s under the gateway`s key is a miss: the answer is right and the entry replaced',
+    async (_, corrupt, problem) => {
+      const first = (await a.graphql(QUERY)).body.data.portStatistics;
+      const [key] = await pageKeys();
+      if (!key) throw new Error('the first query stored no page');
+      const valid = (await raw.get(key)) ?? '';
+      await raw.set(key, corrupt(valid), 'PX', 60_000);
+
+      const answer = await b.graphql(QUERY);
+      expect(answer.body.errors).toBeUndefined();
+      const second = answer.body.data.portStatistics;
+      expect({ totalCount: second.totalCount, nodes: second.nodes, stale: second.stale }).toEqual({
+        totalCount: first.totalCount,
+        nodes: first.nodes,
+        stale: false,
+      });
+      expect(calls()).toHaveLength(2);
+      const replaced = JSON.parse((await raw.get(key)) ?? 'null') as CachedPage;
+      const before = JSON.parse(valid) as CachedPage;
+      expect(replaced).toEqual({
+        page: { ...before.page, requestId: expect.any(String) },
+        fetchedAt: expect.any(Number),
+      });
+      expect(replaced.fetchedAt).toBeGreaterThan(before.fetchedAt);
+      const warnings = b.logs.entries().filter((e) => e.msg === NOT_A_PAGE);
+      expect(warnings).toEqual([expect.objectContaining({ problem })]);
+      expect(b.logs.lines.join('')).not.toContain('SECRET');
+    },
+  );
+
+  it('an entry under the unversioned prefix of the previous format is never read', async () => {
+    const first = (await a.graphql(QUERY)).body.data.portStatistics;
+    const [key] = await pageKeys();
+    if (!key) throw new Error('the first query stored no page');
+    const fake: CachedPage = { page: { totalNum: 999_999, rows: [] }, fetchedAt: Date.now() };
+    await raw.set(key.replace(':v2:page:', ':page:'), JSON.stringify(fake), 'PX', 60_000);
+    await raw.del(key);
+    expect((await b.graphql(QUERY)).body.data.portStatistics.totalCount).toBe(first.totalCount);
+  });
+});
+
+describeWithRedis('what a stored page must look like', () => {
+  let redis: RunningRedis;
+  let raw: Redis;
+  beforeAll(async () => {
+    redis = await startRedis();
+    raw = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    raw.disconnect();
+    await redis.close();
+  });
+
+  const row = { port: 22, type: 'TCP', num: 3, status: 'DANGER' };
+  const entry = (page: Record<string, unknown>) => ({
+    page: { totalNum: 1, rows: [row], ...page },
+    fetchedAt: 1,
+  });
+
+  async function read(value: unknown) {
+    const logs = captureLogs();
+    const cache = new RedisPageCache(raw, logs.logger);
+    await raw.set('hss-gateway:v2:page:k', JSON.stringify(value));
+    return { got: await cache.get('k'), warnings: logs.entries().filter((e) => e.msg === NOT_A_PAGE) };
+  }
+
+  it.each<[string, unknown]>([
+    ['a page', entry({})],
+    ['a null row (one the gateway could not read)', entry({ rows: [null, row] })],
+    ['a request id', entry({ requestId: 'r-1' })],
+    [
+      'every protocol and status',
+      entry({ rows: [{ ...row, type: 'UDP6', status: 'UNKNOWN', port: 65_535, num: 0 }] }),
+    ],
+  ])('%s is served', async (_, value) => {
+    const { got, warnings } = await read(value);
+    expect(got).toEqual(value);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a port out of range', entry({ rows: [{ ...row, port: 65_536 }] }), 'page.rows.0.port: too_big'],
+    ['a port that is not whole', entry({ rows: [{ ...row, port: 22.5 }] }), 'page.rows.0.port: invalid_type'],
+    ['an unknown protocol', entry({ rows: [{ ...row, type: 'SCTP' }] }), 'page.rows.0.type: invalid_value'],
+    [
+      'a status in the wrong case',
+      entry({ rows: [{ ...row, status: 'danger' }] }),
+      'page.rows.0.status: invalid_value',
+    ],
+    ['a negative count', entry({ rows: [{ ...row, num: -1 }] }), 'page.rows.0.num: too_small'],
+    ['a negative total', entry({ totalNum: -1 }), 'page.totalNum: too_small'],
+    ['no total (a page always has one)', entry({ totalNum: null }), 'page.totalNum: invalid_type'],
+    ['a count a GraphQL Int cannot carry', entry({ totalNum: 2 ** 31 }), 'page.totalNum: too_big'],
+    ['rows that are not a list', entry({ rows: {} }), 'page.rows: invalid_type'],
+    ['a request id that is not text', entry({ requestId: 7 }), 'page.requestId: invalid_type'],
+    ['no fetchedAt', { page: entry({}).page }, 'fetchedAt: invalid_type'],
+    ['a list', [entry({})], '(root): invalid_type'],
+    ['null', null, '(root): invalid_type'],
+  ])('%s is a miss, with one warning naming where', async (_, value, problem) => {
+    const { got, warnings } = await read(value);
+    expect(got).toBeUndefined();
+    // Where the entry is wrong, and nothing of what it holds.
+    expect(warnings).toEqual([
+      { level: 40, msg: NOT_A_PAGE, problem, service: expect.any(String), time: expect.any(String) },
+    ]);
   });
 });

@@ -1,0 +1,206 @@
+/**
+ * What the configuration must not say beyond each variable's own syntax: an upstream URL that would
+ * leak credentials, and credentials or switches that contradict each other. Each rule yields one
+ * problem on the variable to change; config.ts turns problems into lines.
+ */
+
+export interface Problem {
+  variable: string;
+  message: string;
+  /** The value is beside the point (a conflict): the line says `(set)` instead of showing it. */
+  setOnly?: true;
+}
+
+type Flag = 'true' | 'false';
+
+/** The parsed variables the rules read (defaults applied). */
+export interface RuleInputs {
+  HSS_ENDPOINT?: string | undefined;
+  HSS_REGION?: string | undefined;
+  IAM_ENDPOINT?: string | undefined;
+  HSS_AUTH_TOKEN?: string | undefined;
+  HSS_ACCESS_KEY?: string | undefined;
+  HSS_SECRET_KEY?: string | undefined;
+  HSS_SECURITY_TOKEN?: string | undefined;
+  IAM_DOMAIN_NAME?: string | undefined;
+  IAM_USERNAME?: string | undefined;
+  IAM_PASSWORD?: string | undefined;
+  HSS_ALLOW_CALLER_TOKEN: Flag;
+  HSS_REQUIRE_CALLER_TOKEN: Flag;
+  HSS_ALLOW_INSECURE_HTTP: Flag;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_HEADERS_TIMEOUT_MS: number;
+}
+type Variable = keyof RuleInputs;
+
+// An `@` before the end of the authority: userinfo, even where the URL parser would not call it so.
+const USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*@/i;
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * `scheme://user:pass@host/…` as `scheme://***@host/…`. Everything up to the last `@` goes: a
+ * password may hold `/`, `?`, `#` or `@`, and a value being refused may not parse as a URL at all.
+ */
+export function withoutUserinfo(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  return `${SCHEME.exec(value)?.[0] ?? ''}***${value.slice(at)}`;
+}
+
+/** localhost, 127.0.0.0/8 or ::1, as the URL parser spells a host (it rewrites `127.1` and `[0::1]`). */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_IPV4.test(hostname);
+}
+
+/**
+ * What is wrong with an upstream base URL by itself (HSS_ENDPOINT, IAM_ENDPOINT). Userinfo would be
+ * a password in a variable that is logged and echoed; a query or fragment would swallow the API
+ * paths the clients append to the base.
+ */
+export function upstreamUrlProblems(value: string): string[] {
+  const problems: string[] = [];
+  if (USERINFO.test(value)) {
+    problems.push(
+      'must not carry a user or password (user:password@): configure credentials with HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*',
+    );
+  }
+  if (/[?#]/.test(value)) {
+    problems.push(
+      'must not carry a query string or fragment: API paths are appended to it (a path prefix is allowed)',
+    );
+  }
+  return problems;
+}
+
+/**
+ * With HSS_ENDPOINT set, some credential always travels to it: callers' tokens (passed through by
+ * default), or the service identity (without either no request could authenticate, which is
+ * refused too). IAM_ENDPOINT is only used to send the IAM password. So plain http to a host other
+ * than this machine is refused outright, unless the operator says they know (an encrypting sidecar).
+ */
+function insecureHttp(e: RuleInputs): Problem[] {
+  if (e.HSS_ALLOW_INSECURE_HTTP === 'true') return [];
+  const endpoints = (['HSS_ENDPOINT', 'IAM_ENDPOINT'] as const).filter((name) => {
+    const url = parseUrl(e[name]);
+    return url?.protocol === 'http:' && !isLoopbackHost(url.hostname);
+  });
+  return endpoints.map((variable) => ({
+    variable,
+    message:
+      'must use https:// for a host other than localhost, 127.0.0.0/8 or ::1: credentials would travel in clear text (HSS_ALLOW_INSECURE_HTTP=true allows it)',
+  }));
+}
+
+function parseUrl(value: string | undefined): URL | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The service identities in the old order of precedence; the security token and IAM endpoint have rules of their own. */
+const IDENTITIES: readonly { label: string; variables: readonly Variable[] }[] = [
+  { label: 'HSS_AUTH_TOKEN', variables: ['HSS_AUTH_TOKEN'] },
+  { label: 'HSS_ACCESS_KEY/HSS_SECRET_KEY', variables: ['HSS_ACCESS_KEY', 'HSS_SECRET_KEY'] },
+  { label: 'IAM_*', variables: ['IAM_USERNAME', 'IAM_DOMAIN_NAME', 'IAM_PASSWORD'] },
+];
+
+/**
+ * Several identities at once used to be settled silently by precedence, so a forgotten variable
+ * decided who the gateway was. Now each one besides the first is a problem, naming the one that
+ * would have won (the first complete one).
+ */
+function severalIdentities(e: RuleInputs): Problem[] {
+  const configured = IDENTITIES.filter((id) => id.variables.some((v) => e[v] !== undefined));
+  const [first, ...others] = configured;
+  if (!first) return [];
+  const winner = configured.find((id) => id.variables.every((v) => e[v] !== undefined));
+  const wins = winner ? ` (${winner.label} would win)` : '';
+  return others.map((other) => ({
+    variable: other.variables.find((v) => e[v] !== undefined) ?? other.label,
+    message: `conflicts with ${first.label}: configure one service identity${wins}; unset the other`,
+    setOnly: true,
+  }));
+}
+
+/** Half a credential is a mistake, never a reason to fall back silently to another one. */
+function partialCredentials(e: RuleInputs): Problem[] {
+  const requireTogether = (names: readonly Variable[], because: string): Problem[] => {
+    const given = names.filter((n) => e[n] !== undefined);
+    if (given.length === 0 || given.length === names.length) return [];
+    return names
+      .filter((n) => e[n] === undefined)
+      .map((missing) => ({
+        variable: missing,
+        message: `must be set: ${because} (${given.join(', ')} is set)`,
+      }));
+  };
+  const problems = [
+    ...requireTogether(['HSS_ACCESS_KEY', 'HSS_SECRET_KEY'], 'AK/SK signing needs both keys'),
+    ...requireTogether(
+      ['IAM_DOMAIN_NAME', 'IAM_USERNAME', 'IAM_PASSWORD'],
+      'an IAM password login needs domain, user and password',
+    ),
+  ];
+  if (e.HSS_SECURITY_TOKEN !== undefined && e.HSS_ACCESS_KEY === undefined) {
+    problems.push({
+      variable: 'HSS_SECURITY_TOKEN',
+      message: 'is only used with temporary AK/SK: set HSS_ACCESS_KEY and HSS_SECRET_KEY too',
+    });
+  }
+  if (e.IAM_ENDPOINT !== undefined && e.IAM_USERNAME === undefined) {
+    problems.push({
+      variable: 'IAM_ENDPOINT',
+      message:
+        'is only used for an IAM password login: set IAM_DOMAIN_NAME, IAM_USERNAME and IAM_PASSWORD too',
+    });
+  }
+  return problems;
+}
+
+/** Switches about callers' tokens that leave no request able to authenticate, or contradict each other. */
+function callerTokenSwitches(e: RuleInputs): Problem[] {
+  const problems: Problem[] = [];
+  const noIdentity = IDENTITIES.every((id) => id.variables.every((v) => e[v] === undefined));
+  // In emulator mode (no endpoint, no region) the demo token is the identity.
+  const realUpstream = e.HSS_ENDPOINT !== undefined || e.HSS_REGION !== undefined;
+  if (e.HSS_ALLOW_CALLER_TOKEN === 'false' && noIdentity && realUpstream) {
+    problems.push({
+      variable: 'HSS_ALLOW_CALLER_TOKEN',
+      message:
+        "leaves no way to authenticate: callers' tokens are ignored and no service identity is configured (HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*)",
+    });
+  }
+  if (e.HSS_REQUIRE_CALLER_TOKEN === 'true' && e.HSS_ALLOW_CALLER_TOKEN === 'false') {
+    problems.push({
+      variable: 'HSS_REQUIRE_CALLER_TOKEN',
+      message: "contradicts HSS_ALLOW_CALLER_TOKEN=false: a caller's token cannot be required and ignored",
+    });
+  }
+  return problems;
+}
+
+/** Node's HTTP server refuses a headers timeout longer than the request timeout: the headers are part of the request. */
+function httpTimeouts(e: RuleInputs): Problem[] {
+  if (e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS) return [];
+  return [
+    {
+      variable: 'HTTP_HEADERS_TIMEOUT_MS',
+      message: `must be at most HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request (it is ${e.HTTP_HEADERS_TIMEOUT_MS})`,
+    },
+  ];
+}
+
+/** Every problem of the variables taken together, in a stable order. */
+export function configurationProblems(e: RuleInputs): Problem[] {
+  return [
+    ...partialCredentials(e),
+    ...severalIdentities(e),
+    ...callerTokenSwitches(e),
+    ...insecureHttp(e),
+    ...httpTimeouts(e),
+  ];
+}
