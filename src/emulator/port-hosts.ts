@@ -66,9 +66,14 @@ export function pickServers(seed: number, count: number, fleetSize: number): num
   return order.slice(0, count);
 }
 
-function rowOf(server: FleetServer, counted: UpstreamPortRow, type: PortHostProtocol, ipv6: boolean) {
+function rowOf(
+  server: FleetServer,
+  counted: UpstreamPortRow,
+  type: PortHostProtocol,
+  ipv6: boolean,
+): UpstreamPortHostRow {
   const { host, container } = server;
-  const row: UpstreamPortHostRow = {
+  return {
     host_id: host.hostId,
     host_name: host.hostName,
     host_ip: host.hostIp,
@@ -80,7 +85,6 @@ function rowOf(server: FleetServer, counted: UpstreamPortRow, type: PortHostProt
     // The status of the statistics row these servers are counted in, as the drill-down came from it.
     status: counted.status,
   };
-  return row;
 }
 
 /** The servers of one scope listening on `rows`' port with `type`, per the rules above. */
