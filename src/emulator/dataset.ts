@@ -21,6 +21,13 @@ export interface UpstreamPortRow {
 /** Enterprise projects every emulated project has; `0` is the default one, as in HSS. */
 export const DEMO_ENTERPRISE_PROJECTS = ['0', 'ep-production', 'ep-staging'] as const;
 
+/**
+ * Servers in each (project, enterprise project, category) scope: a row's `num` counts servers of
+ * this fleet, so it never exceeds it (the generator's weights stay at or under 1), and ListPortHost
+ * can name that many distinct servers. Containers outnumber hosts.
+ */
+export const FLEET_SIZE: Readonly<Record<UpstreamCategory, number>> = { host: 40, container: 160 };
+
 /** Rows per (project, enterprise project, category) unless configured otherwise. */
 export const DEFAULT_ROWS_PER_SCOPE = 120;
 /** HSS's documented ceiling for `total_num`. */
@@ -89,7 +96,7 @@ function rowKey(port: number, type: UpstreamProtocol): string {
 }
 
 /** FNV-1a: a stable 32-bit seed from a scope's name. */
-function hash(text: string): number {
+export function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -99,7 +106,7 @@ function hash(text: string): number {
 }
 
 /** mulberry32: small, fast, and good enough for demo data. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -115,6 +122,7 @@ function statusOfUncataloguedPort(port: number, type: UpstreamProtocol): Upstrea
   return h === 0 ? 'danger' : h < 4 ? 'normal' : 'unknown';
 }
 
+/** The risk status HSS gives a port and protocol, the same in every scope. */
 export function statusOf(port: number, type: UpstreamProtocol): UpstreamStatus {
   return KNOWN_STATUS.get(rowKey(port, type)) ?? statusOfUncataloguedPort(port, type);
 }
@@ -134,11 +142,12 @@ export function generateScopeRows(
   size: number,
 ): UpstreamPortRow[] {
   const next = random(hash(`${projectId}\u0000${enterpriseProjectId}\u0000${category}`));
-  const servers = category === 'host' ? 40 : 160; // containers outnumber hosts
+  const servers = FLEET_SIZE[category];
   const rows = new Map<string, UpstreamPortRow>();
   const add = (port: number, type: UpstreamProtocol, weight: number) => {
     const key = rowKey(port, type);
     if (rows.size >= size || rows.has(key)) return;
+    // weight <= 1, so num <= the fleet: ListPortHost must be able to name every server counted.
     const num = Math.max(1, Math.round(next() * servers * weight));
     rows.set(key, { port, type, num, status: statusOf(port, type) });
   };

@@ -32,7 +32,7 @@ export const faultSettingsSchema = z
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     /** Pause between the chunks of a `slow-drip` body, in milliseconds. Default 200. */
     dripChunkDelayMs: z.number().int().min(0).max(60_000).optional(),
-    /** HSS's flow control: calls per minute per credential; unset or 0 is off. */
+    /** HSS's flow control: calls per minute per credential and API; unset or 0 is off. */
     quotaPerMinute: z.number().int().min(0).max(100_000).optional(),
     /** Send Retry-After with quota refusals (HSS documents none). */
     quotaRetryAfter: z.boolean().optional(),
@@ -113,17 +113,19 @@ export class FaultInjector {
   }
 
   /**
-   * Counts a call against the credential's quota: undefined when allowed, else the seconds until
-   * the window resets (a fixed one-minute window from the credential's first call in it).
+   * Counts a call against the credential's quota for one API (HSS counts each API apart): undefined
+   * when allowed, else the seconds until the window resets (a fixed one-minute window from the
+   * credential's first call to that API in it).
    */
-  throttle(credential: string): number | undefined {
+  throttle(credential: string, api: string): number | undefined {
     const limit = this.settings.quotaPerMinute;
     if (!limit) return undefined;
     const now = this.now();
-    let window = this.windows.get(credential);
+    const key = `${api}\u0000${credential}`;
+    let window = this.windows.get(key);
     if (!window || now - window.start >= QUOTA_WINDOW_MS) {
       window = { start: now, calls: 0 };
-      this.windows.set(credential, window);
+      this.windows.set(key, window);
     }
     if (window.calls < limit) {
       window.calls++;

@@ -1,8 +1,10 @@
 /**
  * The embedded HSS emulator: a real HTTP server that answers
- * `GET /v5/{project_id}/asset/port/statistics` as the vendor's page and UPSTREAM.md describe,
- * including Huawei's error bodies, so the gateway and its tests talk to something that behaves
- * like HSS without a cloud account. It checks every credential for real: static tokens, tokens its
+ * `GET /v5/{project_id}/asset/port/statistics` (ListPortStatistics) and its drill-down
+ * `GET /v5/{project_id}/asset/ports/detail` (ListPortHost, the servers with a port open, which
+ * agree with the statistics' counts) as the vendor's page and UPSTREAM.md describe, including
+ * Huawei's error bodies, so the gateway and its tests talk to something that behaves like HSS
+ * without a cloud account. It checks every credential for real: static tokens, tokens its
  * own IAM (`POST /v3/auth/tokens`) issued, and AK/SK signatures.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,6 +17,8 @@ import { DEFAULT_ROWS_PER_SCOPE } from './dataset.js';
 import { type Answer, deliver, faultAnswer, huaweiError } from './deliver.js';
 import { FaultInjector, type FaultKind, type FaultSettings, parseFaultSettings } from './faults.js';
 import { DEFAULT_TOKEN_LIFETIME_MS, EmulatedIam, type EmulatedIamUser } from './iam.js';
+import { parsePortHostQuery } from './port-host-query.js';
+import { PortHostDirectory } from './port-hosts.js';
 import { parsePortStatisticsQuery } from './query.js';
 import { PortStatisticsDataset } from './select.js';
 
@@ -54,7 +58,12 @@ export interface EmulatorRequestRecord {
   fault?: FaultKind;
 }
 
-const ROUTE = /^\/v5\/([^/]+)\/asset\/port\/statistics$/;
+/** The HSS APIs it serves, by SDK operation name; HSS's flow control counts each one apart. */
+type HssApi = 'ListPortStatistics' | 'ListPortHost';
+const ROUTES: ReadonlyArray<readonly [RegExp, HssApi]> = [
+  [/^\/v5\/([^/]+)\/asset\/port\/statistics$/, 'ListPortStatistics'],
+  [/^\/v5\/([^/]+)\/asset\/ports\/detail$/, 'ListPortHost'],
+];
 const IAM_TOKENS = '/v3/auth/tokens';
 const ADMIN_FAULTS = '/__emulator/faults';
 const ADMIN_STATS = '/__emulator/stats';
@@ -64,6 +73,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord] }> {
   private readonly server: Server;
   private readonly dataset: PortStatisticsDataset;
+  private readonly portHosts: PortHostDirectory;
   private readonly tokens: ReadonlySet<string>;
   private readonly acceptAnyToken: boolean;
   private readonly iam: EmulatedIam;
@@ -78,6 +88,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     super();
     const now = options.now ?? Date.now;
     this.dataset = new PortStatisticsDataset(options.rowsPerScope ?? DEFAULT_ROWS_PER_SCOPE);
+    this.portHosts = new PortHostDirectory(this.dataset);
     this.tokens = new Set(options.tokens ?? []);
     this.acceptAnyToken = options.acceptAnyToken ?? false;
     this.iam = new EmulatedIam(
@@ -207,13 +218,13 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     const fail = (status: number, errorCode: string, errorMsg: string) => ({
       answer: huaweiError(status, errorCode, errorMsg, requestId),
     });
-    const route = ROUTE.exec(url.pathname);
+    const route = routeOf(url.pathname);
     if (!route || req.method !== 'GET') {
       return fail(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment');
     }
     const caller = this.authenticate(req);
     if ('errorCode' in caller) return fail(401, caller.errorCode, caller.message);
-    const retryAfter = this.faults.throttle(caller.credential);
+    const retryAfter = this.faults.throttle(caller.credential, route.api);
     if (retryAfter !== undefined) {
       const throttled = huaweiError(
         429,
@@ -229,7 +240,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       return { answer: faultAnswer(fault, requestId, this.faults.retryAfterSeconds), fault };
     let projectId: string;
     try {
-      projectId = decodeURIComponent(route[1] ?? '');
+      projectId = decodeURIComponent(route.projectSegment);
     } catch {
       return fail(
         400,
@@ -240,10 +251,24 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     if (projectId.length > 256) {
       return fail(400, 'HSS.0001', 'Invalid parameter project_id must be 1 to 256 characters long');
     }
-    const parsed = parsePortStatisticsQuery(url.searchParams);
-    if (!parsed.ok) return fail(400, 'HSS.0001', parsed.message);
-    const answer = { status: 200, headers: {}, body: this.dataset.answer(projectId, parsed.query) };
+    const read = this.read(route.api, projectId, url.searchParams);
+    if (!read.ok) return fail(400, 'HSS.0001', read.message);
+    const answer = { status: 200, headers: {}, body: read.body };
     return fault ? { answer, fault } : { answer };
+  }
+
+  /** The 200 body of `api` for the query string, or why a parameter is refused. */
+  private read(
+    api: HssApi,
+    projectId: string,
+    params: URLSearchParams,
+  ): { ok: true; body: unknown } | { ok: false; message: string } {
+    if (api === 'ListPortHost') {
+      const parsed = parsePortHostQuery(params);
+      return parsed.ok ? { ok: true, body: this.portHosts.answer(projectId, parsed.query) } : parsed;
+    }
+    const parsed = parsePortStatisticsQuery(params);
+    return parsed.ok ? { ok: true, body: this.dataset.answer(projectId, parsed.query) } : parsed;
   }
 
   /** The caller's credential (what flow control counts per), or why it is refused. */
@@ -271,6 +296,15 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     const why = issued.state === 'expired' ? 'token expires' : 'decrypt token fail';
     return { errorCode: 'APIGW.0301', message: `Incorrect IAM authentication information: ${why}` };
   }
+}
+
+/** The HSS API a path names, with its still percent-encoded project id. */
+function routeOf(path: string): { api: HssApi; projectSegment: string } | undefined {
+  for (const [pattern, api] of ROUTES) {
+    const match = pattern.exec(path);
+    if (match) return { api, projectSegment: match[1] ?? '' };
+  }
+  return undefined;
 }
 
 function isLoopback(address: string | undefined): boolean {

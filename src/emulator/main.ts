@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const url = await emulator.listen(port, process.env.EMULATOR_HOST ?? '127.0.0.1');
   logger.info(
     { url, rowsPerScope: config.emulator.rowsPerScope },
-    `HSS emulator listening on ${url}; try GET ${url}/v5/${config.projectId}/asset/port/statistics`,
+    `HSS emulator listening on ${url}; try GET ${url}/v5/${config.projectId}/asset/port/statistics ` +
+      `and GET ${url}/v5/${config.projectId}/asset/ports/detail?port=22`,
   );
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -3,6 +3,14 @@
  * documents it, and says precisely what is wrong when it is not.
  */
 import type { UpstreamCategory, UpstreamProtocol, UpstreamStatus } from './dataset.js';
+import {
+  InvalidParameter,
+  integer,
+  oneOf,
+  type QueryParseResult,
+  readQuery,
+  text,
+} from './query-parameters.js';
 
 export interface PortStatisticsQuery {
   enterpriseProjectId: string;
@@ -17,7 +25,7 @@ export interface PortStatisticsQuery {
   status?: UpstreamStatus;
 }
 
-export type ParseResult = { ok: true; query: PortStatisticsQuery } | { ok: false; message: string };
+export type ParseResult = QueryParseResult<PortStatisticsQuery>;
 
 const KNOWN = new Set([
   'enterprise_project_id',
@@ -32,37 +40,9 @@ const KNOWN = new Set([
   'sort_key',
 ]);
 
-class InvalidParameter extends Error {}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InvalidParameter(`${name} must be one of ${allowed.join(', ')}`);
-}
-
-function integer(name: string, value: string, min: number, max: number): number {
-  if (!/^-?\d{1,10}$/.test(value)) throw new InvalidParameter(`${name} must be an integer`);
-  const n = Number(value);
-  if (n < min || n > max) throw new InvalidParameter(`${name} must be between ${min} and ${max}`);
-  return n;
-}
-
-function text(name: string, value: string, min: number, max: number): string {
-  if (value.length < min || value.length > max) {
-    throw new InvalidParameter(`${name} must be ${min} to ${max} characters long`);
-  }
-  return value;
-}
-
 /** Parses and range-checks every documented parameter; unknown parameters are ignored, as HSS does. */
 export function parsePortStatisticsQuery(params: URLSearchParams): ParseResult {
-  const single = new Map<string, string>();
-  for (const [name, value] of params) {
-    if (!KNOWN.has(name)) continue;
-    if (single.has(name)) return { ok: false, message: `Invalid parameter ${name}: given more than once` };
-    single.set(name, value);
-  }
-  try {
-    const get = (name: string) => single.get(name);
+  return readQuery(params, KNOWN, (get) => {
     const query: PortStatisticsQuery = {
       enterpriseProjectId: text('enterprise_project_id', get('enterprise_project_id') ?? '0', 1, 256),
       sortDir: oneOf('sort_dir', get('sort_dir') ?? 'asc', ['asc', 'desc'] as const),
@@ -90,10 +70,6 @@ export function parsePortStatisticsQuery(params: URLSearchParams): ParseResult {
       const read = oneOf('status', status, ['danger', 'normal', 'unknown', 'unknow'] as const);
       query.status = read === 'unknow' ? 'unknown' : read;
     }
-    return { ok: true, query };
-  } catch (error) {
-    if (error instanceof InvalidParameter)
-      return { ok: false, message: `Invalid parameter ${error.message}` };
-    throw error;
-  }
+    return query;
+  });
 }

@@ -34,6 +34,7 @@ export class PortStatisticsDataset {
     }
   }
 
+  /** The ListPortStatistics answer to a parsed query. */
   answer(projectId: string, query: PortStatisticsQuery): PortStatisticsAnswer {
     const matches = this.rowsOf(projectId, query).filter((row) => matchesFilters(row, query));
     if (query.sortDir === 'desc') matches.reverse();
@@ -44,14 +45,30 @@ export class PortStatisticsDataset {
     };
   }
 
+  /**
+   * The rows of one port in one (project, enterprise project, category) scope, at most one per
+   * protocol: what ListPortHost answers must agree with. A binary search, as a scope can hold
+   * 10,000 rows and every ListPortHost call asks this.
+   */
+  rowsOfPort(projectId: string, eps: string, category: UpstreamCategory, port: number): UpstreamPortRow[] {
+    const rows = this.scope(projectId, eps, category);
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((rows[middle]?.port ?? Number.POSITIVE_INFINITY) < port) low = middle + 1;
+      else high = middle;
+    }
+    const found: UpstreamPortRow[] = [];
+    for (let row = rows[low]; row?.port === port; row = rows[++low]) found.push({ ...row });
+    return found;
+  }
+
   private rowsOf(projectId: string, query: PortStatisticsQuery): UpstreamPortRow[] {
-    const eps = query.enterpriseProjectId;
-    const enterpriseProjects: readonly string[] =
-      eps === 'all_granted_eps'
-        ? DEMO_ENTERPRISE_PROJECTS
-        : DEMO_ENTERPRISE_PROJECTS.filter((id) => id === eps);
     const categories = query.category ? [query.category] : CATEGORIES;
-    const parts = enterpriseProjects.flatMap((ep) => categories.map((c) => this.scope(projectId, ep, c)));
+    const parts = enterpriseProjectsIn(query.enterpriseProjectId).flatMap((ep) =>
+      categories.map((c) => this.scope(projectId, ep, c)),
+    );
     return mergeRows(parts);
   }
 
@@ -68,6 +85,16 @@ export class PortStatisticsDataset {
     }
     return rows;
   }
+}
+
+/**
+ * The enterprise projects an `enterprise_project_id` stands for: `all_granted_eps` is all of them;
+ * an id the demo estate does not have is none.
+ */
+export function enterpriseProjectsIn(enterpriseProjectId: string): readonly string[] {
+  return enterpriseProjectId === 'all_granted_eps'
+    ? DEMO_ENTERPRISE_PROJECTS
+    : DEMO_ENTERPRISE_PROJECTS.filter((id) => id === enterpriseProjectId);
 }
 
 /**
