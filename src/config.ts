@@ -81,6 +81,8 @@ export interface GatewayConfig {
     /** Only operations from the committed manifest run. */
     trustedDocuments: boolean;
     metrics: boolean;
+    /** Operation names labelled as themselves in metrics, besides the trusted documents'. */
+    metricsOperationNames: string[];
   };
   limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number };
   shutdown: { delayMs: number; timeoutMs: number };
@@ -183,6 +185,18 @@ const environment = z
       )
       .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
         error: 'must be * or a comma-separated list of origins such as https://dashboard.example.com',
+      })
+      .optional(),
+    METRICS_OPERATION_NAMES: z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
+      .refine((names) => names.length <= 200 && names.every((n) => /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(n)), {
+        error: 'must be a comma-separated list of at most 200 GraphQL operation names',
       })
       .optional(),
     MAX_REQUEST_BYTES: integer(1024, 100 * 1024 * 1024).default(100_000),
@@ -331,6 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       trustedDocuments: e.TRUSTED_DOCUMENTS === 'true',
       metrics: e.METRICS === 'true',
+      metricsOperationNames: e.METRICS_OPERATION_NAMES ?? [],
     },
     limits: {
       depth: e.MAX_QUERY_DEPTH,

@@ -4,12 +4,23 @@
  * client's and the page source's observers. One registry per gateway, so tests and several
  * gateways in one process do not mix their numbers.
  */
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import {
+  createCounter,
+  createHistogram,
+  type FillLabelsFnParams,
+  usePrometheus,
+} from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { OperationLabels } from './operation-labels.js';
 import type { QuotaObserver } from './quota/page-source.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './upstream/observer.js';
 import type { CircuitStateName } from './upstream/resilience.js';
+
+// The contract's codes and yoga's own; anything else a client could make up is `other`.
+const ERROR_CODE_LABEL = /^[A-Z][A-Z_]{0,39}$/;
+const errorCodeLabel = (code: unknown) =>
+  typeof code === 'string' && ERROR_CODE_LABEL.test(code) ? code : 'other';
 
 const CIRCUIT_VALUES: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -109,18 +120,53 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     this.staleServed.inc({ reason });
   }
 
-  /** The yoga plugin: GraphQL requests by operation and outcome, phases, HTTP durations; serves `/metrics`. */
-  plugin(): Plugin {
+  /**
+   * The yoga plugin: GraphQL requests by operation and outcome, phases, HTTP durations; serves
+   * `/metrics`. Every label is bounded: operation names through `labels`, no URLs (a GET's URL
+   * holds the whole query), no error paths (they hold list indices).
+   */
+  plugin(labels: OperationLabels): Plugin {
+    const registry = this.registry;
+    const operation = (params: FillLabelsFnParams) => ({
+      operationName: labels.of(params.operationName),
+      operationType: params.operationType ?? 'unknown',
+    });
     return usePrometheus({
-      registry: this.registry,
+      registry,
       endpoint: '/metrics',
-      // The URL of a GET request holds the whole query: an unbounded label, and not for metrics.
-      labels: { url: false },
       // What an operator acts on, and no more: every histogram costs time on every request.
       metrics: {
-        graphql_envelop_request: true,
-        graphql_envelop_request_duration: true,
-        graphql_envelop_error_result: true,
+        graphql_envelop_request: createCounter({
+          registry,
+          counter: {
+            name: 'graphql_envelop_request',
+            help: 'GraphQL requests, by operation.',
+            labelNames: ['operationName', 'operationType'],
+          },
+          fillLabelsFn: operation,
+        }),
+        graphql_envelop_request_duration: createHistogram({
+          registry,
+          histogram: {
+            name: 'graphql_envelop_request_duration',
+            help: 'Time to execute a GraphQL operation, by operation.',
+            labelNames: ['operationName', 'operationType'],
+          },
+          fillLabelsFn: operation,
+        }),
+        graphql_envelop_error_result: createCounter({
+          registry,
+          counter: {
+            name: 'graphql_envelop_error_result',
+            help: 'Errors in results, by operation, phase and error code.',
+            labelNames: ['operationName', 'operationType', 'phase', 'code'],
+          },
+          fillLabelsFn: (params) => ({
+            ...operation(params),
+            phase: params.errorPhase ?? 'unknown',
+            code: errorCodeLabel(params.error?.extensions?.code),
+          }),
+        }),
         graphql_envelop_phase_parse: false,
         graphql_envelop_phase_validate: false,
         graphql_envelop_phase_context: false,
@@ -130,7 +176,19 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
         graphql_envelop_deprecated_field: false,
         graphql_envelop_schema_change: false,
         graphql_envelop_execute_resolver: false,
-        graphql_yoga_http_duration: true,
+        graphql_yoga_http_duration: createHistogram({
+          registry,
+          histogram: {
+            name: 'graphql_yoga_http_duration',
+            help: 'Time to answer an HTTP request with a GraphQL operation, by operation and status.',
+            labelNames: ['operationName', 'operationType', 'method', 'statusCode'],
+          },
+          fillLabelsFn: (params: FillLabelsFnParams & { request: Request; response: Response }) => ({
+            ...operation(params),
+            method: params.request.method,
+            statusCode: params.response.status,
+          }),
+        }),
       },
     });
   }

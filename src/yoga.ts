@@ -10,9 +10,10 @@ import { type CredentialPolicy, credentialsFromHeaders } from './caller-credenti
 import type { GatewayConfig } from './config.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
-import { hardeningPlugins } from './hardening.js';
+import { hardeningPlugins, TRUSTED_DOCUMENTS_FILE } from './hardening.js';
 import type { GatewayServerContext } from './http/exchange.js';
 import type { GatewayMetrics } from './metrics.js';
+import { OperationLabels, operationNamesOf } from './operation-labels.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useFreshness } from './plugins/use-freshness.js';
@@ -79,7 +80,13 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }) as Plugin);
   }
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));
-  if (options.metrics) plugins.push(options.metrics.plugin());
+  if (options.metrics) {
+    const labels = new OperationLabels([
+      ...operationNamesOf(TRUSTED_DOCUMENTS_FILE),
+      ...config.http.metricsOperationNames,
+    ]);
+    plugins.push(options.metrics.plugin(labels));
+  }
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -36,12 +36,14 @@ describe('/metrics', () => {
       HSS_RATE_LIMIT_PER_MINUTE: '2',
       HSS_RETRY_MAX: '0',
       HSS_CIRCUIT_FAILURES: '2',
+      METRICS_OPERATION_NAMES: 'TopPorts',
     });
   });
 
   it('counts GraphQL requests by operation, upstream calls by status, cache hits and misses', async () => {
     const before = await metrics();
     // Two texts, one upstream query: the second misses the response cache and hits the page cache.
+    // TopPorts is a name the gateway was told of (METRICS_OPERATION_NAMES).
     await gw.graphql('query TopPorts { portStatistics { totalCount } }', {}, {}, 'TopPorts');
     await gw.graphql('query TopPorts { portStatistics { nodes { port } } }', {}, {}, 'TopPorts');
     const after = await metrics();
@@ -54,6 +56,24 @@ describe('/metrics', () => {
     expect(sample(after, 'hss_cache_lookups_total', { result: 'miss' })).toBe(1);
     expect(sample(after, 'hss_cache_lookups_total', { result: 'hit' })).toBe(1);
     expect(sample(after, 'hss_upstream_duration_seconds_count', { operation: 'ListPortStatistics' })).toBe(1);
+  });
+
+  it('keeps labels bounded: 1,000 made-up operation names add a few KB at most, as `other`', async () => {
+    await gw.graphql('query Warm { portStatistics { totalCount } }');
+    const before = await metrics();
+    for (let i = 0; i < 1000; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) =>
+          gw.graphql(`query Random${i + k}x${Math.random().toString(36).slice(2)} { __typename }`),
+        ),
+      );
+    }
+    const after = await metrics();
+    // Names the gateway does not know all share one label.
+    expect(after.length - before.length).toBeLessThan(4 * 1024);
+    const others = (text: string) => sample(text, 'graphql_envelop_request', { operationName: 'other' });
+    expect(others(after) - others(before)).toBe(1000);
+    expect(after).not.toContain('Random');
   });
 
   it('counts budget refusals, upstream errors and the circuit state', async () => {
