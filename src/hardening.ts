@@ -14,6 +14,8 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
+import { useRequestErrors } from './plugins/use-request-errors.js';
+import { useWellFormedParams } from './plugins/use-well-formed-params.js';
 
 /** Headers that make a browser send a CORS preflight: any of them proves a request is not CSRF. */
 const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-auth-token', 'authorization'];
@@ -112,7 +114,12 @@ function withValidationCode(_context: unknown, error: GraphQLError): void {
 /** The hardening plugins for a configuration, in the order they must run. */
 export function hardeningPlugins(config: Pick<GatewayConfig, 'http' | 'limits'>): Plugin[] {
   const { http, limits } = config;
-  const plugins: Plugin[] = [useRequestSizeLimit(http.maxRequestBytes), useCsrfPreventionWithCode()];
+  const plugins: Plugin[] = [
+    useRequestSizeLimit(http.maxRequestBytes),
+    useCsrfPreventionWithCode(),
+    useWellFormedParams(),
+    useRequestErrors({ suggestions: http.introspection }),
+  ];
   if (http.trustedDocuments) plugins.push(useTrustedDocuments());
   plugins.push(
     EnvelopArmorPlugin({
@@ -122,8 +129,9 @@ export function hardeningPlugins(config: Pick<GatewayConfig, 'http' | 'limits'>)
       maxDirectives: { n: limits.directives, onReject: [withValidationCode] },
       // The cost that matters is upstream calls: the schema's complexity limit knows them.
       costLimit: { enabled: false },
-      // "Did you mean" suggestions reveal the schema; only where introspection is off anyway.
-      blockFieldSuggestion: { enabled: !http.introspection },
+      // "Did you mean" suggestions are removed from every error by useRequestErrors instead: this
+      // one misses those of enum values and of variables.
+      blockFieldSuggestion: { enabled: false },
     }) as Plugin,
   );
   if (!http.introspection) plugins.push(useDisableIntrospection());

@@ -1,0 +1,123 @@
+/**
+ * Bad input is a 4xx with `extensions.code`, never a 500: whatever the body, the variables or the
+ * strings in them, the answer names the problem, nothing is sent upstream, and the logs hold no
+ * error-level line (an error line is for the gateway's own faults).
+ */
+import { request } from 'undici';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+let hss: RunningEmulator;
+let gw: RunningGateway;
+beforeAll(async () => {
+  hss = await startEmulator();
+  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
+});
+afterAll(async () => {
+  await gw.close();
+  await hss.close();
+});
+
+async function post(body: string, contentType = 'application/json') {
+  const response = await request(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, accept: 'application/json' },
+    body,
+  });
+  const text = await response.body.text();
+  let json: { errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.statusCode, json, text };
+}
+
+const FILTER_QUERY = 'query ($f: PortStatisticFilter) { portStatistics(filter: $f) { totalCount } }';
+const nested = (depth: number) => {
+  let value = '{}';
+  for (let i = 0; i < depth; i++) value = `{"a":${value}}`;
+  return value;
+};
+const nestedList = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+describe.each<[string, string, string?]>([
+  [
+    'a lone surrogate in a variable',
+    `{"query":"${FILTER_QUERY}","variables":{"f":{"enterpriseProjectId":"\\ud800"}}}`,
+  ],
+  [
+    'a lone surrogate in the document',
+    `{"query":"{ portStatistics(filter: { enterpriseProjectId: \\"\\udfff\\" }) { totalCount } }"}`,
+  ],
+  [
+    'a lone surrogate in a cursor',
+    `{"query":"{ portStatistics(page: { after: \\"\\ud800\\" }) { totalCount } }"}`,
+  ],
+  ['a lone surrogate in a node id', `{"query":"{ node(id: \\"\\ud800\\") { id } }"}`],
+  ['variables nested 10,000 deep', `{"query":"${FILTER_QUERY}","variables":{"f":${nested(10_000)}}}`],
+  [
+    'a list variable nested 10,000 deep',
+    `{"query":"${FILTER_QUERY}","variables":{"f":${nestedList(10_000)}}}`,
+  ],
+  ['variables that are a string', `{"query":"${FILTER_QUERY}","variables":"f"}`],
+  ['variables that are a list', `{"query":"${FILTER_QUERY}","variables":[1]}`],
+  ['a query that is not a string', '{"query":42}'],
+  ['no query', '{"variables":{}}'],
+  ['an operation name that is not a string', '{"query":"{ __typename }","operationName":7}'],
+  ['a body that is not JSON', '{"query":'],
+  ['a body that is JSON null', 'null'],
+  ['a body that is a JSON list', '[]'],
+  [
+    'a number beyond any Int',
+    `{"query":"query ($n: Int) { portStatistics(page: { first: $n }) { totalCount } }","variables":{"n":1e400}}`,
+  ],
+  ['an unknown operation name', '{"query":"query A { __typename }","operationName":"B"}'],
+  ['a __proto__ key in variables', `{"query":"${FILTER_QUERY}","variables":{"f":{"__proto__":{"port":1}}}}`],
+  ['an unknown field in an input variable', `{"query":"${FILTER_QUERY}","variables":{"f":{"nope":1}}}`],
+  ['text/plain', '{"query":"{ __typename }"}', 'text/plain'],
+])('%s', (_label, body, contentType) => {
+  it('is a 4xx with a code, sends nothing upstream and logs no error line', async () => {
+    const calls = hss.received.length;
+    const errorLines = gw.logs.entries().filter((e) => Number(e.level) >= 50).length;
+    const answer = await post(body, contentType);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.json?.errors?.[0]?.extensions?.code).toMatch(
+      /^(BAD_REQUEST|BAD_USER_INPUT|GRAPHQL_[A-Z_]+|OPERATION_RESOLUTION_FAILURE)$/,
+    );
+    expect(hss.received.length).toBe(calls);
+    expect(gw.logs.entries().filter((e) => Number(e.level) >= 50).length).toBe(errorLines);
+  });
+});
+
+describe('with INTROSPECTION=false', () => {
+  let closed: RunningGateway;
+  beforeAll(async () => {
+    closed = await startTestGateway({
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      INTROSPECTION: 'false',
+    });
+  });
+  afterAll(() => closed.close());
+
+  it.each([
+    [
+      'an enum value in the document',
+      '{ portStatistics(filter: { status: DANGR }) { totalCount } }',
+      undefined,
+    ],
+    ['an input field in the document', '{ portStatistics(filter: { prot: 22 }) { totalCount } }', undefined],
+    ['a field', '{ portStatistics { totalCont } }', undefined],
+    ['an enum value in a variable', FILTER_QUERY, { f: { status: 'DANGR' } }],
+    ['an input field in a variable', FILTER_QUERY, { f: { prot: 22 } }],
+  ])('%s: no "Did you mean", which would reveal the schema', async (_label, query, variables) => {
+    const answer = await closed.graphql(query, variables);
+    expect(answer.status).toBe(400);
+    for (const error of answer.body.errors ?? []) expect(error.message).not.toMatch(/did you mean/i);
+    expect(JSON.stringify(answer.body)).not.toMatch(/DANGER|"port"|totalCount"/);
+  });
+});
