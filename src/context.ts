@@ -78,3 +78,39 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     entities: createEntityLoader(loadPage),
   };
 }
+
+/** What every request's context shares: the gateway's own parts. */
+export interface SharedContextInputs {
+  logger: Logger;
+  pages: UpstreamPages;
+  defaultProjectId: string | undefined;
+  /** How long a request waits for HSS at most (GRAPHQL_DEADLINE_MS). */
+  deadlineMs: number;
+  maxOperationCost: number;
+}
+
+/** What is a request's own. */
+export interface RequestContextInputs {
+  requestId: string;
+  credentials: Credentials | HssError;
+  operationName: string | null;
+  signal?: AbortSignal;
+}
+
+export type ContextFactory = (request: RequestContextInputs) => GatewayContext;
+
+/** Builds contexts the same way for yoga and for the HTTP handler's fast lane. */
+export function createContextFactory(shared: SharedContextInputs): ContextFactory {
+  return (request) =>
+    createGatewayContext({
+      requestId: request.requestId,
+      logger: shared.logger.child({ requestId: request.requestId }),
+      pages: shared.pages,
+      credentials: request.credentials,
+      defaultProjectId: shared.defaultProjectId,
+      operationName: request.operationName,
+      ...(request.signal ? { signal: request.signal } : {}),
+      deadlineAt: Date.now() + shared.deadlineMs,
+      maxOperationCost: shared.maxOperationCost,
+    });
+}

@@ -6,12 +6,17 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import { createContextFactory } from './context.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
+import { readTrustedDocuments, TRUSTED_DOCUMENTS_FILE } from './hardening.js';
+import { FastLane } from './http/fast-lane.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
 import { GatewayMetrics } from './metrics.js';
+import { OperationLabels, operationNamesOf } from './operation-labels.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
 import { Readiness } from './readiness.js';
+import { schema } from './schema/index.js';
 import { describeIdentity, embeddedEmulatorOptions, serviceCredentials } from './service-identity.js';
 import { createTracing } from './tracing.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
@@ -108,8 +113,20 @@ export async function startGateway(
     allowCallerToken: config.allowCallerToken,
     requireCallerToken: config.requireCallerToken,
   };
-  const yoga = createGatewayYoga({
+  const contextFor = createContextFactory({
+    logger,
     pages: quota.pages,
+    defaultProjectId: config.projectId,
+    deadlineMs: config.deadlineMs,
+    maxOperationCost: config.limits.cost,
+  });
+  const labels = new OperationLabels([
+    ...operationNamesOf(TRUSTED_DOCUMENTS_FILE),
+    ...config.http.metricsOperationNames,
+  ]);
+  const yoga = createGatewayYoga({
+    contextFor,
+    labels,
     logger,
     credentials,
     config,
@@ -123,9 +140,24 @@ export async function startGateway(
     config.cache.ttlMs > 0
       ? new ResponseCache({ maxBytes: config.cache.maxBytes / 2, now: options.now ?? Date.now })
       : undefined;
+  // Tracing follows each operation through yoga's plugins: with it on, everything goes through yoga.
+  const fastLane = tracing
+    ? undefined
+    : new FastLane({
+        schema,
+        contextFor,
+        labels,
+        metrics,
+        logger,
+        cacheTtlMs: config.cache.ttlMs,
+        now: options.now ?? Date.now,
+        trustedDocuments: config.http.trustedDocuments ? readTrustedDocuments() : undefined,
+      });
   const handler = createGatewayHandler({
     yoga,
     responseCache,
+    fastLane,
+    logger,
     credentials,
     maxRequestBytes: config.http.maxRequestBytes,
     ...(metrics ? { onResponseCacheLookup: (result) => metrics.onResponseCacheLookup(result) } : {}),

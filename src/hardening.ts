@@ -76,8 +76,13 @@ function useCsrfPreventionWithCode(): Plugin {
   };
 }
 
+/** The trusted documents: `sha256:<hash>` -> operation. */
+export function readTrustedDocuments(): Record<string, string> {
+  return JSON.parse(readFileSync(TRUSTED_DOCUMENTS_FILE, 'utf8')) as Record<string, string>;
+}
+
 function useTrustedDocuments(): Plugin {
-  const manifest = JSON.parse(readFileSync(TRUSTED_DOCUMENTS_FILE, 'utf8')) as Record<string, string>;
+  const manifest = readTrustedDocuments();
   return usePersistedOperations({
     // Apollo's automatic persisted queries format: extensions.persistedQuery.sha256Hash, with or
     // without the `sha256:` prefix the manifest uses.

@@ -1,18 +1,11 @@
 /**
- * Prometheus metrics at `/metrics`: the GraphQL side from the yoga Prometheus plugin (requests by
- * operation, errors by phase, durations), the upstream side from prom-client counters fed by the
- * client's and the page source's observers. One registry per gateway, so tests and several
- * gateways in one process do not mix their numbers.
+ * Prometheus metrics at `/metrics`, with prom-client: GraphQL operations (requests, errors and
+ * durations by operation), fed by whichever path answered them; upstream calls, fed by the client's
+ * and the page source's observers; and the process's own. One registry per gateway, so tests and
+ * several gateways in one process do not mix their numbers. The GraphQL metrics keep the names the
+ * yoga Prometheus plugin gave them, so dashboards built on them keep working.
  */
-import {
-  createCounter,
-  createHistogram,
-  type FillLabelsFnParams,
-  usePrometheus,
-} from '@graphql-yoga/plugin-prometheus';
-import type { Plugin } from 'graphql-yoga';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { OperationLabels } from './operation-labels.js';
 import type { QuotaObserver } from './quota/page-source.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './upstream/observer.js';
 import type { CircuitStateName } from './upstream/resilience.js';
@@ -22,10 +15,57 @@ const ERROR_CODE_LABEL = /^[A-Z][A-Z_]{0,39}$/;
 const errorCodeLabel = (code: unknown) =>
   typeof code === 'string' && ERROR_CODE_LABEL.test(code) ? code : 'other';
 
+/** Whether the HTTP handler's fast lane answered a GraphQL POST, or why it left it to yoga. */
+export type FastLaneOutcome =
+  | 'answered'
+  | 'new-document'
+  | 'new-origin'
+  | 'not-a-query'
+  | 'malformed'
+  | 'variables'
+  | 'over-cost';
+
+/** What one GraphQL operation came to, for the metrics. */
+export interface OperationOutcome {
+  /** The operation's bounded label: its name if known in advance, else `other` or `Anonymous`. */
+  label: string;
+  /** `query`, `mutation`, `subscription`, or `unknown` when the document did not parse. */
+  type: string;
+  seconds: number;
+  /** Where the errors, if any, arose. */
+  phase: 'parse' | 'validate' | 'execute';
+  /** The `extensions.code` of each error. */
+  errorCodes: readonly unknown[];
+}
+
 const CIRCUIT_VALUES: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   readonly registry = new Registry();
+  private readonly graphqlRequests = new Counter({
+    name: 'graphql_envelop_request',
+    help: 'GraphQL operations, by operation.',
+    labelNames: ['operationName', 'operationType'] as const,
+    registers: [this.registry],
+  });
+  private readonly graphqlDuration = new Histogram({
+    name: 'graphql_envelop_request_duration',
+    help: 'Time to answer a GraphQL operation, by operation.',
+    labelNames: ['operationName', 'operationType'] as const,
+    registers: [this.registry],
+  });
+  private readonly graphqlErrors = new Counter({
+    name: 'graphql_envelop_error_result',
+    help: 'Errors in GraphQL answers, by operation, phase and error code.',
+    labelNames: ['operationName', 'operationType', 'phase', 'code'] as const,
+    registers: [this.registry],
+  });
+  private readonly httpDuration = new Histogram({
+    name: 'graphql_yoga_http_duration',
+    help: 'Time to answer an HTTP request to the GraphQL endpoint, by operation, method and status.',
+    labelNames: ['operationName', 'operationType', 'method', 'statusCode'] as const,
+    registers: [this.registry],
+  });
   private readonly upstreamCalls = new Counter({
     name: 'hss_upstream_calls_total',
     help: 'Upstream calls by service, operation and HTTP status (`none` when no answer came, with the failure kind).',
@@ -55,6 +95,12 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     name: 'hss_response_cache_lookups_total',
     help: 'Whole-answer cache lookups of GraphQL POSTs: hit (answered from stored bytes) or miss.',
     labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  private readonly fastLane = new Counter({
+    name: 'hss_fast_lane_total',
+    help: 'GraphQL POSTs the fast lane answered, or why it left them to yoga.',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   private readonly coalesced = new Counter({
@@ -108,6 +154,10 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     this.responseCacheLookups.inc({ result });
   }
 
+  onFastLane(outcome: FastLaneOutcome): void {
+    this.fastLane.labels(outcome).inc();
+  }
+
   onCoalesced(): void {
     this.coalesced.inc();
   }
@@ -121,75 +171,20 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   }
 
   /**
-   * The yoga plugin: GraphQL requests by operation and outcome, phases, HTTP durations; serves
-   * `/metrics`. Every label is bounded: operation names through `labels`, no URLs (a GET's URL
-   * holds the whole query), no error paths (they hold list indices).
+   * One GraphQL operation answered, whichever path answered it (yoga, or the HTTP handler's fast
+   * lane): by its bounded label (see operation-labels.ts), its type, and its errors' codes.
    */
-  plugin(labels: OperationLabels): Plugin {
-    const registry = this.registry;
-    const operation = (params: FillLabelsFnParams) => ({
-      operationName: labels.of(params.operationName),
-      operationType: params.operationType ?? 'unknown',
-    });
-    return usePrometheus({
-      registry,
-      endpoint: '/metrics',
-      // What an operator acts on, and no more: every histogram costs time on every request.
-      metrics: {
-        graphql_envelop_request: createCounter({
-          registry,
-          counter: {
-            name: 'graphql_envelop_request',
-            help: 'GraphQL requests, by operation.',
-            labelNames: ['operationName', 'operationType'],
-          },
-          fillLabelsFn: operation,
-        }),
-        graphql_envelop_request_duration: createHistogram({
-          registry,
-          histogram: {
-            name: 'graphql_envelop_request_duration',
-            help: 'Time to execute a GraphQL operation, by operation.',
-            labelNames: ['operationName', 'operationType'],
-          },
-          fillLabelsFn: operation,
-        }),
-        graphql_envelop_error_result: createCounter({
-          registry,
-          counter: {
-            name: 'graphql_envelop_error_result',
-            help: 'Errors in results, by operation, phase and error code.',
-            labelNames: ['operationName', 'operationType', 'phase', 'code'],
-          },
-          fillLabelsFn: (params) => ({
-            ...operation(params),
-            phase: params.errorPhase ?? 'unknown',
-            code: errorCodeLabel(params.error?.extensions?.code),
-          }),
-        }),
-        graphql_envelop_phase_parse: false,
-        graphql_envelop_phase_validate: false,
-        graphql_envelop_phase_context: false,
-        graphql_envelop_phase_execute: false,
-        graphql_envelop_phase_subscribe: false,
-        graphql_envelop_request_time_summary: false,
-        graphql_envelop_deprecated_field: false,
-        graphql_envelop_schema_change: false,
-        graphql_envelop_execute_resolver: false,
-        graphql_yoga_http_duration: createHistogram({
-          registry,
-          histogram: {
-            name: 'graphql_yoga_http_duration',
-            help: 'Time to answer an HTTP request with a GraphQL operation, by operation and status.',
-            labelNames: ['operationName', 'operationType', 'method', 'statusCode'],
-          },
-          fillLabelsFn: (params: FillLabelsFnParams & { request: Request; response: Response }) => ({
-            ...operation(params),
-            method: params.request.method,
-            statusCode: params.response.status,
-          }),
-        }),
-      },
-    });
+  recordOperation(outcome: OperationOutcome): void {
+    const { label, type } = outcome;
+    this.graphqlRequests.labels(label, type).inc();
+    this.graphqlDuration.labels(label, type).observe(outcome.seconds);
+    for (const code of outcome.errorCodes) {
+      this.graphqlErrors.labels(label, type, outcome.phase, errorCodeLabel(code)).inc();
+    }
+  }
+
+  /** One HTTP request to the GraphQL endpoint answered, and how long the whole exchange took. */
+  recordHttp(label: string, type: string, method: string, status: number, seconds: number): void {
+    this.httpDuration.labels(label, type, method, String(status)).observe(seconds);
   }
 }

@@ -8,26 +8,29 @@ import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } f
 import type { Logger } from 'pino';
 import { type CredentialPolicy, credentialsFromHeaders } from './caller-credentials.js';
 import type { GatewayConfig } from './config.js';
-import { createGatewayContext, type GatewayContext } from './context.js';
+import type { ContextFactory, GatewayContext } from './context.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
-import { hardeningPlugins, TRUSTED_DOCUMENTS_FILE } from './hardening.js';
+import { hardeningPlugins } from './hardening.js';
 import type { GatewayServerContext } from './http/exchange.js';
 import type { GatewayMetrics } from './metrics.js';
-import { OperationLabels, operationNamesOf } from './operation-labels.js';
+import type { OperationLabels } from './operation-labels.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useFreshness } from './plugins/use-freshness.js';
 import { useOperationCost } from './plugins/use-operation-cost.js';
+import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
-import type { UpstreamPages } from './quota/page-source.js';
 import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 import { type Tracing, useOperationTracing } from './tracing.js';
 
 export interface GatewayYogaOptions {
-  pages: UpstreamPages;
+  /** Builds each request's context (shared with the HTTP handler's fast lane). */
+  contextFor: ContextFactory;
+  /** Operation names as metric labels (shared with the fast lane). */
+  labels: OperationLabels;
   logger: Logger;
   /** Which credentials requests use. */
   credentials: CredentialPolicy;
@@ -56,7 +59,7 @@ function lazyGraphiQL(): RenderGraphiQL {
 }
 
 export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
-  const { pages, logger, config } = options;
+  const { logger, config } = options;
   const plugins: Plugin[] = [
     useRequestId() as Plugin,
     usePrivateResponses('/graphql'),
@@ -74,18 +77,21 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     useOperationName(),
     useOperationCost() as Plugin,
     useContractErrors(),
-    useFreshness(),
+    useFreshness() as Plugin,
   ];
-  if (config.cache.ttlMs > 0) {
-    plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }) as Plugin);
-  }
+  plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }) as Plugin);
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));
   if (options.metrics) {
-    const labels = new OperationLabels([
-      ...operationNamesOf(TRUSTED_DOCUMENTS_FILE),
-      ...config.http.metricsOperationNames,
-    ]);
-    plugins.push(options.metrics.plugin(labels));
+    const { labels } = options;
+    // First, so it sees every request, refused ones included.
+    plugins.unshift(
+      useOperationMetrics({
+        metrics: options.metrics,
+        labels,
+        graphqlEndpoint: '/graphql',
+        metricsEndpoint: '/metrics',
+      }),
+    );
   }
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
@@ -121,21 +127,14 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         logger.error(args[0] instanceof Error ? { err: args[0] } : { detail: args }, 'yoga'),
     },
     plugins,
-    context: ({ request, params, exchange }) => {
-      const requestId = requestIdOf(request);
-      return createGatewayContext({
-        requestId,
-        logger: logger.child({ requestId }),
-        pages,
+    context: ({ request, params, exchange }) =>
+      options.contextFor({
+        requestId: requestIdOf(request),
         credentials:
           exchange?.credentials ??
           credentialsFromHeaders((name) => request.headers.get(name), options.credentials),
-        defaultProjectId: config.projectId,
         operationName: params.operationName ?? null,
         signal: request.signal,
-        deadlineAt: Date.now() + config.deadlineMs,
-        maxOperationCost: config.limits.cost,
-      });
-    },
+      }),
   });
 }

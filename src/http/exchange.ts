@@ -11,6 +11,8 @@ export interface HttpExchange {
   requestId: string;
   /** How long the answer may be served from the response cache; 0: not at all. */
   cacheableForMs: number;
+  /** Whether the operation ran (its document parsed, validated and was allowed). */
+  ran: boolean;
 }
 
 /** yoga's server context: the exchange when the HTTP handler read the request first. */

@@ -1,37 +1,47 @@
 /**
- * The gateway's HTTP request handler: yoga answers everything, with one shortcut in front of it.
- * A GraphQL POST whose answer is in the response cache (same caller, same body bytes) is answered
- * from the stored bytes without parsing or executing anything; on a miss, yoga answers and the
- * answer is stored if it may be (no errors, fresh pages). Every other request goes to yoga as is.
+ * The gateway's HTTP request handler: yoga answers everything, with two shortcuts in front of it
+ * for GraphQL POSTs in JSON, which it reads itself. A request whose answer is in the response cache
+ * (same caller, same body bytes) is answered from the stored bytes; one the fast lane can run
+ * (src/http/fast-lane.ts) is run there. Everything else goes to yoga with the body already read,
+ * and what yoga answers teaches the fast lane and fills the response cache when it may.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { type CredentialPolicy, credentialsFromHeaders, nodeHeaderReader } from '../caller-credentials.js';
 import { requestIdFor } from '../plugins/use-request-id.js';
 import { credentialIdentity } from '../upstream/credentials.js';
 import { HssError } from '../upstream/hss-error.js';
 import type { GatewayYoga } from '../yoga.js';
 import type { HttpExchange } from './exchange.js';
+import type { FastLane } from './fast-lane.js';
+import { readGraphQLParams } from './graphql-params.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
 
 export interface GatewayHandlerOptions {
   yoga: GatewayYoga;
-  /** Undefined: no response cache (CACHE_TTL_SECONDS=0); every request goes to yoga. */
+  /** Undefined: no response cache (CACHE_TTL_SECONDS=0). */
   responseCache: ResponseCache | undefined;
+  /** Undefined: every GraphQL request runs through yoga (e.g. with tracing on). */
+  fastLane: FastLane | undefined;
   credentials: CredentialPolicy;
   /** Bodies above this are left to yoga, which refuses them. */
   maxRequestBytes: number;
   /** Told of every response-cache lookup, for metrics. */
   onResponseCacheLookup?: (result: 'hit' | 'miss') => void;
+  logger: Logger;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const GRAPHQL_PATH = '/graphql';
-// The URL yoga sees for a request the shortcut has read; only its path matters to yoga.
+const INTERNAL_ERROR = JSON.stringify({
+  errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+});
+// The URL yoga sees for a request the handler has read; only its path matters to yoga.
 const BASE_URL = 'http://gateway.invalid';
 
-/** Whether a request can be answered from (and stored into) the response cache at all. */
-function cacheable(req: IncomingMessage, maxRequestBytes: number): boolean {
+/** Whether the handler reads a request itself: a GraphQL POST in JSON of an acceptable size. */
+function readsItself(req: IncomingMessage, maxRequestBytes: number): boolean {
   if (req.method !== 'POST' || req.url !== GRAPHQL_PATH) return false;
   const length = Number(req.headers['content-length']);
   if (!Number.isInteger(length) || length <= 0 || length > maxRequestBytes) return false;
@@ -70,30 +80,19 @@ function send(res: ServerResponse, response: StoredResponse, requestId: string):
   res.end(response.body);
 }
 
-export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
-  const { yoga, responseCache, credentials: policy, maxRequestBytes } = options;
+/** A client that goes away cancels what the request waits for (the shared upstream call goes on). */
+function cancellationOf(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
 
-  async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, cache: ResponseCache) {
-    const body = await readBody(req, Number(req.headers['content-length']));
-    const given = req.headers['x-request-id'];
-    const requestId = requestIdFor(typeof given === 'string' ? given : undefined);
-    const credentials = credentialsFromHeaders(nodeHeaderReader(req.headers), policy);
-    // Without credentials the answer is an error, which is never stored: no lookup either.
-    const key =
-      credentials instanceof HssError
-        ? undefined
-        : cache.keyOf(credentialIdentity(credentials), {
-            body,
-            origin: req.headers.origin,
-            accept: req.headers.accept,
-          });
-    const hit = key === undefined ? undefined : cache.get(key);
-    options.onResponseCacheLookup?.(hit ? 'hit' : 'miss');
-    if (hit) {
-      send(res, hit, requestId);
-      return;
-    }
-    const exchange: HttpExchange = { credentials, requestId, cacheableForMs: 0 };
+export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
+  const { yoga, responseCache, fastLane, credentials: policy, maxRequestBytes } = options;
+
+  async function viaYoga(req: IncomingMessage, body: Buffer<ArrayBuffer>, exchange: HttpExchange) {
     const headers: [string, string][] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
@@ -103,26 +102,76 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       { method: 'POST', headers, body },
       { exchange },
     );
-    const answer: StoredResponse = {
+    return {
       status: response.status,
       headers: [...response.headers].filter(([name]) => name !== 'x-request-id' && name !== 'content-length'),
       body: Buffer.from(await response.arrayBuffer()),
     };
+  }
+
+  async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {
+    const given = req.headers['x-request-id'];
+    const requestId = requestIdFor(typeof given === 'string' ? given : undefined);
+    const credentials = credentialsFromHeaders(nodeHeaderReader(req.headers), policy);
+    const { origin, accept } = req.headers;
+    // Without credentials the answer is an error: neither shortcut applies.
+    const known = credentials instanceof HssError ? undefined : credentials;
+    const key = known && responseCache?.keyOf(credentialIdentity(known), { body, origin, accept });
+    if (key !== undefined && responseCache) {
+      const hit = responseCache.get(key);
+      options.onResponseCacheLookup?.(hit ? 'hit' : 'miss');
+      if (hit) {
+        send(res, hit, requestId);
+        return;
+      }
+    }
+    const params = fastLane && known ? readGraphQLParams(body) : undefined;
+    const fast =
+      params && known && fastLane
+        ? await fastLane.answer({
+            params,
+            credentials: known,
+            requestId,
+            origin,
+            accept,
+            signal: cancellationOf(res),
+          })
+        : undefined;
+    let answer: StoredResponse;
+    let cacheableForMs: number;
+    if (fast) {
+      answer = fast;
+      cacheableForMs = fast.cacheableForMs;
+    } else {
+      const exchange: HttpExchange = { credentials, requestId, cacheableForMs: 0, ran: false };
+      answer = await viaYoga(req, body, exchange);
+      cacheableForMs = exchange.cacheableForMs;
+      if (params && exchange.ran && answer.status === 200) fastLane?.learn(params, origin, accept, answer);
+    }
     send(res, answer, requestId);
-    if (key !== undefined && answer.status === 200 && exchange.cacheableForMs > 0) {
-      cache.set(key, answer, exchange.cacheableForMs);
+    if (key !== undefined && answer.status === 200 && cacheableForMs > 0) {
+      responseCache?.set(key, answer, cacheableForMs);
     }
   }
 
   return (req, res) => {
-    if (!responseCache || !cacheable(req, maxRequestBytes)) {
+    if (!readsItself(req, maxRequestBytes)) {
       yoga(req, res);
       return;
     }
-    serveGraphQLPost(req, res, responseCache).catch(() => {
+    readBody(req, Number(req.headers['content-length'])).then(
+      (body) =>
+        serveGraphQLPost(req, res, body).catch((error: unknown) => {
+          // A fault of the gateway's own: yoga would have masked it the same way.
+          options.logger.error({ err: error }, 'unexpected error answering a GraphQL request');
+          if (res.headersSent) res.destroy();
+          else res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(INTERNAL_ERROR);
+        }),
       // The client went away mid-body, or sent more than it announced: nothing to answer.
-      if (!res.headersSent) res.writeHead(400, { connection: 'close' }).end();
-      else res.destroy();
-    });
+      () => {
+        if (!res.headersSent) res.writeHead(400, { connection: 'close' }).end();
+        else res.destroy();
+      },
+    );
   };
 }

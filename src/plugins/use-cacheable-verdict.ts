@@ -1,14 +1,15 @@
 /**
- * Decides, once an operation has run, for how long its answer may be served from the response
- * cache: only an answer without errors, built from fresh pages, and no longer than the oldest of
- * them stays fresh. The HTTP handler reads the verdict from the request's exchange.
+ * Tells the HTTP handler, once yoga has run an operation it handed over, what came of it: whether
+ * the operation ran (so its document is known good: parsed, validated, allowed), and for how long
+ * the answer may be served from the response cache (src/graphql/answer-extensions.ts).
  */
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
-import type { HttpExchange } from '../http/exchange.js';
+import { cacheableForMs } from '../graphql/answer-extensions.js';
+import type { GatewayServerContext } from '../http/exchange.js';
 
 export interface CacheableVerdictOptions {
-  /** The page cache's time-to-live (CACHE_TTL_SECONDS): no answer outlives its pages' freshness. */
+  /** The page cache's time-to-live (CACHE_TTL_SECONDS); 0: nothing is cacheable. */
   ttlMs: number;
   /** The gateway's clock, shared with the page cache. */
   now: () => number;
@@ -16,7 +17,7 @@ export interface CacheableVerdictOptions {
 
 export function useCacheableVerdict(
   options: CacheableVerdictOptions,
-): Plugin<GatewayContext & { exchange?: HttpExchange }> {
+): Plugin<GatewayContext & GatewayServerContext> {
   return {
     onExecute({ args }) {
       const { exchange, operation } = args.contextValue;
@@ -24,11 +25,12 @@ export function useCacheableVerdict(
       return {
         onExecuteDone(payload) {
           handleStreamOrSingleExecutionResult(payload, ({ result }) => {
-            const freshness = operation.freshness;
-            if (result.errors?.length || !freshness || freshness.stale) return;
-            exchange.cacheableForMs = Math.min(
+            exchange.ran = result.data !== undefined;
+            exchange.cacheableForMs = cacheableForMs(
+              Boolean(result.errors?.length),
+              operation,
               options.ttlMs,
-              freshness.oldestFetchedAt + options.ttlMs - options.now(),
+              options.now(),
             );
           });
         },

@@ -5,26 +5,17 @@
  */
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
+import { freshnessExtension } from '../graphql/answer-extensions.js';
 
-export function useFreshness(): Plugin {
+export function useFreshness(): Plugin<GatewayContext> {
   return {
     onExecute({ args }) {
-      const { operation } = args.contextValue as unknown as GatewayContext;
+      const { operation } = args.contextValue;
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            const freshness = operation.freshness;
-            if (!freshness) return;
-            setResult({
-              ...result,
-              extensions: {
-                ...result.extensions,
-                freshness: {
-                  fetchedAt: new Date(freshness.oldestFetchedAt).toISOString(),
-                  stale: freshness.stale,
-                },
-              },
-            });
+            const freshness = freshnessExtension(operation);
+            if (freshness) setResult({ ...result, extensions: { ...result.extensions, freshness } });
           });
         },
       };

@@ -6,9 +6,15 @@
  */
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
-export interface WellFormedParamsOptions {
-  /** Deepest nesting of objects and lists in variables and extensions. Default 32. */
-  maxDepth?: number;
+/** Deepest nesting of objects and lists in variables and extensions. */
+export const MAX_VARIABLES_DEPTH = 32;
+
+/** The parameters this checks; yoga's and the HTTP handler's alike. */
+interface Params {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
 }
 
 function refuse(message: string): never {
@@ -16,7 +22,7 @@ function refuse(message: string): never {
 }
 
 /** Walks a JSON value without recursion, checking depth and strings. */
-function check(name: string, value: unknown, maxDepth: number): void {
+function check(name: string, value: unknown): void {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
@@ -24,8 +30,8 @@ function check(name: string, value: unknown, maxDepth: number): void {
       if (!current.isWellFormed())
         refuse(`${name} holds a string that is not well-formed Unicode (a lone surrogate).`);
     } else if (typeof current === 'object' && current !== null) {
-      if (depth >= maxDepth)
-        refuse(`${name} nest deeper than ${maxDepth} levels; no argument of this API does.`);
+      if (depth >= MAX_VARIABLES_DEPTH)
+        refuse(`${name} nest deeper than ${MAX_VARIABLES_DEPTH} levels; no argument of this API does.`);
       if (Array.isArray(current)) {
         for (const item of current) stack.push([item, depth + 1]);
       } else {
@@ -39,18 +45,22 @@ function check(name: string, value: unknown, maxDepth: number): void {
   }
 }
 
-export function useWellFormedParams(options: WellFormedParamsOptions = {}): Plugin {
-  const maxDepth = options.maxDepth ?? 32;
+/** Throws the 400 BAD_REQUEST for parameters no operation could mean. */
+export function checkWellFormedParams(params: Params): void {
+  if (typeof params.query === 'string' && !params.query.isWellFormed()) {
+    refuse('The query is not well-formed Unicode (a lone surrogate).');
+  }
+  if (typeof params.operationName === 'string' && !params.operationName.isWellFormed()) {
+    refuse('The operation name is not well-formed Unicode (a lone surrogate).');
+  }
+  if (params.variables) check('The variables', params.variables);
+  if (params.extensions) check('The extensions', params.extensions);
+}
+
+export function useWellFormedParams(): Plugin {
   return {
     onParams({ params }) {
-      if (typeof params.query === 'string' && !params.query.isWellFormed()) {
-        refuse('The query is not well-formed Unicode (a lone surrogate).');
-      }
-      if (typeof params.operationName === 'string' && !params.operationName.isWellFormed()) {
-        refuse('The operation name is not well-formed Unicode (a lone surrogate).');
-      }
-      if (params.variables) check('The variables', params.variables, maxDepth);
-      if (params.extensions) check('The extensions', params.extensions, maxDepth);
+      checkWellFormedParams(params);
     },
   };
 }

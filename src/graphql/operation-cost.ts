@@ -1,0 +1,51 @@
+/**
+ * An operation's price in upstream calls, before it runs: the sum of its fields' `complexity` (see
+ * the schema's fields), computed by Pothos's complexity plugin for the executed operation and its
+ * variables. Fields a plugin adds to a document (`__typename`) cost nothing.
+ */
+import { PothosError } from '@pothos/core';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, Kind } from 'graphql';
+
+/** The executed operation and the fragments it may use: what Pothos prices (its first operation). */
+function executedOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return document;
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
+  };
+}
+
+/**
+ * The price, or undefined when the variables do not coerce: execution then refuses them with the
+ * contract's BAD_USER_INPUT before any field runs, so nothing needs pricing.
+ */
+export function priceOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+  context: object,
+): number | undefined {
+  try {
+    return complexityFromQuery(executedOperation(document, operationName), {
+      schema,
+      variables: variables ?? {},
+      ctx: context,
+    }).complexity;
+  } catch (error) {
+    if (error instanceof GraphQLError && !(error instanceof PothosError)) return undefined;
+    throw error;
+  }
+}
+
+/** The refusal of an operation priced over the limit: a validation error, HTTP 400. */
+export function costRefusal(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(
+    `This operation could cost up to ${cost} upstream calls; the gateway allows ${maxCost} per operation (MAX_OPERATION_COST).`,
+    {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost, maxCost, http: { status: 400 } },
+    },
+  );
+}
