@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { pageAnswer, type ScriptedUpstream, startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import { startScriptedUpstream } from '../helpers/scripted-upstream.js';
 
 let hss: RunningEmulator;
 let gw: RunningGateway;
@@ -46,7 +46,7 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
     body: JSON.stringify(body),
   });
   const { 'x-request-id': _id, date: _date, ...rest } = response.headers;
-  return { status: response.statusCode, headers: rest, body: await response.body.json() };
+  return { status: response.statusCode, headers: rest, body: (await response.body.json()) as any };
 }
 
 /** Answers once through yoga, then through the fast lane; says how many the fast lane took. */
@@ -102,13 +102,11 @@ describe('the same answer on both paths', () => {
   });
 
   it('upstream errors, with their codes and extensions.upstream', async () => {
-    let upstream: ScriptedUpstream | undefined;
     const failing = await startScriptedUpstream(() => ({
       status: 503,
       headers: { 'x-request-id': 'r-503' },
       body: { error_code: 'APIGW.0201', error_msg: 'down' },
     }));
-    upstream = failing;
     const other = await startTestGateway({
       HSS_ENDPOINT: failing.url,
       HSS_PROJECT_ID: 'p',
@@ -136,7 +134,7 @@ describe('the same answer on both paths', () => {
       expect(metrics).toContain('hss_fast_lane_total{outcome="answered"} 1');
     } finally {
       await other.close();
-      await upstream?.close();
+      await failing.close();
     }
   });
 });
