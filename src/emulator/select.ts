@@ -1,6 +1,8 @@
 /**
  * What HSS answers for a parsed query: the scope's rows, filtered, sorted and paged.
  */
+
+import { LRUCache } from 'lru-cache';
 import {
   DEMO_ENTERPRISE_PROJECTS,
   generateScopeRows,
@@ -22,8 +24,13 @@ const CATEGORIES: readonly UpstreamCategory[] = ['host', 'container'];
 // the bound keeps an emulator that is asked about many projects from growing without limit.
 const MAX_CACHED_SCOPES = 64;
 
+// Answers are kept too: the data never changes, and a benchmark measuring a gateway against this
+// emulator should not measure the emulator merging and filtering thousands of rows per call.
+const MAX_CACHED_ANSWERS = 1000;
+
 export class PortStatisticsDataset {
   private readonly scopes = new Map<string, UpstreamPortRow[]>();
+  private readonly answers = new LRUCache<string, PortStatisticsAnswer>({ max: MAX_CACHED_ANSWERS });
 
   /** @param rowsPerScope rows in each (project, enterprise project, category) scope, 0..10,000 */
   constructor(private readonly rowsPerScope: number) {
@@ -36,6 +43,16 @@ export class PortStatisticsDataset {
 
   /** The ListPortStatistics answer to a parsed query. */
   answer(projectId: string, query: PortStatisticsQuery): PortStatisticsAnswer {
+    const key = `${projectId}\u0000${JSON.stringify(query)}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = this.select(projectId, query);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private select(projectId: string, query: PortStatisticsQuery): PortStatisticsAnswer {
     const matches = this.rowsOf(projectId, query).filter((row) => matchesFilters(row, query));
     if (query.sortDir === 'desc') matches.reverse();
     const counted = matches.slice(0, MAX_ROWS_PER_SCOPE);
