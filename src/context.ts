@@ -13,6 +13,7 @@ import {
   pageLoaderFunction,
 } from './port-statistics/loader.js';
 import type { PortStatisticKey } from './port-statistics/node-id.js';
+import type { Cancellation } from './quota/cancellation.js';
 import type { UpstreamPages } from './quota/page-source.js';
 import { type Credentials, credentialIdentity } from './upstream/credentials.js';
 import { HssError } from './upstream/hss-error.js';
@@ -45,7 +46,7 @@ export interface ContextInputs {
   /** The operation name the client sent, if any. */
   operationName: string | null;
   /** Cancellation of the request: its client went away. */
-  signal?: AbortSignal;
+  cancellation?: Cancellation;
   /** The request's deadline, epoch milliseconds. */
   deadlineAt?: number;
   maxOperationCost: number;
@@ -56,7 +57,7 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const call = {
     logger: inputs.logger,
     operation,
-    ...(inputs.signal ? { signal: inputs.signal } : {}),
+    ...(inputs.cancellation ? { cancellation: inputs.cancellation } : {}),
     ...(inputs.deadlineAt !== undefined ? { deadlineAt: inputs.deadlineAt } : {}),
   };
   const pageLoader = createPageLoader({
@@ -66,6 +67,7 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     maxPages: inputs.maxOperationCost,
   });
   const loadPage = pageLoaderFunction(pageLoader);
+  let entities: GatewayContext['entities'] | undefined;
   return {
     requestId: inputs.requestId,
     logger: inputs.logger,
@@ -75,7 +77,11 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     maxOperationCost: inputs.maxOperationCost,
     credentialIdentity:
       inputs.credentials instanceof HssError ? 'none' : credentialIdentity(inputs.credentials),
-    entities: createEntityLoader(loadPage),
+    // Only lookups by id need it: most requests never do.
+    get entities() {
+      entities ??= createEntityLoader(loadPage);
+      return entities;
+    },
   };
 }
 
@@ -94,7 +100,7 @@ export interface RequestContextInputs {
   requestId: string;
   credentials: Credentials | HssError;
   operationName: string | null;
-  signal?: AbortSignal;
+  cancellation?: Cancellation;
 }
 
 export type ContextFactory = (request: RequestContextInputs) => GatewayContext;
@@ -109,7 +115,7 @@ export function createContextFactory(shared: SharedContextInputs): ContextFactor
       credentials: request.credentials,
       defaultProjectId: shared.defaultProjectId,
       operationName: request.operationName,
-      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.cancellation ? { cancellation: request.cancellation } : {}),
       deadlineAt: Date.now() + shared.deadlineMs,
       maxOperationCost: shared.maxOperationCost,
     });

@@ -22,6 +22,7 @@ import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
+import { signalCancellation } from './quota/cancellation.js';
 import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 import { type Tracing, useOperationTracing } from './tracing.js';
@@ -134,7 +135,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
           exchange?.credentials ??
           credentialsFromHeaders((name) => request.headers.get(name), options.credentials),
         operationName: params.operationName ?? null,
-        signal: request.signal,
+        cancellation: signalCancellation(request.signal),
       }),
   });
 }

@@ -27,6 +27,7 @@ import { toContractError } from '../graphql-errors.js';
 import type { FastLaneOutcome, GatewayMetrics } from '../metrics.js';
 import type { OperationLabels } from '../operation-labels.js';
 import { checkWellFormedParams } from '../plugins/use-well-formed-params.js';
+import type { Cancellation } from '../quota/cancellation.js';
 import type { Credentials } from '../upstream/credentials.js';
 import type { GraphQLParams } from './graphql-params.js';
 import type { StoredResponse } from './response-cache.js';
@@ -51,14 +52,19 @@ export interface FastLaneRequest {
   requestId: string;
   origin: string | undefined;
   accept: string | undefined;
-  signal: AbortSignal;
+  cancellation: Cancellation;
 }
 
 interface KnownDocument {
   document: DocumentNode;
   /** The operations by name (`''` for the only one), as getOperationAST finds them. */
   operations: Map<string, OperationDefinitionNode>;
+  /** Prices by operation name and variables: pricing walks the whole document. */
+  prices: Map<string, number>;
 }
+
+// Prices kept per document; a document asked with ever new variables starts over past this.
+const MAX_PRICES_PER_DOCUMENT = 64;
 
 // Documents are keyed by their text; the bounds keep a stream of distinct documents from growing it.
 const MAX_DOCUMENTS = 500;
@@ -102,8 +108,9 @@ export class FastLane {
   ) {
     const query = this.queryOf(params);
     if (query === undefined) return;
-    if (!this.documents.has(query))
-      this.documents.set(query, { document: parse(query), operations: new Map() });
+    if (!this.documents.has(query)) {
+      this.documents.set(query, { document: parse(query), operations: new Map(), prices: new Map() });
+    }
     this.headerSets.set(headerKey(origin, accept), answer.headers);
   }
 
@@ -132,9 +139,9 @@ export class FastLane {
       requestId: request.requestId,
       credentials: request.credentials,
       operationName: operation.name?.value ?? null,
-      signal: request.signal,
+      cancellation: request.cancellation,
     });
-    const cost = priceOperation(schema, known.document, params.operationName, params.variables, context);
+    const cost = this.priceOf(known, params, context);
     if (cost === undefined) return declined('variables');
     if (cost > context.maxOperationCost) return declined('over-cost');
     context.operation.estimatedCost = cost;
@@ -180,6 +187,24 @@ export class FastLane {
           ? cacheableForMs(Boolean(errors), context.operation, this.options.cacheTtlMs, this.options.now())
           : 0,
     };
+  }
+
+  private priceOf(known: KnownDocument, params: GraphQLParams, context: object): number | undefined {
+    const key = `${params.operationName ?? ''}\u0000${params.variables ? JSON.stringify(params.variables) : ''}`;
+    let price = known.prices.get(key);
+    if (price === undefined) {
+      price = priceOperation(
+        this.options.schema,
+        known.document,
+        params.operationName,
+        params.variables,
+        context,
+      );
+      if (price === undefined) return undefined;
+      if (known.prices.size >= MAX_PRICES_PER_DOCUMENT) known.prices.clear();
+      known.prices.set(key, price);
+    }
+    return price;
   }
 
   private operationOf(known: KnownDocument, name: string | undefined): OperationDefinitionNode | null {

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { type CredentialPolicy, credentialsFromHeaders, nodeHeaderReader } from '../caller-credentials.js';
 import { requestIdFor } from '../plugins/use-request-id.js';
+import { responseCancellation } from '../quota/cancellation.js';
 import { credentialIdentity } from '../upstream/credentials.js';
 import { HssError } from '../upstream/hss-error.js';
 import type { GatewayYoga } from '../yoga.js';
@@ -73,20 +74,11 @@ function readBody(req: IncomingMessage, length: number): Promise<Buffer<ArrayBuf
 }
 
 function send(res: ServerResponse, response: StoredResponse, requestId: string): void {
-  res.statusCode = response.status;
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.setHeader('x-request-id', requestId);
-  res.setHeader('content-length', response.body.length);
+  // A flat list of raw headers: Node writes it as it is, without a header object to fill first.
+  const headers: string[] = ['x-request-id', requestId, 'content-length', String(response.body.length)];
+  for (const [name, value] of response.headers) headers.push(name, value);
+  res.writeHead(response.status, headers);
   res.end(response.body);
-}
-
-/** A client that goes away cancels what the request waits for (the shared upstream call goes on). */
-function cancellationOf(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }
 
 export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
@@ -134,7 +126,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
             requestId,
             origin,
             accept,
-            signal: cancellationOf(res),
+            cancellation: responseCancellation(res),
           })
         : undefined;
     let answer: StoredResponse;

@@ -66,7 +66,7 @@ export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey
       const { name, traceContext } = operation;
       const context: CallContext = { logger: call.logger, operationName: name };
       if (traceContext) context.traceContext = traceContext;
-      if (call.signal) context.signal = call.signal;
+      if (call.cancellation) context.cancellation = call.cancellation;
       if (call.deadlineAt !== undefined) context.deadlineAt = call.deadlineAt;
       const loadOne = async (key: PageKey): Promise<FetchedPage> => {
         if (++operation.pagesAsked > maxPages) throw new CostLimitError(maxPages);

@@ -13,6 +13,7 @@ import type { HssClient } from '../upstream/hss-client.js';
 import { HssError } from '../upstream/hss-error.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallBudget } from './call-budget.js';
+import type { Cancellation } from './cancellation.js';
 import type { CredentialScreen } from './credential-screen.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { canonicalPageKey } from './page-key.js';
@@ -71,7 +72,7 @@ export interface CallContext {
   logger: Logger;
   operationName: string | null;
   /** The GraphQL request's cancellation (the client went away): it stops waiting, the shared call goes on. */
-  signal?: AbortSignal;
+  cancellation?: Cancellation;
   /** The GraphQL request's deadline, epoch milliseconds: it stops waiting then. */
   deadlineAt?: number;
   /** The operation's trace context: upstream call spans become its children. */
@@ -117,7 +118,7 @@ export class UpstreamPages {
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true };
     }
     try {
-      const fresh = await untilDeadline(this.shared(key, request, call), call.signal, call.deadlineAt);
+      const fresh = await untilDeadline(this.shared(key, request, call), call.cancellation, call.deadlineAt);
       return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false };
     } catch (error) {
       if (cached && this.staleMayStandIn(error, age)) {
@@ -210,10 +211,10 @@ function redactKey(key: string): string {
  */
 function untilDeadline<T>(
   promise: Promise<T>,
-  signal: AbortSignal | undefined,
+  cancellation: Cancellation | undefined,
   deadlineAt: number | undefined,
 ): Promise<T> {
-  if (!signal && deadlineAt === undefined) return promise;
+  if (!cancellation && deadlineAt === undefined) return promise;
   const deadlinePassed = () =>
     new HssError('UPSTREAM_UNAVAILABLE', "HSS did not answer within the request's deadline.", {
       failure: 'timeout',
@@ -222,16 +223,15 @@ function untilDeadline<T>(
     new HssError('UPSTREAM_UNAVAILABLE', 'The request was cancelled before HSS answered.', {
       failure: 'aborted',
     });
-  if (signal?.aborted) return Promise.reject(cancelled());
+  if (cancellation?.aborted) return Promise.reject(cancelled());
   const remaining = deadlineAt === undefined ? undefined : deadlineAt - Date.now();
   if (remaining !== undefined && remaining <= 0) return Promise.reject(deadlinePassed());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
     const timer = remaining === undefined ? undefined : setTimeout(() => reject(deadlinePassed()), remaining);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening = cancellation?.onAbort(() => reject(cancelled()));
     const settle = () => {
       if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stopListening?.();
     };
     promise.then(
       (value) => {
