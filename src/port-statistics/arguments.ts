@@ -27,6 +27,12 @@ export interface PortStatisticsArguments {
     type?: PortProtocol | null;
     status?: PortRiskStatus | null;
   } | null;
+  /** Relay paging, forward and backward (what client caches read). */
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  /** Offset paging; not together with the Relay arguments. */
   page?: { first?: number | null; after?: string | null; offset?: number | null } | null;
   orderBy?: { field: 'PORT'; direction: SortDirection } | null;
 }
@@ -36,7 +42,7 @@ export const MAX_FIRST = 1000;
 export const DEFAULT_FIRST = 10;
 export const MAX_OFFSET = 2_000_000;
 
-/** A validated `portStatistics` request. */
+/** A validated `portStatistics` request, reading forward: `first` rows from `offset`. */
 export interface PortStatisticsRequest {
   scope: PortStatisticScope;
   /** Filters and order; paging is planned separately. */
@@ -47,6 +53,13 @@ export interface PortStatisticsRequest {
   firstGiven: boolean;
   /** Record offset of the first row; undefined when the caller gave neither `after` nor `offset`. */
   offset: number | undefined;
+  /** Exclusive record offset where the window ends (`before`); undefined: the list's end. */
+  end?: number;
+  /**
+   * Backward paging (`last`): the window is the last `first` rows before `end` (or the list's end,
+   * which the first upstream page tells), but not before `offset` (`after`).
+   */
+  fromEnd?: boolean;
 }
 
 /**
@@ -99,11 +112,29 @@ export function readPortStatisticsArguments(
     query.sortDirection = args.orderBy.direction;
   }
 
-  const page = args.page ?? {};
+  const relay = args.first != null || args.after != null || args.last != null || args.before != null;
+  if (relay && args.page != null) {
+    throw new InvalidArgumentError(
+      'page',
+      'page cannot be given together with first, after, last or before: use one way of paging.',
+    );
+  }
+  return { scope, query, ...(relay ? relayWindow(args) : pageWindow(args.page ?? {})) };
+}
+
+type Window = Pick<PortStatisticsRequest, 'first' | 'firstGiven' | 'offset' | 'end' | 'fromEnd'>;
+
+function offsetAfter(argument: string, cursor: string): number {
+  const offset = offsetOfCursor(argument, cursor) + 1;
+  checkRange(`the offset after ${argument}`, offset, 0, MAX_OFFSET);
+  return offset;
+}
+
+/** `page: { first, after | offset }`: offset paging. */
+function pageWindow(page: NonNullable<PortStatisticsArguments['page']>): Window {
   if (page.after != null && page.offset != null) {
     throw new InvalidArgumentError('page', 'page.after and page.offset cannot be given together: pick one.');
   }
-  const firstGiven = page.first != null;
   const first = page.first ?? DEFAULT_FIRST;
   checkRange('page.first', first, 0, MAX_FIRST);
   let offset: number | undefined;
@@ -111,8 +142,36 @@ export function readPortStatisticsArguments(
     checkRange('page.offset', page.offset, 0, MAX_OFFSET);
     offset = page.offset;
   } else if (page.after != null) {
-    offset = offsetOfCursor('page.after', page.after) + 1;
-    checkRange('the offset after page.after', offset, 0, MAX_OFFSET);
+    offset = offsetAfter('page.after', page.after);
   }
-  return { scope, query, first, firstGiven, offset };
+  return { first, firstGiven: page.first != null, offset };
+}
+
+/**
+ * Relay's `first`/`after` and `last`/`before`, over the same record offsets (so cursors of either
+ * style work in the other): `after` and `before` bound the window, then `first` takes from its
+ * start or `last` from its end.
+ */
+function relayWindow(args: PortStatisticsArguments): Window {
+  if (args.first != null && args.last != null) {
+    throw new InvalidArgumentError('last', 'first and last cannot be given together: page forward or backward.');
+  }
+  const offset = args.after != null ? offsetAfter('after', args.after) : undefined;
+  const end = args.before != null ? offsetOfCursor('before', args.before) : undefined;
+  if (args.last != null) {
+    checkRange('last', args.last, 0, MAX_FIRST);
+    const lower = offset ?? 0;
+    if (end === undefined) return { first: args.last, firstGiven: true, offset, fromEnd: true };
+    // The window is known: it reads forward from where the last `last` rows before `end` begin.
+    const start = Math.max(lower, end - args.last);
+    return { first: Math.max(0, end - start), firstGiven: true, offset: start, end };
+  }
+  const first = args.first ?? DEFAULT_FIRST;
+  checkRange('first', first, 0, MAX_FIRST);
+  return {
+    first: end === undefined ? first : Math.max(0, Math.min(first, end - (offset ?? 0))),
+    firstGiven: args.first != null,
+    offset,
+    ...(end === undefined ? {} : { end }),
+  };
 }

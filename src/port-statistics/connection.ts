@@ -37,39 +37,42 @@ export interface PortStatisticConnectionShape {
 /** Loads one upstream page; in the gateway, the request's deduplicating loader. */
 export type LoadPage = (scope: PortStatisticScope, query: PortStatisticsQuery) => Promise<FetchedPage>;
 
-export async function loadPortStatisticsConnection(
-  request: PortStatisticsRequest,
-  load: LoadPage,
-): Promise<PortStatisticConnectionShape> {
-  const fetchPage = (p: UpstreamPage) => load(request.scope, { ...request.query, ...p });
-  const start = request.offset ?? 0;
-  const opening = firstPage(request);
-  const first = await fetchPage(opening);
-  const totalCount = first.totalNum;
-  const following = followingPages(request, totalCount);
-  const rest = await Promise.all(following.map(fetchPage));
+/** Upstream pages as fetched, each at its record offset. */
+interface PlacedPage {
+  offset: number;
+  page: FetchedPage;
+}
 
-  // Positions come from each page's own offset, so a short or odd page cannot shift later cursors.
-  const pages = [
-    { offset: start, rows: first.rows },
-    ...rest.map((p, i) => ({ offset: following[i]?.offset ?? start, rows: p.rows })),
-  ];
-  const end = start + request.first;
+/**
+ * The connection for the rows at [start, start + count) of a list of `totalCount` rows, from the
+ * pages that hold them. Positions come from each page's own offset, so a short or odd page cannot
+ * shift later cursors.
+ */
+function connectionOf(
+  request: PortStatisticsRequest,
+  placed: readonly PlacedPage[],
+  start: number,
+  count: number,
+  totalCount: number,
+  /** Pages fetched on the way that hold none of the rows: they still say how fresh the answer is. */
+  alsoFetched: readonly FetchedPage[] = [],
+): PortStatisticConnectionShape {
+  const fetched = [...placed.map((p) => p.page), ...alsoFetched];
+  const end = start + count;
   const edges: PortStatisticEdgeShape[] = [];
   let consumed = 0;
-  for (const { offset, rows } of pages) {
-    rows.forEach((row, index) => {
+  for (const { offset, page } of placed) {
+    page.rows.forEach((row, index) => {
       const position = offset + index;
-      if (position >= end) return;
+      if (position < start || position >= end) return;
       consumed = Math.max(consumed, position - start + 1);
       if (row) edges.push({ cursor: offsetToCursor(position), node: { ...row, scope: request.scope } });
     });
   }
-  const fetched = [first, ...rest];
   return {
     totalCount,
-    fetchedAt: new Date(Math.min(...fetched.map((p) => p.fetchedAt))),
-    stale: fetched.some((p) => p.stale),
+    fetchedAt: new Date(Math.min(...fetched.map((page) => page.fetchedAt))),
+    stale: fetched.some((page) => page.stale),
     edges,
     pageInfo: {
       hasNextPage: start + consumed < totalCount,
@@ -78,4 +81,42 @@ export async function loadPortStatisticsConnection(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/** `first` rows from `offset`: the first page, then only the pages that can hold rows. */
+async function loadForward(request: PortStatisticsRequest, load: LoadPage, probe?: FetchedPage) {
+  const fetchPage = (p: UpstreamPage) => load(request.scope, { ...request.query, ...p });
+  const start = request.offset ?? 0;
+  const first = await fetchPage(firstPage(request));
+  const following = followingPages(request, first.totalNum);
+  const rest = await Promise.all(following.map(fetchPage));
+  const placed = [
+    { offset: start, page: first },
+    ...rest.map((page, i) => ({ offset: following[i]?.offset ?? start, page })),
+  ];
+  return connectionOf(request, placed, start, request.first, first.totalNum, probe ? [probe] : []);
+}
+
+/**
+ * The last `first` rows (Relay's `last` without `before`): a first page tells the total; when the
+ * rows wanted are in it, it is the only call, else they are read forward from where they begin.
+ */
+async function loadFromEnd(request: PortStatisticsRequest, load: LoadPage) {
+  const lower = request.offset ?? 0;
+  const opening = firstPage(request);
+  const probe = await load(request.scope, { ...request.query, ...opening });
+  const total = probe.totalNum;
+  const start = Math.max(lower, total - request.first);
+  if (total <= lower + probe.rows.length) {
+    return connectionOf(request, [{ offset: lower, page: probe }], start, total - start, total);
+  }
+  const forward = { ...request, offset: start, first: total - start, firstGiven: true, fromEnd: false };
+  return loadForward(forward, load, probe);
+}
+
+export function loadPortStatisticsConnection(
+  request: PortStatisticsRequest,
+  load: LoadPage,
+): Promise<PortStatisticConnectionShape> {
+  return request.fromEnd ? loadFromEnd(request, load) : loadForward(request, load);
 }

@@ -1,5 +1,5 @@
 /** `PortStatisticConnection` and the `portStatistics` query field that returns it. */
-import { DEFAULT_FIRST, readPortStatisticsArguments } from '../port-statistics/arguments.js';
+import { DEFAULT_FIRST, MAX_FIRST, readPortStatisticsArguments } from '../port-statistics/arguments.js';
 import {
   loadPortStatisticsConnection,
   type PortStatisticConnectionShape,
@@ -51,12 +51,44 @@ builder.queryField('portStatistics', (t) =>
         description:
           'Project ID (1 to 256 characters) that the assets belong to. Default: the configured project.',
       }),
-      filter: t.arg({ type: PortStatisticFilter }),
-      page: t.arg({ type: PageInput }),
-      orderBy: t.arg({ type: PortStatisticOrder }),
+      filter: t.arg({
+        type: PortStatisticFilter,
+        description: 'Which rows: each filter given is sent to HSS; none given, all rows of the project.',
+      }),
+      first: t.arg.int({
+        description:
+          `Relay forward paging: the first rows (0 to ${MAX_FIRST}, default ${DEFAULT_FIRST}) after \`after\`. ` +
+          'Not together with `last` or `page`.',
+      }),
+      after: t.arg.string({
+        description: 'Relay forward paging: rows after this cursor (an edge cursor or pageInfo.endCursor).',
+      }),
+      last: t.arg.int({
+        description:
+          `Relay backward paging: the last rows (0 to ${MAX_FIRST}) before \`before\`, or before the end of the ` +
+          'list (which costs one more upstream call, to learn where it ends). Not together with `first` or `page`.',
+      }),
+      before: t.arg.string({
+        description: 'Relay backward paging: rows before this cursor (an edge cursor or pageInfo.startCursor).',
+      }),
+      page: t.arg({
+        type: PageInput,
+        description:
+          'Offset paging: `first` rows after a cursor or from a record offset (random access). Not together with ' +
+          '`first`, `after`, `last` or `before`; cursors of either style work in the other.',
+      }),
+      orderBy: t.arg({
+        type: PortStatisticOrder,
+        description: 'Sort order; none given, HSS returns its default order.',
+      }),
     },
-    // One upstream call per page of 200 (at least one, even for first: 0).
-    complexity: (args) => Math.max(1, Math.ceil((args.page?.first ?? DEFAULT_FIRST) / UPSTREAM_MAX_LIMIT)),
+    // One upstream call per page of 200 (at least one, even for first: 0); `last` without
+    // `before` one more, to learn where the list ends.
+    complexity: (args) => {
+      const rows = args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST;
+      const probe = args.last != null && args.before == null ? 1 : 0;
+      return Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT)) + probe;
+    },
     resolve: (_root, args, context) =>
       loadPortStatisticsConnection(
         readPortStatisticsArguments(

@@ -167,3 +167,77 @@ describe('page sizes HSS does not allow', () => {
     }
   });
 });
+
+describe('Relay arguments: first/after and last/before at the top level', () => {
+  async function relay(args: string) {
+    const before = rig.hss.received.length;
+    const answer = await rig.gw.graphql(
+      `{ portStatistics(filter: { category: HOST }, ${args}) { ${CONNECTION} } }`,
+    );
+    return { answer, connection: answer.body.data?.portStatistics, calls: rig.hss.received.slice(before) };
+  }
+  const ids = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((e) => e.node.id);
+
+  it('first/after walks the same pages as page: { first, after }', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { connection } = await relay(after ? `first: 120, after: "${after}"` : 'first: 120');
+      seen.push(...ids(connection));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(everything.map((n) => n.id));
+  });
+
+  it('last/before walks backward from the end to the start', async () => {
+    const pages: string[][] = [];
+    let before: string | null = null;
+    for (;;) {
+      const { connection } = await relay(before ? `last: 120, before: "${before}"` : 'last: 120');
+      expect(connection.totalCount).toBe(ROWS);
+      pages.unshift(ids(connection));
+      if (!connection.pageInfo.hasPreviousPage) break;
+      before = connection.pageInfo.startCursor;
+    }
+    expect(pages.map((p) => p.length)).toEqual([60, 120, 120]);
+    expect(pages.flat()).toEqual(everything.map((n) => n.id));
+  });
+
+  it('last without before costs one call more, to learn where the list ends; none when it fits the first page', async () => {
+    const { calls } = await relay('last: 10');
+    expect(calls.map((c) => c.query)).toEqual([
+      'category=host&limit=10',
+      'category=host&limit=10&offset=290',
+    ]);
+    const whole = await relay('last: 200, after: "T2Zmc2V0Q29ubmVjdGlvbjoxMzk="'); // after offset 139
+    expect(whole.calls.map((c) => c.query)).toEqual(['category=host&limit=200&offset=140']);
+    expect(ids(whole.connection)).toEqual(everything.slice(140).map((n) => n.id));
+  });
+
+  it('cursors of either style work in the other', async () => {
+    const byPage = await page('{ first: 30 }');
+    const next = await relay(`first: 10, after: "${byPage.connection.pageInfo.endCursor}"`);
+    expect(ids(next.connection)).toEqual(everything.slice(30, 40).map((n) => n.id));
+    const back = await page(`{ first: 5, after: "${next.connection.pageInfo.startCursor}" }`);
+    expect(ids(back.connection)).toEqual(everything.slice(31, 36).map((n) => n.id));
+    const window = await relay(
+      `first: 100, after: "${byPage.connection.pageInfo.startCursor}", before: "${next.connection.pageInfo.endCursor}"`,
+    );
+    expect(ids(window.connection)).toEqual(everything.slice(1, 39).map((n) => n.id));
+  });
+
+  it.each([
+    ['page: { first: 10 }, first: 10', 'page cannot be given together with first, after, last or before'],
+    ['page: { offset: 10 }, before: "T2Zmc2V0Q29ubmVjdGlvbjoxMA=="', 'page cannot be given together'],
+    ['first: 10, last: 10', 'first and last cannot be given together'],
+    ['last: 1001', 'last must be between 0 and 1000; got 1001.'],
+    ['first: -1', 'first must be between 0 and 1000; got -1.'],
+    ['before: "nope"', 'before is not a cursor this API issued'],
+  ])('%s is BAD_USER_INPUT, and nothing is sent', async (args, message) => {
+    const { answer, calls } = await relay(args);
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(answer.body.errors?.[0]?.message).toContain(message);
+    expect(calls).toEqual([]);
+  });
+});
