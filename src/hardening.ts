@@ -8,17 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLError } from 'graphql';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from './config.js';
+import { useCsrfCheck } from './plugins/use-csrf-check.js';
 import { useRequestErrors } from './plugins/use-request-errors.js';
 import { useWellFormedParams } from './plugins/use-well-formed-params.js';
-
-/** Headers that make a browser send a CORS preflight: any of them proves a request is not CSRF. */
-const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-auth-token', 'authorization'];
 
 /** Where `npm run codegen` writes the trusted documents: `sha256:<hash>` -> operation. */
 export const TRUSTED_DOCUMENTS_FILE = join(
@@ -53,23 +50,6 @@ function useRequestSizeLimit(maxBytes: number): Plugin {
             'PAYLOAD_TOO_LARGE',
             `The request body is ${length} bytes; the gateway accepts at most ${maxBytes}.`,
           ),
-        );
-      }
-    },
-  };
-}
-
-/** yoga's CSRF prevention, with the contract's error code on its refusal. */
-function useCsrfPreventionWithCode(): Plugin {
-  const inner = useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
-  return {
-    onRequestParse(payload) {
-      try {
-        return inner.onRequestParse?.(payload);
-      } catch {
-        throw createGraphQLError(
-          `This request was blocked as a possible cross-site request forgery: send it with Content-Type: application/json, or with one of these headers: ${CSRF_HEADERS.join(', ')}.`,
-          { extensions: { code: 'BAD_REQUEST', http: { status: 403 } } },
         );
       }
     },
@@ -121,7 +101,7 @@ export function hardeningPlugins(config: Pick<GatewayConfig, 'http' | 'limits'>)
   const { http, limits } = config;
   const plugins: Plugin[] = [
     useRequestSizeLimit(http.maxRequestBytes),
-    useCsrfPreventionWithCode(),
+    useCsrfCheck('/graphql'),
     useWellFormedParams(),
     useRequestErrors({ suggestions: http.introspection }),
   ];

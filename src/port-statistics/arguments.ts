@@ -154,7 +154,10 @@ function pageWindow(page: NonNullable<PortStatisticsArguments['page']>): Window 
  */
 function relayWindow(args: PortStatisticsArguments): Window {
   if (args.first != null && args.last != null) {
-    throw new InvalidArgumentError('last', 'first and last cannot be given together: page forward or backward.');
+    throw new InvalidArgumentError(
+      'last',
+      'first and last cannot be given together: page forward or backward.',
+    );
   }
   const offset = args.after != null ? offsetAfter('after', args.after) : undefined;
   const end = args.before != null ? offsetOfCursor('before', args.before) : undefined;

@@ -69,7 +69,8 @@ builder.queryField('portStatistics', (t) =>
           'list (which costs one more upstream call, to learn where it ends). Not together with `first` or `page`.',
       }),
       before: t.arg.string({
-        description: 'Relay backward paging: rows before this cursor (an edge cursor or pageInfo.startCursor).',
+        description:
+          'Relay backward paging: rows before this cursor (an edge cursor or pageInfo.startCursor).',
       }),
       page: t.arg({
         type: PageInput,

@@ -1,0 +1,45 @@
+/**
+ * Cross-site request forgery: a web page on another origin can make a browser send "simple"
+ * requests (a form POST, `text/plain`) without asking the gateway first (no CORS preflight). Such a
+ * POST must carry a header a browser only sends after a preflight (`X-Auth-Token`, `Authorization`,
+ * `apollo-require-preflight`, `x-graphql-yoga-csrf`); JSON POSTs, which every GraphQL client sends,
+ * always preflight. GET is left alone: it runs queries only (this API has no mutations, and yoga
+ * refuses mutations over GET), its answers are private to the caller, and refusing it breaks
+ * clients that send queries as GET by default (urql).
+ */
+import type { Plugin } from 'graphql-yoga';
+
+/** Headers that make a browser send a CORS preflight: any of them proves a request is not forged. */
+export const PREFLIGHT_HEADERS = [
+  'x-graphql-yoga-csrf',
+  'apollo-require-preflight',
+  'x-auth-token',
+  'authorization',
+];
+// The content types a form or `fetch` in `no-cors` mode can send without a preflight.
+const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+function isSimple(contentType: string | null): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === '' || SIMPLE_TYPES.includes(type);
+}
+
+export function useCsrfCheck(graphqlEndpoint: string): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'POST' || url.pathname !== graphqlEndpoint) return;
+      if (!isSimple(request.headers.get('content-type'))) return;
+      if (PREFLIGHT_HEADERS.some((name) => request.headers.has(name))) return;
+      const message = `This request was blocked as a possible cross-site request forgery: send it with Content-Type: application/json, or with one of these headers: ${PREFLIGHT_HEADERS.join(', ')}.`;
+      endResponse(
+        new fetchAPI.Response(
+          JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }),
+          {
+            status: 403,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          },
+        ),
+      );
+    },
+  };
+}
