@@ -86,7 +86,9 @@ builder.queryField('portStatistics', (t) =>
     // One upstream call per page of 200 (at least one, even for first: 0); `last` without
     // `before` one more, to learn where the list ends.
     complexity: (args) => {
-      const rows = args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST;
+      // Past MAX_FIRST the arguments are refused (BAD_USER_INPUT) before any call: priced as MAX_FIRST,
+      // so the answer names the real problem, not the cost.
+      const rows = Math.min(MAX_FIRST, args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST);
       const probe = args.last != null && args.before == null ? 1 : 0;
       return Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT)) + probe;
     },

@@ -1,0 +1,102 @@
+/**
+ * Apollo Client 4, set up as its documentation shows for a Relay connection: the stock
+ * `relayStylePagination()` field policy merges the pages `fetchMore` brings into one list in the
+ * cache, because `first`/`after` are top-level arguments of `portStatistics`.
+ */
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { relayStylePagination } from '@apollo/client/utilities';
+import { filter, firstValueFrom, from } from 'rxjs';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+const PORTS = gql`
+  query DangerousPorts($filter: PortStatisticFilter, $first: Int, $after: String) {
+    portStatistics(filter: $filter, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          id
+          port
+          type
+          num
+          status
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+interface PortsData {
+  portStatistics: {
+    totalCount: number;
+    edges: { cursor: string; node: { id: string; port: number } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+let gw: RunningGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({}); // the embedded demo, as `npm start` serves it
+});
+afterAll(() => gw.close());
+
+function client() {
+  return new ApolloClient({
+    link: new HttpLink({ uri: `${gw.url}/graphql` }),
+    cache: new InMemoryCache({
+      typePolicies: {
+        Query: { fields: { portStatistics: relayStylePagination(['projectId', 'filter', 'orderBy']) } },
+      },
+    }),
+  });
+}
+
+describe('Apollo Client with relayStylePagination', () => {
+  it('pages through a filtered list with fetchMore and holds exactly totalCount rows, none twice', async () => {
+    const apollo = client();
+    const variables = { filter: { status: 'DANGER' }, first: 10 };
+    const observable = apollo.watchQuery<PortsData>({ query: PORTS, variables });
+    // As a view would: subscribed, waiting for the first complete result.
+    const first = await firstValueFrom(from(observable).pipe(filter((r) => r.dataState === 'complete')));
+    const total = first.data?.portStatistics.totalCount ?? 0;
+    expect(total).toBeGreaterThan(20);
+    const held: (number | undefined)[] = [first.data?.portStatistics.edges.length];
+    let pageInfo: PortsData['portStatistics']['pageInfo'] | undefined = first.data?.portStatistics.pageInfo;
+    while (pageInfo?.hasNextPage) {
+      await observable.fetchMore({ variables: { after: pageInfo.endCursor } });
+      const merged = apollo.readQuery<PortsData>({ query: PORTS, variables });
+      held.push(merged?.portStatistics.edges.length);
+      pageInfo = merged?.portStatistics.pageInfo;
+    }
+    const merged = apollo.readQuery<PortsData>({ query: PORTS, variables });
+    const ids = merged?.portStatistics.edges.map((e) => e.node.id) ?? [];
+    expect(ids).toHaveLength(total);
+    expect(new Set(ids).size).toBe(total);
+    // 10, 20, 30, ... then the rest: the pages were merged, not replaced.
+    expect(held).toEqual(
+      Array.from({ length: Math.ceil(total / 10) }, (_, i) => Math.min(total, (i + 1) * 10)),
+    );
+    expect(merged?.portStatistics.totalCount).toBe(total);
+    apollo.stop();
+  });
+
+  it('sees the contract`s error codes', async () => {
+    const apollo = client();
+    const result = await apollo.query({
+      query: gql`
+        {
+          portStatistics(filter: { port: 70000 }) {
+            totalCount
+          }
+        }
+      `,
+      errorPolicy: 'all',
+    });
+    expect(result.error?.message).toContain('filter.port must be between 1 and 65535');
+    apollo.stop();
+  });
+});
