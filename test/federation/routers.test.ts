@@ -28,7 +28,14 @@ const NOTES_SDL = `
   }
 `;
 
-async function startNotesSubgraph(): Promise<{ url: string; server: Server }> {
+interface NotesSubgraph {
+  url: string;
+  server: Server;
+  /** The X-Auth-Token and Authorization headers of each request it received. */
+  tokens: (string | null)[];
+}
+async function startNotesSubgraph(): Promise<NotesSubgraph> {
+  const tokens: (string | null)[] = [];
   const schema = buildSubgraphSchema({
     typeDefs: parse(NOTES_SDL),
     resolvers: {
@@ -36,12 +43,21 @@ async function startNotesSubgraph(): Promise<{ url: string; server: Server }> {
       PortStatistic: { owner: () => 'app-team' },
     },
   });
-  const server = createServer(createYoga({ schema, graphqlEndpoint: '/graphql', logging: false }));
+  const yoga = createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    logging: false,
+    context: ({ request }) => {
+      tokens.push(request.headers.get('x-auth-token'), request.headers.get('authorization'));
+      return {};
+    },
+  });
+  const server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, server };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, server, tokens };
 }
 
-let notes: { url: string; server: Server };
+let notes: NotesSubgraph;
 beforeAll(async () => {
   notes = await startNotesSubgraph();
 });
@@ -50,9 +66,12 @@ afterAll(async () => {
   await new Promise<void>((resolve) => notes.server.close(() => resolve()));
 });
 
+// The name the README's router configs use for this gateway's subgraph.
+const HSS_SUBGRAPH = 'hss-ports';
+
 function supergraphWith(hss: RunningGateway): string {
   const { supergraphSdl, errors } = composeServices([
-    { name: 'hss', typeDefs: parse(printSubgraphSdl()), url: `${hss.url}/graphql` },
+    { name: HSS_SUBGRAPH, typeDefs: parse(printSubgraphSdl()), url: `${hss.url}/graphql` },
     { name: 'notes', typeDefs: parse(NOTES_SDL), url: notes.url },
   ]);
   if (!supergraphSdl) throw new Error(`composition failed: ${errors?.map((e) => e.message).join('; ')}`);
@@ -73,7 +92,10 @@ async function startStack(
 ): Promise<Stack> {
   const hss = await startEmulator({ acceptAnyToken: false, tokens: [acceptedToken] });
   const subgraph = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'proj-1', ...env });
-  const router = await adapter.start({ supergraphSdl: supergraphWith(subgraph), forwardCallerToken });
+  const router = await adapter.start({
+    supergraphSdl: supergraphWith(subgraph),
+    ...(forwardCallerToken && { forwardCallerTokenTo: HSS_SUBGRAPH }),
+  });
   return { hss, subgraph, router };
 }
 async function closeStack(stack: Stack | undefined): Promise<void> {
@@ -123,6 +145,10 @@ describe.each([hiveGateway, apolloGateway])('behind $name', (adapter) => {
       const watched = await stack.router.graphql(WATCHLIST, { ids }, { 'x-auth-token': 'caller-token' });
       expect(watched.body).toEqual({ data: { watchlist: nodes } });
       expect(hssStatuses(stack.hss)).toEqual([200]);
+
+      // The token went to this subgraph only: the other team's subgraph never saw it.
+      expect(notes.tokens.length).toBeGreaterThan(0);
+      expect(notes.tokens.every((token) => token === null)).toBe(true);
     });
 
     it('a token HSS refuses is UNAUTHENTICATED for the client, with no data', async () => {
@@ -137,7 +163,7 @@ describe.each([hiveGateway, apolloGateway])('behind $name', (adapter) => {
           extensions: {
             code: 'UNAUTHENTICATED',
             upstream: { status: 401, errorCode: 'APIGW.0301', requestId: expect.any(String) },
-            serviceName: 'hss',
+            serviceName: HSS_SUBGRAPH,
           },
         },
       ]);
@@ -170,7 +196,7 @@ describe.each([hiveGateway, apolloGateway])('behind $name', (adapter) => {
       expect(answer.body.errors?.[0]).toMatchObject({
         message: expect.stringContaining('HSS_REQUIRE_CALLER_TOKEN=true'),
         path: ['portStatistics'],
-        extensions: { code: 'UNAUTHENTICATED', serviceName: 'hss' },
+        extensions: { code: 'UNAUTHENTICATED', serviceName: HSS_SUBGRAPH },
       });
       expect(hssStatuses(stack.hss)).toEqual([]);
     });

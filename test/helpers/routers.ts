@@ -32,8 +32,11 @@ export interface RunningRouter {
 
 export interface RouterOptions {
   supergraphSdl: string;
-  /** false: the router's default, which forwards no client header to subgraphs. */
-  forwardCallerToken: boolean;
+  /**
+   * The subgraph (by its name in the supergraph) the caller's token headers are forwarded to, and
+   * only that one; undefined: the router's default, which forwards no client header to subgraphs.
+   */
+  forwardCallerTokenTo?: string;
 }
 
 export interface RouterAdapter {
@@ -57,19 +60,22 @@ async function post(url: string, query: string, variables = {}, headers = {}): P
 /** Hive Gateway 2, its runtime served by node's HTTP server, as `hive-gateway` would serve it. */
 export const hiveGateway: RouterAdapter = {
   name: 'Hive Gateway',
-  async start({ supergraphSdl, forwardCallerToken }) {
+  async start({ supergraphSdl, forwardCallerTokenTo }) {
     const gateway = createGatewayRuntime({
       supergraph: supergraphSdl,
       logging: false,
       // The runtime loads transports by name unless given; the `hive-gateway` CLI bundles this one.
       transports: { http: httpTransport },
-      ...(forwardCallerToken && {
+      ...(forwardCallerTokenTo && {
         propagateHeaders: {
           // What gateway.config.ts would say; a null value (header absent) is not sent.
-          fromClientToSubgraphs: ({ request }) => ({
-            'x-auth-token': request.headers.get('x-auth-token'),
-            authorization: request.headers.get('authorization'),
-          }),
+          fromClientToSubgraphs: ({ request, subgraphName }) =>
+            subgraphName === forwardCallerTokenTo
+              ? {
+                  'x-auth-token': request.headers.get('x-auth-token'),
+                  authorization: request.headers.get('authorization'),
+                }
+              : undefined,
         },
       }),
     });
@@ -107,10 +113,15 @@ class ForwardCallerToken extends RemoteGraphQLDataSource<CallerHeaders> {
 /** @apollo/gateway in @apollo/server's standalone HTTP server. */
 export const apolloGateway: RouterAdapter = {
   name: '@apollo/gateway',
-  async start({ supergraphSdl, forwardCallerToken }) {
+  async start({ supergraphSdl, forwardCallerTokenTo }) {
     const gateway = new ApolloGateway({
       supergraphSdl,
-      ...(forwardCallerToken && { buildService: ({ url }) => new ForwardCallerToken({ url }) }),
+      ...(forwardCallerTokenTo && {
+        buildService: ({ name, url }) =>
+          name === forwardCallerTokenTo
+            ? new ForwardCallerToken({ url })
+            : new RemoteGraphQLDataSource({ url }),
+      }),
     });
     const server = new ApolloServer<CallerHeaders>({ gateway });
     const { url } = await startStandaloneServer(server, {
