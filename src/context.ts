@@ -13,6 +13,7 @@ import {
   pageLoaderFunction,
 } from './port-statistics/loader.js';
 import type { PortStatisticKey } from './port-statistics/node-id.js';
+import type { BudgetState } from './quota/call-budget.js';
 import type { Cancellation } from './quota/cancellation.js';
 import type { UpstreamPages } from './quota/page-source.js';
 import { type Credentials, credentialIdentity } from './upstream/credentials.js';
@@ -33,6 +34,8 @@ export interface GatewayContext {
   loadPage: LoadPage;
   /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
   maxOperationCost: number;
+  /** Where the caller's upstream budget stands; null without credentials or without a budget. */
+  budget(): Promise<BudgetState | null>;
   /** PortStatistics by identity, batched per request. */
   entities: DataLoader<PortStatisticKey, PortStatisticRow | null, string>;
 }
@@ -53,7 +56,15 @@ export interface ContextInputs {
 }
 
 export function createGatewayContext(inputs: ContextInputs): GatewayContext {
-  const operation: GatewayContext['operation'] = { name: inputs.operationName, pagesAsked: 0 };
+  const operation: GatewayContext['operation'] = {
+    name: inputs.operationName,
+    pagesAsked: 0,
+    upstreamCalls: 0,
+    sharedCalls: 0,
+    cachedPages: 0,
+  };
+  const identity =
+    inputs.credentials instanceof HssError ? undefined : credentialIdentity(inputs.credentials);
   const call = {
     logger: inputs.logger,
     operation,
@@ -75,8 +86,8 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     operation,
     loadPage,
     maxOperationCost: inputs.maxOperationCost,
-    credentialIdentity:
-      inputs.credentials instanceof HssError ? 'none' : credentialIdentity(inputs.credentials),
+    credentialIdentity: identity ?? 'none',
+    budget: () => (identity === undefined ? Promise.resolve(null) : inputs.pages.budgetOf(identity)),
     // Only lookups by id need it: most requests never do.
     get entities() {
       entities ??= createEntityLoader(loadPage);

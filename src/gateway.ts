@@ -127,6 +127,7 @@ export async function startGateway(
   const yoga = createGatewayYoga({
     contextFor,
     labels,
+    budgetOf: (identity) => quota.pages.budgetOf(identity),
     logger,
     credentials,
     config,
@@ -158,6 +159,7 @@ export async function startGateway(
     responseCache,
     fastLane,
     logger,
+    budgetOf: (identity) => quota.pages.budgetOf(identity),
     credentials,
     maxRequestBytes: config.http.maxRequestBytes,
     ...(metrics ? { onResponseCacheLookup: (result) => metrics.onResponseCacheLookup(result) } : {}),

@@ -29,7 +29,11 @@ export function toContractError(error: GraphQLError): GraphQLError {
   if (original instanceof HssError) {
     const extensions: Record<string, unknown> = { code: original.code };
     if (original.upstream) extensions.upstream = original.upstream;
-    if (original.retryAfter !== undefined) extensions.retryAfter = original.retryAfter;
+    if (original.retryAfter !== undefined) {
+      extensions.retryAfter = original.retryAfter;
+      // The HTTP answer says it too (yoga moves `http` into the response and out of the body).
+      extensions.http = { headers: { 'Retry-After': String(original.retryAfter) } };
+    }
     return rebuilt(error, original.message, extensions);
   }
   if (original instanceof InvalidArgumentError) {

@@ -16,22 +16,28 @@ import type { GatewayMetrics } from './metrics.js';
 import type { OperationLabels } from './operation-labels.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
+import { useCostExtension } from './plugins/use-cost-extension.js';
 import { useFreshness } from './plugins/use-freshness.js';
 import { useOperationCost } from './plugins/use-operation-cost.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
+import type { BudgetState } from './quota/call-budget.js';
 import { signalCancellation } from './quota/cancellation.js';
 import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 import { type Tracing, useOperationTracing } from './tracing.js';
+import { credentialIdentity } from './upstream/credentials.js';
+import { HssError } from './upstream/hss-error.js';
 
 export interface GatewayYogaOptions {
   /** Builds each request's context (shared with the HTTP handler's fast lane). */
   contextFor: ContextFactory;
   /** Operation names as metric labels (shared with the fast lane). */
   labels: OperationLabels;
+  /** Where a credential's upstream budget stands. */
+  budgetOf: (identity: string) => Promise<BudgetState | null>;
   logger: Logger;
   /** Which credentials requests use. */
   credentials: CredentialPolicy;
@@ -79,6 +85,14 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     useOperationCost() as Plugin,
     useContractErrors(),
     useFreshness() as Plugin,
+    useCostExtension({
+      budgetOf: (request) => {
+        const credentials = credentialsFromHeaders((name) => request.headers.get(name), options.credentials);
+        return credentials instanceof HssError
+          ? Promise.resolve(null)
+          : options.budgetOf(credentialIdentity(credentials));
+      },
+    }) as Plugin,
   ];
   plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }) as Plugin);
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));

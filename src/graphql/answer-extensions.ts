@@ -4,6 +4,36 @@
  * yoga plugins and by the HTTP handler's fast lane alike.
  */
 import type { GatewayOperation } from '../port-statistics/loader.js';
+import type { BudgetState } from '../quota/call-budget.js';
+
+/** `extensions.cost`: what the operation spent of HSS's quota, and what the caller has left. */
+export interface CostExtension {
+  /** Upstream calls the operation made. */
+  upstreamCalls: number;
+  /** Calls other requests had made that it waited for instead (coalescing): free to it. */
+  sharedCalls: number;
+  /** Pages served from the cache. */
+  cachedPages: number;
+  /** The caller's budget of upstream calls; null where none applies. */
+  budget: { limit: number; remaining: number; resetAt: string | null } | null;
+}
+
+/** The cost of an operation, or of a request that never ran (all zeros). */
+export function costExtension(
+  operation: GatewayOperation | undefined,
+  budget: BudgetState | null,
+): CostExtension {
+  return {
+    upstreamCalls: operation?.upstreamCalls ?? 0,
+    sharedCalls: operation?.sharedCalls ?? 0,
+    cachedPages: operation?.cachedPages ?? 0,
+    budget: budget && {
+      limit: budget.limit,
+      remaining: budget.remaining,
+      resetAt: budget.resetAt === null ? null : new Date(budget.resetAt).toISOString(),
+    },
+  };
+}
 
 /** `extensions.freshness`: when the oldest page was fetched, and whether any was stale. */
 export function freshnessExtension(

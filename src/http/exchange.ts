@@ -2,6 +2,7 @@
  * What the HTTP handler hands yoga with a request it has already read, and reads back once yoga
  * has answered: yoga's server context for that request.
  */
+import type { CostExtension } from '../graphql/answer-extensions.js';
 import type { Credentials } from '../upstream/credentials.js';
 import type { HssError } from '../upstream/hss-error.js';
 
@@ -13,6 +14,8 @@ export interface HttpExchange {
   cacheableForMs: number;
   /** Whether the operation ran (its document parsed, validated and was allowed). */
   ran: boolean;
+  /** The answer's `extensions.cost`, the part of it a response-cache hit says anew. */
+  cost?: CostExtension;
 }
 
 /** yoga's server context: the exchange when the HTTP handler read the request first. */

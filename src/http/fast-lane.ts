@@ -21,7 +21,12 @@ import { maskError } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ContextFactory } from '../context.js';
-import { cacheableForMs, freshnessExtension } from '../graphql/answer-extensions.js';
+import {
+  type CostExtension,
+  cacheableForMs,
+  costExtension,
+  freshnessExtension,
+} from '../graphql/answer-extensions.js';
 import { priceOperation } from '../graphql/operation-cost.js';
 import { toContractError } from '../graphql-errors.js';
 import type { FastLaneOutcome, GatewayMetrics } from '../metrics.js';
@@ -111,11 +116,17 @@ export class FastLane {
     if (!this.documents.has(query)) {
       this.documents.set(query, { document: parse(query), operations: new Map(), prices: new Map() });
     }
-    this.headerSets.set(headerKey(origin, accept), answer.headers);
+    // Only what every answer to this Origin and Accept shares: not what one answer's errors asked for.
+    this.headerSets.set(
+      headerKey(origin, accept),
+      answer.headers.filter(([name]) => name.toLowerCase() !== 'retry-after'),
+    );
   }
 
   /** Answers the request, or undefined when yoga must (see the file's comment). */
-  async answer(request: FastLaneRequest): Promise<(StoredResponse & { cacheableForMs: number }) | undefined> {
+  async answer(
+    request: FastLaneRequest,
+  ): Promise<(StoredResponse & { cacheableForMs: number; cost: CostExtension }) | undefined> {
     const { params } = request;
     const declined = (reason: FastLaneOutcome) => {
       this.options.metrics?.onFastLane(reason);
@@ -141,10 +152,10 @@ export class FastLane {
       operationName: operation.name?.value ?? null,
       cancellation: request.cancellation,
     });
-    const cost = this.priceOf(known, params, context);
-    if (cost === undefined) return declined('variables');
-    if (cost > context.maxOperationCost) return declined('over-cost');
-    context.operation.estimatedCost = cost;
+    const price = this.priceOf(known, params, context);
+    if (price === undefined) return declined('variables');
+    if (price > context.maxOperationCost) return declined('over-cost');
+    context.operation.estimatedCost = price;
     const result = await execute({
       schema,
       document: known.document,
@@ -155,18 +166,24 @@ export class FastLane {
     // No data: nothing ran (the variables did not coerce); yoga answers that as it always does.
     if (result.data === undefined) return declined('variables');
     this.options.metrics?.onFastLane('answered');
+    let answerHeaders = headers;
     const errors = result.errors?.map((error) => {
       const contractual = toContractError(error);
       const masked = maskError(contractual, 'Unexpected error.') as GraphQLError;
       if (masked !== contractual) this.options.logger.error({ err: error }, 'unexpected error');
-      const { http: _http, unexpected: _unexpected, ...extensions } = masked.extensions;
+      const { http, unexpected: _unexpected, ...extensions } = masked.extensions;
+      // Headers an error asks for (Retry-After), as yoga adds them.
+      const asked = (http as { headers?: Record<string, string> } | undefined)?.headers;
+      if (asked) answerHeaders = [...answerHeaders, ...Object.entries(asked)];
       return { ...masked.toJSON(), extensions };
     });
     const freshness = freshnessExtension(context.operation);
+    const cost = costExtension(context.operation, await context.budget());
+    // `cost` last: a response-cache hit replaces it (answer-cost.ts).
     const body = JSON.stringify({
       ...(errors ? { errors } : {}),
       data: result.data,
-      ...(freshness ? { extensions: { freshness } } : {}),
+      extensions: freshness ? { freshness, cost } : { cost },
     });
     const label = this.options.labels.of(operation.name?.value);
     const seconds = (performance.now() - started) / 1000;
@@ -180,8 +197,9 @@ export class FastLane {
     metrics?.recordHttp(label, 'query', 'POST', 200, seconds);
     return {
       status: 200,
-      headers,
+      headers: answerHeaders,
       body: Buffer.from(body),
+      cost,
       cacheableForMs:
         this.options.cacheTtlMs > 0
           ? cacheableForMs(Boolean(errors), context.operation, this.options.cacheTtlMs, this.options.now())

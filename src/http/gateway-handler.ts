@@ -8,11 +8,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { type CredentialPolicy, credentialsFromHeaders, nodeHeaderReader } from '../caller-credentials.js';
+import { type CostExtension, costExtension } from '../graphql/answer-extensions.js';
 import { requestIdFor } from '../plugins/use-request-id.js';
+import type { BudgetState } from '../quota/call-budget.js';
 import { responseCancellation } from '../quota/cancellation.js';
 import { credentialIdentity } from '../upstream/credentials.js';
 import { HssError } from '../upstream/hss-error.js';
 import type { GatewayYoga } from '../yoga.js';
+import { withCost, withoutCost } from './answer-cost.js';
 import type { HttpExchange } from './exchange.js';
 import type { FastLane } from './fast-lane.js';
 import { readGraphQLParams } from './graphql-params.js';
@@ -29,6 +32,8 @@ export interface GatewayHandlerOptions {
   maxRequestBytes: number;
   /** Told of every response-cache lookup, for metrics. */
   onResponseCacheLookup?: (result: 'hit' | 'miss') => void;
+  /** Where a credential's budget stands: what a response-cache hit says in `extensions.cost`. */
+  budgetOf: (identity: string) => Promise<BudgetState | null>;
   logger: Logger;
 }
 
@@ -108,12 +113,14 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     const { origin, accept } = req.headers;
     // Without credentials the answer is an error: neither shortcut applies.
     const known = credentials instanceof HssError ? undefined : credentials;
-    const key = known && responseCache?.keyOf(credentialIdentity(known), { body, origin, accept });
-    if (key !== undefined && responseCache) {
+    const identity = known && credentialIdentity(known);
+    const key = identity && responseCache?.keyOf(identity, { body, origin, accept });
+    if (identity !== undefined && key !== undefined && responseCache) {
       const hit = responseCache.get(key);
       options.onResponseCacheLookup?.(hit ? 'hit' : 'miss');
       if (hit) {
-        send(res, hit, requestId);
+        const cost = costExtension(undefined, await options.budgetOf(identity));
+        send(res, { ...hit, body: withCost(hit.body, { ...cost, cachedPages: hit.pages }) }, requestId);
         return;
       }
     }
@@ -131,18 +138,21 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
         : undefined;
     let answer: StoredResponse;
     let cacheableForMs: number;
+    let cost: CostExtension | undefined;
     if (fast) {
+      ({ cacheableForMs, cost } = fast);
       answer = fast;
-      cacheableForMs = fast.cacheableForMs;
     } else {
       const exchange: HttpExchange = { credentials, requestId, cacheableForMs: 0, ran: false };
       answer = await viaYoga(req, body, exchange);
-      cacheableForMs = exchange.cacheableForMs;
+      ({ cacheableForMs, cost } = exchange);
       if (params && exchange.ran && answer.status === 200) fastLane?.learn(params, origin, accept, answer);
     }
     send(res, answer, requestId);
-    if (key !== undefined && answer.status === 200 && cacheableForMs > 0) {
-      responseCache?.set(key, answer, cacheableForMs);
+    if (key !== undefined && cost && answer.status === 200 && cacheableForMs > 0) {
+      const head = withoutCost(answer.body, cost);
+      const pages = cost.upstreamCalls + cost.sharedCalls + cost.cachedPages;
+      if (head) responseCache?.set(key, { ...answer, body: head, pages }, cacheableForMs);
     }
   }
 

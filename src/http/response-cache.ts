@@ -17,7 +17,13 @@ export interface StoredResponse {
   body: Buffer;
 }
 
-interface Entry extends StoredResponse {
+/** An answer as the cache keeps it: without its cost, which each hit says anew. */
+export interface CachedAnswer extends StoredResponse {
+  /** The pages the answer was built from: a hit serves them all from the cache. */
+  pages: number;
+}
+
+interface Entry extends CachedAnswer {
   expiresAt: number;
 }
 
@@ -68,7 +74,7 @@ export class ResponseCache {
       .digest('base64url');
   }
 
-  get(key: string): StoredResponse | undefined {
+  get(key: string): CachedAnswer | undefined {
     const entry = this.lru.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt > this.now()) return entry;
@@ -77,7 +83,7 @@ export class ResponseCache {
   }
 
   /** Keeps an answer for `ttlMs` of the gateway's clock. */
-  set(key: string, response: StoredResponse, ttlMs: number): void {
+  set(key: string, response: CachedAnswer, ttlMs: number): void {
     if (ttlMs <= 0) return;
     this.lru.set(key, { ...response, expiresAt: this.now() + ttlMs });
   }

@@ -25,6 +25,10 @@ export interface GatewayOperation {
   estimatedCost?: number;
   /** Distinct pages the operation has asked for so far: each could be an upstream call. */
   pagesAsked: number;
+  /** Of those: upstream calls it made, calls of other requests it joined, pages from the cache. */
+  upstreamCalls: number;
+  sharedCalls: number;
+  cachedPages: number;
 }
 
 /**
@@ -74,6 +78,9 @@ export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey
           { credentials, identity, projectId: key.scope.projectId, query: key.query },
           context,
         );
+        if (page.source === 'call') operation.upstreamCalls++;
+        else if (page.source === 'shared') operation.sharedCalls++;
+        else operation.cachedPages++;
         const seen = operation.freshness;
         operation.freshness = {
           oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),

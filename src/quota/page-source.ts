@@ -24,6 +24,11 @@ export interface FetchedPage extends PortStatisticsPage {
   fetchedAt: number;
   /** True when it is older than the cache's time-to-live. */
   stale: boolean;
+  /**
+   * Where it came from: the cache, a call this load made, or a call another request had already
+   * made and this one joined (coalescing).
+   */
+  source: 'cache' | 'call' | 'shared';
 }
 
 export interface Freshness {
@@ -106,20 +111,21 @@ export class UpstreamPages {
       );
     if (cached && age <= freshness.ttlMs) {
       call.logger.debug({ cache: 'hit', key: redactKey(key) }, 'page from cache');
-      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: false };
+      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: false, source: 'cache' };
     }
     if (cached && age <= freshness.ttlMs + freshness.staleWhileRevalidateMs) {
       call.logger.debug(
         { cache: 'stale', key: redactKey(key) },
         'stale page served; renewing in the background',
       );
-      this.shared(key, request, call).catch(() => undefined);
+      this.shared(key, request, call).entry.catch(() => undefined);
       observer?.onStaleServed('revalidate');
-      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true };
+      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
     }
     try {
-      const fresh = await untilDeadline(this.shared(key, request, call), call.cancellation, call.deadlineAt);
-      return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false };
+      const { entry, joined } = this.shared(key, request, call);
+      const fresh = await untilDeadline(entry, call.cancellation, call.deadlineAt);
+      return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false, source: joined ? 'shared' : 'call' };
     } catch (error) {
       if (cached && this.staleMayStandIn(error, age)) {
         observer?.onStaleServed((error as HssError).code === 'RATE_LIMITED' ? 'budget' : 'error');
@@ -127,7 +133,7 @@ export class UpstreamPages {
           { cache: 'stale', reason: (error as HssError).code, ageMs: age },
           'serving a stale page instead of an error',
         );
-        return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true };
+        return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
       }
       throw error;
     }
@@ -147,17 +153,26 @@ export class UpstreamPages {
     return down && age <= this.options.freshness.ttlMs + this.options.freshness.staleIfErrorMs;
   }
 
-  /** One upstream call per key at a time, whoever asks. */
-  private shared(key: string, request: PageRequest, call: CallContext): Promise<CachedPage> {
+  /** One upstream call per key at a time, whoever asks; `joined` when another asked first. */
+  private shared(
+    key: string,
+    request: PageRequest,
+    call: CallContext,
+  ): { entry: Promise<CachedPage>; joined: boolean } {
     const running = this.inflight.get(key);
     if (running) {
       this.options.observer?.onCoalesced();
       call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
-      return running;
+      return { entry: running, joined: true };
     }
     const started = this.fetch(key, request, call).finally(() => this.inflight.delete(key));
     this.inflight.set(key, started);
-    return started;
+    return { entry: started, joined: false };
+  }
+
+  /** Where a credential's budget stands (null: no budget applies). */
+  budgetOf(identity: string) {
+    return this.options.budget.peek(identity);
   }
 
   private async fetch(key: string, request: PageRequest, call: CallContext): Promise<CachedPage> {
@@ -170,7 +185,7 @@ export class UpstreamPages {
         this.options.observer?.onBudgetRefused();
         throw new HssError(
           'RATE_LIMITED',
-          `The gateway's budget of HSS calls for these credentials is spent (HSS allows a user 5 calls a minute); retry in ${grant.retryAfterSeconds} s.`,
+          `The gateway's budget of ${budget.perMinute} HSS calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); retry in ${grant.retryAfterSeconds} s.`,
           { retryAfter: grant.retryAfterSeconds },
         );
       }

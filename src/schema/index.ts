@@ -11,6 +11,7 @@ import './port-statistic-connection.js';
 import './node.js';
 import './port-service.js';
 import './port-statistics-summary.js';
+import './rate-limit.js';
 
 /** The public schema: what frontends see and typed clients are generated from. */
 export const publicSchema = builder.toSchema({ sortSchema: false });

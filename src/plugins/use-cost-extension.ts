@@ -1,0 +1,42 @@
+/**
+ * `extensions.cost` on every answer: the upstream calls the operation made, the calls of other
+ * requests it joined, the pages the cache served, and where the caller's budget stands, so a
+ * dashboard sees the quota before it runs out (as Shopify's `extensions.cost` shows). A request
+ * that never ran spent nothing, and still says what budget is left.
+ */
+import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../context.js';
+import { costExtension } from '../graphql/answer-extensions.js';
+import type { GatewayServerContext } from '../http/exchange.js';
+import type { BudgetState } from '../quota/call-budget.js';
+
+export interface CostExtensionOptions {
+  /** The budget of whoever sent a request that never ran (no context was built for it). */
+  budgetOf(request: Request): Promise<BudgetState | null>;
+}
+
+export function useCostExtension(
+  options: CostExtensionOptions,
+): Plugin<GatewayContext & GatewayServerContext> {
+  const ran = new WeakSet<Request>();
+  return {
+    onExecute({ args }) {
+      const context = args.contextValue as GatewayContext & GatewayServerContext & { request: Request };
+      ran.add(context.request);
+      return {
+        async onExecuteDone(payload) {
+          const cost = costExtension(context.operation, await context.budget());
+          if (context.exchange) context.exchange.cost = cost;
+          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            setResult({ ...result, extensions: { ...result.extensions, cost } });
+          });
+        },
+      };
+    },
+    async onResultProcess({ request, result, setResult }) {
+      if (ran.has(request) || Array.isArray(result) || isAsyncIterable(result)) return;
+      const cost = costExtension(undefined, await options.budgetOf(request));
+      setResult({ ...result, extensions: { ...result.extensions, cost } });
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The quota is visible before it runs out: every answer says in `extensions.cost` what it spent
+ * and what budget is left, `rateLimit` says it for typed clients, and a RATE_LIMITED answer carries
+ * an HTTP Retry-After and names the configured budget.
+ */
+import { request } from 'undici';
+import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+let hss: RunningEmulator;
+let started: RunningGateway[] = [];
+beforeAll(async () => {
+  hss = await startEmulator();
+});
+afterEach(async () => {
+  for (const gw of started) await gw.close();
+  started = [];
+});
+afterAll(() => hss.close());
+
+async function gateway(env: Record<string, string> = {}) {
+  const gw = await startTestGateway({
+    HSS_ENDPOINT: hss.url,
+    HSS_PROJECT_ID: 'p',
+    HSS_AUTH_TOKEN: 't',
+    HSS_RATE_LIMIT_PER_MINUTE: '3',
+    CACHE_TTL_SECONDS: '60',
+    ...env,
+  });
+  started.push(gw);
+  return gw;
+}
+const count = (port: number) => `{ portStatistics(filter: { port: ${port} }) { totalCount } }`;
+
+describe('extensions.cost', () => {
+  it('says what each answer spent and what the caller has left', async () => {
+    const gw = await gateway();
+    const first = (await gw.graphql(count(22))).body.extensions?.cost;
+    expect(first).toEqual({
+      upstreamCalls: 1,
+      sharedCalls: 0,
+      cachedPages: 0,
+      budget: { limit: 3, remaining: 2, resetAt: expect.any(String) },
+    });
+    expect(Date.parse(first.budget.resetAt) - Date.now()).toBeLessThanOrEqual(60_000);
+    // Another document over the same page: the page cache serves it.
+    const second = (await gw.graphql(`query Again ${count(22)}`)).body.extensions?.cost;
+    expect(second).toMatchObject({ upstreamCalls: 0, cachedPages: 1, budget: { limit: 3, remaining: 2 } });
+    // The same request again: the response cache serves it, the fast lane or yoga alike.
+    const third = (await gw.graphql(`query Again ${count(22)}`)).body.extensions?.cost;
+    expect(third).toMatchObject({ upstreamCalls: 0, cachedPages: 1, budget: { remaining: 2 } });
+    const fourth = (await gw.graphql(count(23))).body.extensions?.cost;
+    expect(fourth).toMatchObject({ upstreamCalls: 1, budget: { remaining: 1 } });
+  });
+
+  it('is on answers that never ran, and on every path: yoga, the fast lane, the response cache', async () => {
+    const gw = await gateway({ CACHE_TTL_SECONDS: '0' });
+    const refused = await gw.graphql('{ portStatistics { nope } }');
+    expect(refused.status).toBe(400);
+    expect(refused.body.extensions?.cost).toMatchObject({
+      upstreamCalls: 0,
+      budget: { limit: 3, remaining: 3 },
+    });
+    const viaYoga = (await gw.graphql(count(80))).body.extensions?.cost;
+    const viaFastLane = (await gw.graphql(count(80))).body.extensions?.cost;
+    expect(viaYoga).toMatchObject({ upstreamCalls: 1, budget: { remaining: 2 } });
+    expect(viaFastLane).toMatchObject({ upstreamCalls: 1, budget: { remaining: 1 } });
+  });
+
+  it('says budget: null where no budget applies', async () => {
+    const gw = await gateway({ HSS_RATE_LIMIT_PER_MINUTE: '0' });
+    expect((await gw.graphql(count(22))).body.extensions?.cost.budget).toBeNull();
+  });
+});
+
+describe('rateLimit', () => {
+  it('says limit, remaining, used and resetAt', async () => {
+    const gw = await gateway();
+    const fresh = (await gw.graphql('{ rateLimit { limit remaining used resetAt } }')).body.data.rateLimit;
+    expect(fresh).toEqual({ limit: 3, remaining: 3, used: 0, resetAt: null });
+    await gw.graphql(count(22));
+    const after = (await gw.graphql('{ rateLimit { limit remaining used resetAt } }')).body.data.rateLimit;
+    expect(after).toMatchObject({ limit: 3, remaining: 2, used: 1, resetAt: expect.any(String) });
+  });
+
+  it('is null where no budget applies, and costs no upstream call', async () => {
+    const gw = await gateway({ HSS_RATE_LIMIT_PER_MINUTE: '0', MAX_OPERATION_COST: '1' });
+    const calls = hss.received.length;
+    const answer = await gw.graphql('{ rateLimit { limit remaining used resetAt } }');
+    expect(answer.body.data.rateLimit).toEqual({ limit: null, remaining: null, used: 0, resetAt: null });
+    expect(hss.received.length).toBe(calls);
+  });
+});
+
+describe('RATE_LIMITED', () => {
+  it('carries an HTTP Retry-After and names the configured budget, on both paths', async () => {
+    const gw = await gateway({ HSS_RATE_LIMIT_PER_MINUTE: '1', CACHE_TTL_SECONDS: '0' });
+    await gw.graphql(count(1));
+    for (const port of [2, 2]) {
+      const response = await request(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: count(port) }),
+      });
+      const body = (await response.body.json()) as {
+        errors: { message: string; extensions: Record<string, unknown> }[];
+      };
+      expect(body.errors[0]?.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfter: expect.any(Number),
+      });
+      expect(body.errors[0]?.extensions.http).toBeUndefined();
+      expect(response.headers['retry-after']).toBe(String(body.errors[0]?.extensions.retryAfter));
+      expect(body.errors[0]?.message).toContain('budget of 1 HSS calls a minute');
+    }
+  });
+});
