@@ -26,17 +26,38 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   relay: {
     cursorType: 'String',
-    nodesOnConnection: true,
-    edgesFieldOptions: { nullable: { list: false, items: false } },
-    nodeFieldOptions: { nullable: false },
+    nodesOnConnection: {
+      description: 'The rows of this page, without their cursors (the same as edges.node).',
+    },
+    edgesFieldOptions: {
+      nullable: { list: false, items: false },
+      description: 'The rows of this page, each with its cursor.',
+    },
+    nodeFieldOptions: { nullable: false, description: 'The row.' },
+    cursorFieldOptions: {
+      description: 'An opaque cursor for this row: pass it as `after` (or `before`) to page from here.',
+    },
+    pageInfoFieldOptions: {
+      description: 'Where this page sits in the whole list, and the cursors to page on.',
+    },
+    idFieldOptions: { description: 'Stable and opaque: the same object always has the same id.' },
     // node and nodes are defined in node.ts: a bad id must fail only its own item of `nodes`.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
     // PageInfo is a value type other subgraphs of a supergraph define too.
-    hasNextPageFieldOptions: { shareable: true },
-    hasPreviousPageFieldOptions: { shareable: true },
-    startCursorFieldOptions: { shareable: true },
-    endCursorFieldOptions: { shareable: true },
+    hasNextPageFieldOptions: {
+      shareable: true,
+      description: 'Whether rows follow this page (ask with `after: endCursor`).',
+    },
+    hasPreviousPageFieldOptions: {
+      shareable: true,
+      description: 'Whether rows come before this page (ask with `before: startCursor`).',
+    },
+    startCursorFieldOptions: {
+      shareable: true,
+      description: "The first row's cursor; null for an empty page.",
+    },
+    endCursorFieldOptions: { shareable: true, description: "The last row's cursor; null for an empty page." },
     nodeTypeOptions: { description: 'An object with an opaque, stable, globally unique id.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
   },

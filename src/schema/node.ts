@@ -22,7 +22,9 @@ builder.queryFields((t) => ({
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description: 'Any object by the id this API issued; null when the row is gone.',
-    args: { id: t.arg.id({ required: true }) },
+    args: {
+      id: t.arg.id({ required: true, description: 'An id this API issued (a PortStatistic.id, say).' }),
+    },
     complexity: 1,
     resolve: (_root, { id }, context) => loadNode(String(id), context),
   }),
@@ -32,7 +34,12 @@ builder.queryFields((t) => ({
     description:
       'Objects by the ids this API issued, in the same order; null where a row is gone. An id this API did not ' +
       'issue is an error for its own item only.',
-    args: { ids: t.arg.idList({ required: true }) },
+    args: {
+      ids: t.arg.idList({
+        required: true,
+        description: 'Ids this API issued; ids of one scope are looked up together.',
+      }),
+    },
     // One upstream call per scope the ids name: ids of one scope are planned together.
     complexity: (args) => scopesNamedBy(args.ids),
     resolve: (_root, { ids }, context) => ids.map((id) => loadNode(String(id), context)),

@@ -11,8 +11,8 @@ const PortRiskStatusCount = builder
   .implement({
     description: 'How many open-port rows have a risk status.',
     fields: (t) => ({
-      status: t.expose('status', { type: PortRiskStatus }),
-      count: t.exposeInt('count'),
+      status: t.expose('status', { type: PortRiskStatus, description: 'The risk status.' }),
+      count: t.exposeInt('count', { description: 'Open-port rows with that status.' }),
     }),
   });
 
@@ -21,8 +21,8 @@ const PortProtocolCount = builder
   .implement({
     description: 'How many open-port rows have a protocol.',
     fields: (t) => ({
-      type: t.expose('type', { type: PortProtocol }),
-      count: t.exposeInt('count'),
+      type: t.expose('type', { type: PortProtocol, description: 'The protocol.' }),
+      count: t.exposeInt('count', { description: 'Open-port rows of that protocol.' }),
     }),
   });
 
@@ -67,7 +67,11 @@ builder.queryField('portStatisticsSummary', (t) =>
       projectId: t.arg.id({
         description: 'Project ID (1 to 256 characters). Default: the configured project.',
       }),
-      filter: t.arg({ type: PortStatisticFilter }),
+      filter: t.arg({
+        type: PortStatisticFilter,
+        description:
+          'Which rows to count: each filter given is sent to HSS; none given, all rows of the project.',
+      }),
     },
     // At most six upstream calls (see the type's description).
     complexity: 6,
