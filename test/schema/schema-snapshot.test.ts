@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSchema } from 'graphql';
 import { printPublicSchema, printSubgraphSdl } from '../../src/schema/print.js';
 
 const committed = (file: string) =>
@@ -38,8 +39,8 @@ describe('the committed schema files', () => {
       'type PortStatisticConnection',
       'type PortStatisticEdge',
       'type PageInfo',
-      'node(id: ID!): Node',
-      'nodes(ids: [ID!]!): [Node]!',
+      'rateLimit: RateLimit!',
+      'type RateLimit',
       'edges: [PortStatisticEdge!]!',
       'nodes: [PortStatistic!]!',
       'totalCount: Int!',
@@ -50,5 +51,14 @@ describe('the committed schema files', () => {
       expect(sdl).toContain(name);
     }
     expect(sdl).not.toMatch(/_entities|_service|@key/);
+    // Signatures, read from the schema the SDL describes (descriptions break them over lines).
+    const query = buildSchema(sdl).getQueryType()?.getFields() ?? {};
+    const signature = (name: string) =>
+      `${name}(${query[name]?.args.map((a) => `${a.name}: ${a.type}`).join(', ')}): ${query[name]?.type}`;
+    expect(signature('node')).toBe('node(id: ID!): Node');
+    expect(signature('nodes')).toBe('nodes(ids: [ID!]!): [Node]!');
+    expect(signature('portStatistics')).toBe(
+      'portStatistics(after: String, before: String, filter: PortStatisticFilter, first: Int, last: Int, orderBy: PortStatisticOrder, page: PageInput, projectId: ID): PortStatisticConnection!',
+    );
   });
 });
