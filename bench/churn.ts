@@ -26,9 +26,9 @@ async function heapOf(gateway: ServerProcess): Promise<number> {
   return liveHeapMb(gateway.pid, gateway.heapFile);
 }
 
-export async function churn(emulatorUrl: string, requests: number): Promise<Churn> {
+export async function churn(emulator: ServerProcess, requests: number): Promise<Churn> {
   // No CACHE_* variable: the defaults (60 s TTL, 10,000 entries, 64 MB) are what is measured.
-  const gateway = await startGateway('gateway-churn', gatewayEnv(emulatorUrl));
+  const gateway = await startGateway('gateway-churn', gatewayEnv(emulator.url));
   let i = 0;
   const workload = {
     next: () => {
@@ -39,11 +39,11 @@ export async function churn(emulatorUrl: string, requests: number): Promise<Chur
   };
   const measured = { url: gateway.url, pid: gateway.pid };
   try {
-    await loadRun(measured, workload, { amount: WARM_UP_REQUESTS }, emulatorUrl);
+    await loadRun(measured, workload, { amount: WARM_UP_REQUESTS }, emulator);
     const start = await heapOf(gateway);
-    const first = await loadRun(measured, workload, { amount: Math.ceil(requests / 2) }, emulatorUrl);
+    const first = await loadRun(measured, workload, { amount: Math.ceil(requests / 2) }, emulator);
     const half = await heapOf(gateway);
-    const second = await loadRun(measured, workload, { amount: Math.floor(requests / 2) }, emulatorUrl);
+    const second = await loadRun(measured, workload, { amount: Math.floor(requests / 2) }, emulator);
     const end = await heapOf(gateway);
     const memory = memoryMb(gateway.pid);
     const total = first.requests + second.requests;
@@ -56,6 +56,7 @@ export async function churn(emulatorUrl: string, requests: number): Promise<Chur
         requests: total,
         failures: first.failures + second.failures,
         cpuMsPerRequest: weigh((r) => r.cpuMsPerRequest),
+        emulatorCpuMsPerRequest: weigh((r) => r.emulatorCpuMsPerRequest),
         upstreamPerRequest: weigh((r) => r.upstreamPerRequest),
         p50: Math.max(first.p50, second.p50),
         p99: Math.max(first.p99, second.p99),

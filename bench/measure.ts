@@ -27,6 +27,8 @@ export interface Run {
   failures: number;
   /** CPU time of the measured server process per request answered, in ms. */
   cpuMsPerRequest: number;
+  /** CPU time of the emulator per request answered, in ms: the fake upstream's share of the machine. */
+  emulatorCpuMsPerRequest: number;
   /** HSS calls the emulator answered per request sent. */
   upstreamPerRequest: number;
   p50: number;
@@ -39,12 +41,15 @@ export interface Measured {
   pid: number;
 }
 
-/** Drives `target` with `workload` over CONNECTIONS connections, for `seconds` or `amount` requests. */
+/**
+ * Drives `target` with `workload` over CONNECTIONS connections, for `seconds` or `amount` requests,
+ * reading the target's and the emulator's CPU time and the emulator's count of HSS calls around it.
+ */
 export async function loadRun(
   target: Measured,
   workload: Workload,
   length: { seconds: number } | { amount: number },
-  emulatorUrl: string,
+  emulator: Measured,
   connections = CONNECTIONS,
 ): Promise<Run> {
   const shape = 'fixed' in workload ? workload.fixed : workload.next();
@@ -52,8 +57,9 @@ export async function loadRun(
     'fixed' in workload
       ? undefined
       : [{ setupRequest: (request: autocannon.Request) => ({ ...request, ...workload.next() }) }];
-  const upstreamBefore = await emulatorRequests(emulatorUrl);
+  const upstreamBefore = await emulatorRequests(emulator.url);
   const cpuBefore = cpuMs(target.pid);
+  const emulatorCpuBefore = cpuMs(emulator.pid);
   const result = await autocannon({
     url: `${target.url}${shape.path}`,
     method: shape.method,
@@ -64,13 +70,15 @@ export async function loadRun(
     ...(requests ? { requests } : {}),
   });
   const cpu = cpuMs(target.pid) - cpuBefore;
-  const upstream = (await emulatorRequests(emulatorUrl)) - upstreamBefore;
+  const emulatorCpu = cpuMs(emulator.pid) - emulatorCpuBefore;
+  const upstream = (await emulatorRequests(emulator.url)) - upstreamBefore;
   const answered = Math.max(1, result.requests.total);
   return {
     rps: result.requests.total / result.duration,
     requests: result.requests.total,
     failures: result.non2xx + result.errors + result.timeouts,
     cpuMsPerRequest: cpu / answered,
+    emulatorCpuMsPerRequest: emulatorCpu / answered,
     upstreamPerRequest: upstream / Math.max(1, result.requests.sent), // sent: those still in flight at the end reached HSS too
     p50: result.latency.p50,
     p99: result.latency.p99,

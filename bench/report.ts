@@ -60,7 +60,7 @@ export function report(results: Results): string {
     const perRequest = (pick: (r: Run) => number, digits: number) =>
       WORKLOADS.map((w) => f(medianOf(t, w, pick), digits)).join(' / ');
     const latency = results.latency[t.key];
-    return `| ${t.label} | ${cells.join(' | ')} | ${perRequest((r) => r.cpuMsPerRequest, 3)} | ${perRequest((r) => r.upstreamPerRequest, 2)} | ${f(t.peakRssMb)} | ${latency ? f(latency.p50, 3) : '–'} |`;
+    return `| ${t.label} | ${cells.join(' | ')} | ${perRequest((r) => r.cpuMsPerRequest, 3)} | ${perRequest((r) => r.upstreamPerRequest, 2)} | ${perRequest((r) => r.emulatorCpuMsPerRequest, 3)} | ${f(t.peakRssMb)} | ${latency ? f(latency.p50, 3) : '–'} |`;
   });
   const rounds = results.targets.flatMap((t) =>
     WORKLOADS.filter((w) => t.runs[w]?.length).map(
@@ -143,8 +143,8 @@ export function report(results: Results): string {
   return [
     results.heading,
     '',
-    '| target | identical req/s | × best ref. | varied req/s | × best ref. | CPU ms/req (ident. / varied) | HSS calls/req (ident. / varied) | peak RSS MB | p50 ms at 1 conn. |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| target | identical req/s | × best ref. | varied req/s | × best ref. | CPU ms/req (ident. / varied) | HSS calls/req (ident. / varied) | emulator CPU ms/req (ident. / varied) | peak RSS MB | p50 ms at 1 conn. |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...main,
     '',
     `Medians of ${roundCount} interleaved rounds; "× best ref." is the ratio to the faster reference server in the same workload. CPU and peak RSS are the measured server process's (for direct REST, the emulator's). Churn run: ${f(churn.run.rps)} req/s, ${f(churn.run.cpuMsPerRequest, 3)} CPU ms/req, ${f(churn.run.upstreamPerRequest, 2)} HSS calls/req.`,

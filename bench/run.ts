@@ -68,13 +68,12 @@ async function main(): Promise<void> {
     console.log(
       `${plan.length} runs per round, ${ROUNDS} rounds of ${SECONDS} s: about ${Math.ceil((plan.length * ROUNDS * SECONDS) / 60)} min of load, then latency, first: 1000 and churn`,
     );
-    for (const { target, spec } of plan)
-      await loadRun(target, spec, { seconds: WARM_UP_SECONDS }, emulator.url);
+    for (const { target, spec } of plan) await loadRun(target, spec, { seconds: WARM_UP_SECONDS }, emulator);
 
     const runs = new Map(targets.map((t) => [t.key, {} as Partial<Record<WorkloadKey, Run[]>>]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const { target, workload, spec } of plan) {
-        const run = await loadRun(target, spec, { seconds: SECONDS }, emulator.url);
+        const run = await loadRun(target, spec, { seconds: SECONDS }, emulator);
         const byWorkload = runs.get(target.key) ?? {};
         byWorkload[workload] = [...(byWorkload[workload] ?? []), run];
         console.log(
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
     // Stopped before the churn: it gets the CPU to itself, and the profiles are written on exit.
     for (const server of Object.values(servers)) await server.stop();
     console.log(`churn: ${CHURN_REQUESTS.toLocaleString('en')} requests at default cache settings ...`);
-    const churned = await churn(emulator.url, CHURN_REQUESTS);
+    const churned = await churn(emulator, CHURN_REQUESTS);
     const profiles = profileSection();
 
     const table = report({
