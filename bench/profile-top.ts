@@ -25,7 +25,7 @@ export interface ProfileTop {
   totalMs: number;
   busyMs: number;
   top: SelfTime[];
-  /** The same self time summed by npm package (or Node, or the gateway's own code). */
+  /** The same self time summed by npm package, Node module, the gateway's code, or native code. */
   packages: SelfTime[];
 }
 
@@ -43,19 +43,19 @@ function shortFile(url: string): string {
 /** Self time by file:function, idle time left out (a server waits for the next request). */
 export function topSelfTime(file: string, count = 15): ProfileTop {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const nameOf = new Map<number, string>();
+  const frames = new Map<number, { name: string; where: string }>();
   for (const { id, callFrame } of profile.nodes) {
     const fn = callFrame.functionName || '(anonymous)';
-    nameOf.set(id, callFrame.url ? `${shortFile(callFrame.url)}:${fn}` : fn);
+    const file = shortFile(callFrame.url);
+    frames.set(id, { name: file ? `${file}:${fn}` : fn, where: packageOf(file, fn) });
   }
   const micros = new Map<string, number>();
   const packages = new Map<string, number>();
   profile.samples.forEach((id, i) => {
-    const name = nameOf.get(id) ?? `(node ${id})`;
+    const frame = frames.get(id) ?? { name: `(node ${id})`, where: `(node ${id})` };
     const us = profile.timeDeltas[i] ?? 0;
-    micros.set(name, (micros.get(name) ?? 0) + us);
-    const where = packageOf(name);
-    packages.set(where, (packages.get(where) ?? 0) + us);
+    micros.set(frame.name, (micros.get(frame.name) ?? 0) + us);
+    packages.set(frame.where, (packages.get(frame.where) ?? 0) + us);
   });
   const total = [...micros.values()].reduce((sum, us) => sum + us, 0);
   const busy = total - (micros.get(IDLE) ?? 0);
@@ -69,17 +69,21 @@ export function topSelfTime(file: string, count = 15): ProfileTop {
     totalMs: total / 1000,
     busyMs: busy / 1000,
     top: rank(micros, count),
-    packages: rank(packages, 10),
+    packages: rank(packages, count),
   };
 }
 
-/** `graphql-yoga/cjs/server.js:fn` → `graphql-yoga`; `dist/…` → the gateway; `node:…` and builtins → Node. */
-function packageOf(name: string): string {
-  if (name.startsWith('(')) return name;
-  if (name.startsWith('dist/')) return 'the gateway (dist/)';
-  if (name.startsWith('node:') || !name.includes('/')) return 'Node (internals and builtins)';
-  const [first, second] = name.split('/');
-  return first?.startsWith('@') ? `${first}/${second}` : (first ?? name);
+/**
+ * Where a function lives: its npm package (`graphql-yoga`, `@whatwg-node/server`), the gateway's
+ * own code, the Node module (`node:_http_server`), or native code (V8 builtins, bindings) when
+ * the frame has no file.
+ */
+function packageOf(file: string, fn: string): string {
+  if (!file) return fn.startsWith('(') ? fn : 'native (V8 builtins, Node bindings)';
+  if (file.startsWith('dist/')) return 'the gateway (dist/)';
+  if (file.startsWith('node:')) return file;
+  const [first, second] = file.split('/');
+  return first?.startsWith('@') ? `${first}/${second}` : (first ?? file);
 }
 
 /** The top list as a Markdown table, after a line saying how busy the process was. */
