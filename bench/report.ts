@@ -4,6 +4,7 @@
  * issue with its measured value, met or MISSED, and the gap.
  */
 import type { Churn } from './churn.js';
+import { type Dashboard, DOCUMENTED_CALLS } from './dashboard.js';
 import { median, type Run } from './measure.js';
 import type { Latency } from './single-client.js';
 import type { TargetKey, WorkloadKey } from './targets.js';
@@ -20,6 +21,7 @@ export interface Results {
   targets: TargetResult[];
   latency: Partial<Record<TargetKey, Latency>>;
   firstThousand: { gateway: number; rest: number };
+  dashboard: Dashboard;
   churn: Churn;
   /** Markdown to append: the CPU profiles' top lists, when BENCH_PROFILE=1. */
   profiles?: string;
@@ -82,7 +84,10 @@ export function report(results: Results): string {
       (sum, t) =>
         sum + WORKLOADS.reduce((s, w) => s + (t.runs[w] ?? []).reduce((n, r) => n + r.failures, 0), 0),
       0,
-    ) + churn.run.failures;
+    ) +
+    churn.run.failures +
+    results.dashboard.failures;
+  const { dashboard } = results;
   const goals: [string, string, string, string][] = [
     ...WORKLOADS.map((w): [string, string, string, string] => [
       `caches off, ${w} requests: req/s vs Apollo + RESTDataSource`,
@@ -131,6 +136,12 @@ export function report(results: Results): string {
       `${f(added, 3)} ms (${f(results.latency.gatewayOff?.p50 ?? Number.NaN, 3)} − ${f(directLatency, 3)} ms)`,
       '< 1 ms',
       added < 1 ? 'met' : `MISSED by ${f(added - 1, 3)} ms`,
+    ],
+    [
+      'dashboard (summary + two lists), caches off: HSS calls per operation',
+      `${f(dashboard.callsAlone, 2)} one at a time, ${f(dashboard.callsUnderLoad, 2)} under load (${f(dashboard.opsPerSecond)} ops/s)`,
+      `documented: ${DOCUMENTED_CALLS} alone`,
+      dashboard.callsAlone === DOCUMENTED_CALLS ? 'met' : `MISSED: ${f(dashboard.callsAlone, 2)}`,
     ],
     [
       'failed requests (non-2xx, errors, timeouts), all runs',

@@ -8,13 +8,21 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { churn } from './churn.js';
+import { dashboard } from './dashboard.js';
 import { loadRun, type Run } from './measure.js';
 import { memoryMb } from './proc.js';
 import { build, NODE, nodeVersion, PROFILES, type ServerProcess, startEmulator } from './processes.js';
 import { selfTimeTable } from './profile-top.js';
 import { report, type TargetResult } from './report.js';
 import { firstThousand, latencies } from './single-client.js';
-import { checkAnswers, fullPagePortStrings, startServers, targetsOf, type WorkloadKey } from './targets.js';
+import {
+  checkAnswers,
+  fullPagePortStrings,
+  startServers,
+  type TargetKey,
+  targetsOf,
+  type WorkloadKey,
+} from './targets.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -56,6 +64,11 @@ async function main(): Promise<void> {
     const servers = await startServers(emulator.url);
     running.push(...Object.values(servers));
     const targets = targetsOf(emulator, servers, portStrings);
+    const targetOf = (key: TargetKey) => {
+      const target = targets.find((t) => t.key === key);
+      if (!target) throw new Error(`no target ${key}`);
+      return target;
+    };
     await checkAnswers(targets, portStrings[portStrings.length - 1] ?? '1');
     const plan = targets.flatMap((target) =>
       (
@@ -87,6 +100,8 @@ async function main(): Promise<void> {
     const latency = await latencies(targets);
     console.log('first: 1000 against five sequential REST calls ...');
     const pages = await firstThousand(servers.gatewayOff.url, emulator.url);
+    console.log('dashboard operation, HSS calls per operation ...');
+    const dashboardOps = await dashboard(targetOf('gatewayOff'), emulator, SECONDS);
     const results: TargetResult[] = targets.map((t) => ({
       key: t.key,
       label: t.label,
@@ -104,6 +119,7 @@ async function main(): Promise<void> {
       targets: results,
       latency,
       firstThousand: pages,
+      dashboard: dashboardOps,
       churn: churned,
       ...(profiles ? { profiles } : {}),
     });
