@@ -4,7 +4,7 @@
  * them from this process, one target at a time, in interleaved rounds. Prints the report and
  * writes it to BENCH_RESULTS (default bench/results.md). Method: bench/README.md.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { churn } from './churn.js';
@@ -15,14 +15,7 @@ import { build, NODE, nodeVersion, PROFILES, type ServerProcess, startEmulator }
 import { selfTimeTable } from './profile-top.js';
 import { report, type TargetResult } from './report.js';
 import { firstThousand, latencies } from './single-client.js';
-import {
-  checkAnswers,
-  fullPagePortStrings,
-  startServers,
-  type TargetKey,
-  targetsOf,
-  type WorkloadKey,
-} from './targets.js';
+import { checkAnswers, fullPagePortStrings, startServers, targetsOf, type WorkloadKey } from './targets.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -37,9 +30,8 @@ function heading(serverNode: string): string {
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(', ');
-  return [
-    `Benchmark, ${new Date().toISOString()}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; servers on Node ${serverNode} (load generator on ${process.version}); ${ROUNDS} interleaved rounds × ${SECONDS} s per target and workload, 10 connections; load average at the end ${load}${PROFILING ? '; CPU-profiled gateways (BENCH_PROFILE=1), so slower than usual' : ''}.`,
-  ].join('\n');
+  const profiled = PROFILING ? '; CPU-profiled gateways (BENCH_PROFILE=1), so slower than usual' : '';
+  return `Benchmark, ${new Date().toISOString()}: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; servers on Node ${serverNode} (load generator on ${process.version}); ${ROUNDS} interleaved rounds × ${SECONDS} s per target and workload, 10 connections; load average at the end ${load}${profiled}.`;
 }
 
 function profileSection(): string | undefined {
@@ -54,6 +46,7 @@ function profileSection(): string | undefined {
 
 async function main(): Promise<void> {
   build();
+  if (PROFILING) rmSync(PROFILES, { recursive: true, force: true }); // no stale profile in the report
   const serverNode = nodeVersion();
   console.log(`servers run on ${NODE} (${serverNode})`);
   const running: ServerProcess[] = [];
@@ -64,11 +57,6 @@ async function main(): Promise<void> {
     const servers = await startServers(emulator.url);
     running.push(...Object.values(servers));
     const targets = targetsOf(emulator, servers, portStrings);
-    const targetOf = (key: TargetKey) => {
-      const target = targets.find((t) => t.key === key);
-      if (!target) throw new Error(`no target ${key}`);
-      return target;
-    };
     await checkAnswers(targets, portStrings[portStrings.length - 1] ?? '1');
     const plan = targets.flatMap((target) =>
       (
@@ -101,7 +89,7 @@ async function main(): Promise<void> {
     console.log('first: 1000 against five sequential REST calls ...');
     const pages = await firstThousand(servers.gatewayOff.url, emulator.url);
     console.log('dashboard operation, HSS calls per operation ...');
-    const dashboardOps = await dashboard(targetOf('gatewayOff'), emulator, SECONDS);
+    const dashboardOps = await dashboard(servers.gatewayOff, emulator, SECONDS);
     const results: TargetResult[] = targets.map((t) => ({
       key: t.key,
       label: t.label,
