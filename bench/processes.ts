@@ -1,47 +1,53 @@
 /**
- * Starts the built emulator and gateway as processes of their own, as they run in production, with
- * their logs going to files (a benchmark that parsed them would steal the CPU it measures).
+ * Starts the bench's server processes: the emulator, the two reference servers and the gateways,
+ * each a process of its own under BENCH_NODE (default: this Node), with its log going to a file in
+ * bench/out (a bench that parsed logs would steal the CPU it measures).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { freePort } from '../test/helpers/ports.js';
 
-export interface Started {
+export interface ServerProcess {
+  name: string;
   url: string;
-  child: ChildProcess;
-  /** Resident set size now, in MB. */
-  rssMb(): number;
+  pid: number;
+  /** Where the heap probe answers (gateways only). */
+  heapFile?: string;
   stop(): Promise<void>;
 }
 
 const ROOT = join(__dirname, '..');
 export const OUT = join(__dirname, 'out');
+export const PROFILES = join(OUT, 'profiles');
+const BUILT = join(OUT, 'build', 'bench');
+/** The Node binary every server process runs under. */
+export const NODE = process.env.BENCH_NODE ?? process.execPath;
 
+/** Builds the gateway into dist/, and the bench's emulator and reference servers into bench/out/build. */
 export function build(): void {
   execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(__dirname, 'tsconfig.build.json')], { stdio: 'inherit' });
 }
 
-async function start(
-  name: string,
-  script: string,
-  env: Record<string, string>,
-  port: number,
-): Promise<Started> {
+export function nodeVersion(): string {
+  return execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+async function start(name: string, args: string[], env: Record<string, string>): Promise<ServerProcess> {
   mkdirSync(OUT, { recursive: true });
+  const port = await freePort();
   const log = openSync(join(OUT, `${name}.log`), 'w');
-  const child = spawn(process.execPath, [join(ROOT, 'dist', script)], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
-      ...env,
-    },
+  const child: ChildProcess = spawn(NODE, args, {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), ...env },
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;
+  // Any HTTP answer means it listens; the emulator and Apollo's standalone server have no /health.
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null)
       throw new Error(`${name} exited with ${child.exitCode}; see bench/out/${name}.log`);
@@ -49,38 +55,57 @@ async function start(
       await (await request(`${url}/health`)).body.dump();
       break;
     } catch {
-      if (attempt > 200) throw new Error(`${name} did not start`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (attempt > 300) throw new Error(`${name} did not answer on ${url} within 15 s`);
+      await sleep(50);
     }
   }
   return {
+    name,
     url,
-    child,
-    rssMb: () =>
-      Number(execFileSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' }).trim()) / 1024,
+    pid: child.pid ?? -1,
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },
   };
 }
 
-export async function startEmulator(rowsPerScope: number): Promise<Started> {
-  const port = await freePort();
-  return start(
-    'emulator',
-    'emulator/main.js',
-    { EMULATOR_PORT: String(port), EMULATOR_ROWS_PER_SCOPE: String(rowsPerScope), LOG_LEVEL: 'warn' },
-    port,
-  );
+export function startEmulator(rowsPerScope: number): Promise<ServerProcess> {
+  return start('emulator', [join(BUILT, 'emulator.js')], { EMULATOR_ROWS_PER_SCOPE: String(rowsPerScope) });
 }
 
-export async function startGateway(name: string, env: Record<string, string>): Promise<Started> {
-  const port = await freePort();
-  return start(name, 'server.js', { PORT: String(port), LOG_LEVEL: 'info', ...env }, port);
+export function startReference(
+  name: 'apollo-datasource-rest' | 'yoga-undici',
+  env: Record<string, string>,
+): Promise<ServerProcess> {
+  return start(name, [join(BUILT, 'references', `${name}.js`)], env);
 }
 
-/** How many requests the emulator has answered so far (its admin endpoint). */
+/**
+ * A gateway from dist/, with the heap probe loaded; BENCH_PROFILE=1 and `profile` also write a CPU
+ * profile to bench/out/profiles/<name>.cpuprofile when it stops.
+ */
+export async function startGateway(
+  name: string,
+  env: Record<string, string>,
+  options: { profile?: boolean } = {},
+): Promise<ServerProcess> {
+  const heapFile = join(OUT, `${name}.heap`);
+  const profiling =
+    options.profile && process.env.BENCH_PROFILE === '1'
+      ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
+  const args = ['--expose-gc', '--require', join(__dirname, 'heap-probe.cjs'), ...profiling];
+  const gateway = await start(name, [...args, join(ROOT, 'dist', 'server.js')], {
+    LOG_LEVEL: 'info',
+    BENCH_HEAP_FILE: heapFile,
+    ...env,
+  });
+  return { ...gateway, heapFile };
+}
+
+/** How many HSS calls the emulator has answered so far (its admin endpoint). */
 export async function emulatorRequests(emulatorUrl: string): Promise<number> {
   const response = await request(`${emulatorUrl}/__emulator/stats`);
   return ((await response.body.json()) as { requests: number }).requests;

@@ -1,0 +1,54 @@
+/**
+ * Reference: a bare graphql-yoga 5 server (its defaults, no plugins) whose resolver calls HSS with
+ * undici's `request` through one shared Agent with explicit timeouts.
+ */
+import { createServer } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { Agent, request } from 'undici';
+import {
+  connectionOf,
+  PortRiskStatus,
+  type PortStatisticsArgs,
+  settingsFromEnv,
+  typeDefs,
+  type UpstreamPage,
+  upstreamParams,
+} from './schema.js';
+
+const settings = settingsFromEnv();
+const agent = new Agent({ connect: { timeout: 5_000 }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+const statisticsUrl = `${settings.endpoint}/v5/${encodeURIComponent(settings.projectId)}/asset/port/statistics`;
+
+async function getPortStatistics(token: string, params: Record<string, string>): Promise<UpstreamPage> {
+  const { statusCode, body } = await request(`${statisticsUrl}?${new URLSearchParams(params)}`, {
+    dispatcher: agent,
+    headers: { 'x-auth-token': token },
+  });
+  if (statusCode !== 200) {
+    await body.dump();
+    throw new GraphQLError(`HSS answered ${statusCode}`);
+  }
+  return (await body.json()) as UpstreamPage;
+}
+
+const yoga = createYoga<{ request: Request }>({
+  schema: createSchema<{ request: Request }>({
+    typeDefs,
+    resolvers: {
+      PortRiskStatus,
+      Query: {
+        portStatistics: async (_: unknown, args: PortStatisticsArgs, { request }) => {
+          const token = request.headers.get('x-auth-token') ?? '';
+          return connectionOf(await getPortStatistics(token, upstreamParams(args)), args);
+        },
+      },
+    },
+  }),
+});
+
+const server = createServer(yoga);
+server.listen(settings.port, '127.0.0.1', () =>
+  console.log(`yoga reference ready at http://127.0.0.1:${settings.port}/graphql`),
+);
+process.once('SIGTERM', () => server.close(() => process.exit(0)));
