@@ -38,6 +38,24 @@ export interface OperationOutcome {
   errorCodes: readonly unknown[];
 }
 
+/**
+ * The labelled children of a metric, kept by their label values: prom-client hashes the values on
+ * every `labels()` call, and these are counted on every request. Label values are bounded (see
+ * operation-labels.ts), so the map is too.
+ */
+function childrenOf<T>(make: (...values: string[]) => T): (...values: string[]) => T {
+  const children = new Map<string, T>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let child = children.get(key);
+    if (child === undefined) {
+      child = make(...values);
+      children.set(key, child);
+    }
+    return child;
+  };
+}
+
 const CIRCUIT_VALUES: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
@@ -136,14 +154,16 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     });
   }
 
+  private readonly upstreamCallsOf = childrenOf((...v) => this.upstreamCalls.labels(...v));
+  private readonly upstreamDurationOf = childrenOf((...v) => this.upstreamDuration.labels(...v));
+  private readonly graphqlRequestsOf = childrenOf((...v) => this.graphqlRequests.labels(...v));
+  private readonly graphqlDurationOf = childrenOf((...v) => this.graphqlDuration.labels(...v));
+  private readonly httpDurationOf = childrenOf((...v) => this.httpDuration.labels(...v));
+
   onUpstreamCall(event: UpstreamCallEvent): void {
-    const labels = { service: event.service, operation: event.operation };
-    this.upstreamCalls.inc({
-      ...labels,
-      status: event.status?.toString() ?? 'none',
-      failure: event.failure ?? '',
-    });
-    this.upstreamDuration.observe(labels, event.durationMs / 1000);
+    const status = event.status === null ? 'none' : String(event.status);
+    this.upstreamCallsOf(event.service, event.operation, status, event.failure ?? '').inc();
+    this.upstreamDurationOf(event.service, event.operation).observe(event.durationMs / 1000);
   }
 
   onCacheLookup(result: 'hit' | 'stale' | 'miss'): void {
@@ -176,8 +196,8 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
    */
   recordOperation(outcome: OperationOutcome): void {
     const { label, type } = outcome;
-    this.graphqlRequests.labels(label, type).inc();
-    this.graphqlDuration.labels(label, type).observe(outcome.seconds);
+    this.graphqlRequestsOf(label, type).inc();
+    this.graphqlDurationOf(label, type).observe(outcome.seconds);
     for (const code of outcome.errorCodes) {
       this.graphqlErrors.labels(label, type, outcome.phase, errorCodeLabel(code)).inc();
     }
@@ -185,6 +205,6 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
 
   /** One HTTP request to the GraphQL endpoint answered, and how long the whole exchange took. */
   recordHttp(label: string, type: string, method: string, status: number, seconds: number): void {
-    this.httpDuration.labels(label, type, method, String(status)).observe(seconds);
+    this.httpDurationOf(label, type, method, String(status)).observe(seconds);
   }
 }

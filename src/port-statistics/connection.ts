@@ -15,7 +15,7 @@ export interface PortStatisticRow extends PortStatistic {
 }
 
 export interface PortStatisticEdgeShape {
-  cursor: string;
+  readonly cursor: string;
   node: PortStatisticRow;
 }
 
@@ -36,6 +36,21 @@ export interface PortStatisticConnectionShape {
 
 /** Loads one upstream page; in the gateway, the request's deduplicating loader. */
 export type LoadPage = (scope: PortStatisticScope, query: PortStatisticsQuery) => Promise<FetchedPage>;
+
+/**
+ * An edge whose cursor is made when asked for: a `nodes`-only selection of 1,000 rows asks for
+ * none, and a cursor costs a base64 encoding.
+ */
+class Edge implements PortStatisticEdgeShape {
+  constructor(
+    private readonly position: number,
+    readonly node: PortStatisticRow,
+  ) {}
+
+  get cursor(): string {
+    return offsetToCursor(this.position);
+  }
+}
 
 /** Upstream pages as fetched, each at its record offset. */
 interface PlacedPage {
@@ -66,7 +81,7 @@ function connectionOf(
       const position = offset + index;
       if (position < start || position >= end) return;
       consumed = Math.max(consumed, position - start + 1);
-      if (row) edges.push({ cursor: offsetToCursor(position), node: { ...row, scope: request.scope } });
+      if (row) edges.push(new Edge(position, { ...row, scope: request.scope }));
     });
   }
   return {
