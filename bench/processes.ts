@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
@@ -82,8 +82,16 @@ export function startReference(
   return start(name, [join(BUILT, 'references', `${name}.js`)], env);
 }
 
+/** The Node flags `npm start` (and the container) run the gateway with, e.g. its heap limit. */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--max-'));
+}
+
 /**
- * A gateway from dist/, with the heap probe loaded; BENCH_PROFILE=1 and `profile` also write a CPU
+ * A gateway from dist/, run with `npm start`'s Node flags and the heap probe loaded; BENCH_PROFILE=1 and `profile` also write a CPU
  * profile to bench/out/profiles/<name>.cpuprofile when it stops.
  */
 export async function startGateway(
@@ -96,7 +104,7 @@ export async function startGateway(
     options.profile && process.env.BENCH_PROFILE === '1'
       ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`]
       : [];
-  const args = ['--expose-gc', '--require', join(__dirname, 'heap-probe.cjs'), ...profiling];
+  const args = [...startFlags(), '--expose-gc', '--require', join(__dirname, 'heap-probe.cjs'), ...profiling];
   const gateway = await start(name, [...args, join(ROOT, 'dist', 'server.js')], {
     LOG_LEVEL: 'info',
     BENCH_HEAP_FILE: heapFile,

@@ -59,6 +59,19 @@ describe('deploy/', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
   });
 
+  it('the container runs the gateway with npm start`s heap limit, well within its memory limit', () => {
+    const start = (
+      JSON.parse(readFileSync(join(DIR, '..', 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start;
+    const heapFlag = /--max-old-space-size=(\d+)/.exec(start);
+    expect(heapFlag).not.toBeNull();
+    const dockerfile = readFileSync(join(DIR, '..', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`CMD ["node", "${heapFlag?.[0]}"`);
+    // Heap, plus the response cache's bytes outside it (half of CACHE_MAX_MB), plus Node itself.
+    const limitMi = Number(/^(\d+)Mi$/.exec(container.resources.limits.memory)?.[1]);
+    expect(Number(heapFlag?.[1]) + 32 + 40).toBeLessThanOrEqual(limitMi);
+  });
+
   it('requests resources and runs as a non-root user with a read-only root', () => {
     expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
