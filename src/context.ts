@@ -10,7 +10,9 @@ import {
   createEntityLoader,
   createPageLoader,
   type GatewayOperation,
-  pageLoaderFunction,
+  type LoadServersPage,
+  serversPageLoader,
+  statisticsPageLoader,
 } from './port-statistics/loader.js';
 import type { PortStatisticKey } from './port-statistics/node-id.js';
 import type { BudgetState } from './quota/call-budget.js';
@@ -32,6 +34,8 @@ export interface GatewayContext {
   /** Who the request calls HSS as, by a digest: what caches key per caller. `none` without credentials. */
   credentialIdentity: string;
   loadPage: LoadPage;
+  /** Pages of the servers with a port open (ListPortHost), through the same loader. */
+  loadServersPage: LoadServersPage;
   /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
   maxOperationCost: number;
   /** Where the caller's upstream budget stands; null without credentials or without a budget. */
@@ -77,7 +81,7 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     call,
     maxPages: inputs.maxOperationCost,
   });
-  const loadPage = pageLoaderFunction(pageLoader);
+  const loadPage = statisticsPageLoader(pageLoader);
   let entities: GatewayContext['entities'] | undefined;
   return {
     requestId: inputs.requestId,
@@ -85,6 +89,7 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     defaultProjectId: inputs.defaultProjectId,
     operation,
     loadPage,
+    loadServersPage: serversPageLoader(pageLoader),
     maxOperationCost: inputs.maxOperationCost,
     credentialIdentity: identity ?? 'none',
     budget: () => (identity === undefined ? Promise.resolve(null) : inputs.pages.budgetOf(identity)),

@@ -1,18 +1,21 @@
 /**
- * The per-request DataLoader for upstream pages. Its key is the canonical upstream request
- * (credential identity, project, sorted query string), so the same query asked twice in one
+ * The per-request DataLoader for upstream pages of every list call. Its key is the canonical
+ * upstream request (credential identity, API, project, sorted query string), so the same query asked twice in one
  * operation (aliases, fragments, a list and a node lookup) is one load; across requests, the page
  * source's cache and coalescing take over.
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
 import DataLoader from 'dataloader';
+import type { PortServer, PortServersQuery } from '../port-servers/model.js';
 import { canonicalPageKey } from '../quota/page-key.js';
 import type { CallContext, FetchedPage, UpstreamPages } from '../quota/page-source.js';
 import { type Credentials, credentialIdentity } from '../upstream/credentials.js';
+import { type HssListApi, LIST_PORT_HOST, LIST_PORT_STATISTICS } from '../upstream/hss-apis.js';
 import { HssError } from '../upstream/hss-error.js';
+import { portServersParameters, portStatisticsParameters } from '../upstream/query-string.js';
 import type { LoadPage, PortStatisticRow } from './connection.js';
 import { loadPortStatistics } from './load-entities.js';
-import type { PortStatisticScope, PortStatisticsQuery } from './model.js';
+import type { PortStatistic } from './model.js';
 import { encodePortStatisticKey, type PortStatisticKey } from './node-id.js';
 
 /** What the loader reads of the running operation, at call time, and records of it. */
@@ -44,10 +47,19 @@ export class CostLimitError extends Error {
   }
 }
 
+/** One upstream page: which list call, for which project, with which parameters. */
 export interface PageKey {
-  scope: PortStatisticScope;
-  query: PortStatisticsQuery;
+  api: HssListApi<unknown>;
+  projectId: string;
+  /** In canonical order (see upstream/query-string.ts). */
+  parameters: [string, string][];
 }
+
+/** Loads one page of the servers with a port open; in the gateway, the request's loader. */
+export type LoadServersPage = (
+  projectId: string,
+  query: PortServersQuery,
+) => Promise<FetchedPage<PortServer>>;
 
 export interface PageLoaderOptions {
   pages: UpstreamPages;
@@ -59,10 +71,12 @@ export interface PageLoaderOptions {
   maxPages: number;
 }
 
-export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey, FetchedPage, string> {
+export type PageLoader = DataLoader<PageKey, FetchedPage<unknown>, string>;
+
+export function createPageLoader(options: PageLoaderOptions): PageLoader {
   const { pages, credentials, call, maxPages } = options;
   const identity = credentials instanceof HssError ? 'none' : credentialIdentity(credentials);
-  return new DataLoader<PageKey, FetchedPage, string>(
+  return new DataLoader<PageKey, FetchedPage<unknown>, string>(
     // HSS has no batch call: each distinct key is one concurrent load.
     async (keys) => {
       if (credentials instanceof HssError) return keys.map(() => credentials);
@@ -72,12 +86,9 @@ export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey
       if (traceContext) context.traceContext = traceContext;
       if (call.cancellation) context.cancellation = call.cancellation;
       if (call.deadlineAt !== undefined) context.deadlineAt = call.deadlineAt;
-      const loadOne = async (key: PageKey): Promise<FetchedPage> => {
+      const loadOne = async (key: PageKey): Promise<FetchedPage<unknown>> => {
         if (++operation.pagesAsked > maxPages) throw new CostLimitError(maxPages);
-        const page = await pages.load(
-          { credentials, identity, projectId: key.scope.projectId, query: key.query },
-          context,
-        );
+        const page = await pages.load({ ...key, credentials, identity }, context);
         if (page.source === 'call') operation.upstreamCalls++;
         else if (page.source === 'shared') operation.sharedCalls++;
         else operation.cachedPages++;
@@ -94,13 +105,30 @@ export function createPageLoader(options: PageLoaderOptions): DataLoader<PageKey
         ),
       );
     },
-    { cacheKeyFn: (key) => canonicalPageKey(identity, key.scope.projectId, key.query) },
+    { cacheKeyFn: (key) => canonicalPageKey(identity, key.api.name, key.projectId, key.parameters) },
   );
 }
 
-/** The loader as the connection and node resolvers use it. */
-export function pageLoaderFunction(loader: DataLoader<PageKey, FetchedPage, string>): LoadPage {
-  return (scope, query) => loader.load({ scope, query });
+// The loader's keys name their API, so each load answers a page of that API's rows.
+
+/** The loader as the statistics' connection and node resolvers use it. */
+export function statisticsPageLoader(loader: PageLoader): LoadPage {
+  return (scope, query) =>
+    loader.load({
+      api: LIST_PORT_STATISTICS,
+      projectId: scope.projectId,
+      parameters: portStatisticsParameters(query),
+    }) as Promise<FetchedPage<PortStatistic>>;
+}
+
+/** The loader as the servers' connections use it. */
+export function serversPageLoader(loader: PageLoader): LoadServersPage {
+  return (projectId, query) =>
+    loader.load({
+      api: LIST_PORT_HOST,
+      projectId,
+      parameters: portServersParameters(query),
+    }) as Promise<FetchedPage<PortServer>>;
 }
 
 /**

@@ -54,14 +54,17 @@ export interface PortStatisticsQuery {
   offset?: number;
 }
 
-/** One upstream page as read. */
-export interface PortStatisticsPage {
+/** One upstream page of a list call, as read. */
+export interface UpstreamPage<Row> {
   /** `total_num`: rows matching the query in all pages (HSS counts at most 10,000). */
   totalNum: number;
   /**
    * The rows in upstream order. A row the gateway could not read is `null` in its place, so the
    * positions of the others (and their cursors) stay true.
    */
-  rows: (PortStatistic | null)[];
+  rows: (Row | null)[];
   requestId?: string;
 }
+
+/** One upstream page of ListPortStatistics. */
+export type PortStatisticsPage = UpstreamPage<PortStatistic>;

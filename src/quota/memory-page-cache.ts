@@ -9,10 +9,10 @@ export interface MemoryPageCacheOptions {
 }
 
 export class MemoryPageCache implements PageCache {
-  private readonly lru: LRUCache<string, CachedPage>;
+  private readonly lru: LRUCache<string, CachedPage<unknown>>;
 
   constructor(options: MemoryPageCacheOptions) {
-    this.lru = new LRUCache<string, CachedPage>({
+    this.lru = new LRUCache<string, CachedPage<unknown>>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
       // A row is an object of four fields, about 100 bytes of heap with its slot in the list; the
@@ -21,11 +21,11 @@ export class MemoryPageCache implements PageCache {
     });
   }
 
-  async get(key: string): Promise<CachedPage | undefined> {
+  async get(key: string): Promise<CachedPage<unknown> | undefined> {
     return this.lru.get(key);
   }
 
-  async set(key: string, value: CachedPage, keepMs: number): Promise<void> {
+  async set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void> {
     this.lru.set(key, value, { ttl: keepMs });
   }
 

@@ -1,19 +1,24 @@
 /**
  * Where upstream pages are kept between requests. Keys are canonical upstream requests that
- * begin with the credential's identity, so callers with different credentials never share a page.
+ * begin with the credential's identity, so callers with different credentials never share a page,
+ * and name the API, so a page is only ever read back as a page of its own API's rows.
  */
-import type { PortStatisticsPage } from '../port-statistics/model.js';
+import type { PortStatistic, UpstreamPage } from '../port-statistics/model.js';
+import type { HssApiName } from '../upstream/hss-apis.js';
 
-export interface CachedPage {
-  page: PortStatisticsPage;
+export interface CachedPage<Row = PortStatistic> {
+  page: UpstreamPage<Row>;
   /** When HSS answered it, epoch milliseconds. */
   fetchedAt: number;
 }
 
 export interface PageCache {
-  /** The stored page, or undefined; a broken store answers undefined rather than failing a request. */
-  get(key: string): Promise<CachedPage | undefined>;
+  /**
+   * The stored page, or undefined; a broken store answers undefined rather than failing a request.
+   * `api` says what rows the page must hold, for stores that check what they read back.
+   */
+  get(key: string, api: HssApiName): Promise<CachedPage<unknown> | undefined>;
   /** Stores a page for `keepMs` milliseconds (its whole usable life: fresh and stale windows). */
-  set(key: string, value: CachedPage, keepMs: number): Promise<void>;
+  set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,8 +1,15 @@
 /** The canonical form of an upstream request: how loaders, the coalescer and caches key it. */
-import type { PortStatisticsQuery } from '../port-statistics/model.js';
-import { formatQueryString, portStatisticsParameters } from '../upstream/query-string.js';
+import { formatQueryString } from '../upstream/query-string.js';
 
-/** `identity project sorted-query`: two callers with different credentials never share a key. */
-export function canonicalPageKey(identity: string, projectId: string, query: PortStatisticsQuery): string {
-  return `${identity} ${projectId} ${formatQueryString(portStatisticsParameters(query))}`;
+/**
+ * `identity api project sorted-query`: two callers with different credentials never share a key,
+ * nor do two APIs.
+ */
+export function canonicalPageKey(
+  identity: string,
+  api: string,
+  projectId: string,
+  parameters: readonly (readonly [string, string])[],
+): string {
+  return `${identity} ${api} ${projectId} ${formatQueryString(parameters)}`;
 }

@@ -7,8 +7,9 @@
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics/model.js';
+import type { PortStatistic, UpstreamPage } from '../port-statistics/model.js';
 import type { Credentials } from '../upstream/credentials.js';
+import type { HssApiName, HssListApi } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import { HssError } from '../upstream/hss-error.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
@@ -18,8 +19,11 @@ import type { CredentialScreen } from './credential-screen.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { canonicalPageKey } from './page-key.js';
 
+/** A credential's budget is per API, as HSS's quota is. */
+const budgetKey = (api: HssApiName, identity: string) => `${api} ${identity}`;
+
 /** A page and how fresh it is. */
-export interface FetchedPage extends PortStatisticsPage {
+export interface FetchedPage<Row = PortStatistic> extends UpstreamPage<Row> {
   /** When HSS answered it, epoch milliseconds. */
   fetchedAt: number;
   /** True when it is older than the cache's time-to-live. */
@@ -65,12 +69,15 @@ export interface UpstreamPagesOptions {
   observer?: QuotaObserver;
 }
 
-export interface PageRequest {
+export interface PageRequest<Row = PortStatistic> {
+  /** Which list call. */
+  api: HssListApi<Row>;
   credentials: Credentials;
   /** The credentials' identity (credentialIdentity), computed once per request. */
   identity: string;
   projectId: string;
-  query: PortStatisticsQuery;
+  /** Its query parameters, in canonical order. */
+  parameters: [string, string][];
 }
 
 export interface CallContext {
@@ -85,20 +92,23 @@ export interface CallContext {
 }
 
 export class UpstreamPages {
-  private readonly inflight = new Map<string, Promise<CachedPage>>();
+  private readonly inflight = new Map<string, Promise<CachedPage<unknown>>>();
   private readonly now: () => number;
 
   constructor(private readonly options: UpstreamPagesOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  async load(request: PageRequest, call: CallContext): Promise<FetchedPage> {
+  async load<Row>(request: PageRequest<Row>, call: CallContext): Promise<FetchedPage<Row>> {
     const { cache, freshness } = this.options;
     // Refused credentials get nothing, not even cached pages they were once given.
     const refused = this.options.screen.recentRefusal(request.identity);
     if (refused) throw refused;
-    const key = canonicalPageKey(request.identity, request.projectId, request.query);
-    const cached = cache ? await cache.get(key) : undefined;
+    const key = canonicalPageKey(request.identity, request.api.name, request.projectId, request.parameters);
+    // The key names the API, so what is stored under it is a page of its rows.
+    const cached = cache
+      ? ((await cache.get(key, request.api.name)) as CachedPage<Row> | undefined)
+      : undefined;
     const age = cached ? this.now() - cached.fetchedAt : Number.POSITIVE_INFINITY;
     const observer = this.options.observer;
     if (cache)
@@ -154,12 +164,13 @@ export class UpstreamPages {
   }
 
   /** One upstream call per key at a time, whoever asks; `joined` when another asked first. */
-  private shared(
+  private shared<Row>(
     key: string,
-    request: PageRequest,
+    request: PageRequest<Row>,
     call: CallContext,
-  ): { entry: Promise<CachedPage>; joined: boolean } {
-    const running = this.inflight.get(key);
+  ): { entry: Promise<CachedPage<Row>>; joined: boolean } {
+    // Keys name the API: a call in flight under this key brings this API's rows.
+    const running = this.inflight.get(key) as Promise<CachedPage<Row>> | undefined;
     if (running) {
       this.options.observer?.onCoalesced();
       call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
@@ -170,28 +181,33 @@ export class UpstreamPages {
     return { entry: started, joined: false };
   }
 
-  /** Where a credential's budget stands (null: no budget applies). */
-  budgetOf(identity: string) {
-    return this.options.budget.peek(identity);
+  /** Where a credential's budget for one API stands (null: no budget applies). */
+  budgetOf(identity: string, api: HssApiName = 'ListPortStatistics') {
+    return this.options.budget.peek(budgetKey(api, identity));
   }
 
-  private async fetch(key: string, request: PageRequest, call: CallContext): Promise<CachedPage> {
+  private async fetch<Row>(
+    key: string,
+    request: PageRequest<Row>,
+    call: CallContext,
+  ): Promise<CachedPage<Row>> {
     const { client, budget, screen, resilience, cache, freshness } = this.options;
     const inadmissible = await screen.admit(request.credentials, request.identity);
     if (inadmissible) throw inadmissible;
     const page = await resilience.execute(request.projectId, async () => {
-      const grant = await budget.take(request.identity);
+      // HSS counts its quota per user and per API: each API has its own budget.
+      const grant = await budget.take(budgetKey(request.api.name, request.identity));
       if (!grant.granted) {
         this.options.observer?.onBudgetRefused();
         throw new HssError(
           'RATE_LIMITED',
-          `The gateway's budget of ${budget.perMinute} HSS calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); retry in ${grant.retryAfterSeconds} s.`,
+          `The gateway's budget of ${budget.perMinute} ${request.api.name} calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); retry in ${grant.retryAfterSeconds} s.`,
           { retryAfter: grant.retryAfterSeconds },
         );
       }
       // The shared call is not tied to one caller's cancellation: others may be waiting for it.
       return client
-        .listPortStatistics(request.projectId, request.query, request.credentials, {
+        .list(request.api, request.projectId, request.parameters, request.credentials, {
           logger: call.logger,
           operationName: call.operationName,
           ...(call.traceContext ? { traceContext: call.traceContext } : {}),

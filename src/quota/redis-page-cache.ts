@@ -5,15 +5,16 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { readStoredPage, type StoredPageReading } from '../port-statistics/page-schema.js';
+import type { HssApiName } from '../upstream/hss-apis.js';
 import type { CachedPage, PageCache } from './page-cache.js';
+import { readStoredPage, type StoredPageReading } from './stored-page.js';
 
 /**
  * The format of the stored value, in every key: a gateway never reads entries written in another
- * format (they expire on their own). Bump it when CachedPage's JSON changes. 1 was the unversioned
- * `hss-gateway:page:`.
+ * format (they expire on their own). Bump it when CachedPage's JSON or the key's form changes. 1 was
+ * the unversioned `hss-gateway:page:`; 3 added the API to the key.
  */
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 const PREFIX = `hss-gateway:v${FORMAT_VERSION}:page:`;
 
 export class RedisPageCache implements PageCache {
@@ -22,7 +23,7 @@ export class RedisPageCache implements PageCache {
     private readonly logger: Logger,
   ) {}
 
-  async get(key: string): Promise<CachedPage | undefined> {
+  async get(key: string, api: HssApiName): Promise<CachedPage<unknown> | undefined> {
     let text: string | null;
     try {
       text = await this.redis.get(PREFIX + key);
@@ -32,13 +33,13 @@ export class RedisPageCache implements PageCache {
     }
     if (text === null) return undefined;
     // A corrupt, truncated or foreign entry is a miss: the page is fetched again and the entry replaced.
-    const reading = readEntry(text);
+    const reading = readEntry(text, api);
     if (reading.ok) return reading.value;
     this.logger.warn({ problem: reading.problem }, 'Redis cache entry is not a page; treating it as a miss');
     return undefined;
   }
 
-  async set(key: string, value: CachedPage, keepMs: number): Promise<void> {
+  async set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void> {
     try {
       await this.redis.set(PREFIX + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(keepMs)));
     } catch (error) {
@@ -52,14 +53,14 @@ export class RedisPageCache implements PageCache {
 }
 
 /** The entry's page. JSON.parse's own error quotes the text, which must not be logged. */
-function readEntry(text: string): StoredPageReading {
+function readEntry(text: string, api: HssApiName): StoredPageReading {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return { ok: false, problem: 'not JSON' };
   }
-  return readStoredPage(value);
+  return readStoredPage(value, api);
 }
 
 /**

@@ -11,10 +11,11 @@ import {
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { PortStatisticsPage, PortStatisticsQuery } from '../port-statistics/model.js';
+import type { UpstreamPage } from '../port-statistics/model.js';
 import type { Tracing } from '../tracing.js';
 import { signRequest } from './aksk-signer.js';
 import type { Credentials } from './credentials.js';
+import type { HssListApi } from './hss-apis.js';
 import {
   HssError,
   hssErrorFromAnswer,
@@ -23,8 +24,8 @@ import {
   unreadableAnswerError,
 } from './hss-error.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './observer.js';
-import { formatQueryString, portStatisticsParameters, portStatisticsPath } from './query-string.js';
-import { parseJson, readPortStatisticsPage } from './read-answer.js';
+import { formatQueryString } from './query-string.js';
+import { parseJson } from './read-answer.js';
 
 export interface HssClientOptions {
   /** Base URL of HSS, e.g. `https://hss.ap-southeast-1.myhuaweicloud.com`. */
@@ -55,7 +56,8 @@ export interface HssCallOptions {
 }
 
 /** One upstream request, as the client sends it. */
-interface Exchange {
+interface Exchange<Row> {
+  api: HssListApi<Row>;
   path: string;
   parameters: [string, string][];
   /** The credential headers (and, when tracing, `traceparent`). */
@@ -89,20 +91,21 @@ export class HssClient {
   }
 
   /**
-   * `GET /v5/{project_id}/asset/port/statistics` (SDK operation ListPortStatistics).
+   * One page of a list call (`GET /v5/{project_id}/asset/port/statistics`, ListPortStatistics, or
+   * `.../asset/ports/detail`, ListPortHost), with its query parameters in canonical order.
    * With IAM credentials, a token HSS refuses is replaced once; no other authentication failure is
    * ever retried (five AK/SK failures in a row lock the key for five minutes).
    */
-  async listPortStatistics(
+  async list<Row>(
+    api: HssListApi<Row>,
     projectId: string,
-    query: PortStatisticsQuery,
+    parameters: [string, string][],
     credentials: Credentials,
     call: HssCallOptions = {},
-  ): Promise<PortStatisticsPage> {
-    const path = portStatisticsPath(projectId);
-    const parameters = portStatisticsParameters(query);
+  ): Promise<UpstreamPage<Row>> {
+    const path = api.path(projectId);
     const logger = call.logger ?? this.options.logger;
-    const send = (auth: Record<string, string>) => this.send({ path, parameters, auth, logger, call });
+    const send = (auth: Record<string, string>) => this.send({ api, path, parameters, auth, logger, call });
 
     if (credentials.kind === 'token') return send({ 'x-auth-token': credentials.token });
     if (credentials.kind === 'aksk') {
@@ -127,13 +130,13 @@ export class HssClient {
   }
 
   /** One call, in a client span when tracing is on; the span's context goes to HSS in `traceparent`. */
-  private async send(exchange: Exchange): Promise<PortStatisticsPage> {
+  private async send<Row>(exchange: Exchange<Row>): Promise<UpstreamPage<Row>> {
     const { path, auth, call } = exchange;
     const tracing = this.options.tracing;
     if (!tracing) return this.exchange(exchange);
     const parent = call.traceContext ?? ROOT_CONTEXT;
     const span = tracing.tracer.startSpan(
-      'HSS ListPortStatistics',
+      `HSS ${exchange.api.name}`,
       {
         kind: SpanKind.CLIENT,
         attributes: { 'http.request.method': 'GET', 'url.path': path, 'server.address': this.host },
@@ -157,10 +160,17 @@ export class HssClient {
     }
   }
 
-  private async exchange({ path, parameters, auth, logger, call }: Exchange): Promise<PortStatisticsPage> {
+  private async exchange<Row>({
+    api,
+    path,
+    parameters,
+    auth,
+    logger,
+    call,
+  }: Exchange<Row>): Promise<UpstreamPage<Row>> {
     const queryString = formatQueryString(parameters);
     const line = {
-      upstreamOperation: 'ListPortStatistics',
+      upstreamOperation: api.name,
       operationName: call.operationName ?? null,
       method: 'GET',
       path,
@@ -204,7 +214,7 @@ export class HssClient {
       );
       throw error;
     }
-    const page = parsed === undefined ? undefined : readPortStatisticsPage(parsed);
+    const page = parsed === undefined ? undefined : api.read(parsed);
     if (!page) {
       const error =
         parsed === undefined
@@ -213,7 +223,7 @@ export class HssClient {
       report(status, 'invalid-answer');
       logger.warn(
         { ...done, errorCode: error.upstream?.errorCode, upstreamMessage: error.upstreamMessage },
-        'HSS answered without a page of statistics',
+        'HSS answered without the page asked for',
       );
       throw error;
     }

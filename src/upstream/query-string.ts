@@ -2,6 +2,7 @@
  * The one translation from the domain's query to HSS's query string: snake_case names, HSS's value
  * spellings, and nothing the caller did not give.
  */
+import type { PortServersQuery } from '../port-servers/model.js';
 import type { PortStatisticsQuery } from '../port-statistics/model.js';
 
 /**
@@ -45,4 +46,24 @@ export function formatQueryString(parameters: readonly (readonly [string, string
 /** The URL path of ListPortStatistics for a project; the id is a path segment, so it is escaped. */
 export function portStatisticsPath(projectId: string): string {
   return `/v5/${escapeUriComponent(projectId)}/asset/port/statistics`;
+}
+
+/** The query parameters of ListPortHost, in the same fixed (alphabetical) order. */
+export function portServersParameters(query: PortServersQuery): [name: string, value: string][] {
+  const entries: [string, string | undefined][] = [
+    ['category', query.category.toLowerCase()],
+    ['enterprise_project_id', query.enterpriseProjectId],
+    ['host_ip', query.hostIp],
+    ['host_name', query.hostName],
+    ['limit', query.limit?.toString()],
+    ['offset', query.offset?.toString()],
+    ['port', String(query.port)],
+    ['type', query.type],
+  ];
+  return entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+/** The URL path of ListPortHost for a project. */
+export function portServersPath(projectId: string): string {
+  return `/v5/${escapeUriComponent(projectId)}/asset/ports/detail`;
 }

@@ -2,12 +2,15 @@
  * Reads HSS answer bodies defensively: the SDKs mark every field optional, gateways in front of HSS
  * answer errors in three shapes, and one odd row must never cost the caller a whole page.
  */
+
+import type { PortServer } from '../port-servers/model.js';
 import {
   PORT_PROTOCOLS,
   type PortProtocol,
   type PortRiskStatus,
   type PortStatistic,
   type PortStatisticsPage,
+  type UpstreamPage,
 } from '../port-statistics/model.js';
 
 /** The parts of a Huawei error body the gateway uses. */
@@ -87,13 +90,54 @@ export function readPortStatistic(entry: unknown): PortStatistic | null {
 }
 
 /**
- * A 200 body of ListPortStatistics, or undefined when it is not one: a page has a `total_num` that
- * a GraphQL Int can carry and a `data_list`. Anything else (an error body answered with 200 by a
- * proxy, a bare `{}`) must never read as "no open ports".
+ * A 200 body of a list call, or undefined when it is not one: a page has a `total_num` that a
+ * GraphQL Int can carry and a `data_list`. Anything else (an error body answered with 200 by a
+ * proxy, a bare `{}`) must never read as "nothing there".
  */
-export function readPortStatisticsPage(body: unknown): Omit<PortStatisticsPage, 'requestId'> | undefined {
+export function readPage<Row>(
+  body: unknown,
+  readRow: (entry: unknown) => Row | null,
+): Omit<UpstreamPage<Row>, 'requestId'> | undefined {
   if (!isRecord(body)) return undefined;
   const { total_num: totalNum, data_list: list } = body;
   if (!isInteger(totalNum, 0, MAX_INT32) || !Array.isArray(list)) return undefined;
-  return { totalNum, rows: list.map(readPortStatistic) };
+  return { totalNum, rows: list.map(readRow) };
+}
+
+/** A 200 body of ListPortStatistics (see readPage). */
+export function readPortStatisticsPage(body: unknown): Omit<PortStatisticsPage, 'requestId'> | undefined {
+  return readPage(body, readPortStatistic);
+}
+
+/** Text of at most `max` characters, or null: HSS marks every ListPortHost field optional. */
+function text(record: Record<string, unknown>, name: string, max: number): string | null {
+  const value = record[name];
+  return typeof value === 'string' && value !== '' && value.length <= max ? value : null;
+}
+
+/**
+ * One ListPortHost `data_list` entry, or null when it cannot be a row: without a valid port and
+ * protocol it cannot be placed. Any other field that is absent or malformed reads as null.
+ */
+export function readPortServer(entry: unknown): PortServer | null {
+  if (!isRecord(entry)) return null;
+  const { port, pid } = entry;
+  const type = typeof entry.type === 'string' ? entry.type.toUpperCase() : undefined;
+  if (!isInteger(port, 1, 65535) || (type !== 'TCP' && type !== 'UDP')) return null;
+  const status = typeof entry.status === 'string' ? STATUS_SPELLINGS[entry.status.toLowerCase()] : undefined;
+  return {
+    port,
+    type,
+    hostId: text(entry, 'host_id', 64),
+    hostName: text(entry, 'host_name', 256),
+    hostIp: text(entry, 'host_ip', 128),
+    listenAddress: text(entry, 'laddr', 64),
+    processPath: text(entry, 'path', 512),
+    // 0 is "no process", as is anything that is not a process id.
+    pid: isInteger(pid, 1, MAX_INT32) ? pid : null,
+    status: status ?? null,
+    containerId: text(entry, 'container_id', 128),
+    containerName: text(entry, 'container_name', 256),
+    agentId: text(entry, 'agent_id', 64),
+  };
 }

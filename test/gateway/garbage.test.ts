@@ -5,6 +5,7 @@
  * made-up tokens buy a bounded number of calls, and a deployment can insist on callers' tokens.
  */
 import { request } from 'undici';
+import { LIST_PORT_STATISTICS } from '../../src/upstream/hss-apis.js';
 import { fakeDateOnly, ManualClock } from '../helpers/clock.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
@@ -72,7 +73,13 @@ describe('a request the gateway could not form', () => {
     const credentials = { kind: 'token' as const, token: 'bad\nheader', source: 'static' as const };
     for (let i = 0; i < 4; i++) {
       const load = pages.load(
-        { credentials, identity: 'token:bad', projectId: 'p', query: { port: i + 1 } },
+        {
+          api: LIST_PORT_STATISTICS,
+          credentials,
+          identity: 'token:bad',
+          projectId: 'p',
+          parameters: [['port', String(i + 1)]],
+        },
         { logger: gw.logs.logger, operationName: null },
       );
       await expect(load).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', failure: 'not-sent' });

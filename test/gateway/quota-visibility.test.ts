@@ -111,7 +111,7 @@ describe('RATE_LIMITED', () => {
       });
       expect(body.errors[0]?.extensions.http).toBeUndefined();
       expect(response.headers['retry-after']).toBe(String(body.errors[0]?.extensions.retryAfter));
-      expect(body.errors[0]?.message).toContain('budget of 1 HSS calls a minute');
+      expect(body.errors[0]?.message).toContain('budget of 1 ListPortStatistics calls a minute');
     }
   });
 });

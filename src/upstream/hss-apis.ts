@@ -1,0 +1,37 @@
+/**
+ * The HSS list calls the gateway makes, each described once: its name (in logs, metrics, spans and
+ * budgets: HSS counts its quota per API), its path, and how its 200 answer reads.
+ */
+import type { PortServer } from '../port-servers/model.js';
+import type { PortStatistic, UpstreamPage } from '../port-statistics/model.js';
+import { portServersPath, portStatisticsPath } from './query-string.js';
+import { readPage, readPortServer, readPortStatistic } from './read-answer.js';
+
+export interface HssListApi<Row> {
+  /** The SDK's operation name, e.g. `ListPortStatistics`. */
+  readonly name: HssApiName;
+  path(projectId: string): string;
+  /** A 200 body as a page, or undefined when it is not one. */
+  read(body: unknown): Omit<UpstreamPage<Row>, 'requestId'> | undefined;
+}
+
+export type HssApiName = 'ListPortStatistics' | 'ListPortHost';
+
+/** `GET /v5/{project_id}/asset/port/statistics`: open ports and on how many servers. */
+export const LIST_PORT_STATISTICS: HssListApi<PortStatistic> = {
+  name: 'ListPortStatistics',
+  path: portStatisticsPath,
+  read: (body) => readPage(body, readPortStatistic),
+};
+
+/** `GET /v5/{project_id}/asset/ports/detail`: the servers on which one port is open. */
+export const LIST_PORT_HOST: HssListApi<PortServer> = {
+  name: 'ListPortHost',
+  path: portServersPath,
+  read: (body) => readPage(body, readPortServer),
+};
+
+export const HSS_LIST_APIS = {
+  ListPortStatistics: LIST_PORT_STATISTICS,
+  ListPortHost: LIST_PORT_HOST,
+} as const;
