@@ -8,10 +8,11 @@
  *   per remaining port.
  * A key whose row is gone resolves to null; a scope whose calls fail fails only its own keys.
  */
+
+import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
 import type { LoadPage, PortStatisticRow } from './connection.js';
 import type { PortStatistic, PortStatisticScope, PortStatisticsQuery } from './model.js';
 import { decodePortStatisticId, type PortStatisticKey } from './node-id.js';
-import { UPSTREAM_MAX_LIMIT } from './page-plan.js';
 
 const rowKey = (port: number, type: string) => `${port}/${type}`;
 

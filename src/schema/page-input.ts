@@ -1,5 +1,5 @@
 /** `PageInput`: which window of rows to return. */
-import { DEFAULT_FIRST, MAX_FIRST, MAX_OFFSET } from '../port-statistics/arguments.js';
+import { DEFAULT_FIRST, MAX_FIRST, MAX_OFFSET } from '../paging/window.js';
 import { builder } from './builder.js';
 
 export const PageInput = builder.inputType('PageInput', {

@@ -1,10 +1,12 @@
 /** `PortStatisticConnection` and the `portStatistics` query field that returns it. */
-import { DEFAULT_FIRST, MAX_FIRST, readPortStatisticsArguments } from '../port-statistics/arguments.js';
+
+import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
+import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
+import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
 import {
   loadPortStatisticsConnection,
   type PortStatisticConnectionShape,
 } from '../port-statistics/connection.js';
-import { UPSTREAM_MAX_LIMIT } from '../port-statistics/page-plan.js';
 import { builder } from './builder.js';
 import { DateTime } from './date-time.js';
 import { PageInput } from './page-input.js';

@@ -2,20 +2,19 @@
  * Which upstream pages serve a window of rows. HSS pages hold 10..200 rows, so a smaller `first`
  * is served from a page of 10, and a larger one from several pages of 200.
  */
-import type { PortStatisticsRequest } from './arguments.js';
-import { MAX_OFFSET } from './arguments.js';
+import { MAX_OFFSET, type RowWindow } from './window.js';
 
 export const UPSTREAM_MIN_LIMIT = 10;
 export const UPSTREAM_MAX_LIMIT = 200;
 
 /** `offset` and `limit` of one upstream call; undefined means "not sent". */
-export interface UpstreamPage {
+export interface PageSlice {
   offset?: number;
   limit?: number;
 }
 
-function page(offset: number | undefined, limit: number | undefined): UpstreamPage {
-  const p: UpstreamPage = {};
+function page(offset: number | undefined, limit: number | undefined): PageSlice {
+  const p: PageSlice = {};
   if (offset !== undefined) p.offset = offset;
   if (limit !== undefined) p.limit = limit;
   return p;
@@ -25,7 +24,7 @@ function page(offset: number | undefined, limit: number | undefined): UpstreamPa
  * The first page: it alone is fetched before the total is known. A caller who gave no `first`
  * sends no `limit` (HSS's default is the gateway's default, 10).
  */
-export function firstPage(request: PortStatisticsRequest): UpstreamPage {
+export function firstPage(request: RowWindow): PageSlice {
   const limit = request.firstGiven
     ? Math.min(UPSTREAM_MAX_LIMIT, Math.max(UPSTREAM_MIN_LIMIT, request.first))
     : undefined;
@@ -36,10 +35,10 @@ export function firstPage(request: PortStatisticsRequest): UpstreamPage {
  * The pages after the first for a `first` above 200, limited to those that can hold rows given the
  * total the first page reported: fetching past the end would spend quota on empty pages.
  */
-export function followingPages(request: PortStatisticsRequest, totalCount: number): UpstreamPage[] {
+export function followingPages(request: RowWindow, totalCount: number): PageSlice[] {
   const start = request.offset ?? 0;
   const end = Math.min(start + request.first, totalCount);
-  const pages: UpstreamPage[] = [];
+  const pages: PageSlice[] = [];
   for (
     let offset = start + UPSTREAM_MAX_LIMIT;
     offset < end && offset <= MAX_OFFSET;

@@ -3,7 +3,7 @@
  * cursors so Pothos tooling reads them too.
  */
 import { cursorToOffset, offsetToCursor } from '@pothos/plugin-relay';
-import { InvalidArgumentError } from './invalid-argument.js';
+import { InvalidArgumentError } from '../port-statistics/invalid-argument.js';
 
 export { offsetToCursor };
 
