@@ -3,8 +3,10 @@
  * its upstream loaders. A new one per GraphQL request, so nothing leaks between callers.
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
+import { loadPortServer, type PortServerRow } from './port-servers/connection.js';
+import { encodePortServerKey, type PortServerKey } from './port-servers/node-id.js';
 import type { LoadPage, PortStatisticRow } from './port-statistics/connection.js';
 import {
   createEntityLoader,
@@ -19,6 +21,7 @@ import type { BudgetState } from './quota/call-budget.js';
 import type { Cancellation } from './quota/cancellation.js';
 import type { UpstreamPages } from './quota/page-source.js';
 import { type Credentials, credentialIdentity } from './upstream/credentials.js';
+import type { HssApiName } from './upstream/hss-apis.js';
 import { HssError } from './upstream/hss-error.js';
 
 export interface GatewayContext {
@@ -39,7 +42,9 @@ export interface GatewayContext {
   /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
   maxOperationCost: number;
   /** Where the caller's upstream budget stands; null without credentials or without a budget. */
-  budget(): Promise<BudgetState | null>;
+  budget(api?: HssApiName): Promise<BudgetState | null>;
+  /** PortServers by identity, batched per request (their pages through the same loader). */
+  servers: DataLoader<PortServerKey, PortServerRow | null, string>;
   /** PortStatistics by identity, batched per request. */
   entities: DataLoader<PortStatisticKey, PortStatisticRow | null, string>;
 }
@@ -83,20 +88,31 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
   });
   const loadPage = statisticsPageLoader(pageLoader);
   let entities: GatewayContext['entities'] | undefined;
+  let servers: GatewayContext['servers'] | undefined;
+  const loadServersPage = serversPageLoader(pageLoader);
   return {
     requestId: inputs.requestId,
     logger: inputs.logger,
     defaultProjectId: inputs.defaultProjectId,
     operation,
     loadPage,
-    loadServersPage: serversPageLoader(pageLoader),
+    loadServersPage,
     maxOperationCost: inputs.maxOperationCost,
     credentialIdentity: identity ?? 'none',
-    budget: () => (identity === undefined ? Promise.resolve(null) : inputs.pages.budgetOf(identity)),
+    budget: (api) => (identity === undefined ? Promise.resolve(null) : inputs.pages.budgetOf(identity, api)),
     // Only lookups by id need it: most requests never do.
     get entities() {
       entities ??= createEntityLoader(loadPage);
       return entities;
+    },
+    get servers() {
+      servers ??= new DataLoader(
+        (keys) => Promise.all(keys.map((key) => loadPortServer(key, loadServersPage))),
+        {
+          cacheKeyFn: encodePortServerKey,
+        },
+      );
+      return servers;
     },
   };
 }

@@ -5,16 +5,22 @@
  */
 import { PothosError } from '@pothos/core';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, Kind } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, Kind, visit } from 'graphql';
 
-/** The executed operation and the fragments it may use: what Pothos prices (its first operation). */
+/**
+ * The executed operation and the fragments it may use: what Pothos prices (its first operation),
+ * without meta fields (`__typename`, which clients and plugins add everywhere, introspection):
+ * they call nothing upstream, but Pothos would price each at 1, times every row of a list.
+ */
 function executedOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
   const operation = getOperationAST(document, operationName);
-  if (!operation) return document;
-  return {
-    kind: Kind.DOCUMENT,
-    definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
-  };
+  const priced: DocumentNode = operation
+    ? {
+        kind: Kind.DOCUMENT,
+        definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
+      }
+    : document;
+  return visit(priced, { Field: (field) => (field.name.value.startsWith('__') ? null : undefined) });
 }
 
 /**
@@ -43,7 +49,7 @@ export function priceOperation(
 /** The refusal of an operation priced over the limit: a validation error, HTTP 400. */
 export function costRefusal(cost: number, maxCost: number): GraphQLError {
   return new GraphQLError(
-    `This operation could cost up to ${cost} upstream calls; the gateway allows ${maxCost} per operation (MAX_OPERATION_COST).`,
+    `This operation could cost up to ${cost} upstream calls; the gateway allows ${maxCost} per operation (MAX_OPERATION_COST). Ask for fewer rows, or for the servers of one port with portServers instead of servers under a list.`,
     {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost, maxCost, http: { status: 400 } },
     },

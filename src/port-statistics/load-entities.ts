@@ -12,29 +12,13 @@
 import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
 import type { LoadPage, PortStatisticRow } from './connection.js';
 import type { PortStatistic, PortStatisticScope, PortStatisticsQuery } from './model.js';
-import { decodePortStatisticId, type PortStatisticKey } from './node-id.js';
+import type { PortStatisticKey } from './node-id.js';
 
 const rowKey = (port: number, type: string) => `${port}/${type}`;
 
-const scopeId = (scope: PortStatisticScope) =>
+/** One string per scope: keys of one scope are planned together. */
+export const scopeId = (scope: PortStatisticScope) =>
   JSON.stringify([scope.projectId, scope.enterpriseProjectId ?? null, scope.category ?? null]);
-
-/**
- * What a batch of ids costs at least: one upstream call per distinct scope they name (see the
- * planner below). Ids this API did not issue cost nothing: they fail on their own, uncalled.
- */
-export function scopesNamedBy(globalIds: readonly unknown[]): number {
-  const scopes = new Set<string>();
-  for (const id of globalIds) {
-    if (typeof id !== 'string') continue;
-    try {
-      scopes.add(scopeId(decodePortStatisticId(id).scope));
-    } catch {
-      // Not an id of ours: its own item's error.
-    }
-  }
-  return scopes.size;
-}
 
 function scopeQuery(scope: PortStatisticScope): PortStatisticsQuery {
   const query: PortStatisticsQuery = {};

@@ -15,6 +15,8 @@ export const builder = new SchemaBuilder<{
   // The contract's connections never hold null edges or nodes.
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
+  // What every connection carries besides edges and pageInfo (src/paging/connection.ts).
+  Connection: { totalCount: number; fetchedAt: Date; stale: boolean };
   Scalars: { DateTime: { Input: Date; Output: Date } };
 }>({
   // Federation last: it wraps what the others define.

@@ -44,3 +44,14 @@ export const PortStatisticSortField = builder.enumType('PortStatisticSortField',
   description: 'Sort key (upstream `sort_key`). Currently, sorting by port number is supported.',
   values: { PORT: { value: 'PORT', description: 'Port number (upstream `port`).' } } as const,
 });
+
+export const HssApi = builder.enumType('HssApi', {
+  description: 'The HSS APIs the gateway calls; HSS counts its quota per user and per API.',
+  values: {
+    LIST_PORT_STATISTICS: {
+      value: 'ListPortStatistics',
+      description: 'ListPortStatistics: the port statistics.',
+    },
+    LIST_PORT_HOST: { value: 'ListPortHost', description: 'ListPortHost: the servers with a port open.' },
+  } as const,
+});

@@ -1,5 +1,5 @@
 /** Imports every type file and builds the schema. */
-import { scopesNamedBy } from '../port-statistics/load-entities.js';
+import { lookupsNamedBy } from '../graphql/lookup-cost.js';
 import { builder } from './builder.js';
 import './date-time.js';
 import './enums.js';
@@ -12,6 +12,8 @@ import './node.js';
 import './port-service.js';
 import './port-statistics-summary.js';
 import './rate-limit.js';
+import './port-server.js';
+import './port-server-connection.js';
 
 /** The public schema: what frontends see and typed clients are generated from. */
 export const publicSchema = builder.toSchema({ sortSchema: false });
@@ -26,13 +28,16 @@ export const schema = builder.toSubGraphSchema({
   sortSchema: false,
 });
 
-// `_entities` comes from the federation library, not from a Pothos field: it gets its price (one
-// upstream call per scope its representations name) here, where the cost limit reads it.
+// `_entities` comes from the federation library, not from a Pothos field: it gets its price here,
+// where the cost limit reads it (src/graphql/lookup-cost.ts).
 const entities = schema.getQueryType()?.getFields()._entities;
 if (entities) {
   entities.extensions = {
     ...entities.extensions,
-    complexity: (args: { representations?: readonly { id?: unknown }[] }) =>
-      scopesNamedBy((args.representations ?? []).map((representation) => representation?.id)),
+    // One upstream call per lookup the ids need; what is selected of each entity, per entity.
+    complexity: (args: { representations?: readonly { id?: unknown }[] }) => ({
+      field: lookupsNamedBy((args.representations ?? []).map((representation) => representation?.id)),
+      multiplier: args.representations?.length ?? 0,
+    }),
   };
 }

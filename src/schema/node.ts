@@ -4,15 +4,32 @@
  * every lookup is planned together through the request's entity loader.
  */
 import { brandWithType } from '@pothos/core';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { GatewayContext } from '../context.js';
-import { scopesNamedBy } from '../port-statistics/load-entities.js';
+import { lookupsNamedBy } from '../graphql/lookup-cost.js';
+import { decodePortServerId } from '../port-servers/node-id.js';
 import { decodePortStatisticId } from '../port-statistics/node-id.js';
 import { builder } from './builder.js';
+import { PortServer } from './port-server.js';
 import { PortStatistic } from './port-statistic.js';
 
+/** The type name inside a global id this API issued, or undefined. */
+function typenameOf(id: string): string | undefined {
+  try {
+    return decodeGlobalID(id).typename;
+  } catch {
+    return undefined;
+  }
+}
+
 async function loadNode(id: string, context: GatewayContext) {
+  // The Node interface tells its implementations apart by a brand on the object.
+  if (typenameOf(id) === 'PortServer') {
+    const server = await context.servers.load(decodePortServerId(id));
+    if (server) brandWithType(server, PortServer);
+    return server;
+  }
   const row = await context.entities.load(decodePortStatisticId(id));
-  // The Node interface tells its implementations apart by this brand.
   if (row) brandWithType(row, PortStatistic);
   return row;
 }
@@ -40,8 +57,9 @@ builder.queryFields((t) => ({
         description: 'Ids this API issued; ids of one scope are looked up together.',
       }),
     },
-    // One upstream call per scope the ids name: ids of one scope are planned together.
-    complexity: (args) => scopesNamedBy(args.ids),
+    // One upstream call per scope the ids name: ids of one scope are planned together; what is
+    // selected of each object is paid per object.
+    complexity: (args) => ({ field: lookupsNamedBy(args.ids), multiplier: args.ids.length }),
     resolve: (_root, { ids }, context) => ids.map((id) => loadNode(String(id), context)),
   }),
 }));

@@ -3,10 +3,7 @@
 import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
 import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
-import {
-  loadPortStatisticsConnection,
-  type PortStatisticConnectionShape,
-} from '../port-statistics/connection.js';
+import { loadPortStatisticsConnection } from '../port-statistics/connection.js';
 import { builder } from './builder.js';
 import { DateTime } from './date-time.js';
 import { PageInput } from './page-input.js';
@@ -24,18 +21,17 @@ export const PortStatisticConnection = builder.connectionObject(
         type: DateTime,
         description:
           'When HSS answered the data in this page (the oldest part of it). The gateway caches answers; see `stale`.',
-        resolve: (connection) => (connection as unknown as PortStatisticConnectionShape).fetchedAt,
+        resolve: (connection) => connection.fetchedAt,
       }),
       stale: t.boolean({
         description:
           "True when the data is older than the cache's time-to-live: served while it is renewed, or instead of an " +
           'error because HSS failed or the upstream budget for these credentials is spent.',
-        resolve: (connection) => (connection as unknown as PortStatisticConnectionShape).stale,
+        resolve: (connection) => connection.stale,
       }),
       totalCount: t.int({
         description: 'Number of open-port rows matching the filters (HSS counts at most 10,000).',
-        // The plugin types a connection's parent as edges + pageInfo only; ours is what the resolver below built.
-        resolve: (connection) => (connection as unknown as PortStatisticConnectionShape).totalCount,
+        resolve: (connection) => connection.totalCount,
       }),
     }),
   },
@@ -92,7 +88,8 @@ builder.queryField('portStatistics', (t) =>
       // so the answer names the real problem, not the cost.
       const rows = Math.min(MAX_FIRST, args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST);
       const probe = args.last != null && args.before == null ? 1 : 0;
-      return Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT)) + probe;
+      // What is selected of each row (its `servers`, say) is paid per row.
+      return { field: Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT)) + probe, multiplier: rows };
     },
     resolve: (_root, args, context) =>
       loadPortStatisticsConnection(

@@ -2,6 +2,7 @@
 import type { BudgetState } from '../quota/call-budget.js';
 import { builder } from './builder.js';
 import { DateTime } from './date-time.js';
+import { HssApi } from './enums.js';
 
 export const RateLimit = builder.objectRef<{ state: BudgetState | null }>('RateLimit').implement({
   description:
@@ -38,6 +39,14 @@ builder.queryField('rateLimit', (t) =>
     description:
       "Where the caller's upstream budget stands, for the credentials the request brings (or the service identity). " +
       'Costs no upstream call.',
-    resolve: async (_root, _args, context) => ({ state: await context.budget() }),
+    args: {
+      api: t.arg({
+        type: HssApi,
+        required: true,
+        defaultValue: 'ListPortStatistics',
+        description: "Which API's budget: HSS counts its quota per API.",
+      }),
+    },
+    resolve: async (_root, { api }, context) => ({ state: await context.budget(api) }),
   }),
 );

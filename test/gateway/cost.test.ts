@@ -81,7 +81,7 @@ describe('lists', () => {
     expect(answer?.body.data).toBeUndefined();
     expect(answer?.body.errors?.[0]).toMatchObject({
       message:
-        'This operation could cost up to 30 upstream calls; the gateway allows 25 per operation (MAX_OPERATION_COST).',
+        'This operation could cost up to 30 upstream calls; the gateway allows 25 per operation (MAX_OPERATION_COST). Ask for fewer rows, or for the servers of one port with portServers instead of servers under a list.',
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 30, maxCost: 25 },
     });
   });

@@ -82,7 +82,7 @@ describe('limits, refused before any upstream call', () => {
     );
     expect(error).toMatchObject({
       message:
-        'This operation could cost up to 11 upstream calls; the gateway allows 10 per operation (MAX_OPERATION_COST).',
+        'This operation could cost up to 11 upstream calls; the gateway allows 10 per operation (MAX_OPERATION_COST). Ask for fewer rows, or for the servers of one port with portServers instead of servers under a list.',
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost: 11, maxCost: 10 },
     });
     const fits = await gw.graphql(

@@ -3,6 +3,7 @@
  * documents GraphQL Code Generator made from them, against the embedded demo data.
  */
 import {
+  DangerousPortsAndServersDocument,
   DangerousPortsDocument,
   DashboardDocument,
   PortStatisticByIdDocument,
@@ -17,6 +18,21 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 describe('the example operations, as typed documents', () => {
+  it('DangerousPortsAndServers: each dangerous port with exactly `num` servers, 1 + 5 upstream calls', async () => {
+    const { data, errors } = await gw.execute(DangerousPortsAndServersDocument, {
+      first: 5,
+      serversPerPort: 100,
+    });
+    expect(errors).toBeUndefined();
+    const rows = data?.portStatistics.nodes ?? [];
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      // HSS lists IPv6 sockets under TCP and UDP: a TCP6/UDP6 row's servers are those of TCP/UDP.
+      if (row.type === 'TCP' || row.type === 'UDP') expect(row.servers.totalCount).toBe(row.num);
+      expect(row.servers.nodes.every((s) => typeof s.hostName === 'string')).toBe(true);
+    }
+  });
+
   it('Dashboard: the summary, the dangerous ports and the first page, with service names', async () => {
     const { data, errors } = await gw.execute(DashboardDocument, {});
     expect(errors).toBeUndefined();

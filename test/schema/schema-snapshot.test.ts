@@ -21,6 +21,9 @@ describe('the committed schema files', () => {
     expect(printSubgraphSdl().trimEnd()).toBe(sdl);
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6"');
     expect(sdl).toMatch(/type PortStatistic implements Node\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type PortServer implements Node\s+@key\(fields: "id"\)/);
+    // A stub a CMDB subgraph can join on: the host behind a server row.
+    expect(sdl).toMatch(/type Host\s+@key\(fields: "hostId"\)/);
   });
 
   it('the public schema holds every name of the contract, and nothing of federation', () => {
@@ -39,8 +42,12 @@ describe('the committed schema files', () => {
       'type PortStatisticConnection',
       'type PortStatisticEdge',
       'type PageInfo',
-      'rateLimit: RateLimit!',
       'type RateLimit',
+      'type PortServer implements Node',
+      'input PortServerFilter',
+      'type PortServerConnection',
+      'type PortServerEdge',
+      'type Host',
       'edges: [PortStatisticEdge!]!',
       'nodes: [PortStatistic!]!',
       'totalCount: Int!',
@@ -57,6 +64,10 @@ describe('the committed schema files', () => {
       `${name}(${query[name]?.args.map((a) => `${a.name}: ${a.type}`).join(', ')}): ${query[name]?.type}`;
     expect(signature('node')).toBe('node(id: ID!): Node');
     expect(signature('nodes')).toBe('nodes(ids: [ID!]!): [Node]!');
+    expect(signature('rateLimit')).toBe('rateLimit(api: HssApi!): RateLimit!');
+    expect(signature('portServers')).toBe(
+      'portServers(after: String, category: AssetCategory, enterpriseProjectId: String, filter: PortServerFilter, first: Int, port: Int!, projectId: ID, type: PortProtocol): PortServerConnection!',
+    );
     expect(signature('portStatistics')).toBe(
       'portStatistics(after: String, before: String, filter: PortStatisticFilter, first: Int, last: Int, orderBy: PortStatisticOrder, page: PageInput, projectId: ID): PortStatisticConnection!',
     );

@@ -1,0 +1,50 @@
+/**
+ * The servers with a port open, as a connection (src/paging/connection.ts), and a server found
+ * again by its id: each row carries the scope that gives it its identity.
+ */
+import { type ConnectionShape, loadConnection } from '../paging/connection.js';
+import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
+import type { LoadServersPage } from '../port-statistics/loader.js';
+import type { PortServersRequest } from './arguments.js';
+import type { PortServer, PortServerScope } from './model.js';
+import type { PortServerKey } from './node-id.js';
+
+/** A server row as the GraphQL layer holds it. */
+export interface PortServerRow extends PortServer {
+  scope: PortServerScope;
+}
+
+export function loadPortServersConnection(
+  request: PortServersRequest,
+  load: LoadServersPage,
+): Promise<ConnectionShape<PortServerRow>> {
+  return loadConnection(
+    request,
+    (slice) => load(request.scope.projectId, { ...request.query, ...slice }),
+    (row: PortServer) => ({ ...row, scope: request.scope }),
+  );
+}
+
+/**
+ * A server by its key: one ListPortHost call for its port, protocol and scope, narrowed by its
+ * host's IP, and the row of the same host (and container) in it; null when it is gone.
+ */
+export async function loadPortServer(
+  key: PortServerKey,
+  load: LoadServersPage,
+): Promise<PortServerRow | null> {
+  const { scope } = key;
+  const page = await load(scope.projectId, {
+    port: key.port,
+    type: key.type,
+    category: scope.category,
+    ...(scope.enterpriseProjectId !== undefined ? { enterpriseProjectId: scope.enterpriseProjectId } : {}),
+    ...(key.hostIp !== null ? { hostIp: key.hostIp } : {}),
+    limit: UPSTREAM_MAX_LIMIT,
+  });
+  const row = page.rows.find(
+    (r) =>
+      r !== null && r.hostId === key.hostId && r.containerId === key.containerId && r.hostIp === key.hostIp,
+  );
+  return row ? { ...row, scope } : null;
+}
