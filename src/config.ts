@@ -3,10 +3,10 @@
  * process with one line per problem: the variable, the value given and what is allowed.
  */
 import { z } from 'zod';
-import { configurationProblems, upstreamUrlProblems, withoutUserinfo } from './config-rules.js';
+import { configurationProblems, upstreamUrlProblems, withoutUserinfo } from './config/rules.js';
+import { MAX_TOKEN_LENGTH } from './credentials/credentials.js';
 import { DEFAULT_ROWS_PER_SCOPE, MAX_ROWS_PER_SCOPE } from './emulator/dataset.js';
 import { type FaultSettings, parseFaultSettings } from './emulator/faults.js';
-import { MAX_TOKEN_LENGTH } from './upstream/credentials.js';
 import { HSS_REGIONS, type HssRegion, hssEndpointOf, isHssRegion } from './upstream/regions.js';
 
 /** The project the emulator's demo data is served for when no HSS_PROJECT_ID is set. */
@@ -15,7 +15,7 @@ export const DEMO_PROJECT_ID = '0a1b2c3d4e5f40718293a4b5c6d7e8f9';
 export const DEMO_AUTH_TOKEN = 'demo-token-for-the-embedded-hss-emulator';
 
 /** Who the gateway is when the caller brings no token: the configured service identity. */
-export type ServiceIdentity =
+type ServiceIdentity =
   | { kind: 'token'; token: string }
   | { kind: 'aksk'; accessKey: string; secretKey: string; securityToken?: string }
   | {
@@ -27,7 +27,7 @@ export type ServiceIdentity =
       password: string;
     };
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface GatewayConfig {
   port: number;

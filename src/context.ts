@@ -2,54 +2,23 @@
  * The per-request context: the request's logger (bound to its request id), its credentials and
  * its upstream loaders. A new one per GraphQL request, so nothing leaks between callers.
  */
-import type { Context as OtelContext } from '@opentelemetry/api';
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import { loadPortServer, type PortServerRow } from './port-servers/connection.js';
-import { encodePortServerKey, type PortServerKey } from './port-servers/node-id.js';
-import type { LoadPage, PortStatisticRow } from './port-statistics/connection.js';
+import { type Credentials, identityOf } from './credentials/credentials.js';
+import type { HssError } from './errors/hss-error.js';
 import {
   createEntityLoader,
   createPageLoader,
-  type GatewayOperation,
-  type LoadServersPage,
   serversPageLoader,
   statisticsPageLoader,
-} from './port-statistics/loader.js';
-import type { PortStatisticKey } from './port-statistics/node-id.js';
-import type { BudgetState } from './quota/call-budget.js';
+} from './loaders/page-loader.js';
+import { loadPortServer } from './port-servers/connection.js';
+import { encodePortServerKey } from './port-servers/node-id.js';
 import type { Cancellation } from './quota/cancellation.js';
 import type { UpstreamPages } from './quota/page-source.js';
-import { type Credentials, credentialIdentity } from './upstream/credentials.js';
-import type { HssApiName } from './upstream/hss-apis.js';
-import { HssError } from './upstream/hss-error.js';
+import type { GatewayContext } from './schema/types.js';
 
-export interface GatewayContext {
-  requestId: string;
-  logger: Logger;
-  /** The configured default project, used when a query names none. */
-  defaultProjectId: string | undefined;
-  /**
-   * The GraphQL operation: `name` is filled in by useOperationName once the document is known,
-   * `traceContext` by the tracing plugin (when tracing is on), for upstream calls' spans.
-   */
-  operation: GatewayOperation & { name: string | null; traceContext?: OtelContext };
-  /** Who the request calls HSS as, by a digest: what caches key per caller. `none` without credentials. */
-  credentialIdentity: string;
-  loadPage: LoadPage;
-  /** Pages of the servers with a port open (ListPortHost), through the same loader. */
-  loadServersPage: LoadServersPage;
-  /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
-  maxOperationCost: number;
-  /** Where the caller's upstream budget stands; null without credentials or without a budget. */
-  budget(api?: HssApiName): Promise<BudgetState | null>;
-  /** PortServers by identity, batched per request (their pages through the same loader). */
-  servers: DataLoader<PortServerKey, PortServerRow | null, string>;
-  /** PortStatistics by identity, batched per request. */
-  entities: DataLoader<PortStatisticKey, PortStatisticRow | null, string>;
-}
-
-export interface ContextInputs {
+interface ContextInputs {
   requestId: string;
   logger: Logger;
   pages: UpstreamPages;
@@ -64,7 +33,7 @@ export interface ContextInputs {
   maxOperationCost: number;
 }
 
-export function createGatewayContext(inputs: ContextInputs): GatewayContext {
+function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const operation: GatewayContext['operation'] = {
     name: inputs.operationName,
     pagesAsked: 0,
@@ -72,8 +41,7 @@ export function createGatewayContext(inputs: ContextInputs): GatewayContext {
     sharedCalls: 0,
     cachedPages: 0,
   };
-  const identity =
-    inputs.credentials instanceof HssError ? undefined : credentialIdentity(inputs.credentials);
+  const identity = identityOf(inputs.credentials);
   const call = {
     logger: inputs.logger,
     operation,
@@ -128,7 +96,7 @@ export interface SharedContextInputs {
 }
 
 /** What is a request's own. */
-export interface RequestContextInputs {
+interface RequestContextInputs {
   requestId: string;
   credentials: Credentials | HssError;
   operationName: string | null;

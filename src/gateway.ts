@@ -7,18 +7,22 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
+import {
+  describeIdentity,
+  embeddedEmulatorOptions,
+  serviceCredentials,
+} from './credentials/service-identity.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
-import { readTrustedDocuments, TRUSTED_DOCUMENTS_FILE } from './hardening.js';
 import { FastLane } from './http/fast-lane.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
-import { GatewayMetrics } from './metrics.js';
-import { OperationLabels, operationNamesOf } from './operation-labels.js';
+import { GatewayMetrics } from './observability/metrics.js';
+import { OperationLabels, operationNamesOf } from './observability/operation-labels.js';
+import { Readiness } from './observability/readiness.js';
+import { createTracing } from './observability/tracing.js';
+import { readTrustedDocuments, TRUSTED_DOCUMENTS_FILE } from './plugins/hardening.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
-import { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
-import { describeIdentity, embeddedEmulatorOptions, serviceCredentials } from './service-identity.js';
-import { createTracing } from './tracing.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
 import { HssClient } from './upstream/hss-client.js';
 import type { UpstreamCallEvent } from './upstream/observer.js';

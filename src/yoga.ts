@@ -4,16 +4,25 @@
  * src/server.ts binds it.
  */
 import { createRequire } from 'node:module';
-import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import {
+  createYoga,
+  type Plugin,
+  useReadinessCheck,
+  type YogaInitialContext,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { type CredentialPolicy, credentialsFromHeaders } from './caller-credentials.js';
 import type { GatewayConfig } from './config.js';
-import type { ContextFactory, GatewayContext } from './context.js';
-import { GRAPHIQL_EXAMPLE_QUERY } from './graphiql-example.js';
-import { hardeningPlugins } from './hardening.js';
+import type { ContextFactory } from './context.js';
+import { type CredentialPolicy, credentialsFromHeaders } from './credentials/caller-credentials.js';
+import { identityOf } from './credentials/credentials.js';
 import type { GatewayServerContext } from './http/exchange.js';
-import type { GatewayMetrics } from './metrics.js';
-import type { OperationLabels } from './operation-labels.js';
+import { GRAPHIQL_EXAMPLE_QUERY } from './http/graphiql-example.js';
+import type { GatewayMetrics } from './observability/metrics.js';
+import type { OperationLabels } from './observability/operation-labels.js';
+import type { Readiness } from './observability/readiness.js';
+import type { Tracing } from './observability/tracing.js';
+import { hardeningPlugins } from './plugins/hardening.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useCostExtension } from './plugins/use-cost-extension.js';
@@ -21,15 +30,13 @@ import { useFreshness } from './plugins/use-freshness.js';
 import { useOperationCost } from './plugins/use-operation-cost.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationName } from './plugins/use-operation-name.js';
+import { useOperationTracing } from './plugins/use-operation-tracing.js';
 import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import type { BudgetState } from './quota/call-budget.js';
 import { signalCancellation } from './quota/cancellation.js';
-import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
-import { type Tracing, useOperationTracing } from './tracing.js';
-import { credentialIdentity } from './upstream/credentials.js';
-import { HssError } from './upstream/hss-error.js';
+import type { GatewayContext } from './schema/types.js';
 
 export interface GatewayYogaOptions {
   /** Builds each request's context (shared with the HTTP handler's fast lane). */
@@ -51,6 +58,9 @@ export interface GatewayYogaOptions {
 
 export type GatewayYoga = YogaServerInstance<GatewayServerContext, GatewayContext>;
 
+/** What the gateway's own plugins see as their context. */
+type GatewayPluginContext = GatewayContext & GatewayServerContext & YogaInitialContext;
+
 type RenderGraphiQL = typeof import('@graphql-yoga/render-graphiql').renderGraphiQL;
 let graphiqlRenderer: RenderGraphiQL | undefined;
 
@@ -67,8 +77,13 @@ function lazyGraphiQL(): RenderGraphiQL {
 
 export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
   const { logger, config } = options;
-  const plugins: Plugin[] = [
-    useRequestId() as Plugin,
+  // Plugins typed with the gateway's context, and the generic ones yoga's ecosystem provides.
+  const plugins: (
+    | Plugin<GatewayPluginContext>
+    | Plugin<GatewayServerContext, GatewayServerContext>
+    | Plugin
+  )[] = [
+    useRequestId(),
     usePrivateResponses('/graphql'),
     useReadinessCheck({
       endpoint: '/ready',
@@ -82,19 +97,19 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
     ...hardeningPlugins(config),
     useOperationName(),
-    useOperationCost() as Plugin,
+    useOperationCost(),
     useContractErrors(),
-    useFreshness() as Plugin,
+    useFreshness(),
     useCostExtension({
       budgetOf: (request) => {
-        const credentials = credentialsFromHeaders((name) => request.headers.get(name), options.credentials);
-        return credentials instanceof HssError
-          ? Promise.resolve(null)
-          : options.budgetOf(credentialIdentity(credentials));
+        const identity = identityOf(
+          credentialsFromHeaders((name) => request.headers.get(name), options.credentials),
+        );
+        return identity === undefined ? Promise.resolve(null) : options.budgetOf(identity);
       },
-    }) as Plugin,
+    }),
   ];
-  plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }) as Plugin);
+  plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }));
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));
   if (options.metrics) {
     const { labels } = options;

@@ -12,7 +12,7 @@ import {
   parseSdkDate,
   SIGNING_ALGORITHM,
   signature,
-} from '../upstream/aksk-signer.js';
+} from '../credentials/aksk-signer.js';
 
 export interface AkSkLockout {
   /** Consecutive signature failures that lock a key. Default 5. */

@@ -123,7 +123,7 @@ function statusOfUncataloguedPort(port: number, type: UpstreamProtocol): Upstrea
 }
 
 /** The risk status HSS gives a port and protocol, the same in every scope. */
-export function statusOf(port: number, type: UpstreamProtocol): UpstreamStatus {
+function statusOf(port: number, type: UpstreamProtocol): UpstreamStatus {
   return KNOWN_STATUS.get(rowKey(port, type)) ?? statusOfUncataloguedPort(port, type);
 }
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const FAULT_KINDS = [
+const FAULT_KINDS = [
   'status-429',
   'status-429-retry-after',
   'status-500',
@@ -20,7 +20,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const probability = z.number().min(0).max(1);
 
-export const faultSettingsSchema = z
+const faultSettingsSchema = z
   .object({
     /** Milliseconds added before every HSS answer. */
     latencyMs: z.number().int().min(0).max(120_000).optional(),

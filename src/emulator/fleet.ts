@@ -10,7 +10,7 @@
 import { FLEET_SIZE, hash, random, type UpstreamCategory } from './dataset.js';
 
 /** The host fields of a ListPortHost row: the server, or the node a container runs on. */
-export interface FleetHost {
+interface FleetHost {
   hostId: string;
   hostName: string;
   hostIp: string;

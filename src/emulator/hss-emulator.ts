@@ -2,7 +2,7 @@
  * The embedded HSS emulator: a real HTTP server that answers
  * `GET /v5/{project_id}/asset/port/statistics` (ListPortStatistics) and its drill-down
  * `GET /v5/{project_id}/asset/ports/detail` (ListPortHost, the servers with a port open, which
- * agree with the statistics' counts) as the vendor's page and UPSTREAM.md describe, including
+ * agree with the statistics' counts) as docs/upstream.md describes them, including
  * Huawei's error bodies, so the gateway and its tests talk to something that behaves like HSS
  * without a cloud account. It checks every credential for real: static tokens, tokens its
  * own IAM (`POST /v3/auth/tokens`) issued, and AK/SK signatures.
@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AccessKeyPair } from '../upstream/aksk-signer.js';
+import type { AccessKeyPair } from '../credentials/aksk-signer.js';
 import { type AkSkLockout, AkSkVerifier, DEFAULT_LOCKOUT } from './aksk-verifier.js';
 import { DEFAULT_ROWS_PER_SCOPE } from './dataset.js';
 import { type Answer, deliver, faultAnswer, huaweiError } from './deliver.js';

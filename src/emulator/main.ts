@@ -5,8 +5,8 @@
  * HSS_SECRET_KEY, IAM_*), and serves EMULATOR_ROWS_PER_SCOPE rows per scope.
  */
 import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-import { embeddedEmulatorOptions } from '../service-identity.js';
+import { embeddedEmulatorOptions } from '../credentials/service-identity.js';
+import { createLogger } from '../observability/logger.js';
 import { HssEmulator } from './hss-emulator.js';
 
 async function main(): Promise<void> {

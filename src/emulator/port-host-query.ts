@@ -1,6 +1,6 @@
 /**
  * Reads the query string of `GET /v5/{project_id}/asset/ports/detail` (ListPortHost) as the
- * vendor's SDK models describe it (UPSTREAM.md), with the same rules and messages as the statistics
+ * vendor's SDK models describe it (docs/upstream.md), with the same rules and messages as the statistics
  * call's.
  */
 import type { UpstreamCategory } from './dataset.js';

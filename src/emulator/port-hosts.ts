@@ -22,7 +22,7 @@ import type { PortHostProtocol, PortHostQuery } from './port-host-query.js';
 import { enterpriseProjectsIn, type PortStatisticsDataset } from './select.js';
 
 /** One row of ListPortHost's `data_list`, as HSS spells it. */
-export interface UpstreamPortHostRow {
+interface UpstreamPortHostRow {
   host_id: string;
   host_name: string;
   host_ip: string;
@@ -51,7 +51,7 @@ const PROTOCOLS: readonly PortHostProtocol[] = ['TCP', 'UDP'];
  * `count` distinct server indexes of a fleet of `fleetSize`, in a seeded order (a partial
  * Fisher-Yates shuffle): the same seed always picks the same servers.
  */
-export function pickServers(seed: number, count: number, fleetSize: number): number[] {
+function pickServers(seed: number, count: number, fleetSize: number): number[] {
   if (!Number.isInteger(count) || count < 0 || count > fleetSize) {
     throw new RangeError(`a row can count 0 to ${fleetSize} servers of its fleet; got num ${count}`);
   }

@@ -12,7 +12,7 @@ import {
   text,
 } from './query-parameters.js';
 
-export interface PortStatisticsQuery {
+export interface StatisticsParameters {
   enterpriseProjectId: string;
   category?: UpstreamCategory;
   sortDir: 'asc' | 'desc';
@@ -25,7 +25,7 @@ export interface PortStatisticsQuery {
   status?: UpstreamStatus;
 }
 
-export type ParseResult = QueryParseResult<PortStatisticsQuery>;
+export type ParseResult = QueryParseResult<StatisticsParameters>;
 
 const KNOWN = new Set([
   'enterprise_project_id',
@@ -43,7 +43,7 @@ const KNOWN = new Set([
 /** Parses and range-checks every documented parameter; unknown parameters are ignored, as HSS does. */
 export function parsePortStatisticsQuery(params: URLSearchParams): ParseResult {
   return readQuery(params, KNOWN, (get) => {
-    const query: PortStatisticsQuery = {
+    const query: StatisticsParameters = {
       enterpriseProjectId: text('enterprise_project_id', get('enterprise_project_id') ?? '0', 1, 256),
       sortDir: oneOf('sort_dir', get('sort_dir') ?? 'asc', ['asc', 'desc'] as const),
       limit: integer('limit', get('limit') ?? '10', 10, 200),

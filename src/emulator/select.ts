@@ -11,7 +11,7 @@ import {
   type UpstreamCategory,
   type UpstreamPortRow,
 } from './dataset.js';
-import type { PortStatisticsQuery } from './query.js';
+import type { StatisticsParameters } from './query.js';
 
 /** The 200 body of ListPortStatistics. */
 export interface PortStatisticsAnswer {
@@ -42,7 +42,7 @@ export class PortStatisticsDataset {
   }
 
   /** The ListPortStatistics answer to a parsed query. */
-  answer(projectId: string, query: PortStatisticsQuery): PortStatisticsAnswer {
+  answer(projectId: string, query: StatisticsParameters): PortStatisticsAnswer {
     const key = `${projectId}\u0000${JSON.stringify(query)}`;
     let answer = this.answers.get(key);
     if (!answer) {
@@ -52,7 +52,7 @@ export class PortStatisticsDataset {
     return answer;
   }
 
-  private select(projectId: string, query: PortStatisticsQuery): PortStatisticsAnswer {
+  private select(projectId: string, query: StatisticsParameters): PortStatisticsAnswer {
     const matches = this.rowsOf(projectId, query).filter((row) => matchesFilters(row, query));
     if (query.sortDir === 'desc') matches.reverse();
     const counted = matches.slice(0, MAX_ROWS_PER_SCOPE);
@@ -81,7 +81,7 @@ export class PortStatisticsDataset {
     return found;
   }
 
-  private rowsOf(projectId: string, query: PortStatisticsQuery): UpstreamPortRow[] {
+  private rowsOf(projectId: string, query: StatisticsParameters): UpstreamPortRow[] {
     const categories = query.category ? [query.category] : CATEGORIES;
     const parts = enterpriseProjectsIn(query.enterpriseProjectId).flatMap((ep) =>
       categories.map((c) => this.scope(projectId, ep, c)),
@@ -118,7 +118,7 @@ export function enterpriseProjectsIn(enterpriseProjectId: string): readonly stri
  * The documented filters. `port` is exact and `port_string` a substring match; given together,
  * the answer is the exact match on `port` when one contains the other, and nothing otherwise.
  */
-export function matchesFilters(row: UpstreamPortRow, query: PortStatisticsQuery): boolean {
+function matchesFilters(row: UpstreamPortRow, query: StatisticsParameters): boolean {
   if (query.type !== undefined && row.type !== query.type) return false;
   if (query.status !== undefined && row.status !== query.status) return false;
   const digits = String(row.port);

@@ -3,7 +3,7 @@
  * the response cache: computed from the operation's record (src/port-statistics/loader.ts) by the
  * yoga plugins and by the HTTP handler's fast lane alike.
  */
-import type { GatewayOperation } from '../port-statistics/loader.js';
+import type { GatewayOperation } from '../loaders/page-loader.js';
 import type { BudgetState } from '../quota/call-budget.js';
 
 /** `extensions.cost`: what the operation spent of HSS's quota, and what the caller has left. */

@@ -45,13 +45,3 @@ export function priceOperation(
     throw error;
   }
 }
-
-/** The refusal of an operation priced over the limit: a validation error, HTTP 400. */
-export function costRefusal(cost: number, maxCost: number): GraphQLError {
-  return new GraphQLError(
-    `This operation could cost up to ${cost} upstream calls; the gateway allows ${maxCost} per operation (MAX_OPERATION_COST). Ask for fewer rows, or for the servers of one port with portServers instead of servers under a list.`,
-    {
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', cost, maxCost, http: { status: 400 } },
-    },
-  );
-}

@@ -2,9 +2,10 @@
  * What the HTTP handler hands yoga with a request it has already read, and reads back once yoga
  * has answered: yoga's server context for that request.
  */
+
+import type { Credentials } from '../credentials/credentials.js';
+import type { HssError } from '../errors/hss-error.js';
 import type { CostExtension } from '../graphql/answer-extensions.js';
-import type { Credentials } from '../upstream/credentials.js';
-import type { HssError } from '../upstream/hss-error.js';
 
 export interface HttpExchange {
   /** Read once from the request's headers, by the handler. */

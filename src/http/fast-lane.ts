@@ -21,6 +21,8 @@ import { maskError } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ContextFactory } from '../context.js';
+import type { Credentials } from '../credentials/credentials.js';
+import { toContractError } from '../errors/contract-errors.js';
 import {
   type CostExtension,
   cacheableForMs,
@@ -28,12 +30,10 @@ import {
   freshnessExtension,
 } from '../graphql/answer-extensions.js';
 import { priceOperation } from '../graphql/operation-cost.js';
-import { toContractError } from '../graphql-errors.js';
-import type { FastLaneOutcome, GatewayMetrics } from '../metrics.js';
-import type { OperationLabels } from '../operation-labels.js';
+import type { FastLaneOutcome, GatewayMetrics } from '../observability/metrics.js';
+import type { OperationLabels } from '../observability/operation-labels.js';
 import { checkWellFormedParams } from '../plugins/use-well-formed-params.js';
 import type { Cancellation } from '../quota/cancellation.js';
-import type { Credentials } from '../upstream/credentials.js';
 import type { GraphQLParams } from './graphql-params.js';
 import type { StoredResponse } from './response-cache.js';
 

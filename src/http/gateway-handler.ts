@@ -7,13 +7,18 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { type CredentialPolicy, credentialsFromHeaders, nodeHeaderReader } from '../caller-credentials.js';
+import {
+  type CredentialPolicy,
+  credentialsFromHeaders,
+  nodeHeaderReader,
+} from '../credentials/caller-credentials.js';
+import { identityOf } from '../credentials/credentials.js';
+import { HssError } from '../errors/hss-error.js';
+import { refusalBody } from '../errors/refusals.js';
 import { type CostExtension, costExtension } from '../graphql/answer-extensions.js';
 import { requestIdFor } from '../plugins/use-request-id.js';
 import type { BudgetState } from '../quota/call-budget.js';
 import { responseCancellation } from '../quota/cancellation.js';
-import { credentialIdentity } from '../upstream/credentials.js';
-import { HssError } from '../upstream/hss-error.js';
 import type { GatewayYoga } from '../yoga.js';
 import { withCost, withoutCost } from './answer-cost.js';
 import type { HttpExchange } from './exchange.js';
@@ -40,9 +45,7 @@ export interface GatewayHandlerOptions {
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const GRAPHQL_PATH = '/graphql';
-const INTERNAL_ERROR = JSON.stringify({
-  errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-});
+const INTERNAL_ERROR = refusalBody('INTERNAL_SERVER_ERROR', 'Unexpected error.');
 // The URL yoga sees for a request the handler has read; only its path matters to yoga.
 const BASE_URL = 'http://gateway.invalid';
 
@@ -113,7 +116,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     const { origin, accept } = req.headers;
     // Without credentials the answer is an error: neither shortcut applies.
     const known = credentials instanceof HssError ? undefined : credentials;
-    const identity = known && credentialIdentity(known);
+    const identity = identityOf(credentials);
     const key = identity && responseCache?.keyOf(identity, { body, origin, accept });
     if (identity !== undefined && key !== undefined && responseCache) {
       const hit = responseCache.get(key);

@@ -8,7 +8,7 @@ import { offsetToCursor } from './cursor.js';
 import { firstPage, followingPages, type PageSlice } from './page-plan.js';
 import type { RowWindow } from './window.js';
 
-export interface EdgeShape<Node> {
+interface EdgeShape<Node> {
   readonly cursor: string;
   node: Node;
 }

@@ -3,7 +3,7 @@
  * cursors so Pothos tooling reads them too.
  */
 import { cursorToOffset, offsetToCursor } from '@pothos/plugin-relay';
-import { InvalidArgumentError } from '../port-statistics/invalid-argument.js';
+import { InvalidArgumentError } from '../errors/invalid-argument.js';
 
 export { offsetToCursor };
 

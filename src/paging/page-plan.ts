@@ -4,7 +4,7 @@
  */
 import { MAX_OFFSET, type RowWindow } from './window.js';
 
-export const UPSTREAM_MIN_LIMIT = 10;
+const UPSTREAM_MIN_LIMIT = 10;
 export const UPSTREAM_MAX_LIMIT = 200;
 
 /** `offset` and `limit` of one upstream call; undefined means "not sent". */

@@ -3,7 +3,7 @@
  * `last`/`before`, or `page: { first, after | offset }`, all over HSS's record offsets, so cursors
  * of either style work in the other. Anything outside HSS's ranges is refused before any call.
  */
-import { checkRange, InvalidArgumentError } from '../port-statistics/invalid-argument.js';
+import { checkRange, InvalidArgumentError } from '../errors/invalid-argument.js';
 import { offsetOfCursor } from './cursor.js';
 
 /** The most rows one list field may ask for (five upstream pages of 200). */

@@ -4,9 +4,9 @@
  * the answer may be served from the response cache (src/graphql/answer-extensions.ts).
  */
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
 import { cacheableForMs } from '../graphql/answer-extensions.js';
 import type { GatewayServerContext } from '../http/exchange.js';
+import type { GatewayContext } from '../schema/types.js';
 
 export interface CacheableVerdictOptions {
   /** The page cache's time-to-live (CACHE_TTL_SECONDS); 0: nothing is cacheable. */

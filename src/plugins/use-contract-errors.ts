@@ -5,7 +5,7 @@
  */
 import type { GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { toContractError } from '../graphql-errors.js';
+import { toContractError } from '../errors/contract-errors.js';
 
 export function useContractErrors(): Plugin {
   return {

@@ -5,10 +5,10 @@
  * that never ran spent nothing, and still says what budget is left.
  */
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
 import { costExtension } from '../graphql/answer-extensions.js';
 import type { GatewayServerContext } from '../http/exchange.js';
 import type { BudgetState } from '../quota/call-budget.js';
+import type { GatewayContext } from '../schema/types.js';
 
 export interface CostExtensionOptions {
   /** The budget of whoever sent a request that never ran (no context was built for it). */

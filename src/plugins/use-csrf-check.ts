@@ -8,9 +8,10 @@
  * clients that send queries as GET by default (urql).
  */
 import type { Plugin } from 'graphql-yoga';
+import { refusalResponse } from '../errors/refusals.js';
 
 /** Headers that make a browser send a CORS preflight: any of them proves a request is not forged. */
-export const PREFLIGHT_HEADERS = [
+const PREFLIGHT_HEADERS = [
   'x-graphql-yoga-csrf',
   'apollo-require-preflight',
   'x-auth-token',
@@ -26,20 +27,12 @@ function isSimple(contentType: string | null): boolean {
 
 export function useCsrfCheck(graphqlEndpoint: string): Plugin {
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse }) {
       if (request.method !== 'POST' || url.pathname !== graphqlEndpoint) return;
       if (!isSimple(request.headers.get('content-type'))) return;
       if (PREFLIGHT_HEADERS.some((name) => request.headers.has(name))) return;
       const message = `This request was blocked as a possible cross-site request forgery: send it with Content-Type: application/json, or with one of these headers: ${PREFLIGHT_HEADERS.join(', ')}.`;
-      endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }),
-          {
-            status: 403,
-            headers: { 'content-type': 'application/json; charset=utf-8' },
-          },
-        ),
-      );
+      endResponse(refusalResponse(403, 'BAD_REQUEST', message));
     },
   };
 }

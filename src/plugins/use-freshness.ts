@@ -4,8 +4,8 @@
  * the connection's `fetchedAt`/`stale`, for any operation and without selecting them.
  */
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
 import { freshnessExtension } from '../graphql/answer-extensions.js';
+import type { GatewayContext } from '../schema/types.js';
 
 export function useFreshness(): Plugin<GatewayContext> {
   return {

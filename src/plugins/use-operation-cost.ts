@@ -3,8 +3,9 @@
  * (src/graphql/operation-cost.ts) is refused as a validation error, HTTP 400, with nothing executed.
  */
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
-import { costRefusal, priceOperation } from '../graphql/operation-cost.js';
+import { costRefusal } from '../errors/refusals.js';
+import { priceOperation } from '../graphql/operation-cost.js';
+import type { GatewayContext } from '../schema/types.js';
 
 export function useOperationCost(): Plugin<GatewayContext> {
   return {

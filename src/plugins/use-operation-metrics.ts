@@ -6,8 +6,8 @@
  */
 import { type DocumentNode, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayMetrics } from '../metrics.js';
-import type { OperationLabels } from '../operation-labels.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { OperationLabels } from '../observability/operation-labels.js';
 
 interface Exchange {
   started: number;

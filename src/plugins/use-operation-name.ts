@@ -4,13 +4,12 @@
  */
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../schema/types.js';
 
-export function useOperationName(): Plugin {
+export function useOperationName(): Plugin<GatewayContext> {
   return {
     onExecute({ args }) {
-      // This plugin runs only in the gateway's yoga, whose context is a GatewayContext.
-      const { operation } = args.contextValue as unknown as GatewayContext;
+      const { operation } = args.contextValue;
       operation.name ??= getOperationAST(args.document, args.operationName)?.name?.value ?? null;
     },
   };

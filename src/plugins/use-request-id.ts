@@ -26,7 +26,7 @@ export function requestIdOf(request: Request): string {
 }
 
 /** The id is the one the HTTP handler already gave the request, if it read the request first. */
-export function useRequestId(): Plugin<Record<string, unknown>, GatewayServerContext> {
+export function useRequestId(): Plugin<GatewayServerContext, GatewayServerContext> {
   return {
     onRequest({ request, serverContext }) {
       const given = serverContext.exchange?.requestId;

@@ -4,10 +4,11 @@
  * in a log), and variables nested deeper than any input type of this schema goes. Each is a 400
  * BAD_REQUEST that names the problem.
  */
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { refusalError } from '../errors/refusals.js';
 
 /** Deepest nesting of objects and lists in variables and extensions. */
-export const MAX_VARIABLES_DEPTH = 32;
+const MAX_VARIABLES_DEPTH = 32;
 
 /** The parameters this checks; yoga's and the HTTP handler's alike. */
 interface Params {
@@ -18,7 +19,7 @@ interface Params {
 }
 
 function refuse(message: string): never {
-  throw createGraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+  throw refusalError(400, 'BAD_REQUEST', message);
 }
 
 /** Walks a JSON value without recursion, checking depth and strings. */

@@ -2,9 +2,10 @@
  * Turns the arguments of a servers list (`portServers`, `PortStatistic.servers`) into the
  * ListPortHost request they stand for, refusing anything outside HSS's ranges before any call.
  */
+
+import { checkLength, checkRange } from '../errors/invalid-argument.js';
 import { type RelayArguments, type RowWindow, relayWindow } from '../paging/window.js';
-import { checkLength, checkRange } from '../port-statistics/invalid-argument.js';
-import type { AssetCategory, PortProtocol } from '../port-statistics/model.js';
+import type { CategoryName, ProtocolName } from '../port-statistics/model.js';
 import { readProjectId } from '../port-statistics/project-id.js';
 import type { PortServerScope, PortServersQuery, ServerProtocol } from './model.js';
 
@@ -12,8 +13,8 @@ export interface PortServersArguments extends RelayArguments {
   projectId?: string | null;
   port: number;
   /** TCP6 and UDP6 ask for TCP and UDP: ListPortHost reports IPv6 sockets under them. */
-  type?: PortProtocol | null;
-  category?: AssetCategory | null;
+  type?: ProtocolName | null;
+  category?: CategoryName | null;
   enterpriseProjectId?: string | null;
   filter?: { hostName?: string | null; hostIp?: string | null } | null;
 }
@@ -26,7 +27,7 @@ export interface PortServersRequest extends RowWindow {
 }
 
 /** The protocol ListPortHost knows for a statistics row's: TCP6 is TCP, UDP6 is UDP. */
-export function serverProtocolOf(type: PortProtocol): ServerProtocol {
+function serverProtocolOf(type: ProtocolName): ServerProtocol {
   return type.startsWith('TCP') ? 'TCP' : 'UDP';
 }
 

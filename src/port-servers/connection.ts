@@ -2,15 +2,16 @@
  * The servers with a port open, as a connection (src/paging/connection.ts), and a server found
  * again by its id: each row carries the scope that gives it its identity.
  */
+
+import type { LoadServersPage } from '../loaders/page-loader.js';
 import { type ConnectionShape, loadConnection } from '../paging/connection.js';
 import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
-import type { LoadServersPage } from '../port-statistics/loader.js';
 import type { PortServersRequest } from './arguments.js';
-import type { PortServer, PortServerScope } from './model.js';
+import type { PortServerData, PortServerScope } from './model.js';
 import type { PortServerKey } from './node-id.js';
 
 /** A server row as the GraphQL layer holds it. */
-export interface PortServerRow extends PortServer {
+export interface PortServerRow extends PortServerData {
   scope: PortServerScope;
 }
 
@@ -21,7 +22,7 @@ export function loadPortServersConnection(
   return loadConnection(
     request,
     (slice) => load(request.scope.projectId, { ...request.query, ...slice }),
-    (row: PortServer) => ({ ...row, scope: request.scope }),
+    (row: PortServerData) => ({ ...row, scope: request.scope }),
   );
 }
 

@@ -3,14 +3,14 @@
  * open (HSS ListPortHost, `GET /v5/{project_id}/asset/ports/detail`). Only src/upstream knows HSS's
  * spellings.
  */
-import type { AssetCategory, PortRiskStatus } from '../port-statistics/model.js';
+import type { CategoryName, RiskStatusName } from '../port-statistics/model.js';
 
 /** ListPortHost knows only TCP and UDP: IPv6 sockets are reported under them. */
 export const SERVER_PROTOCOLS = ['TCP', 'UDP'] as const;
 export type ServerProtocol = (typeof SERVER_PROTOCOLS)[number];
 
 /** One server (host or container) on which a port is open. HSS marks every field optional. */
-export interface PortServer {
+export interface PortServerData {
   port: number;
   type: ServerProtocol;
   hostId: string | null;
@@ -22,7 +22,7 @@ export interface PortServer {
   processPath: string | null;
   /** null where HSS says 0: no process. */
   pid: number | null;
-  status: PortRiskStatus | null;
+  status: RiskStatusName | null;
   containerId: string | null;
   containerName: string | null;
   agentId: string | null;
@@ -33,13 +33,13 @@ export interface PortServerScope {
   projectId: string;
   /** Absent: the upstream's default enterprise project. */
   enterpriseProjectId?: string;
-  category: AssetCategory;
+  category: CategoryName;
 }
 
 /** The parameters of one ListPortHost call; absent ones are not sent. */
 export interface PortServersQuery {
   port: number;
-  category: AssetCategory;
+  category: CategoryName;
   type?: ServerProtocol;
   enterpriseProjectId?: string;
   hostName?: string;

@@ -4,8 +4,8 @@
  * again with one ListPortHost call: the port, the protocol, the scope and the host's IP.
  */
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { InvalidArgumentError } from '../port-statistics/invalid-argument.js';
-import { ASSET_CATEGORIES, type AssetCategory, PROJECT_ID_PATTERN } from '../port-statistics/model.js';
+import { InvalidArgumentError } from '../errors/invalid-argument.js';
+import { ASSET_CATEGORIES, type CategoryName, PROJECT_ID_PATTERN } from '../port-statistics/model.js';
 import { type PortServerScope, SERVER_PROTOCOLS, type ServerProtocol } from './model.js';
 
 export interface PortServerKey {
@@ -35,7 +35,7 @@ export function encodePortServerKey(key: PortServerKey): string {
   ]);
 }
 
-export function decodePortServerKey(id: string): PortServerKey {
+function decodePortServerKey(id: string): PortServerKey {
   let tuple: unknown;
   try {
     tuple = JSON.parse(id);
@@ -58,7 +58,7 @@ export function decodePortServerKey(id: string): PortServerKey {
       optionalText(hostIp, 128) &&
       optionalText(containerId, 128);
     if (valid) {
-      const scope: PortServerScope = { projectId: projectId as string, category: category as AssetCategory };
+      const scope: PortServerScope = { projectId: projectId as string, category: category as CategoryName };
       if (eps !== null) scope.enterpriseProjectId = eps as string;
       return {
         scope,

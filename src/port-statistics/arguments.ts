@@ -2,6 +2,8 @@
  * Turns `portStatistics` arguments into the upstream request they stand for, refusing anything
  * outside HSS's documented ranges before a single upstream call is made.
  */
+
+import { checkLength, checkRange, InvalidArgumentError } from '../errors/invalid-argument.js';
 import {
   hasRelayArguments,
   type PageArguments,
@@ -10,14 +12,13 @@ import {
   type RowWindow,
   relayWindow,
 } from '../paging/window.js';
-import { checkLength, checkRange, InvalidArgumentError } from './invalid-argument.js';
 import type {
-  AssetCategory,
-  PortProtocol,
-  PortRiskStatus,
+  CategoryName,
   PortStatisticScope,
   PortStatisticsQuery,
-  SortDirection,
+  ProtocolName,
+  RiskStatusName,
+  SortDirectionName,
 } from './model.js';
 import { readProjectId } from './project-id.js';
 
@@ -26,15 +27,15 @@ export interface PortStatisticsArguments extends RelayArguments {
   projectId?: string | null;
   filter?: {
     enterpriseProjectId?: string | null;
-    category?: AssetCategory | null;
+    category?: CategoryName | null;
     port?: number | null;
     portString?: string | null;
-    type?: PortProtocol | null;
-    status?: PortRiskStatus | null;
+    type?: ProtocolName | null;
+    status?: RiskStatusName | null;
   } | null;
   /** Offset paging; not together with the Relay arguments (first, after, last, before). */
   page?: PageArguments | null;
-  orderBy?: { field: 'PORT'; direction: SortDirection } | null;
+  orderBy?: { field: 'PORT'; direction: SortDirectionName } | null;
 }
 
 /** A validated `portStatistics` request: its scope, filters and order, and the rows it wants. */

@@ -2,17 +2,16 @@
  * The `portStatistics` connection: a window of ListPortStatistics rows (src/paging/connection.ts),
  * each node carrying the scope that gives it its identity.
  */
-import { type ConnectionShape, type EdgeShape, loadConnection } from '../paging/connection.js';
+import { type ConnectionShape, loadConnection } from '../paging/connection.js';
 import type { FetchedPage } from '../quota/page-source.js';
 import type { PortStatisticsRequest } from './arguments.js';
-import type { PortStatistic, PortStatisticScope, PortStatisticsQuery } from './model.js';
+import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from './model.js';
 
 /** A row as the GraphQL layer holds it: the statistic and the scope that gives it its identity. */
-export interface PortStatisticRow extends PortStatistic {
+export interface PortStatisticRow extends PortStatisticData {
   scope: PortStatisticScope;
 }
 
-export type PortStatisticEdgeShape = EdgeShape<PortStatisticRow>;
 export type PortStatisticConnectionShape = ConnectionShape<PortStatisticRow>;
 
 /** Loads one upstream page; in the gateway, the request's deduplicating loader. */
@@ -25,6 +24,6 @@ export function loadPortStatisticsConnection(
   return loadConnection(
     request,
     (slice) => load(request.scope, { ...request.query, ...slice }),
-    (row: PortStatistic) => ({ ...row, scope: request.scope }),
+    (row: PortStatisticData) => ({ ...row, scope: request.scope }),
   );
 }

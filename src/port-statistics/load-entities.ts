@@ -11,7 +11,7 @@
 
 import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
 import type { LoadPage, PortStatisticRow } from './connection.js';
-import type { PortStatistic, PortStatisticScope, PortStatisticsQuery } from './model.js';
+import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from './model.js';
 import type { PortStatisticKey } from './node-id.js';
 
 const rowKey = (port: number, type: string) => `${port}/${type}`;
@@ -29,8 +29,8 @@ function scopeQuery(scope: PortStatisticScope): PortStatisticsQuery {
 
 /** Rows of one scope that answer the keys, from the fewest calls. */
 async function loadScope(scope: PortStatisticScope, keys: readonly PortStatisticKey[], load: LoadPage) {
-  const found = new Map<string, PortStatistic>();
-  const take = (rows: readonly (PortStatistic | null)[]) => {
+  const found = new Map<string, PortStatisticData>();
+  const take = (rows: readonly (PortStatisticData | null)[]) => {
     for (const row of rows) if (row) found.set(rowKey(row.port, row.type), row);
   };
   const base = scopeQuery(scope);

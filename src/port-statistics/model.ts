@@ -4,15 +4,15 @@
  */
 
 export const PORT_PROTOCOLS = ['TCP', 'TCP6', 'UDP', 'UDP6'] as const;
-export type PortProtocol = (typeof PORT_PROTOCOLS)[number];
+export type ProtocolName = (typeof PORT_PROTOCOLS)[number];
 
 export const PORT_RISK_STATUSES = ['DANGER', 'NORMAL', 'UNKNOWN'] as const;
-export type PortRiskStatus = (typeof PORT_RISK_STATUSES)[number];
+export type RiskStatusName = (typeof PORT_RISK_STATUSES)[number];
 
 export const ASSET_CATEGORIES = ['HOST', 'CONTAINER'] as const;
-export type AssetCategory = (typeof ASSET_CATEGORIES)[number];
+export type CategoryName = (typeof ASSET_CATEGORIES)[number];
 
-export type SortDirection = 'ASC' | 'DESC';
+export type SortDirectionName = 'ASC' | 'DESC';
 
 /**
  * HSS project ids are 1 to 256 letters, digits, `-` and `_`. Anything else (`..`, `/`, a newline)
@@ -21,12 +21,12 @@ export type SortDirection = 'ASC' | 'DESC';
 export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** One row of the statistics: a port and protocol, and on how many servers it is open. */
-export interface PortStatistic {
+export interface PortStatisticData {
   port: number;
-  type: PortProtocol;
+  type: ProtocolName;
   /** Servers on which the port is open. */
   num: number;
-  status: PortRiskStatus;
+  status: RiskStatusName;
 }
 
 /** What identifies a row's population: the same row in the same scope is the same entity. */
@@ -35,19 +35,19 @@ export interface PortStatisticScope {
   /** Absent: the upstream's default enterprise project. */
   enterpriseProjectId?: string;
   /** Absent: hosts and containers together. */
-  category?: AssetCategory;
+  category?: CategoryName;
 }
 
 /** The filters and order of one ListPortStatistics call; every field is optional, as upstream. */
 export interface PortStatisticsQuery {
   enterpriseProjectId?: string;
-  category?: AssetCategory;
+  category?: CategoryName;
   port?: number;
   portString?: string;
-  type?: PortProtocol;
-  status?: PortRiskStatus;
+  type?: ProtocolName;
+  status?: RiskStatusName;
   sortKey?: 'PORT';
-  sortDirection?: SortDirection;
+  sortDirection?: SortDirectionName;
   /** 10..200 upstream. */
   limit?: number;
   /** 0..2,000,000 upstream; a record offset. */
@@ -67,4 +67,4 @@ export interface UpstreamPage<Row> {
 }
 
 /** One upstream page of ListPortStatistics. */
-export type PortStatisticsPage = UpstreamPage<PortStatistic>;
+export type PortStatisticsPage = UpstreamPage<PortStatisticData>;

@@ -4,20 +4,20 @@
  * The Relay plugin wraps this local id into the opaque global id clients see.
  */
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { InvalidArgumentError } from './invalid-argument.js';
+import { InvalidArgumentError } from '../errors/invalid-argument.js';
 import {
   ASSET_CATEGORIES,
-  type AssetCategory,
+  type CategoryName,
   PORT_PROTOCOLS,
-  type PortProtocol,
   type PortStatisticScope,
   PROJECT_ID_PATTERN,
+  type ProtocolName,
 } from './model.js';
 
 export interface PortStatisticKey {
   scope: PortStatisticScope;
   port: number;
-  type: PortProtocol;
+  type: ProtocolName;
 }
 
 const VERSION = 1;
@@ -35,7 +35,7 @@ export function encodePortStatisticKey({ scope, port, type }: PortStatisticKey):
 }
 
 /** Reads a local id back; anything this API did not issue is an input error naming the id. */
-export function decodePortStatisticKey(id: string): PortStatisticKey {
+function decodePortStatisticKey(id: string): PortStatisticKey {
   let tuple: unknown;
   try {
     tuple = JSON.parse(id);
@@ -57,8 +57,8 @@ export function decodePortStatisticKey(id: string): PortStatisticKey {
     if (valid) {
       const scope: PortStatisticScope = { projectId: projectId as string };
       if (eps !== null) scope.enterpriseProjectId = eps as string;
-      if (category !== null) scope.category = category as AssetCategory;
-      return { scope, port: port as number, type: type as PortProtocol };
+      if (category !== null) scope.category = category as CategoryName;
+      return { scope, port: port as number, type: type as ProtocolName };
     }
   }
   throw new InvalidArgumentError('id', 'id is not a PortStatistic id this API issued.');

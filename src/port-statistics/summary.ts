@@ -13,11 +13,11 @@ import type { LoadPage } from './connection.js';
 import {
   PORT_PROTOCOLS,
   PORT_RISK_STATUSES,
-  type PortProtocol,
-  type PortRiskStatus,
   type PortStatisticScope,
   type PortStatisticsPage,
   type PortStatisticsQuery,
+  type ProtocolName,
+  type RiskStatusName,
 } from './model.js';
 
 const TOTAL_CEILING = 10_000;
@@ -41,13 +41,13 @@ export class PortStatisticsSummary {
     return (await this.total()).totalNum;
   }
 
-  byStatus(): Promise<{ status: PortRiskStatus; count: number }[]> {
+  byStatus(): Promise<{ status: RiskStatusName; count: number }[]> {
     return this.breakdown('status', PORT_RISK_STATUSES, 'UNKNOWN').then((counts) =>
       counts.map(([status, count]) => ({ status, count })),
     );
   }
 
-  byProtocol(): Promise<{ type: PortProtocol; count: number }[]> {
+  byProtocol(): Promise<{ type: ProtocolName; count: number }[]> {
     return this.breakdown('type', PORT_PROTOCOLS, 'UDP6').then((counts) =>
       counts.map(([type, count]) => ({ type, count })),
     );

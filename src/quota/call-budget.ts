@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
-export type BudgetAnswer = { granted: true } | { granted: false; retryAfterSeconds: number };
+type BudgetAnswer = { granted: true } | { granted: false; retryAfterSeconds: number };
 
 /** Where a credential's budget stands. */
 export interface BudgetState {

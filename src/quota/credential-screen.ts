@@ -9,12 +9,12 @@
  * Identities (digests), never tokens, are remembered; both memories are bounded.
  */
 import { LRUCache } from 'lru-cache';
-import type { Credentials } from '../upstream/credentials.js';
-import { HssError } from '../upstream/hss-error.js';
+import type { Credentials } from '../credentials/credentials.js';
+import { HssError } from '../errors/hss-error.js';
 import type { CallBudget } from './call-budget.js';
 
 /** How long a refusal is remembered. */
-export const REFUSAL_MEMORY_MS = 60_000;
+const REFUSAL_MEMORY_MS = 60_000;
 const MAX_REMEMBERED = 10_000;
 const UNPROVEN = 'unproven-caller-tokens';
 

@@ -3,10 +3,10 @@
  * begin with the credential's identity, so callers with different credentials never share a page,
  * and name the API, so a page is only ever read back as a page of its own API's rows.
  */
-import type { PortStatistic, UpstreamPage } from '../port-statistics/model.js';
+import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
 
-export interface CachedPage<Row = PortStatistic> {
+export interface CachedPage<Row = PortStatisticData> {
   page: UpstreamPage<Row>;
   /** When HSS answered it, epoch milliseconds. */
   fetchedAt: number;

@@ -7,11 +7,11 @@
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { PortStatistic, UpstreamPage } from '../port-statistics/model.js';
-import type { Credentials } from '../upstream/credentials.js';
+import type { Credentials } from '../credentials/credentials.js';
+import { HssError } from '../errors/hss-error.js';
+import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
 import type { HssApiName, HssListApi } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
-import { HssError } from '../upstream/hss-error.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallBudget } from './call-budget.js';
 import type { Cancellation } from './cancellation.js';
@@ -23,7 +23,7 @@ import { canonicalPageKey } from './page-key.js';
 const budgetKey = (api: HssApiName, identity: string) => `${api} ${identity}`;
 
 /** A page and how fresh it is. */
-export interface FetchedPage<Row = PortStatistic> extends UpstreamPage<Row> {
+export interface FetchedPage<Row = PortStatisticData> extends UpstreamPage<Row> {
   /** When HSS answered it, epoch milliseconds. */
   fetchedAt: number;
   /** True when it is older than the cache's time-to-live. */
@@ -35,7 +35,7 @@ export interface FetchedPage<Row = PortStatistic> extends UpstreamPage<Row> {
   source: 'cache' | 'call' | 'shared';
 }
 
-export interface Freshness {
+interface Freshness {
   /** A cached page is fresh this long; 0 turns the cache off. */
   ttlMs: number;
   /** After that, it is served stale while a background call renews it, for this long. */
@@ -69,7 +69,7 @@ export interface UpstreamPagesOptions {
   observer?: QuotaObserver;
 }
 
-export interface PageRequest<Row = PortStatistic> {
+export interface PageRequest<Row = PortStatisticData> {
   /** Which list call. */
   api: HssListApi<Row>;
   credentials: Credentials;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { SERVER_PROTOCOLS } from '../port-servers/model.js';
-import { PORT_PROTOCOLS, PORT_RISK_STATUSES, type PortStatistic } from '../port-statistics/model.js';
+import { PORT_PROTOCOLS, PORT_RISK_STATUSES, type PortStatisticData } from '../port-statistics/model.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
 import type { CachedPage } from './page-cache.js';
 
@@ -21,7 +21,7 @@ const portStatistic = z.object({
   type: z.enum(PORT_PROTOCOLS),
   num: count,
   status: z.enum(PORT_RISK_STATUSES),
-}) satisfies z.ZodType<PortStatistic>;
+}) satisfies z.ZodType<PortStatisticData>;
 
 const text = (max: number) => z.string().min(1).max(max).nullable();
 

@@ -6,7 +6,7 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from './types.js';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;

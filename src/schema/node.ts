@@ -5,13 +5,13 @@
  */
 import { brandWithType } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import type { GatewayContext } from '../context.js';
 import { lookupsNamedBy } from '../graphql/lookup-cost.js';
 import { decodePortServerId } from '../port-servers/node-id.js';
 import { decodePortStatisticId } from '../port-statistics/node-id.js';
 import { builder } from './builder.js';
 import { PortServer } from './port-server.js';
 import { PortStatistic } from './port-statistic.js';
+import type { GatewayContext } from './types.js';
 
 /** The type name inside a global id this API issued, or undefined. */
 function typenameOf(id: string): string | undefined {

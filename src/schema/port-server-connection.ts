@@ -12,7 +12,7 @@ import { AssetCategory, PortProtocol } from './enums.js';
 import { PortServer } from './port-server.js';
 import { PortStatistic } from './port-statistic.js';
 
-export const PortServerFilter = builder.inputType('PortServerFilter', {
+const PortServerFilter = builder.inputType('PortServerFilter', {
   description: 'Filters of a servers list. A filter not given is not sent to HSS.',
   fields: (t) => ({
     hostName: t.string({ description: 'Servers whose name contains this (1 to 256 characters).' }),
@@ -20,7 +20,7 @@ export const PortServerFilter = builder.inputType('PortServerFilter', {
   }),
 });
 
-export const PortServerConnection = builder.connectionObject(
+const PortServerConnection = builder.connectionObject(
   {
     type: PortServer,
     name: 'PortServerConnection',

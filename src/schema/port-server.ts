@@ -10,7 +10,7 @@ import { builder } from './builder.js';
 import { PortProtocol, PortRiskStatus } from './enums.js';
 import { PortService } from './port-service.js';
 
-export const Host = builder.objectRef<{ hostId: string }>('Host').implement({
+const Host = builder.objectRef<{ hostId: string }>('Host').implement({
   description:
     'A server HSS protects, known here only by its HSS host id: another subgraph of a supergraph (a CMDB, say) ' +
     'can extend it with what it knows.',

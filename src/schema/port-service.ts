@@ -1,8 +1,8 @@
 /** `PortService`: what IANA registered on a port and protocol. */
-import type { PortService as PortServiceShape } from '../port-statistics/service-names.js';
+import type { ServiceAssignment } from '../port-statistics/service-names.js';
 import { builder } from './builder.js';
 
-export const PortService = builder.objectRef<PortServiceShape>('PortService').implement({
+export const PortService = builder.objectRef<ServiceAssignment>('PortService').implement({
   description: "The service IANA's registry assigns to a port and protocol (service-names-port-numbers).",
   fields: (t) => ({
     name: t.exposeString('name', {

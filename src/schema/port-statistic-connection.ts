@@ -11,7 +11,7 @@ import { PortStatistic } from './port-statistic.js';
 import { PortStatisticFilter } from './port-statistic-filter.js';
 import { PortStatisticOrder } from './port-statistic-order.js';
 
-export const PortStatisticConnection = builder.connectionObject(
+const PortStatisticConnection = builder.connectionObject(
   {
     type: PortStatistic,
     name: 'PortStatisticConnection',

@@ -4,7 +4,7 @@ import { builder } from './builder.js';
 import { DateTime } from './date-time.js';
 import { HssApi } from './enums.js';
 
-export const RateLimit = builder.objectRef<{ state: BudgetState | null }>('RateLimit').implement({
+const RateLimit = builder.objectRef<{ state: BudgetState | null }>('RateLimit').implement({
   description:
     "The caller's budget of upstream calls to HSS (HSS_RATE_LIMIT_PER_MINUTE): HSS allows one user 5 calls a " +
     'minute per API, so the gateway spends at most this many for each credential. `limit` and `remaining` are ' +

@@ -15,7 +15,7 @@ export interface UpstreamTimeouts {
   bodyMs: number;
 }
 
-export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
+const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
   connectMs: 5_000,
   headersMs: 10_000,
   bodyMs: 10_000,

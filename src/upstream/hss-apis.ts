@@ -2,8 +2,8 @@
  * The HSS list calls the gateway makes, each described once: its name (in logs, metrics, spans and
  * budgets: HSS counts its quota per API), its path, and how its 200 answer reads.
  */
-import type { PortServer } from '../port-servers/model.js';
-import type { PortStatistic, UpstreamPage } from '../port-statistics/model.js';
+import type { PortServerData } from '../port-servers/model.js';
+import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
 import { portServersPath, portStatisticsPath } from './query-string.js';
 import { readPage, readPortServer, readPortStatistic } from './read-answer.js';
 
@@ -18,20 +18,15 @@ export interface HssListApi<Row> {
 export type HssApiName = 'ListPortStatistics' | 'ListPortHost';
 
 /** `GET /v5/{project_id}/asset/port/statistics`: open ports and on how many servers. */
-export const LIST_PORT_STATISTICS: HssListApi<PortStatistic> = {
+export const LIST_PORT_STATISTICS: HssListApi<PortStatisticData> = {
   name: 'ListPortStatistics',
   path: portStatisticsPath,
   read: (body) => readPage(body, readPortStatistic),
 };
 
 /** `GET /v5/{project_id}/asset/ports/detail`: the servers on which one port is open. */
-export const LIST_PORT_HOST: HssListApi<PortServer> = {
+export const LIST_PORT_HOST: HssListApi<PortServerData> = {
   name: 'ListPortHost',
   path: portServersPath,
   read: (body) => readPage(body, readPortServer),
 };
-
-export const HSS_LIST_APIS = {
-  ListPortStatistics: LIST_PORT_STATISTICS,
-  ListPortHost: LIST_PORT_HOST,
-} as const;

@@ -11,18 +11,18 @@ import {
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { UpstreamPage } from '../port-statistics/model.js';
-import type { Tracing } from '../tracing.js';
-import { signRequest } from './aksk-signer.js';
-import type { Credentials } from './credentials.js';
-import type { HssListApi } from './hss-apis.js';
+import { signRequest } from '../credentials/aksk-signer.js';
+import type { Credentials } from '../credentials/credentials.js';
 import {
   HssError,
   hssErrorFromAnswer,
   hssErrorFromFailure,
   invalidAnswerError,
   unreadableAnswerError,
-} from './hss-error.js';
+} from '../errors/hss-error.js';
+import type { Tracing } from '../observability/tracing.js';
+import type { UpstreamPage } from '../port-statistics/model.js';
+import type { HssListApi } from './hss-apis.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './observer.js';
 import { formatQueryString } from './query-string.js';
 import { parseJson } from './read-answer.js';

@@ -1,5 +1,5 @@
 /** What the upstream client reports of each call, for metrics and readiness; no secrets in it. */
-import type { FailureKind } from './hss-error.js';
+import type { FailureKind } from '../errors/hss-error.js';
 
 export interface UpstreamCallEvent {
   service: 'HSS' | 'IAM';

@@ -3,13 +3,13 @@
  * answer errors in three shapes, and one odd row must never cost the caller a whole page.
  */
 
-import type { PortServer } from '../port-servers/model.js';
+import type { PortServerData } from '../port-servers/model.js';
 import {
   PORT_PROTOCOLS,
-  type PortProtocol,
-  type PortRiskStatus,
-  type PortStatistic,
+  type PortStatisticData,
   type PortStatisticsPage,
+  type ProtocolName,
+  type RiskStatusName,
   type UpstreamPage,
 } from '../port-statistics/model.js';
 
@@ -60,7 +60,7 @@ export function readErrorBody(body: unknown): HuaweiErrorBody {
   return read;
 }
 
-const STATUS_SPELLINGS: Record<string, PortRiskStatus> = {
+const STATUS_SPELLINGS: Record<string, RiskStatusName> = {
   danger: 'DANGER',
   normal: 'NORMAL',
   unknown: 'UNKNOWN',
@@ -68,7 +68,7 @@ const STATUS_SPELLINGS: Record<string, PortRiskStatus> = {
 };
 
 /** The largest count a GraphQL `Int` (32-bit signed) can carry. */
-export const MAX_INT32 = 2 ** 31 - 1;
+const MAX_INT32 = 2 ** 31 - 1;
 
 function isInteger(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
@@ -79,14 +79,14 @@ function isInteger(value: unknown, min: number, max: number): value is number {
  * the row cannot be identified or counted. An unrecognised status reads as UNKNOWN ("no known
  * risk"), the only reading that claims nothing.
  */
-export function readPortStatistic(entry: unknown): PortStatistic | null {
+export function readPortStatistic(entry: unknown): PortStatisticData | null {
   if (!isRecord(entry)) return null;
   const { port, num } = entry;
   const type = typeof entry.type === 'string' ? entry.type.toUpperCase() : undefined;
   if (!isInteger(port, 0, 65535) || !isInteger(num, 0, MAX_INT32)) return null;
   if (!(PORT_PROTOCOLS as readonly string[]).includes(type ?? '')) return null;
   const status = typeof entry.status === 'string' ? STATUS_SPELLINGS[entry.status.toLowerCase()] : undefined;
-  return { port, type: type as PortProtocol, num, status: status ?? 'UNKNOWN' };
+  return { port, type: type as ProtocolName, num, status: status ?? 'UNKNOWN' };
 }
 
 /**
@@ -119,7 +119,7 @@ function text(record: Record<string, unknown>, name: string, max: number): strin
  * One ListPortHost `data_list` entry, or null when it cannot be a row: without a valid port and
  * protocol it cannot be placed. Any other field that is absent or malformed reads as null.
  */
-export function readPortServer(entry: unknown): PortServer | null {
+export function readPortServer(entry: unknown): PortServerData | null {
   if (!isRecord(entry)) return null;
   const { port, pid } = entry;
   const type = typeof entry.type === 'string' ? entry.type.toUpperCase() : undefined;

@@ -17,9 +17,9 @@ import {
   retry,
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
-import { circuitOpenError, type FailureKind, HssError } from './hss-error.js';
+import { circuitOpenError, type FailureKind, HssError } from '../errors/hss-error.js';
 
-export interface RetryOptions {
+interface RetryOptions {
   /** Retries after the first attempt. 0 turns retrying off. */
   maxRetries: number;
   /** Attempts and waits together stay within this many milliseconds. */
@@ -29,7 +29,7 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
-export interface BreakerOptions {
+interface BreakerOptions {
   /** Consecutive failures that open the circuit. */
   consecutiveFailures: number;
   /** How long the circuit stays open before one probe call may pass. */
@@ -62,7 +62,7 @@ const NOT_HSS_FAILURES: ReadonlySet<FailureKind | undefined> = new Set([
 ]);
 
 /** What tells the circuit HSS is unwell: no answer (other than the above), or a 5xx. */
-export function isUpstreamFailure(error: unknown): boolean {
+function isUpstreamFailure(error: unknown): boolean {
   if (!(error instanceof HssError)) return false;
   if (error.upstream) return error.upstream.status >= 500;
   return error.code === 'UPSTREAM_UNAVAILABLE' && !NOT_HSS_FAILURES.has(error.failure);

@@ -4,7 +4,7 @@
  * lockout after repeated failures.
  */
 import { request } from 'undici';
-import { signRequest } from '../../src/upstream/aksk-signer.js';
+import { signRequest } from '../../src/credentials/aksk-signer.js';
 import { ManualClock } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 

@@ -3,8 +3,8 @@
  * and above all its agreement with the statistics: a row's `num` is the number of servers it names.
  */
 import { request } from 'undici';
+import { signRequest } from '../../src/credentials/aksk-signer.js';
 import { FLEET_SIZE, generateScopeRows } from '../../src/emulator/dataset.js';
-import { signRequest } from '../../src/upstream/aksk-signer.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 
 interface StatisticRow {

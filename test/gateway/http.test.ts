@@ -23,7 +23,7 @@ describe('GraphiQL', () => {
 
   it('opens on an example query that works against the demo data', async () => {
     const html = await (await request(`${gw.url}/graphql`, { headers: { accept: 'text/html' } })).body.text();
-    const { GRAPHIQL_EXAMPLE_QUERY } = await import('../../src/graphiql-example.js');
+    const { GRAPHIQL_EXAMPLE_QUERY } = await import('../../src/http/graphiql-example.js');
     expect(html).toContain(JSON.stringify(GRAPHIQL_EXAMPLE_QUERY).slice(1, 60));
     const answer = await gw.graphql(GRAPHIQL_EXAMPLE_QUERY);
     expect(answer.body.errors).toBeUndefined();

@@ -1,5 +1,5 @@
 /**
- * Each GraphQL argument becomes exactly the REST call of CONTRACT.md's mapping table: the emulator
+ * Each GraphQL argument becomes exactly the REST call of the mapping table in docs/upstream.md: the emulator
  * reports the path and query string that arrived.
  */
 

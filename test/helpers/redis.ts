@@ -7,7 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from './ports.js';
 
-export function redisServerPath(): string | undefined {
+function redisServerPath(): string | undefined {
   try {
     return execFileSync('which', ['redis-server'], { encoding: 'utf8' }).trim() || undefined;
   } catch {

@@ -18,7 +18,7 @@ import { request } from 'undici';
 import type { GraphQLAnswer } from './gateway.js';
 
 /** The headers the subgraph reads the caller's token from (src/caller-credentials.ts). */
-export const CALLER_TOKEN_HEADERS = ['x-auth-token', 'authorization'] as const;
+const CALLER_TOKEN_HEADERS = ['x-auth-token', 'authorization'] as const;
 
 export interface RunningRouter {
   url: string;
@@ -30,7 +30,7 @@ export interface RunningRouter {
   close(): Promise<void>;
 }
 
-export interface RouterOptions {
+interface RouterOptions {
   supergraphSdl: string;
   /**
    * The subgraph (by its name in the supergraph) the caller's token headers are forwarded to, and

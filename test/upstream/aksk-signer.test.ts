@@ -11,7 +11,7 @@ import {
   formatSdkDate,
   parseSdkDate,
   signRequest,
-} from '../../src/upstream/aksk-signer.js';
+} from '../../src/credentials/aksk-signer.js';
 import {
   formatQueryString,
   portStatisticsParameters,

@@ -1,4 +1,4 @@
-import { hssErrorFromAnswer, hssErrorFromFailure, parseRetryAfter } from '../../src/upstream/hss-error.js';
+import { hssErrorFromAnswer, hssErrorFromFailure, parseRetryAfter } from '../../src/errors/hss-error.js';
 
 const body = (code: string) => ({
   error_code: code,

@@ -4,10 +4,10 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { DEMO_AUTH_TOKEN, type GatewayConfig } from './config.js';
-import type { HssEmulatorOptions } from './emulator/hss-emulator.js';
-import type { Credentials } from './upstream/credentials.js';
-import { IamTokenProvider } from './upstream/iam-token-provider.js';
+import { DEMO_AUTH_TOKEN, type GatewayConfig } from '../config.js';
+import type { HssEmulatorOptions } from '../emulator/hss-emulator.js';
+import type { Credentials } from './credentials.js';
+import { IamTokenProvider } from './iam-token-provider.js';
 
 /** The embedded emulator knows the demo token and whatever service identity is configured. */
 export function embeddedEmulatorOptions(

@@ -12,26 +12,21 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayConfig } from './config.js';
-import { useCsrfCheck } from './plugins/use-csrf-check.js';
-import { useRequestErrors } from './plugins/use-request-errors.js';
-import { useWellFormedParams } from './plugins/use-well-formed-params.js';
+import type { GatewayConfig } from '../config.js';
+import { refusalResponse } from '../errors/refusals.js';
+import { useCsrfCheck } from './use-csrf-check.js';
+import { useRequestErrors } from './use-request-errors.js';
+import { useWellFormedParams } from './use-well-formed-params.js';
 
 /** Where `npm run codegen` writes the trusted documents: `sha256:<hash>` -> operation. */
 export const TRUSTED_DOCUMENTS_FILE = join(
   __dirname,
   '..',
+  '..',
   'schema',
   'generated',
   'persisted-documents.json',
 );
-
-function jsonError(status: number, code: string, message: string): Response {
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  });
-}
 
 /** Refuses bodies over the limit from their Content-Length, before anything reads them. */
 function useRequestSizeLimit(maxBytes: number): Plugin {
@@ -42,10 +37,10 @@ function useRequestSizeLimit(maxBytes: number): Plugin {
       if (length === null) {
         // Browsers and GraphQL clients always send a length; a stream of unknown size is refused
         // rather than buffered without bound.
-        endResponse(jsonError(411, 'LENGTH_REQUIRED', 'A GraphQL POST needs a Content-Length header.'));
+        endResponse(refusalResponse(411, 'LENGTH_REQUIRED', 'A GraphQL POST needs a Content-Length header.'));
       } else if (Number(length) > maxBytes) {
         endResponse(
-          jsonError(
+          refusalResponse(
             413,
             'PAYLOAD_TOO_LARGE',
             `The request body is ${length} bytes; the gateway accepts at most ${maxBytes}.`,

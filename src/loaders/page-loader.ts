@@ -6,17 +6,18 @@
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
 import DataLoader from 'dataloader';
-import type { PortServer, PortServersQuery } from '../port-servers/model.js';
+import { type Credentials, identityOf } from '../credentials/credentials.js';
+import { HssError } from '../errors/hss-error.js';
+import { CostLimitError } from '../errors/refusals.js';
+import type { PortServerData, PortServersQuery } from '../port-servers/model.js';
+import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.js';
+import { loadPortStatistics } from '../port-statistics/load-entities.js';
+import type { PortStatisticData } from '../port-statistics/model.js';
+import { encodePortStatisticKey, type PortStatisticKey } from '../port-statistics/node-id.js';
 import { canonicalPageKey } from '../quota/page-key.js';
 import type { CallContext, FetchedPage, UpstreamPages } from '../quota/page-source.js';
-import { type Credentials, credentialIdentity } from '../upstream/credentials.js';
 import { type HssListApi, LIST_PORT_HOST, LIST_PORT_STATISTICS } from '../upstream/hss-apis.js';
-import { HssError } from '../upstream/hss-error.js';
 import { portServersParameters, portStatisticsParameters } from '../upstream/query-string.js';
-import type { LoadPage, PortStatisticRow } from './connection.js';
-import { loadPortStatistics } from './load-entities.js';
-import type { PortStatistic } from './model.js';
-import { encodePortStatisticKey, type PortStatisticKey } from './node-id.js';
 
 /** What the loader reads of the running operation, at call time, and records of it. */
 export interface GatewayOperation {
@@ -34,21 +35,8 @@ export interface GatewayOperation {
   cachedPages: number;
 }
 
-/**
- * An operation asked for more pages than MAX_OPERATION_COST: the estimate before it ran fell short
- * of what the data needed (entities spread over large scopes). It stops there.
- */
-export class CostLimitError extends Error {
-  override readonly name = 'CostLimitError';
-  constructor(readonly maxCost: number) {
-    super(
-      `This operation needed more than the ${maxCost} upstream calls the gateway allows per operation (MAX_OPERATION_COST); ask for fewer entities at once.`,
-    );
-  }
-}
-
 /** One upstream page: which list call, for which project, with which parameters. */
-export interface PageKey {
+interface PageKey {
   api: HssListApi<unknown>;
   projectId: string;
   /** In canonical order (see upstream/query-string.ts). */
@@ -59,7 +47,7 @@ export interface PageKey {
 export type LoadServersPage = (
   projectId: string,
   query: PortServersQuery,
-) => Promise<FetchedPage<PortServer>>;
+) => Promise<FetchedPage<PortServerData>>;
 
 export interface PageLoaderOptions {
   pages: UpstreamPages;
@@ -75,7 +63,7 @@ export type PageLoader = DataLoader<PageKey, FetchedPage<unknown>, string>;
 
 export function createPageLoader(options: PageLoaderOptions): PageLoader {
   const { pages, credentials, call, maxPages } = options;
-  const identity = credentials instanceof HssError ? 'none' : credentialIdentity(credentials);
+  const identity = identityOf(credentials) ?? 'none';
   return new DataLoader<PageKey, FetchedPage<unknown>, string>(
     // HSS has no batch call: each distinct key is one concurrent load.
     async (keys) => {
@@ -118,7 +106,7 @@ export function statisticsPageLoader(loader: PageLoader): LoadPage {
       api: LIST_PORT_STATISTICS,
       projectId: scope.projectId,
       parameters: portStatisticsParameters(query),
-    }) as Promise<FetchedPage<PortStatistic>>;
+    }) as Promise<FetchedPage<PortStatisticData>>;
 }
 
 /** The loader as the servers' connections use it. */
@@ -128,7 +116,7 @@ export function serversPageLoader(loader: PageLoader): LoadServersPage {
       api: LIST_PORT_HOST,
       projectId,
       parameters: portServersParameters(query),
-    }) as Promise<FetchedPage<PortServer>>;
+    }) as Promise<FetchedPage<PortServerData>>;
 }
 
 /**

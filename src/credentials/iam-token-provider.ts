@@ -4,9 +4,9 @@
  */
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
-import { digest } from './credentials.js';
-import { HssError, hssErrorFromAnswer, hssErrorFromFailure } from './hss-error.js';
-import { parseJson } from './read-answer.js';
+import { HssError, hssErrorFromAnswer, hssErrorFromFailure } from '../errors/hss-error.js';
+import { parseJson } from '../upstream/read-answer.js';
+import { digest } from './digest.js';
 
 export interface IamPasswordIdentity {
   /** e.g. `https://iam.myhuaweicloud.com` */

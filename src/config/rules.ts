@@ -49,7 +49,7 @@ export function withoutUserinfo(value: string): string {
 }
 
 /** localhost, 127.0.0.0/8 or ::1, as the URL parser spells a host (it rewrites `127.1` and `[0::1]`). */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_IPV4.test(hostname);
 }
 

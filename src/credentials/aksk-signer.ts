@@ -4,7 +4,7 @@
  * request it received.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { escapeUriComponent } from './query-string.js';
+import { escapeUriComponent } from '../upstream/query-string.js';
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

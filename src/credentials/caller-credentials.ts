@@ -4,8 +4,8 @@
  * turned passthrough off; else the gateway's service identity (static token, AK/SK or IAM).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Credentials, MAX_TOKEN_LENGTH } from './upstream/credentials.js';
-import { HssError } from './upstream/hss-error.js';
+import { HssError } from '../errors/hss-error.js';
+import { type Credentials, MAX_TOKEN_LENGTH } from './credentials.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 // IAM tokens are base64-like text. Anything else would be refused by HSS, or by the HTTP client

@@ -1,24 +1,13 @@
 /**
- * Optional OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT): a span per GraphQL operation (a
- * child of the caller's `traceparent`, if any) and a client span per upstream call, whose context
- * travels to HSS in `traceparent`. The provider is the gateway's own, not the global one, and
+ * Optional OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT), the SDK part: a tracer of the
+ * gateway's own and W3C trace-context propagation. It knows nothing of GraphQL: the operation span
+ * is plugins/use-operation-tracing.ts's, the upstream calls' spans the HSS client's. The provider is the gateway's own, not the global one, and
  * contexts are passed explicitly: DataLoader batching and shared upstream calls would lose an
  * implicit (async-local) context.
  */
 
 import { createRequire } from 'node:module';
-import {
-  type Context,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  type TextMapGetter,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
-import { getOperationAST } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from './context.js';
+import { type Context, ROOT_CONTEXT, type TextMapGetter, type Tracer } from '@opentelemetry/api';
 
 export interface Tracing {
   tracer: Tracer;
@@ -64,42 +53,5 @@ export function createTracing(endpoint: string | undefined, serviceName: string)
       }),
     extract: (headers) => propagator.extract(ROOT_CONTEXT, headers, headersGetter),
     shutdown: () => provider.shutdown(),
-  };
-}
-
-/** A span per GraphQL operation; resolvers' upstream calls become its children. */
-export function useOperationTracing(tracing: Tracing): Plugin {
-  return {
-    onExecute({ args }) {
-      const context = args.contextValue as unknown as GatewayContext & { request: Request };
-      const parent = tracing.extract(context.request.headers);
-      const type = getOperationAST(args.document, args.operationName)?.operation ?? 'query';
-      const name = context.operation.name;
-      const span = tracing.tracer.startSpan(
-        `${type} ${name ?? 'anonymous'}`,
-        {
-          kind: SpanKind.SERVER,
-          attributes: {
-            'graphql.operation.type': type,
-            'graphql.operation.name': name ?? '',
-            'gateway.request_id': context.requestId,
-          },
-        },
-        parent,
-      );
-      context.operation.traceContext = trace.setSpan(parent, span);
-      return {
-        onExecuteDone({ result }) {
-          const errors = 'errors' in result ? result.errors : undefined;
-          if (errors?.length) {
-            span.setStatus({
-              code: SpanStatusCode.ERROR,
-              message: String(errors[0]?.extensions?.code ?? errors[0]?.message),
-            });
-          }
-          span.end();
-        },
-      };
-    },
   };
 }

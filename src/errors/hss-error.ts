@@ -3,15 +3,11 @@
  * Nothing here knows GraphQL: the schema layer only copies these fields into `extensions`.
  * Upstream bodies, URLs and headers never reach the message a client sees.
  */
-import { readErrorBody } from './read-answer.js';
+import { readErrorBody } from '../upstream/read-answer.js';
+import type { UpstreamErrorCode } from './codes.js';
 
-export type HssErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_ERROR'
-  | 'UPSTREAM_UNAVAILABLE';
+/** The codes an upstream answer or failure maps to (codes.ts lists every code). */
+export type HssErrorCode = UpstreamErrorCode;
 
 /** What the upstream said, where it answered: safe to show a client. */
 export interface UpstreamAnswerSummary {
@@ -68,7 +64,7 @@ const ACCESS_DENIED_CODES = new Set(['HSS.0010', 'HSS.0013', 'APIGW.0302', 'APIG
 // HSS names no Retry-After for its quota of 5 calls per minute: a minute is the honest default.
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 // A Retry-After of days (a proxy's mistake, or a hostile one) would park clients for days.
-export const MAX_RETRY_AFTER_SECONDS = 3600;
+const MAX_RETRY_AFTER_SECONDS = 3600;
 // What an upstream says reaches clients in `extensions.upstream`: bounded, printable text only.
 const MAX_REQUEST_ID_LENGTH = 128;
 const MAX_ERROR_CODE_LENGTH = 64;

@@ -6,9 +6,9 @@
  * yoga Prometheus plugin gave them, so dashboards built on them keep working.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { QuotaObserver } from './quota/page-source.js';
-import type { UpstreamCallEvent, UpstreamObserver } from './upstream/observer.js';
-import type { CircuitStateName } from './upstream/resilience.js';
+import type { QuotaObserver } from '../quota/page-source.js';
+import type { UpstreamCallEvent, UpstreamObserver } from '../upstream/observer.js';
+import type { CircuitStateName } from '../upstream/resilience.js';
 
 // The contract's codes and yoga's own; anything else a client could make up is `other`.
 const ERROR_CODE_LABEL = /^[A-Z][A-Z_]{0,39}$/;

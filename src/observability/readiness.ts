@@ -4,8 +4,8 @@
  * probe asks for the endpoint's root, which HSS answers (404) without spending any quota.
  */
 import { type Dispatcher, request } from 'undici';
-import type { UpstreamCallEvent, UpstreamObserver } from './upstream/observer.js';
-import type { CircuitStateName } from './upstream/resilience.js';
+import type { UpstreamCallEvent, UpstreamObserver } from '../upstream/observer.js';
+import type { CircuitStateName } from '../upstream/resilience.js';
 
 export interface ReadinessOptions {
   endpoint: string;

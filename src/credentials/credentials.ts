@@ -3,25 +3,25 @@
  * token, a static token, an AK/SK pair that signs each request, or an IAM password login that
  * yields tokens. How each is sent lives in hss-client.ts.
  */
-import { createHash } from 'node:crypto';
 import type { AccessKeyPair } from './aksk-signer.js';
+import { digest } from './digest.js';
 import type { IamTokenProvider } from './iam-token-provider.js';
 
 /** An IAM token HSS accepts in `X-Auth-Token`, and where it came from. */
-export interface TokenCredentials {
+interface TokenCredentials {
   kind: 'token';
   token: string;
   source: 'caller' | 'static';
 }
 
 /** An access key pair: every request is signed with SDK-HMAC-SHA256. */
-export interface AkSkCredentials {
+interface AkSkCredentials {
   kind: 'aksk';
   keys: AccessKeyPair;
 }
 
 /** An IAM user: tokens are obtained (and renewed) by the provider. */
-export interface IamCredentials {
+interface IamCredentials {
   kind: 'iam';
   provider: IamTokenProvider;
 }
@@ -33,16 +33,11 @@ export const MAX_TOKEN_LENGTH = 32_768;
 
 const identities = new WeakMap<Credentials, string>();
 
-/** A short, stable, non-reversible digest; what keys and logs use instead of a secret. */
-export function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
-}
-
 /**
  * A stable name for a credential that reveals nothing: what cache keys, loader keys and logs use
  * instead of the secret itself. Two credentials with the same name see the same data.
  */
-export function credentialIdentity(credentials: Credentials): string {
+function credentialIdentity(credentials: Credentials): string {
   let identity = identities.get(credentials);
   if (identity === undefined) {
     identity =
@@ -54,4 +49,9 @@ export function credentialIdentity(credentials: Credentials): string {
     identities.set(credentials, identity);
   }
   return identity;
+}
+
+/** The identity of a request's credentials, or undefined where it has none (an error instead). */
+export function identityOf(credentials: Credentials | Error): string | undefined {
+  return credentials instanceof Error ? undefined : credentialIdentity(credentials);
 }

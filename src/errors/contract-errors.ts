@@ -4,9 +4,9 @@
  */
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
-import { InvalidArgumentError } from './port-statistics/invalid-argument.js';
-import { CostLimitError } from './port-statistics/loader.js';
-import { HssError } from './upstream/hss-error.js';
+import { HssError } from './hss-error.js';
+import { InvalidArgumentError } from './invalid-argument.js';
+import { CostLimitError } from './refusals.js';
 
 function rebuilt(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
   // No originalError: the result is a deliberate client-facing error, which yoga neither masks nor
