@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { cpuMs } from './proc.js';
 import { emulatorRequests } from './processes.js';
 
-export const CONNECTIONS = 10;
+const CONNECTIONS = 10;
 
 /** One HTTP request as autocannon sends it. */
 export interface RequestShape {

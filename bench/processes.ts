@@ -21,7 +21,7 @@ export interface ServerProcess {
 }
 
 const ROOT = join(__dirname, '..');
-export const OUT = join(__dirname, 'out');
+const OUT = join(__dirname, 'out');
 export const PROFILES = join(OUT, 'profiles');
 const BUILT = join(OUT, 'build', 'bench');
 /** The Node binary every server process runs under. */
