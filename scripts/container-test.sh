@@ -2,8 +2,9 @@
 # npm run container:test: builds the Dockerfile for real, runs the image with no configuration, and
 # checks that it answers GraphQL, runs as a non-root user under tini, turns healthy, and exits 0
 # within seconds of SIGTERM. Needs Docker (Debian's docker.io; dockerd is started if it is not
-# running) and, since no registry is reachable here, the local stand-in for the Node base image
-# (../shared/tools/docker-base.sh). Not part of `npm test`: CI need not run it.
+# running) and the Node base image: pulled from a registry, or, where none is reachable, made by a
+# script of yours named in BASE_IMAGE_BUILDER (called as `bash "$BASE_IMAGE_BUILDER" <image> <major>`).
+# Not part of `npm test`: CI need not run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,9 +24,14 @@ docker version --format 'client {{.Client.Version}}, server {{.Server.Version}}'
 
 step "base image $BASE"
 if ! docker image inspect "$BASE" >/dev/null 2>&1; then
-  tools=../shared/tools/docker-base.sh
-  [ -f "$tools" ] || fail "no $BASE image and no $tools to make one"
-  bash "$tools" "$BASE" "$NODE_MAJOR"
+  if docker pull --quiet "$BASE" >/dev/null 2>&1; then
+    echo "pulled $BASE"
+  else
+    builder=${BASE_IMAGE_BUILDER:-}
+    [ -n "$builder" ] && [ -f "$builder" ] ||
+      fail "no $BASE image, no registry to pull it from, and no BASE_IMAGE_BUILDER script to make one"
+    bash "$builder" "$BASE" "$NODE_MAJOR"
+  fi
 fi
 
 step "build"
