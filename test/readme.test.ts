@@ -1,0 +1,108 @@
+/**
+ * The README's examples are true: every GraphQL block in it runs against the embedded demo (the
+ * gateway `npm start` serves) and answers exactly the JSON block shown after it. `extensions` is
+ * compared for the keys the README shows (the freshness time changes from run to run), and error
+ * `locations`, which the README leaves out, are not compared. And every relative link of the
+ * README and the documents it links to names a file of the repository.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type RunningGateway, startTestGateway } from './helpers/gateway.js';
+
+interface Fence {
+  lang: string;
+  body: string;
+  line: number;
+}
+
+/** The fenced code blocks of a Markdown text, with the line each starts on. */
+function fencesOf(markdown: string): Fence[] {
+  const fences: Fence[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\w*)\s*$/.exec(lines[i] ?? '');
+    if (!open) continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && lines[i] !== '```'; i++) body.push(lines[i] ?? '');
+    fences.push({ lang: open[1] ?? '', body: body.join('\n'), line: start + 1 });
+  }
+  return fences;
+}
+
+interface Example {
+  query: string;
+  shown: Record<string, unknown>;
+  line: number;
+}
+
+/** Each GraphQL block with the JSON block that follows it; a GraphQL block without one fails. */
+function examplesOf(fences: Fence[]): Example[] {
+  return fences.flatMap((fence, i) => {
+    if (fence.lang !== 'graphql') return [];
+    const answer = fences[i + 1];
+    if (answer?.lang !== 'json') {
+      throw new Error(`README.md line ${fence.line}: a GraphQL example must be followed by its JSON answer`);
+    }
+    return [
+      { query: fence.body, shown: JSON.parse(answer.body) as Record<string, unknown>, line: fence.line },
+    ];
+  });
+}
+
+/** The parts of a real answer the README shows, in the README's shape. */
+function comparable(body: Record<string, unknown>, shown: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ('data' in body) out.data = body.data;
+  if (Array.isArray(body.errors)) {
+    out.errors = body.errors.map(({ locations: _locations, ...rest }: Record<string, unknown>) => rest);
+  }
+  const shownExtensions = shown.extensions as Record<string, unknown> | undefined;
+  const extensions = body.extensions as Record<string, unknown> | undefined;
+  if (shownExtensions) {
+    out.extensions = Object.fromEntries(Object.keys(shownExtensions).map((key) => [key, extensions?.[key]]));
+  }
+  return out;
+}
+
+const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+const examples = examplesOf(fencesOf(readme));
+
+let gw: RunningGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({}); // the embedded demo, as `npm start` serves it
+});
+afterAll(() => gw.close());
+
+describe("the README's GraphQL examples", () => {
+  it('has some', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(examples.map((example) => [example.line, example] as const))(
+    'the example on line %i answers what the README shows',
+    async (_line, example) => {
+      const answer = await gw.graphql(example.query);
+      expect(comparable(answer.body, example.shown)).toEqual(example.shown);
+    },
+  );
+});
+
+describe('the links of the README and docs/', () => {
+  const root = join(__dirname, '..');
+  const documents = [
+    'README.md',
+    'CHANGELOG.md',
+    'bench/README.md',
+    'test/README.md',
+    ...readdirSync(join(root, 'docs')).map((name) => `docs/${name}`),
+  ];
+  it.each(documents)('every relative link in %s names a file', (document) => {
+    const text = readFileSync(join(root, document), 'utf8');
+    const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((target) => !/^[a-z]+:/.test(target));
+    const missing = targets.filter((target) => !existsSync(join(root, dirname(document), target)));
+    expect(missing).toEqual([]);
+  });
+});
