@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 import { LIST_PORT_STATISTICS } from '../../src/upstream/hss-apis.js';
-import { fakeDateOnly, ManualClock } from '../helpers/clock.js';
+import { ManualClock } from '../helpers/clock.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
 import { pageAnswer, startScriptedUpstream } from '../helpers/scripted-upstream.js';
@@ -92,7 +92,7 @@ describe('a request the gateway could not form', () => {
 
 describe('the circuit is per project', () => {
   it('one project failing does not block another; /ready fails only when every circuit is open', async () => {
-    fakeDateOnly(Date.parse('2026-11-27T12:00:00Z'));
+    new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true }); // the circuit reads Date
     let failing = new Set(['broken']);
     const upstream = await startScriptedUpstream((req) =>
       failing.has(req.url.split('/')[2] ?? '')

@@ -1,6 +1,6 @@
 /** `/metrics` changes as requests flow; `/ready` follows the upstream's state. */
 import { request } from 'undici';
-import { fakeDateOnly, ManualClock } from '../helpers/clock.js';
+import { ManualClock } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
 import { freePort } from '../helpers/ports.js';
@@ -164,7 +164,7 @@ describe('/ready', () => {
 
   it('is not ready while the circuit is open, and ready again once it closes', async () => {
     // The circuit reads Date.now() for its open period: only Date is faked, sockets stay real.
-    fakeDateOnly(Date.parse('2026-11-27T12:00:00Z'));
+    const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
     try {
       hss = await startEmulator({ faults: { rates: { 'status-502': 1 } } });
       gw = await startTestGateway({
@@ -182,7 +182,7 @@ describe('/ready', () => {
         body: { ready: false, reason: 'HSS is failing: circuit open' },
       });
       hss.emulator.setFaults({});
-      jest.setSystemTime(Date.now() + 31_000);
+      clock.advance(31_000);
       // The probe call after the open period succeeds, and the circuit closes.
       expect(
         (await gw.graphql('{ portStatistics(filter: { port: 3 }) { totalCount } }')).body.errors,

@@ -1,18 +1,3 @@
-/** A clock tests move by hand, shared by gateway and emulator, so expiry is tested without waiting. */
-export class ManualClock {
-  private current: number;
-
-  constructor(start = Date.now()) {
-    this.current = start;
-  }
-
-  readonly now = (): number => this.current;
-
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
-
 // Everything but Date: sockets, timers and performance.now() stay real.
 const REAL = [
   'hrtime',
@@ -32,9 +17,25 @@ const REAL = [
 ] as const;
 
 /**
- * Fakes Date alone, for code that reads Date.now() and cannot be handed a clock (cockatiel's
- * circuit breaker); move it with jest.setSystemTime(), undo with jest.useRealTimers().
+ * The one clock of the tests: moved by hand, never by waiting. It is handed to the gateway and the
+ * emulator (`now`); where a library reads `Date` itself and cannot be handed a clock (cockatiel's
+ * circuit breaker), `alsoDate` makes the same clock move `Date` too, with timers, sockets and
+ * `performance.now()` left real. Undo that with `jest.useRealTimers()` after the test.
  */
-export function fakeDateOnly(now: number): void {
-  jest.useFakeTimers({ doNotFake: [...REAL], now });
+export class ManualClock {
+  private current: number;
+  private readonly alsoDate: boolean;
+
+  constructor(start = Date.now(), options: { alsoDate?: boolean } = {}) {
+    this.current = start;
+    this.alsoDate = options.alsoDate ?? false;
+    if (this.alsoDate) jest.useFakeTimers({ doNotFake: [...REAL], now: start });
+  }
+
+  readonly now = (): number => this.current;
+
+  advance(ms: number): void {
+    this.current += ms;
+    if (this.alsoDate) jest.setSystemTime(this.current);
+  }
 }

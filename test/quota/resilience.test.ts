@@ -2,7 +2,7 @@
  * The circuit breaker opens after repeated failures, fails fast (or serves stale data) while open,
  * probes, and closes when HSS recovers; a burst of traffic queues for a bounded number of sockets.
  */
-import { fakeDateOnly } from '../helpers/clock.js';
+import { ManualClock } from '../helpers/clock.js';
 import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
 import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
 
@@ -18,8 +18,9 @@ const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/')).length
 const query = (port: number) => `{ portStatistics(filter: { port: ${port} }) { totalCount stale } }`;
 
 describe('the circuit breaker', () => {
+  let clock: ManualClock;
   beforeEach(async () => {
-    fakeDateOnly(Date.parse('2026-11-27T12:00:00Z'));
+    clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
     hss = await startEmulator({ faults: { rates: { 'status-503': 1 } } });
     gw = await startTestGateway({
       HSS_ENDPOINT: hss.url,
@@ -49,7 +50,7 @@ describe('the circuit breaker', () => {
     hss.emulator.setFaults({});
     expect((await gw.graphql(query(4))).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(calls()).toBe(3);
-    jest.setSystemTime(Date.now() + 31_000);
+    clock.advance(31_000);
     expect((await gw.graphql(query(5))).body.errors).toBeUndefined();
     expect(gw.gateway.quota.resilience.circuitState).toBe('closed');
     expect((await gw.graphql(query(6))).body.errors).toBeUndefined();
@@ -58,7 +59,7 @@ describe('the circuit breaker', () => {
 
   it('a probe that fails opens the circuit again', async () => {
     for (const port of [1, 2, 3]) await gw.graphql(query(port));
-    jest.setSystemTime(Date.now() + 31_000);
+    clock.advance(31_000);
     expect((await gw.graphql(query(4))).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
     expect(gw.gateway.quota.resilience.circuitState).toBe('open');
     expect((await gw.graphql(query(5))).body.errors?.[0]?.message).toContain('circuit open');
@@ -90,7 +91,7 @@ describe('the circuit breaker', () => {
 
 describe('while the circuit is open, a cached page stands in', () => {
   it('stale data instead of UPSTREAM_UNAVAILABLE', async () => {
-    fakeDateOnly(Date.parse('2026-11-27T12:00:00Z'));
+    const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
     hss = await startEmulator();
     gw = await startTestGateway({
       HSS_ENDPOINT: hss.url,
@@ -107,7 +108,7 @@ describe('while the circuit is open, a cached page stands in', () => {
     hss.emulator.setFaults({ rates: { 'status-502': 1 } });
     for (const port of [1, 2]) await gw.graphql(query(port));
     expect(gw.gateway.quota.resilience.circuitState).toBe('open');
-    jest.setSystemTime(Date.now() + 120_000);
+    clock.advance(120_000);
     const before = calls();
     const answer = await gw.graphql(query(22));
     expect(answer.body.errors).toBeUndefined();
