@@ -45,8 +45,8 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const call = {
     logger: inputs.logger,
     operation,
-    ...(inputs.cancellation ? { cancellation: inputs.cancellation } : {}),
-    ...(inputs.deadlineAt !== undefined ? { deadlineAt: inputs.deadlineAt } : {}),
+    cancellation: inputs.cancellation,
+    deadlineAt: inputs.deadlineAt,
   };
   const pageLoader = createPageLoader({
     pages: inputs.pages,
@@ -115,7 +115,7 @@ export function createContextFactory(shared: SharedContextInputs): ContextFactor
       credentials: request.credentials,
       defaultProjectId: shared.defaultProjectId,
       operationName: request.operationName,
-      ...(request.cancellation ? { cancellation: request.cancellation } : {}),
+      cancellation: request.cancellation,
       deadlineAt: Date.now() + shared.deadlineMs,
       maxOperationCost: shared.maxOperationCost,
     });

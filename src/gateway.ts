@@ -78,7 +78,7 @@ export async function startGateway(
     endpoint,
     dispatcher,
     circuitState: () => circuits().state,
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now,
   });
   const observers = {
     onUpstreamCall: (event: UpstreamCallEvent) => {
@@ -93,8 +93,8 @@ export async function startGateway(
     logger,
     observer: observers,
     timeoutMs: config.upstreamTimeouts.totalMs,
-    ...(tracing ? { tracing } : {}),
-    ...(options.now ? { now: options.now } : {}),
+    tracing,
+    now: options.now,
   });
   const service = serviceCredentials(config, iamEndpoint, dispatcher, logger, options.now);
   logger.info(
@@ -138,7 +138,7 @@ export async function startGateway(
     metrics,
     readiness,
     tracing,
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now,
   });
   // Half the cache memory (CACHE_MAX_MB) for whole answers, half for pages (quota/assemble.ts).
   const responseCache =
@@ -166,7 +166,7 @@ export async function startGateway(
     budgetOf: (identity) => quota.pages.budgetOf(identity),
     credentials,
     maxRequestBytes: config.http.maxRequestBytes,
-    ...(metrics ? { onResponseCacheLookup: (result) => metrics.onResponseCacheLookup(result) } : {}),
+    onResponseCacheLookup: metrics && ((result) => metrics.onResponseCacheLookup(result)),
   });
   return {
     yoga,

@@ -111,7 +111,7 @@ export class AkSkVerifier {
       path: at < 0 ? request.target : request.target.slice(0, at),
       query,
       headers,
-      ...(request.body ? { body: request.body } : {}),
+      body: request.body,
     });
     const expected = Buffer.from(signature(key.secretKey, sdkDate as string, canonical));
     if (!timingSafeEqual(expected, Buffer.from(given)))

@@ -78,7 +78,9 @@ function rowOf(
     host_name: host.hostName,
     host_ip: host.hostIp,
     agent_id: host.agentId,
-    ...(container && { container_id: container.containerId, container_name: container.containerName }),
+    // Host rows have no container fields: undefined ones are left out of the JSON.
+    container_id: container?.containerId,
+    container_name: container?.containerName,
     ...listenerOf(server, counted.port, type, ipv6),
     port: counted.port,
     type,

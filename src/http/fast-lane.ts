@@ -181,7 +181,7 @@ export class FastLane {
     const cost = costExtension(context.operation, await context.budget());
     // `cost` last: a response-cache hit replaces it (answer-cost.ts).
     const body = JSON.stringify({
-      ...(errors ? { errors } : {}),
+      errors, // JSON.stringify leaves it out when undefined
       data: result.data,
       extensions: freshness ? { freshness, cost } : { cost },
     });

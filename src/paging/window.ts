@@ -97,6 +97,6 @@ export function relayWindow(args: RelayArguments): RowWindow {
     first: end === undefined ? first : Math.max(0, Math.min(first, end - (offset ?? 0))),
     firstGiven: args.first != null,
     offset,
-    ...(end === undefined ? {} : { end }),
+    end,
   };
 }

@@ -39,8 +39,8 @@ export async function loadPortServer(
     port: key.port,
     type: key.type,
     category: scope.category,
-    ...(scope.enterpriseProjectId !== undefined ? { enterpriseProjectId: scope.enterpriseProjectId } : {}),
-    ...(key.hostIp !== null ? { hostIp: key.hostIp } : {}),
+    enterpriseProjectId: scope.enterpriseProjectId,
+    hostIp: key.hostIp ?? undefined,
     limit: UPSTREAM_MAX_LIMIT,
   });
   const row = page.rows.find(

@@ -59,8 +59,8 @@ export async function assembleQuotaEconomy(
     screen,
     resilience,
     logger,
-    ...(now ? { now } : {}),
-    ...(observer ? { observer } : {}),
+    now,
+    observer,
   });
   return {
     pages,

@@ -210,7 +210,7 @@ export class UpstreamPages {
         .list(request.api, request.projectId, request.parameters, request.credentials, {
           logger: call.logger,
           operationName: call.operationName,
-          ...(call.traceContext ? { traceContext: call.traceContext } : {}),
+          traceContext: call.traceContext,
         })
         .then(
           (answered) => {

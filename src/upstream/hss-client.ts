@@ -184,7 +184,7 @@ export class HssClient {
         operation: line.upstreamOperation,
         status,
         durationMs: elapsed(),
-        ...(failure ? { failure } : {}),
+        failure,
       });
 
     let answer: { status: number; requestId?: string; retryAfter?: string; text: string };
@@ -261,8 +261,8 @@ export class HssClient {
       return {
         status: response.statusCode,
         text,
-        ...(requestId !== undefined ? { requestId } : {}),
-        ...(retryAfter !== undefined ? { retryAfter } : {}),
+        requestId,
+        retryAfter,
       };
     } catch (error) {
       // The abort's reason says why (deadline or shutdown); undici may report a generic abort.

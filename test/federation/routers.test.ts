@@ -94,7 +94,7 @@ async function startStack(
   const subgraph = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'proj-1', ...env });
   const router = await adapter.start({
     supergraphSdl: supergraphWith(subgraph),
-    ...(forwardCallerToken && { forwardCallerTokenTo: HSS_SUBGRAPH }),
+    forwardCallerTokenTo: forwardCallerToken ? HSS_SUBGRAPH : undefined,
   });
   return { hss, subgraph, router };
 }
