@@ -3,8 +3,8 @@
  * project, asset category) is the same entity, whoever asks and whatever else they filter on.
  * The Relay plugin wraps this local id into the opaque global id clients see.
  */
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { InvalidArgumentError } from '../errors/invalid-argument.js';
+import { localIdOf, optionalText, portNumber, readLocalId } from '../ids/local-id.js';
 import {
   ASSET_CATEGORIES,
   type CategoryName,
@@ -36,23 +36,15 @@ export function encodePortStatisticKey({ scope, port, type }: PortStatisticKey):
 
 /** Reads a local id back; anything this API did not issue is an input error naming the id. */
 function decodePortStatisticKey(id: string): PortStatisticKey {
-  let tuple: unknown;
-  try {
-    tuple = JSON.parse(id);
-  } catch {
-    tuple = undefined;
-  }
-  if (Array.isArray(tuple) && tuple.length === 6) {
-    const [version, projectId, eps, category, port, type] = tuple as unknown[];
+  const items = readLocalId(id, VERSION, 5);
+  if (items) {
+    const [projectId, eps, category, port, type] = items;
     const valid =
-      version === VERSION &&
       typeof projectId === 'string' &&
       PROJECT_ID_PATTERN.test(projectId) &&
-      (eps === null || (typeof eps === 'string' && eps.length >= 1 && eps.length <= 256)) &&
+      optionalText(eps, 256) &&
       (category === null || (ASSET_CATEGORIES as readonly unknown[]).includes(category)) &&
-      Number.isInteger(port) &&
-      (port as number) >= 0 &&
-      (port as number) <= 65535 &&
+      portNumber(port, 0) &&
       (PORT_PROTOCOLS as readonly unknown[]).includes(type);
     if (valid) {
       const scope: PortStatisticScope = { projectId: projectId as string };
@@ -69,17 +61,5 @@ function decodePortStatisticKey(id: string): PortStatisticKey {
  * did not issue, including another type's id, is an input error.
  */
 export function decodePortStatisticId(globalId: string): PortStatisticKey {
-  let decoded: { typename: string; id: string } | undefined;
-  try {
-    decoded = decodeGlobalID(globalId);
-  } catch {
-    decoded = undefined;
-  }
-  if (decoded?.typename !== 'PortStatistic') {
-    throw new InvalidArgumentError(
-      'id',
-      `id is not a PortStatistic id this API issued; got ${JSON.stringify(globalId.slice(0, 100))}.`,
-    );
-  }
-  return decodePortStatisticKey(decoded.id);
+  return decodePortStatisticKey(localIdOf(globalId, 'PortStatistic'));
 }

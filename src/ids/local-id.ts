@@ -1,0 +1,45 @@
+/**
+ * What every id of this API is made of: a versioned JSON tuple (the local id, so any project id
+ * round-trips whatever its characters), wrapped by the Relay plugin into an opaque global id
+ * naming its type. Reading one back refuses anything this API did not issue with an input error
+ * that names the id, never a 500.
+ */
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { InvalidArgumentError } from '../errors/invalid-argument.js';
+
+/** The items of a local id of `length` items after its `version`; undefined for anything else. */
+export function readLocalId(id: string, version: number, length: number): unknown[] | undefined {
+  let tuple: unknown;
+  try {
+    tuple = JSON.parse(id);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(tuple) || tuple.length !== length + 1 || tuple[0] !== version) return undefined;
+  return tuple.slice(1);
+}
+
+/** The local id inside a global id of `typename`; another type's id, or none, is an input error. */
+export function localIdOf(globalId: string, typename: string): string {
+  let decoded: { typename: string; id: string } | undefined;
+  try {
+    decoded = decodeGlobalID(globalId);
+  } catch {
+    decoded = undefined;
+  }
+  if (decoded?.typename !== typename) {
+    throw new InvalidArgumentError(
+      'id',
+      `id is not a ${typename} id this API issued; got ${JSON.stringify(globalId.slice(0, 100))}.`,
+    );
+  }
+  return decoded.id;
+}
+
+/** Null, or a string of `min` to `max` characters. */
+export const optionalText = (value: unknown, max: number, min = 1): boolean =>
+  value === null || (typeof value === 'string' && value.length >= min && value.length <= max);
+
+/** An integer port number from `min` (0 for statistics rows, which HSS may report) to 65,535. */
+export const portNumber = (value: unknown, min: number): value is number =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= 65535;
