@@ -7,6 +7,11 @@ import { MAX_OFFSET, type RowWindow } from './window.js';
 const UPSTREAM_MIN_LIMIT = 10;
 export const UPSTREAM_MAX_LIMIT = 200;
 
+/** The upstream calls `rows` rows cost: one per page of 200, and one even for none (the total). */
+export function upstreamPagesFor(rows: number): number {
+  return Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT));
+}
+
 /** `offset` and `limit` of one upstream call; undefined means "not sent". */
 export interface PageSlice {
   offset?: number;

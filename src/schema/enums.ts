@@ -4,45 +4,48 @@
  */
 import { builder } from './builder.js';
 
+/** Values whose internal value is their name, each with its description. */
+function namedValues<const Name extends string>(descriptions: Record<Name, string>) {
+  const values = {} as { [N in Name]: { value: N; description: string } };
+  for (const name of Object.keys(descriptions) as Name[]) {
+    values[name] = { value: name, description: descriptions[name] };
+  }
+  return values;
+}
+
 export const PortProtocol = builder.enumType('PortProtocol', {
   description:
     'Port type: the transport protocol and IP version on which the port is open (upstream `type`).',
-  values: {
-    TCP: { value: 'TCP', description: 'TCP over IPv4.' },
-    TCP6: { value: 'TCP6', description: 'TCP over IPv6.' },
-    UDP: { value: 'UDP', description: 'UDP over IPv4.' },
-    UDP6: { value: 'UDP6', description: 'UDP over IPv6.' },
-  } as const,
+  values: namedValues({
+    TCP: 'TCP over IPv4.',
+    TCP6: 'TCP over IPv6.',
+    UDP: 'UDP over IPv4.',
+    UDP6: 'UDP over IPv6.',
+  }),
 });
 
 export const PortRiskStatus = builder.enumType('PortRiskStatus', {
   description: 'Risk type of the port, as HSS rates it (upstream `status`).',
-  values: {
-    DANGER: { value: 'DANGER', description: 'Dangerous port (upstream `danger`).' },
-    NORMAL: { value: 'NORMAL', description: 'Normal port (upstream `normal`).' },
-    UNKNOWN: { value: 'UNKNOWN', description: 'Port without known risks (upstream `unknown`).' },
-  } as const,
+  values: namedValues({
+    DANGER: 'Dangerous port (upstream `danger`).',
+    NORMAL: 'Normal port (upstream `normal`).',
+    UNKNOWN: 'Port without known risks (upstream `unknown`).',
+  }),
 });
 
 export const AssetCategory = builder.enumType('AssetCategory', {
   description: 'Which assets the statistics count (upstream `category`).',
-  values: {
-    HOST: { value: 'HOST', description: 'Hosts (upstream `host`).' },
-    CONTAINER: { value: 'CONTAINER', description: 'Containers (upstream `container`).' },
-  } as const,
+  values: namedValues({ HOST: 'Hosts (upstream `host`).', CONTAINER: 'Containers (upstream `container`).' }),
 });
 
 export const SortDirection = builder.enumType('SortDirection', {
   description: 'Sorting order (upstream `sort_dir`).',
-  values: {
-    ASC: { value: 'ASC', description: 'Ascending (upstream `asc`).' },
-    DESC: { value: 'DESC', description: 'Descending (upstream `desc`).' },
-  } as const,
+  values: namedValues({ ASC: 'Ascending (upstream `asc`).', DESC: 'Descending (upstream `desc`).' }),
 });
 
 export const PortStatisticSortField = builder.enumType('PortStatisticSortField', {
   description: 'Sort key (upstream `sort_key`). Currently, sorting by port number is supported.',
-  values: { PORT: { value: 'PORT', description: 'Port number (upstream `port`).' } } as const,
+  values: namedValues({ PORT: 'Port number (upstream `port`).' }),
 });
 
 export const HssApi = builder.enumType('HssApi', {

@@ -2,15 +2,16 @@
  * `PortServerConnection` and the fields that return it: `portServers` (the servers with one port
  * open) and `PortStatistic.servers` (the drill-down from a statistics row).
  */
-import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
+import { upstreamPagesFor } from '../paging/page-plan.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
-import { readPortServersArguments } from '../port-servers/arguments.js';
+import { type PortServersArguments, readPortServersArguments } from '../port-servers/arguments.js';
 import { loadPortServersConnection } from '../port-servers/connection.js';
 import { builder } from './builder.js';
-import { DateTime } from './date-time.js';
 import { AssetCategory, PortProtocol } from './enums.js';
+import { countAndFreshnessFields } from './list-fields.js';
 import { PortServer } from './port-server.js';
 import { PortStatistic } from './port-statistic.js';
+import type { GatewayContext } from './types.js';
 
 const PortServerFilter = builder.inputType('PortServerFilter', {
   description: 'Filters of a servers list. A filter not given is not sent to HSS.',
@@ -25,21 +26,12 @@ const PortServerConnection = builder.connectionObject(
     type: PortServer,
     name: 'PortServerConnection',
     description: 'A page of the servers on which a port is open.',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'Number of servers matching (for a statistics row: its `num`).',
-        resolve: (connection) => connection.totalCount,
+    fields: (t) =>
+      countAndFreshnessFields(t, {
+        totalCount: 'Number of servers matching (for a statistics row: its `num`).',
+        fetchedAt: 'When HSS answered the data in this page (the oldest part of it).',
+        stale: "True when the data is older than the cache's time-to-live.",
       }),
-      fetchedAt: t.field({
-        type: DateTime,
-        description: 'When HSS answered the data in this page (the oldest part of it).',
-        resolve: (connection) => connection.fetchedAt,
-      }),
-      stale: t.boolean({
-        description: "True when the data is older than the cache's time-to-live.",
-        resolve: (connection) => connection.stale,
-      }),
-    }),
   },
   { name: 'PortServerEdge', description: 'A server and its cursor.' },
 );
@@ -47,9 +39,15 @@ const PortServerConnection = builder.connectionObject(
 const FIRST_DESCRIPTION = `Servers wanted: 0 to ${MAX_FIRST}, default ${DEFAULT_FIRST}.`;
 const AFTER_DESCRIPTION = 'Servers after this cursor (an edge cursor or pageInfo.endCursor).';
 
-/** One upstream call per page of 200. */
 const pagesOf = (first: number | null | undefined) =>
-  Math.max(1, Math.ceil(Math.min(MAX_FIRST, first ?? DEFAULT_FIRST) / UPSTREAM_MAX_LIMIT));
+  upstreamPagesFor(Math.min(MAX_FIRST, first ?? DEFAULT_FIRST));
+
+/** The servers list both fields answer, from their arguments. */
+const serversOf = (args: PortServersArguments, context: GatewayContext) =>
+  loadPortServersConnection(
+    readPortServersArguments(args, context.defaultProjectId),
+    context.loadServersPage,
+  );
 
 builder.queryField('portServers', (t) =>
   t.field({
@@ -78,14 +76,7 @@ builder.queryField('portServers', (t) =>
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     complexity: (args) => pagesOf(args.first),
-    resolve: (_root, args, context) =>
-      loadPortServersConnection(
-        readPortServersArguments(
-          { ...args, projectId: args.projectId?.toString() },
-          context.defaultProjectId,
-        ),
-        context.loadServersPage,
-      ),
+    resolve: (_root, args, context) => serversOf({ ...args, projectId: args.projectId?.toString() }, context),
   }),
 );
 
@@ -105,19 +96,16 @@ builder.objectField(PortStatistic, 'servers', (t) =>
     },
     complexity: (args) => pagesOf(args.first),
     resolve: (row, args, context) =>
-      loadPortServersConnection(
-        readPortServersArguments(
-          {
-            ...args,
-            projectId: row.scope.projectId,
-            port: row.port,
-            type: row.type,
-            category: row.scope.category ?? null,
-            enterpriseProjectId: row.scope.enterpriseProjectId ?? null,
-          },
-          context.defaultProjectId,
-        ),
-        context.loadServersPage,
+      serversOf(
+        {
+          ...args,
+          projectId: row.scope.projectId,
+          port: row.port,
+          type: row.type,
+          category: row.scope.category ?? null,
+          enterpriseProjectId: row.scope.enterpriseProjectId ?? null,
+        },
+        context,
       ),
   }),
 );

@@ -5,10 +5,9 @@
  */
 import type { PortServerRow } from '../port-servers/connection.js';
 import { decodePortServerId, encodePortServerKey } from '../port-servers/node-id.js';
-import { ianaService } from '../port-statistics/service-names.js';
 import { builder } from './builder.js';
 import { PortProtocol, PortRiskStatus } from './enums.js';
-import { PortService } from './port-service.js';
+import { serviceField } from './port-service.js';
 
 const Host = builder.objectRef<{ hostId: string }>('Host').implement({
   description:
@@ -88,12 +87,7 @@ builder.node(PortServer, {
       description: 'Container name (container rows).',
     }),
     agentId: t.exposeString('agentId', { nullable: true, description: 'Id of the HSS agent on the server.' }),
-    service: t.field({
-      type: PortService,
-      nullable: true,
-      description: "The service IANA's registry assigns to this port and protocol; null where IANA has none.",
-      resolve: (row) => ianaService(row.port, row.type),
-    }),
+    service: serviceField(t),
   }),
 });
 

@@ -1,8 +1,10 @@
-/** `PortService`: what IANA registered on a port and protocol. */
-import type { ServiceAssignment } from '../port-statistics/service-names.js';
+/** `PortService`: what IANA registered on a port and protocol, and the `service` field that shows it. */
+import type { ProtocolName } from '../port-statistics/model.js';
+import { ianaService, type ServiceAssignment } from '../port-statistics/service-names.js';
 import { builder } from './builder.js';
+import type { GatewaySchemaTypes } from './list-fields.js';
 
-export const PortService = builder.objectRef<ServiceAssignment>('PortService').implement({
+const PortService = builder.objectRef<ServiceAssignment>('PortService').implement({
   description: "The service IANA's registry assigns to a port and protocol (service-names-port-numbers).",
   fields: (t) => ({
     name: t.exposeString('name', {
@@ -14,3 +16,15 @@ export const PortService = builder.objectRef<ServiceAssignment>('PortService').i
     }),
   }),
 });
+
+/** The `service` field of a row with a port and protocol (statistics rows and servers alike). */
+export function serviceField<Row extends { port: number; type: ProtocolName }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<GatewaySchemaTypes, Row>,
+) {
+  return t.field({
+    type: PortService,
+    nullable: true,
+    description: "The service IANA's registry assigns to this port and protocol; null where IANA has none.",
+    resolve: (row) => ianaService(row.port, row.type),
+  });
+}

@@ -1,11 +1,11 @@
 /** `PortStatisticConnection` and the `portStatistics` query field that returns it. */
 
-import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
+import { upstreamPagesFor } from '../paging/page-plan.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
 import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
 import { loadPortStatisticsConnection } from '../port-statistics/connection.js';
 import { builder } from './builder.js';
-import { DateTime } from './date-time.js';
+import { countAndFreshnessFields } from './list-fields.js';
 import { PageInput } from './page-input.js';
 import { PortStatistic } from './port-statistic.js';
 import { PortStatisticFilter } from './port-statistic-filter.js';
@@ -16,24 +16,15 @@ const PortStatisticConnection = builder.connectionObject(
     type: PortStatistic,
     name: 'PortStatisticConnection',
     description: 'A page of open-port statistics.',
-    fields: (t) => ({
-      fetchedAt: t.field({
-        type: DateTime,
-        description:
+    fields: (t) =>
+      countAndFreshnessFields(t, {
+        totalCount: 'Number of open-port rows matching the filters (HSS counts at most 10,000).',
+        fetchedAt:
           'When HSS answered the data in this page (the oldest part of it). The gateway caches answers; see `stale`.',
-        resolve: (connection) => connection.fetchedAt,
-      }),
-      stale: t.boolean({
-        description:
+        stale:
           "True when the data is older than the cache's time-to-live: served while it is renewed, or instead of an " +
           'error because HSS failed or the upstream budget for these credentials is spent.',
-        resolve: (connection) => connection.stale,
       }),
-      totalCount: t.int({
-        description: 'Number of open-port rows matching the filters (HSS counts at most 10,000).',
-        resolve: (connection) => connection.totalCount,
-      }),
-    }),
   },
   { name: 'PortStatisticEdge', description: 'A row and its cursor.' },
 );
@@ -89,7 +80,7 @@ builder.queryField('portStatistics', (t) =>
       const rows = Math.min(MAX_FIRST, args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST);
       const probe = args.last != null && args.before == null ? 1 : 0;
       // What is selected of each row (its `servers`, say) is paid per row.
-      return { field: Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT)) + probe, multiplier: rows };
+      return { field: upstreamPagesFor(rows) + probe, multiplier: rows };
     },
     resolve: (_root, args, context) =>
       loadPortStatisticsConnection(

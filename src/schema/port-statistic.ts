@@ -5,10 +5,9 @@
 
 import type { PortStatisticRow } from '../port-statistics/connection.js';
 import { decodePortStatisticId, encodePortStatisticKey } from '../port-statistics/node-id.js';
-import { ianaService } from '../port-statistics/service-names.js';
 import { builder } from './builder.js';
 import { PortProtocol, PortRiskStatus } from './enums.js';
-import { PortService } from './port-service.js';
+import { serviceField } from './port-service.js';
 
 export const PortStatistic = builder.objectRef<PortStatisticRow>('PortStatistic');
 
@@ -25,12 +24,7 @@ builder.node(PortStatistic, {
     type: t.expose('type', { type: PortProtocol, description: 'Port type.' }),
     num: t.exposeInt('num', { description: 'Number of servers on which the port is open.' }),
     status: t.expose('status', { type: PortRiskStatus, description: 'Risk type.' }),
-    service: t.field({
-      type: PortService,
-      nullable: true,
-      description: "The service IANA's registry assigns to this port and protocol; null where IANA has none.",
-      resolve: (row) => ianaService(row.port, row.type),
-    }),
+    service: serviceField(t),
   }),
 });
 
