@@ -99,6 +99,13 @@ const integer = (min: number, max: number) =>
     .refine((n) => n >= min && n <= max, { error: `must be a whole number from ${min} to ${max}` });
 
 const boolean = z.enum(['true', 'false'], { error: 'must be true or false' });
+/** `a, b,c` as `['a', 'b', 'c']`; empty items are dropped. */
+const commaList = z.string().transform((list) =>
+  list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const nonEmpty = (max: number) =>
   z
@@ -175,26 +182,12 @@ const environment = z
     INTROSPECTION: boolean.default('true'),
     METRICS: boolean.default('true'),
     TRUSTED_DOCUMENTS: boolean.default('false'),
-    CORS_ORIGINS: z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      )
+    CORS_ORIGINS: commaList
       .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
         error: 'must be * or a comma-separated list of origins such as https://dashboard.example.com',
       })
       .optional(),
-    METRICS_OPERATION_NAMES: z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((name) => name.trim())
-          .filter(Boolean),
-      )
+    METRICS_OPERATION_NAMES: commaList
       .refine((names) => names.length <= 200 && names.every((n) => /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(n)), {
         error: 'must be a comma-separated list of at most 200 GraphQL operation names',
       })

@@ -6,21 +6,16 @@ import { createServer } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Agent, request } from 'undici';
-import {
-  connectionOf,
-  PortRiskStatus,
-  type PortStatisticsArgs,
-  settingsFromEnv,
-  typeDefs,
-  type UpstreamPage,
-  upstreamParams,
-} from './schema.js';
+import * as reference from './schema.js';
 
-const settings = settingsFromEnv();
+const settings = reference.settingsFromEnv();
 const agent = new Agent({ connect: { timeout: 5_000 }, headersTimeout: 10_000, bodyTimeout: 10_000 });
 const statisticsUrl = `${settings.endpoint}/v5/${encodeURIComponent(settings.projectId)}/asset/port/statistics`;
 
-async function getPortStatistics(token: string, params: Record<string, string>): Promise<UpstreamPage> {
+async function getPortStatistics(
+  token: string,
+  params: Record<string, string>,
+): Promise<reference.UpstreamPage> {
   const { statusCode, body } = await request(`${statisticsUrl}?${new URLSearchParams(params)}`, {
     dispatcher: agent,
     headers: { 'x-auth-token': token },
@@ -29,18 +24,18 @@ async function getPortStatistics(token: string, params: Record<string, string>):
     await body.dump();
     throw new GraphQLError(`HSS answered ${statusCode}`);
   }
-  return (await body.json()) as UpstreamPage;
+  return (await body.json()) as reference.UpstreamPage;
 }
 
 const yoga = createYoga<{ request: Request }>({
   schema: createSchema<{ request: Request }>({
-    typeDefs,
+    typeDefs: reference.typeDefs,
     resolvers: {
-      PortRiskStatus,
+      PortRiskStatus: reference.PortRiskStatus,
       Query: {
-        portStatistics: async (_: unknown, args: PortStatisticsArgs, { request }) => {
+        portStatistics: async (_: unknown, args: reference.PortStatisticsArgs, { request }) => {
           const token = request.headers.get('x-auth-token') ?? '';
-          return connectionOf(await getPortStatistics(token, upstreamParams(args)), args);
+          return reference.connectionOf(await getPortStatistics(token, reference.upstreamParams(args)), args);
         },
       },
     },

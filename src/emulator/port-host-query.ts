@@ -1,17 +1,10 @@
 /**
  * Reads the query string of `GET /v5/{project_id}/asset/ports/detail` (ListPortHost) as the
- * vendor's SDK models describe it (docs/upstream.md), with the same rules and messages as the statistics
- * call's.
+ * vendor's SDK models describe it (docs/upstream.md), with the same rules and messages as the
+ * statistics call's.
  */
 import type { UpstreamCategory } from './dataset.js';
-import {
-  InvalidParameter,
-  integer,
-  oneOf,
-  type QueryParseResult,
-  readQuery,
-  text,
-} from './query-parameters.js';
+import * as parameter from './query-parameters.js';
 
 /** The protocols ListPortHost knows; it has no TCP6 or UDP6. */
 export type PortHostProtocol = 'TCP' | 'UDP';
@@ -42,24 +35,29 @@ const KNOWN = new Set([
 ]);
 
 /** Parses and range-checks every documented parameter; unknown parameters are ignored, as HSS does. */
-export function parsePortHostQuery(params: URLSearchParams): QueryParseResult<PortHostQuery> {
-  return readQuery(params, KNOWN, (get) => {
+export function parsePortHostQuery(params: URLSearchParams): parameter.QueryParseResult<PortHostQuery> {
+  return parameter.readQuery(params, KNOWN, (get) => {
     const port = get('port');
-    if (port === undefined) throw new InvalidParameter('port is required');
+    if (port === undefined) throw new parameter.InvalidParameter('port is required');
     const query: PortHostQuery = {
-      port: integer('port', port, 1, 65535),
+      port: parameter.integer('port', port, 1, 65535),
       // Required by the SDK model, yet with a default: HSS reads its absence as `host`.
-      category: oneOf('category', get('category') ?? 'host', ['host', 'container'] as const),
-      enterpriseProjectId: text('enterprise_project_id', get('enterprise_project_id') ?? '0', 1, 256),
-      limit: integer('limit', get('limit') ?? '10', 10, 200),
-      offset: integer('offset', get('offset') ?? '0', 0, 2_000_000),
+      category: parameter.oneOf('category', get('category') ?? 'host', ['host', 'container'] as const),
+      enterpriseProjectId: parameter.text(
+        'enterprise_project_id',
+        get('enterprise_project_id') ?? '0',
+        1,
+        256,
+      ),
+      limit: parameter.integer('limit', get('limit') ?? '10', 10, 200),
+      offset: parameter.integer('offset', get('offset') ?? '0', 0, 2_000_000),
     };
     const type = get('type');
-    if (type !== undefined) query.type = oneOf('type', type, ['TCP', 'UDP'] as const);
+    if (type !== undefined) query.type = parameter.oneOf('type', type, ['TCP', 'UDP'] as const);
     const hostName = get('host_name');
-    if (hostName !== undefined) query.hostName = text('host_name', hostName, 1, 256);
+    if (hostName !== undefined) query.hostName = parameter.text('host_name', hostName, 1, 256);
     const hostIp = get('host_ip');
-    if (hostIp !== undefined) query.hostIp = text('host_ip', hostIp, 1, 256);
+    if (hostIp !== undefined) query.hostIp = parameter.text('host_ip', hostIp, 1, 256);
     return query;
   });
 }

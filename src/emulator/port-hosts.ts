@@ -22,7 +22,7 @@ import type { PortHostProtocol, PortHostQuery } from './port-host-query.js';
 import { enterpriseProjectsIn, type PortStatisticsDataset } from './select.js';
 
 /** One row of ListPortHost's `data_list`, as HSS spells it. */
-interface UpstreamPortHostRow {
+export interface UpstreamPortHostRow {
   host_id: string;
   host_name: string;
   host_ip: string;

@@ -58,79 +58,85 @@ function childrenOf<T>(make: (...values: string[]) => T): (...values: string[]) 
 
 const CIRCUIT_VALUES: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+/** The labels of every GraphQL metric. */
+const OPERATION = ['operationName', 'operationType'] as const;
+/** prom-client's default buckets, which yoga's Prometheus plugin used for the GraphQL histograms. */
+const GRAPHQL_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   readonly registry = new Registry();
-  private readonly graphqlRequests = new Counter({
-    name: 'graphql_envelop_request',
-    help: 'GraphQL operations, by operation.',
-    labelNames: ['operationName', 'operationType'] as const,
-    registers: [this.registry],
-  });
-  private readonly graphqlDuration = new Histogram({
-    name: 'graphql_envelop_request_duration',
-    help: 'Time to answer a GraphQL operation, by operation.',
-    labelNames: ['operationName', 'operationType'] as const,
-    registers: [this.registry],
-  });
-  private readonly graphqlErrors = new Counter({
-    name: 'graphql_envelop_error_result',
-    help: 'Errors in GraphQL answers, by operation, phase and error code.',
-    labelNames: ['operationName', 'operationType', 'phase', 'code'] as const,
-    registers: [this.registry],
-  });
-  private readonly httpDuration = new Histogram({
-    name: 'graphql_yoga_http_duration',
-    help: 'Time to answer an HTTP request to the GraphQL endpoint, by operation, method and status.',
-    labelNames: ['operationName', 'operationType', 'method', 'statusCode'] as const,
-    registers: [this.registry],
-  });
-  private readonly upstreamCalls = new Counter({
-    name: 'hss_upstream_calls_total',
-    help: 'Upstream calls by service, operation and HTTP status (`none` when no answer came, with the failure kind).',
-    labelNames: ['service', 'operation', 'status', 'failure'] as const,
-    registers: [this.registry],
-  });
-  private readonly upstreamDuration = new Histogram({
-    name: 'hss_upstream_duration_seconds',
-    help: 'Upstream call latency, until the whole answer was read.',
-    labelNames: ['service', 'operation'] as const,
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-  private readonly cacheLookups = new Counter({
-    name: 'hss_cache_lookups_total',
-    help: 'Page cache lookups: hit (fresh), stale (served while renewing) or miss.',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  private readonly staleServed = new Counter({
-    name: 'hss_stale_served_total',
-    help: 'Stale pages served, by reason: revalidate, error (HSS down) or budget (calls spent).',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
-  private readonly responseCacheLookups = new Counter({
-    name: 'hss_response_cache_lookups_total',
-    help: 'Whole-answer cache lookups of GraphQL POSTs: hit (answered from stored bytes) or miss.',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  private readonly fastLane = new Counter({
-    name: 'hss_fast_lane_total',
-    help: 'GraphQL POSTs the fast lane answered, or why it left them to yoga.',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  private readonly coalesced = new Counter({
-    name: 'hss_coalesced_calls_total',
-    help: 'Requests that joined an identical upstream call already in flight.',
-    registers: [this.registry],
-  });
-  private readonly budgetRefusals = new Counter({
-    name: 'hss_budget_refusals_total',
-    help: 'Upstream calls not made because the credential`s budget was spent.',
-    registers: [this.registry],
-  });
+  private counter<Label extends string>(name: string, help: string, labelNames: readonly Label[] = []) {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+  private histogram<Label extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[],
+    buckets: number[],
+  ) {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
+  private readonly graphqlRequests = this.counter(
+    'graphql_envelop_request',
+    'GraphQL operations, by operation.',
+    OPERATION,
+  );
+  private readonly graphqlDuration = this.histogram(
+    'graphql_envelop_request_duration',
+    'Time to answer a GraphQL operation, by operation.',
+    OPERATION,
+    GRAPHQL_SECONDS,
+  );
+  private readonly graphqlErrors = this.counter(
+    'graphql_envelop_error_result',
+    'Errors in GraphQL answers, by operation, phase and error code.',
+    [...OPERATION, 'phase', 'code'],
+  );
+  private readonly httpDuration = this.histogram(
+    'graphql_yoga_http_duration',
+    'Time to answer an HTTP request to the GraphQL endpoint, by operation, method and status.',
+    [...OPERATION, 'method', 'statusCode'],
+    GRAPHQL_SECONDS,
+  );
+  private readonly upstreamCalls = this.counter(
+    'hss_upstream_calls_total',
+    'Upstream calls by service, operation and HTTP status (`none` when no answer came, with the failure kind).',
+    ['service', 'operation', 'status', 'failure'],
+  );
+  private readonly upstreamDuration = this.histogram(
+    'hss_upstream_duration_seconds',
+    'Upstream call latency, until the whole answer was read.',
+    ['service', 'operation'],
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  private readonly cacheLookups = this.counter(
+    'hss_cache_lookups_total',
+    'Page cache lookups: hit (fresh), stale (served while renewing) or miss.',
+    ['result'],
+  );
+  private readonly staleServed = this.counter(
+    'hss_stale_served_total',
+    'Stale pages served, by reason: revalidate, error (HSS down) or budget (calls spent).',
+    ['reason'],
+  );
+  private readonly responseCacheLookups = this.counter(
+    'hss_response_cache_lookups_total',
+    'Whole-answer cache lookups of GraphQL POSTs: hit (answered from stored bytes) or miss.',
+    ['result'],
+  );
+  private readonly fastLane = this.counter(
+    'hss_fast_lane_total',
+    'GraphQL POSTs the fast lane answered, or why it left them to yoga.',
+    ['outcome'],
+  );
+  private readonly coalesced = this.counter(
+    'hss_coalesced_calls_total',
+    'Requests that joined an identical upstream call already in flight.',
+  );
+  private readonly budgetRefusals = this.counter(
+    'hss_budget_refusals_total',
+    'Upstream calls not made because the credential`s budget was spent.',
+  );
 
   /** @param circuits read at scrape time */
   constructor(circuits: () => { state: CircuitStateName; open: number }) {
