@@ -155,28 +155,35 @@ describe('configuration from the environment', () => {
       'must use https:// for a host other than localhost, 127.0.0.0/8 or ::1: credentials would travel in clear text (HSS_ALLOW_INSECURE_HTTP=true allows it)';
     const IAM = { IAM_DOMAIN_NAME: 'd', IAM_USERNAME: 'u', IAM_PASSWORD: 'password-XYZZY' };
 
-    it('credentials inside HSS_ENDPOINT or IAM_ENDPOINT are refused, and shown without them', () => {
-      expect(refusal({ HSS_ENDPOINT: 'https://user:pass-XYZZY@hss.example.com' })).toEqual([
-        `HSS_ENDPOINT="https://***@hss.example.com": ${CREDENTIALS_IN_URL}`,
-      ]);
-      expect(refusal({ HSS_ENDPOINT: 'https://user-XYZZY@hss.example.com/prefix' })).toEqual([
-        `HSS_ENDPOINT="https://***@hss.example.com/prefix": ${CREDENTIALS_IN_URL}`,
-      ]);
-      expect(refusal({ ...IAM, IAM_ENDPOINT: 'https://u:p-XYZZY@iam.example.com' })).toEqual([
-        `IAM_ENDPOINT="https://***@iam.example.com": ${CREDENTIALS_IN_URL}`,
-      ]);
+    it.each([
+      [
+        { HSS_ENDPOINT: 'https://user:pass-XYZZY@hss.example.com' },
+        'HSS_ENDPOINT="https://***@hss.example.com"',
+      ],
+      [
+        { HSS_ENDPOINT: 'https://user-XYZZY@hss.example.com/prefix' },
+        'HSS_ENDPOINT="https://***@hss.example.com/prefix"',
+      ],
+      [
+        { ...IAM, IAM_ENDPOINT: 'https://u:p-XYZZY@iam.example.com' },
+        'IAM_ENDPOINT="https://***@iam.example.com"',
+      ],
+    ])('credentials inside an endpoint URL are refused, and shown without them (case %#)', (env, shown) => {
+      expect(refusal(env)).toEqual([`${shown}: ${CREDENTIALS_IN_URL}`]);
     });
 
-    it('a query string or fragment is refused; a path prefix is not', () => {
-      expect(refusal({ HSS_ENDPOINT: 'https://hss.example.com/prefix?x=1' })).toEqual([
-        `HSS_ENDPOINT="https://hss.example.com/prefix?x=1": ${QUERY_IN_URL}`,
-      ]);
-      expect(refusal({ HSS_ENDPOINT: 'https://hss.example.com/#top' })).toEqual([
-        `HSS_ENDPOINT="https://hss.example.com/#top": ${QUERY_IN_URL}`,
-      ]);
-      expect(refusal({ ...IAM, IAM_ENDPOINT: 'https://iam.example.com/?' })).toEqual([
-        `IAM_ENDPOINT="https://iam.example.com/?": ${QUERY_IN_URL}`,
-      ]);
+    it.each([
+      [
+        { HSS_ENDPOINT: 'https://hss.example.com/prefix?x=1' },
+        'HSS_ENDPOINT="https://hss.example.com/prefix?x=1"',
+      ],
+      [{ HSS_ENDPOINT: 'https://hss.example.com/#top' }, 'HSS_ENDPOINT="https://hss.example.com/#top"'],
+      [{ ...IAM, IAM_ENDPOINT: 'https://iam.example.com/?' }, 'IAM_ENDPOINT="https://iam.example.com/?"'],
+    ])('a query string or fragment is refused (case %#)', (env, shown) => {
+      expect(refusal(env)).toEqual([`${shown}: ${QUERY_IN_URL}`]);
+    });
+
+    it('a path prefix is allowed', () => {
       expect(loadConfig({ HSS_ENDPOINT: 'https://gw.example.com/hss/' }).hssEndpoint).toBe(
         'https://gw.example.com/hss/',
       );

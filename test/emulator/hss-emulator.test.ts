@@ -256,27 +256,24 @@ describe('authentication and routing errors', () => {
     },
   );
 
-  it('a method other than GET answers 404 APIGW.0101', async () => {
-    const response = await request(`${hss.url}/v5/p1/asset/port/statistics`, {
+  // Both APIs: ListPortStatistics and its drill-down ListPortHost.
+  const ROUTES = ['/v5/p1/asset/port/statistics', '/v5/p1/asset/ports/detail'];
+
+  it.each(ROUTES)('a method other than GET on %s answers 404 APIGW.0101', async (path) => {
+    const response = await request(`${hss.url}${path}?port=22`, {
       method: 'POST',
       headers: { 'x-auth-token': 't' },
       body: '{}',
     });
     expect(response.statusCode).toBe(404);
-    await response.body.dump();
+    expect(((await response.body.json()) as { error_code: string }).error_code).toBe('APIGW.0101');
   });
 
-  it('reports every request it answered', async () => {
+  it.each(ROUTES)('reports every request it answered on %s', async (path) => {
     const before = hss.received.length;
-    await stats('port=22');
+    await get(`${path}?port=22`);
     expect(hss.received.slice(before)).toEqual([
-      {
-        method: 'GET',
-        path: '/v5/p1/asset/port/statistics',
-        query: 'port=22',
-        status: 200,
-        requestId: expect.any(String),
-      },
+      { method: 'GET', path, query: 'port=22', status: 200, requestId: expect.any(String) },
     ]);
   });
 });

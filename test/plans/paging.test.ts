@@ -7,7 +7,7 @@
 import { loadConnection } from '../../src/paging/connection.js';
 import { offsetToCursor } from '../../src/paging/cursor.js';
 import type { PageSlice } from '../../src/paging/page-plan.js';
-import { pageWindow, relayWindow } from '../../src/paging/window.js';
+import { pageWindow, type RowWindow, relayWindow } from '../../src/paging/window.js';
 import type { FetchedPage } from '../../src/quota/page-source.js';
 
 /** A row as the loader hands it over: an object, as HSS's rows are. */
@@ -38,15 +38,21 @@ function listOf(count: number, options: { fetchedAt?: (slice: PageSlice) => numb
 }
 
 const asNode = (row: Row) => ({ row: row.at });
+
+/** The connection for `window` over a list of `count` rows, and the slices it asked for. */
+async function pageThrough(count: number, window: RowWindow) {
+  const list = listOf(count);
+  const connection = await loadConnection(window, list.fetch, asNode);
+  return { asked: list.pages, connection };
+}
 const rowsOf = (connection: { edges: { node: { row: number } }[] }) =>
   connection.edges.map((e) => e.node.row);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('forward paging (first/after)', () => {
   it('a first page under 10 rows asks HSS for 10 and answers first', async () => {
-    const list = listOf(32);
-    const connection = await loadConnection(relayWindow({ first: 3 }), list.fetch, asNode);
-    expect(list.pages).toEqual([{ limit: 10 }]);
+    const { asked, connection } = await pageThrough(32, relayWindow({ first: 3 }));
+    expect(asked).toEqual([{ limit: 10 }]);
     expect(rowsOf(connection)).toEqual([0, 1, 2]);
     expect(connection.totalCount).toBe(32);
     expect(connection.pageInfo).toEqual({
@@ -58,44 +64,35 @@ describe('forward paging (first/after)', () => {
   });
 
   it('no first sends no limit (HSS default 10)', async () => {
-    const list = listOf(32);
-    const connection = await loadConnection(relayWindow({}), list.fetch, asNode);
-    expect(list.pages).toEqual([{}]);
+    const { asked, connection } = await pageThrough(32, relayWindow({}));
+    expect(asked).toEqual([{}]);
     expect(rowsOf(connection)).toEqual(range(0, 10));
   });
 
   it('after a cursor continues at the next record', async () => {
-    const list = listOf(32);
-    const connection = await loadConnection(
-      relayWindow({ first: 10, after: offsetToCursor(9) }),
-      list.fetch,
-      asNode,
-    );
-    expect(list.pages).toEqual([{ offset: 10, limit: 10 }]);
+    const { asked, connection } = await pageThrough(32, relayWindow({ first: 10, after: offsetToCursor(9) }));
+    expect(asked).toEqual([{ offset: 10, limit: 10 }]);
     expect(rowsOf(connection)).toEqual(range(10, 20));
     expect(connection.pageInfo.hasPreviousPage).toBe(true);
   });
 
   it('over 200 rows reads pages of 200, the last one only as large as needed', async () => {
-    const list = listOf(1000);
-    const connection = await loadConnection(relayWindow({ first: 450 }), list.fetch, asNode);
-    expect(list.pages).toEqual([{ limit: 200 }, { offset: 200, limit: 200 }, { offset: 400, limit: 50 }]);
+    const { asked, connection } = await pageThrough(1000, relayWindow({ first: 450 }));
+    expect(asked).toEqual([{ limit: 200 }, { offset: 200, limit: 200 }, { offset: 400, limit: 50 }]);
     expect(rowsOf(connection)).toEqual(range(0, 450));
     expect(connection.pageInfo.hasNextPage).toBe(true);
   });
 
   it('first: 1000 over 30 rows costs one call: no empty pages are bought', async () => {
-    const list = listOf(30);
-    const connection = await loadConnection(relayWindow({ first: 1000 }), list.fetch, asNode);
-    expect(list.pages).toEqual([{ limit: 200 }]);
+    const { asked, connection } = await pageThrough(30, relayWindow({ first: 1000 }));
+    expect(asked).toEqual([{ limit: 200 }]);
     expect(connection.totalCount).toBe(30);
     expect(connection.pageInfo.hasNextPage).toBe(false);
   });
 
   it('first: 0 answers the total from one page of 10 and no edges', async () => {
-    const list = listOf(32);
-    const connection = await loadConnection(relayWindow({ first: 0 }), list.fetch, asNode);
-    expect(list.pages).toEqual([{ limit: 10 }]);
+    const { asked, connection } = await pageThrough(32, relayWindow({ first: 0 }));
+    expect(asked).toEqual([{ limit: 10 }]);
     expect(connection.edges).toEqual([]);
     expect(connection.pageInfo).toMatchObject({ startCursor: null, endCursor: null, hasNextPage: true });
   });
@@ -103,39 +100,31 @@ describe('forward paging (first/after)', () => {
 
 describe('backward paging (last/before)', () => {
   it('last without before: one page tells the total, then the rows are read from where they begin', async () => {
-    const list = listOf(32);
-    const connection = await loadConnection(relayWindow({ last: 5 }), list.fetch, asNode);
-    expect(list.pages).toEqual([{ limit: 10 }, { offset: 27, limit: 10 }]);
+    const { asked, connection } = await pageThrough(32, relayWindow({ last: 5 }));
+    expect(asked).toEqual([{ limit: 10 }, { offset: 27, limit: 10 }]);
     expect(rowsOf(connection)).toEqual([27, 28, 29, 30, 31]);
     expect(connection.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });
 
   it('last over a list that fits the first page costs that page alone', async () => {
-    const list = listOf(8);
-    const connection = await loadConnection(relayWindow({ last: 3 }), list.fetch, asNode);
-    expect(list.pages).toEqual([{ limit: 10 }]);
+    const { asked, connection } = await pageThrough(8, relayWindow({ last: 3 }));
+    expect(asked).toEqual([{ limit: 10 }]);
     expect(rowsOf(connection)).toEqual([5, 6, 7]);
   });
 
   it('last with before is a known window, read forward', async () => {
-    const list = listOf(32);
-    const connection = await loadConnection(
-      relayWindow({ last: 4, before: offsetToCursor(20) }),
-      list.fetch,
-      asNode,
-    );
-    expect(list.pages).toEqual([{ offset: 16, limit: 10 }]);
+    const { asked, connection } = await pageThrough(32, relayWindow({ last: 4, before: offsetToCursor(20) }));
+    expect(asked).toEqual([{ offset: 16, limit: 10 }]);
     expect(rowsOf(connection)).toEqual([16, 17, 18, 19]);
     expect(connection.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
   });
 
   it('last is bounded below by after', async () => {
-    const list = listOf(32);
-    const connection = await loadConnection(
+    const { asked, connection } = await pageThrough(
+      32,
       relayWindow({ last: 10, after: offsetToCursor(14), before: offsetToCursor(20) }),
-      list.fetch,
-      asNode,
     );
+    expect(asked).toEqual([{ offset: 15, limit: 10 }]);
     expect(rowsOf(connection)).toEqual([15, 16, 17, 18, 19]);
   });
 });
