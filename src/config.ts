@@ -116,7 +116,7 @@ const nonEmpty = (max: number) =>
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
 
-/** An HSS or IAM base URL: http(s), and nothing the clients could not append a path to (config-rules). */
+/** An HSS or IAM base URL: http(s), and nothing the clients could not append a path to (config/rules.ts). */
 const upstreamUrl = (example: string) =>
   httpUrl(example).superRefine((url, ctx) => {
     for (const message of upstreamUrlProblems(url)) ctx.addIssue({ code: 'custom', message });

@@ -1,6 +1,6 @@
 /**
  * How errors reach clients: every error carries `extensions.code`. Upstream errors were already
- * classified (src/upstream/hss-error.ts); this only copies that classification into GraphQL terms.
+ * classified (src/errors/hss-error.ts); this only copies that classification into GraphQL terms.
  */
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';

@@ -1,6 +1,6 @@
 /**
  * What every answer says besides its data, in `extensions`, and whether it may be served again from
- * the response cache: computed from the operation's record (src/port-statistics/loader.ts) by the
+ * the response cache: computed from the operation's record (src/loaders/page-loader.ts) by the
  * yoga plugins and by the HTTP handler's fast lane alike.
  */
 import type { GatewayOperation } from '../loaders/page-loader.js';

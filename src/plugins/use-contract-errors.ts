@@ -1,5 +1,5 @@
 /**
- * Rewrites execution errors into the contract's form (see src/graphql-errors.ts) before yoga's
+ * Rewrites execution errors into the contract's form (see src/errors/contract-errors.ts) before yoga's
  * masking sees them, so expected errors (bad input, upstream refusals) are neither masked nor
  * logged as unexpected.
  */

@@ -1,5 +1,5 @@
 /**
- * Feeds the GraphQL metrics (src/metrics.ts) from yoga's side: every operation yoga answers, by its
+ * Feeds the GraphQL metrics (src/observability/metrics.ts) from yoga's side: every operation yoga answers, by its
  * bounded label, type and error codes, whether it ran or was refused before it could (parse,
  * validation, the HTTP checks), and the whole HTTP exchange's duration. The HTTP handler's fast
  * lane records its own operations the same way. Also serves `/metrics`.

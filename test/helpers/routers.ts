@@ -17,7 +17,7 @@ import httpTransport from '@graphql-mesh/transport-http';
 import { request } from 'undici';
 import type { GraphQLAnswer } from './gateway.js';
 
-/** The headers the subgraph reads the caller's token from (src/caller-credentials.ts). */
+/** The headers the subgraph reads the caller's token from (src/credentials/caller-credentials.ts). */
 const CALLER_TOKEN_HEADERS = ['x-auth-token', 'authorization'] as const;
 
 export interface RunningRouter {
