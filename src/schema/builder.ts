@@ -17,7 +17,8 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
   // What every connection carries besides edges and pageInfo (src/paging/connection.ts).
   Connection: { totalCount: number; fetchedAt: Date; stale: boolean };
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  // DateTime is output only (schema/date-time.ts).
+  Scalars: { DateTime: { Input: never; Output: Date } };
 }>({
   // Federation last: it wraps what the others define.
   plugins: [RelayPlugin, DirectivePlugin, ComplexityPlugin, FederationPlugin],
