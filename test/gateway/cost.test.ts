@@ -7,32 +7,19 @@
  */
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { encodePortStatisticKey } from '../../src/port-statistics/node-id.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
+const fixtures = useFixtures();
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
-let started: RunningGateway[] = [];
 // 100 rows per enterprise project and category: a project's merged scope fits one upstream page of
 // 200, the merge of all enterprise projects (600 rows) does not.
 beforeAll(async () => {
-  hss = await startEmulator({ rowsPerScope: 100 });
+  hss = await fixtures.emulator({ rowsPerScope: 100 });
 });
-afterEach(async () => {
-  for (const gw of started) await gw.close();
-  started = [];
-});
-afterAll(() => hss.close());
-
-async function gateway(env: Record<string, string> = {}) {
-  const gw = await startTestGateway({
-    HSS_ENDPOINT: hss.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 't',
-    ...env,
-  });
-  started.push(gw);
-  return gw;
-}
+const gateway = (env: Record<string, string> = {}) => perTest.gateway(hss, env);
 const upstreamCalls = async (run: () => Promise<unknown>) => {
   const before = hss.received.length;
   await run();

@@ -7,29 +7,16 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { request } from 'undici';
 import { DashboardDocument } from '../../schema/generated/graphql.js';
 import { encodePortStatisticKey } from '../../src/port-statistics/node-id.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
+const fixtures = useFixtures();
 let hss: RunningEmulator;
-const started: RunningGateway[] = [];
 beforeAll(async () => {
-  hss = await startEmulator();
+  hss = await fixtures.emulator();
 });
-afterAll(async () => {
-  for (const gw of started) await gw.close();
-  await hss.close();
-});
-
-async function gateway(env: Record<string, string> = {}) {
-  const gw = await startTestGateway({
-    HSS_ENDPOINT: hss.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 't',
-    ...env,
-  });
-  started.push(gw);
-  return gw;
-}
+const gateway = (env: Record<string, string> = {}) => fixtures.gateway(hss, env);
 
 /** Sends a query and answers the error, having checked that HSS saw nothing. */
 async function refused(gw: RunningGateway, query: string) {

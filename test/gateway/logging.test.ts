@@ -1,7 +1,8 @@
 /** One log line per upstream call, with the request's own id on every line, and no secret anywhere. */
-import { startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
 import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
-import { startScriptedUpstream } from '../helpers/scripted-upstream.js';
+
+const perTest = useFixtures({ closeAfter: 'each' });
 
 const STATIC_TOKEN = 'static-token-MIIabcdefSECRET';
 const CALLER_TOKEN = 'caller-token-MIIzyxwvSECRET';
@@ -68,29 +69,20 @@ describe('the upstream call log line', () => {
   });
 
   it('an upstream error is logged at warn with its code, status and request id', async () => {
-    const upstream = await startScriptedUpstream(() => ({
+    const upstream = await perTest.scripted(() => ({
       status: 403,
       headers: { 'x-request-id': 'hss-403' },
       body: { error_code: 'HSS.0013', error_msg: 'insufficient permissions' },
     }));
-    const denied = await startTestGateway({
-      HSS_ENDPOINT: upstream.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: STATIC_TOKEN,
+    const denied = await perTest.gateway(upstream, { HSS_AUTH_TOKEN: STATIC_TOKEN });
+    await denied.graphql('{ portStatistics { totalCount } }', {}, { 'x-request-id': 'denied-1' });
+    expect(denied.logs.entries().find((e) => e.requestId === 'denied-1')).toMatchObject({
+      level: 40,
+      status: 403,
+      errorCode: 'HSS.0013',
+      upstreamRequestId: 'hss-403',
+      upstreamMessage: 'insufficient permissions',
     });
-    try {
-      await denied.graphql('{ portStatistics { totalCount } }', {}, { 'x-request-id': 'denied-1' });
-      expect(denied.logs.entries().find((e) => e.requestId === 'denied-1')).toMatchObject({
-        level: 40,
-        status: 403,
-        errorCode: 'HSS.0013',
-        upstreamRequestId: 'hss-403',
-        upstreamMessage: 'insufficient permissions',
-      });
-    } finally {
-      await denied.close();
-      await upstream.close();
-    }
   });
 });
 

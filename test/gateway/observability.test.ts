@@ -1,16 +1,14 @@
 /** `/metrics` changes as requests flow; `/ready` follows the upstream's state. */
 import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 import { freePort } from '../helpers/ports.js';
 
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
 let gw: RunningGateway;
-afterEach(async () => {
-  await gw.close();
-  await hss.close();
-});
 
 async function metrics(): Promise<string> {
   return (await request(`${gw.url}/metrics`)).body.text();
@@ -27,11 +25,8 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe('/metrics', () => {
   beforeEach(async () => {
-    hss = await startEmulator();
-    gw = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
+    hss = await perTest.emulator();
+    gw = await perTest.gateway(hss, {
       CACHE_TTL_SECONDS: '60',
       HSS_RATE_LIMIT_PER_MINUTE: '2',
       HSS_RETRY_MAX: '0',
@@ -82,15 +77,9 @@ describe('/metrics', () => {
     await gw.graphql('{ c: portStatistics(filter: { port: 3 }) { totalCount } }');
     expect(sample(await metrics(), 'hss_budget_refusals_total')).toBe(1);
 
-    await gw.close();
+    // A second gateway, without the budget, on a failing HSS.
     hss.emulator.setFaults({ rates: { 'status-503': 1 } });
-    gw = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_RETRY_MAX: '0',
-      HSS_CIRCUIT_FAILURES: '2',
-    });
+    gw = await perTest.gateway(hss, { HSS_RETRY_MAX: '0', HSS_CIRCUIT_FAILURES: '2' });
     expect(sample(await metrics(), 'hss_circuit_state')).toBe(0);
     await gw.graphql('{ portStatistics(filter: { port: 4 }) { totalCount } }');
     await gw.graphql('{ portStatistics(filter: { port: 5 }) { totalCount } }');
@@ -111,18 +100,9 @@ describe('/metrics', () => {
   });
 
   it('METRICS=false serves no /metrics', async () => {
-    const off = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      METRICS: 'false',
-    });
-    try {
-      const response = await request(`${off.url}/metrics`);
-      expect(await response.body.text()).not.toContain('hss_upstream_calls_total');
-    } finally {
-      await off.close();
-    }
+    const off = await perTest.gateway(hss, { METRICS: 'false' });
+    const response = await request(`${off.url}/metrics`);
+    expect(await response.body.text()).not.toContain('hss_upstream_calls_total');
   });
 });
 
@@ -137,11 +117,8 @@ describe('/ready', () => {
 
   it('is ready when HSS answered recently, or a probe that spends no quota reaches it', async () => {
     const clock = new ManualClock();
-    hss = await startEmulator();
-    gw = await startTestGateway(
-      { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' },
-      { now: clock.now },
-    );
+    hss = await perTest.emulator();
+    gw = await perTest.gateway(hss, {}, { now: clock.now });
     expect(await ready()).toEqual({ status: 200, body: { ready: true, reason: 'HSS is reachable' } });
     // The probe asked for "/", not the API: no quota spent.
     expect(hss.received.map((r) => r.path)).toEqual(['/']);
@@ -152,13 +129,8 @@ describe('/ready', () => {
   });
 
   it('is not ready when HSS cannot be reached', async () => {
-    hss = await startEmulator();
     const port = await freePort(); // nobody listens there
-    gw = await startTestGateway({
-      HSS_ENDPOINT: `http://127.0.0.1:${port}`,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-    });
+    gw = await perTest.gateway({ url: `http://127.0.0.1:${port}` });
     expect(await ready()).toEqual({ status: 503, body: { ready: false, reason: 'HSS is not reachable' } });
   });
 
@@ -166,11 +138,8 @@ describe('/ready', () => {
     // The circuit reads Date.now() for its open period: only Date is faked, sockets stay real.
     const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
     try {
-      hss = await startEmulator({ faults: { rates: { 'status-502': 1 } } });
-      gw = await startTestGateway({
-        HSS_ENDPOINT: hss.url,
-        HSS_PROJECT_ID: 'p',
-        HSS_AUTH_TOKEN: 't',
+      hss = await perTest.emulator({ faults: { rates: { 'status-502': 1 } } });
+      gw = await perTest.gateway(hss, {
         HSS_RETRY_MAX: '0',
         HSS_CIRCUIT_FAILURES: '2',
         HSS_CIRCUIT_OPEN_SECONDS: '30',
@@ -194,8 +163,8 @@ describe('/ready', () => {
   });
 
   it('is not ready once draining has begun (shutdown), whatever HSS does', async () => {
-    hss = await startEmulator();
-    gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
+    hss = await perTest.emulator();
+    gw = await perTest.gateway(hss);
     await gw.graphql('{ portStatistics { totalCount } }');
     gw.gateway.readiness.drain();
     expect(await ready()).toEqual({ status: 503, body: { ready: false, reason: 'shutting down' } });

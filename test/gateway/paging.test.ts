@@ -1,7 +1,9 @@
 /** `portStatistics` is a Relay connection over HSS's offset paging. */
-import { startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
 import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
-import { pageAnswer, startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import { pageAnswer } from '../helpers/scripted-upstream.js';
+
+const perTest = useFixtures({ closeAfter: 'each' });
 
 // Hosts of the default enterprise project: 300 rows, so pages of 200 and a short last page exist.
 const ROWS = 300;
@@ -129,7 +131,7 @@ describe('page sizes HSS does not allow', () => {
         num: 1,
         status: 'normal',
       }));
-    const upstream = await startScriptedUpstream((request, res) => {
+    const upstream = await perTest.scripted((request, res) => {
       const params = new URL(request.url, 'http://x').searchParams;
       const offset = Number(params.get('offset') ?? 0);
       const answer = pageAnswer(1000, rows(offset, Number(params.get('limit'))));
@@ -140,31 +142,19 @@ describe('page sizes HSS does not allow', () => {
       if (held.length === 4) for (const release of held) release();
       return undefined;
     });
-    const concurrentGw = await startTestGateway({
-      HSS_ENDPOINT: upstream.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_HEADERS_TIMEOUT_MS: '5000',
-    });
-    try {
-      const answer = await concurrentGw.graphql(
-        '{ portStatistics(page: { first: 1000 }) { nodes { port } } }',
-      );
-      expect(answer.body.errors).toBeUndefined();
-      expect(answer.body.data.portStatistics.nodes.map((n: { port: number }) => n.port)).toEqual(
-        Array.from({ length: 1000 }, (_, i) => i + 1),
-      );
-      expect(upstream.received.map((r) => r.url.split('?')[1]).sort()).toEqual([
-        'limit=200',
-        'limit=200&offset=200',
-        'limit=200&offset=400',
-        'limit=200&offset=600',
-        'limit=200&offset=800',
-      ]);
-    } finally {
-      await concurrentGw.close();
-      await upstream.close();
-    }
+    const concurrentGw = await perTest.gateway(upstream, { HSS_HEADERS_TIMEOUT_MS: '5000' });
+    const answer = await concurrentGw.graphql('{ portStatistics(page: { first: 1000 }) { nodes { port } } }');
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.portStatistics.nodes.map((n: { port: number }) => n.port)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
+    expect(upstream.received.map((r) => r.url.split('?')[1]).sort()).toEqual([
+      'limit=200',
+      'limit=200&offset=200',
+      'limit=200&offset=400',
+      'limit=200&offset=600',
+      'limit=200&offset=800',
+    ]);
   });
 });
 

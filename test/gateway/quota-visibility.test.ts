@@ -4,32 +4,18 @@
  * an HTTP Retry-After and names the configured budget.
  */
 import { request } from 'undici';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
 
+const fixtures = useFixtures();
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
-let started: RunningGateway[] = [];
 beforeAll(async () => {
-  hss = await startEmulator();
+  hss = await fixtures.emulator();
 });
-afterEach(async () => {
-  for (const gw of started) await gw.close();
-  started = [];
-});
-afterAll(() => hss.close());
-
-async function gateway(env: Record<string, string> = {}) {
-  const gw = await startTestGateway({
-    HSS_ENDPOINT: hss.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 't',
-    HSS_RATE_LIMIT_PER_MINUTE: '3',
-    CACHE_TTL_SECONDS: '60',
-    ...env,
-  });
-  started.push(gw);
-  return gw;
-}
+/** A budget of 3 calls a minute, and the cache on. */
+const gateway = (env: Record<string, string> = {}) =>
+  perTest.gateway(hss, { HSS_RATE_LIMIT_PER_MINUTE: '3', CACHE_TTL_SECONDS: '60', ...env });
 const count = (port: number) => `{ portStatistics(filter: { port: ${port} }) { totalCount } }`;
 
 describe('extensions.cost', () => {

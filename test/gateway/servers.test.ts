@@ -4,29 +4,21 @@
  */
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { encodePortServerKey } from '../../src/port-servers/node-id.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 
-let hss: RunningEmulator;
-let gw: RunningGateway;
-beforeAll(async () => {
-  hss = await startEmulator();
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
-});
+const rig = useGatewayOnEmulator();
+const perTest = useFixtures({ closeAfter: 'each' });
 
 const detailCalls = (from: number) =>
-  hss.received.slice(from).filter((r) => r.path.endsWith('/asset/ports/detail'));
+  rig.hss.received.slice(from).filter((r) => r.path.endsWith('/asset/ports/detail'));
 const code = (answer: Awaited<ReturnType<RunningGateway['graphql']>>) =>
   answer.body.errors?.[0]?.extensions?.code;
 
 describe('PortStatistic.servers', () => {
   it('lists exactly `num` servers for each TCP/UDP row, in the row`s scope', async () => {
-    const answer = await gw.graphql(`{
+    const answer = await rig.gw.graphql(`{
       portStatistics(filter: { category: HOST, status: DANGER, type: TCP }, first: 3) {
         nodes { port type num servers(first: 100) { totalCount nodes { id port type hostName hostIp listenAddress listensOnAllInterfaces processPath pid status containerId service { name } } } }
       }
@@ -48,8 +40,8 @@ describe('PortStatistic.servers', () => {
   });
 
   it('asks HSS for TCP for a TCP6 row, with the scope`s category and enterprise project', async () => {
-    const before = hss.received.length;
-    const answer = await gw.graphql(`{
+    const before = rig.hss.received.length;
+    const answer = await rig.gw.graphql(`{
       portStatistics(filter: { category: CONTAINER, enterpriseProjectId: "ep-production", type: TCP6 }, first: 1) {
         nodes { port servers { totalCount } }
       }
@@ -62,8 +54,8 @@ describe('PortStatistic.servers', () => {
   });
 
   it('identical servers lists in one operation cost one upstream call', async () => {
-    const before = hss.received.length;
-    const answer = await gw.graphql(`{
+    const before = rig.hss.received.length;
+    const answer = await rig.gw.graphql(`{
       a: portServers(port: 22, type: TCP) { totalCount }
       b: portServers(port: 22, type: TCP) { nodes { hostName } }
       portStatistics(filter: { port: 22, type: TCP, category: HOST }) { nodes { servers { totalCount } } }
@@ -75,12 +67,12 @@ describe('PortStatistic.servers', () => {
 
 describe('portServers', () => {
   it('filters by host name and IP, and pages with first/after', async () => {
-    const all = (await gw.graphql('{ portServers(port: 22) { totalCount nodes { hostName hostIp } } }')).body
-      .data.portServers;
+    const all = (await rig.gw.graphql('{ portServers(port: 22) { totalCount nodes { hostName hostIp } } }'))
+      .body.data.portServers;
     expect(all.totalCount).toBeGreaterThan(2);
     const name = all.nodes[0].hostName as string;
-    const before = hss.received.length;
-    const filtered = await gw.graphql(
+    const before = rig.hss.received.length;
+    const filtered = await rig.gw.graphql(
       'query ($n: String) { portServers(port: 22, filter: { hostName: $n }, first: 1) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }',
       { n: name },
     );
@@ -88,11 +80,11 @@ describe('portServers', () => {
       `category=host&host_name=${encodeURIComponent(name)}&limit=10&port=22`,
     );
     expect(filtered.body.data.portServers.edges).toHaveLength(1);
-    const page1 = await gw.graphql(
+    const page1 = await rig.gw.graphql(
       '{ portServers(port: 22, first: 2) { nodes { hostIp } pageInfo { endCursor } } }',
     );
     const after = page1.body.data.portServers.pageInfo.endCursor;
-    const page2 = await gw.graphql(
+    const page2 = await rig.gw.graphql(
       `{ portServers(port: 22, first: 2, after: "${after}") { nodes { hostIp } } }`,
     );
     expect(page2.body.data.portServers.nodes.map((n: { hostIp: string }) => n.hostIp)).toEqual(
@@ -108,57 +100,48 @@ describe('portServers', () => {
     ['port: 22, projectId: ".."', 'projectId must be 1 to 256 letters'],
     ['port: 22, after: "nope"', 'after is not a cursor this API issued'],
   ])('%s is BAD_USER_INPUT, and nothing is sent', async (args, message) => {
-    const before = hss.received.length;
-    const answer = await gw.graphql(`{ portServers(${args}) { totalCount } }`);
+    const before = rig.hss.received.length;
+    const answer = await rig.gw.graphql(`{ portServers(${args}) { totalCount } }`);
     expect(code(answer)).toBe('BAD_USER_INPUT');
     expect(answer.body.errors?.[0]?.message).toContain(message);
-    expect(hss.received.length).toBe(before);
+    expect(rig.hss.received.length).toBe(before);
   });
 });
 
 describe('the cost limit', () => {
   it('prices servers under a list per row: first: 50 costs 1 + 50 and is refused, saying how to ask', async () => {
-    const before = hss.received.length;
-    const answer = await gw.graphql(
+    const before = rig.hss.received.length;
+    const answer = await rig.gw.graphql(
       '{ portStatistics(first: 50) { nodes { port servers { totalCount } } } }',
     );
     expect(answer.status).toBe(400);
     expect(answer.body.errors?.[0]?.extensions).toMatchObject({ limit: 'cost', cost: 51, maxCost: 25 });
     expect(answer.body.errors?.[0]?.message).toContain('portServers');
-    expect(hss.received.length).toBe(before);
+    expect(rig.hss.received.length).toBe(before);
     expect(
-      (await gw.graphql('{ portStatistics(first: 5) { nodes { servers { totalCount } } } }')).status,
+      (await rig.gw.graphql('{ portStatistics(first: 5) { nodes { servers { totalCount } } } }')).status,
     ).toBe(200);
   });
 
   it('fields that call nothing upstream cost nothing, __typename included', async () => {
-    const small = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      MAX_OPERATION_COST: '1',
-    });
-    try {
-      const answer = await small.graphql(
-        '{ portStatistics(first: 200) { __typename nodes { __typename port service { name } } pageInfo { __typename hasNextPage } } }',
-      );
-      expect(answer.body.errors).toBeUndefined();
-    } finally {
-      await small.close();
-    }
+    const small = await perTest.gateway(rig.hss, { MAX_OPERATION_COST: '1' });
+    const answer = await small.graphql(
+      '{ portStatistics(first: 200) { __typename nodes { __typename port service { name } } pageInfo { __typename hasNextPage } } }',
+    );
+    expect(answer.body.errors).toBeUndefined();
   });
 });
 
 describe('lookups by id', () => {
   it('node(id:) finds a server again; _entities too', async () => {
     const listed = (
-      await gw.graphql('{ portServers(port: 22, first: 3) { nodes { id hostName processPath } } }')
+      await rig.gw.graphql('{ portServers(port: 22, first: 3) { nodes { id hostName processPath } } }')
     ).body.data.portServers.nodes;
-    const node = await gw.graphql(
+    const node = await rig.gw.graphql(
       `{ node(id: "${listed[1].id}") { id ... on PortServer { hostName processPath } } }`,
     );
     expect(node.body.data.node).toEqual(listed[1]);
-    const entities = await gw.graphql(
+    const entities = await rig.gw.graphql(
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on PortServer { id hostName } } }',
       { r: listed.map((s: { id: string }) => ({ __typename: 'PortServer', id: s.id })) },
     );
@@ -179,7 +162,7 @@ describe('lookups by id', () => {
         containerId: null,
       }),
     );
-    const answer = await gw.graphql(`{ node(id: "${gone}") { id } }`);
+    const answer = await rig.gw.graphql(`{ node(id: "${gone}") { id } }`);
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.node).toBeNull();
   });
@@ -187,48 +170,28 @@ describe('lookups by id', () => {
 
 describe('errors and budgets, as for the statistics', () => {
   it('HSS refusing ListPortHost is FORBIDDEN with extensions.upstream', async () => {
-    const upstream = await startScriptedUpstream(() => ({
+    const upstream = await perTest.scripted(() => ({
       status: 403,
       headers: { 'x-request-id': 'r-403' },
       body: { error_code: 'HSS.0013', error_msg: 'no' },
     }));
-    const other = await startTestGateway({
-      HSS_ENDPOINT: upstream.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
+    const other = await perTest.gateway(upstream);
+    const answer = await other.graphql('{ portServers(port: 22) { totalCount } }');
+    expect(answer.body.errors?.[0]?.extensions).toEqual({
+      code: 'FORBIDDEN',
+      upstream: { status: 403, errorCode: 'HSS.0013', requestId: 'r-403' },
     });
-    try {
-      const answer = await other.graphql('{ portServers(port: 22) { totalCount } }');
-      expect(answer.body.errors?.[0]?.extensions).toEqual({
-        code: 'FORBIDDEN',
-        upstream: { status: 403, errorCode: 'HSS.0013', requestId: 'r-403' },
-      });
-      expect(upstream.received[0]?.url).toBe('/v5/p/asset/ports/detail?category=host&port=22');
-    } finally {
-      await other.close();
-      await upstream.close();
-    }
+    expect(upstream.received[0]?.url).toBe('/v5/p/asset/ports/detail?category=host&port=22');
   });
 
   it('each API has its own budget, as HSS counts its quota per API', async () => {
-    const budgeted = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_RATE_LIMIT_PER_MINUTE: '1',
-    });
-    try {
-      expect((await budgeted.graphql('{ portStatistics { totalCount } }')).body.errors).toBeUndefined();
-      expect(
-        (await budgeted.graphql('{ portServers(port: 22) { totalCount } }')).body.errors,
-      ).toBeUndefined();
-      expect(code(await budgeted.graphql('{ portServers(port: 23) { totalCount } }'))).toBe('RATE_LIMITED');
-      const limits = await budgeted.graphql(
-        '{ s: rateLimit { remaining } h: rateLimit(api: LIST_PORT_HOST) { remaining } }',
-      );
-      expect(limits.body.data).toEqual({ s: { remaining: 0 }, h: { remaining: 0 } });
-    } finally {
-      await budgeted.close();
-    }
+    const budgeted = await perTest.gateway(rig.hss, { HSS_RATE_LIMIT_PER_MINUTE: '1' });
+    expect((await budgeted.graphql('{ portStatistics { totalCount } }')).body.errors).toBeUndefined();
+    expect((await budgeted.graphql('{ portServers(port: 22) { totalCount } }')).body.errors).toBeUndefined();
+    expect(code(await budgeted.graphql('{ portServers(port: 23) { totalCount } }'))).toBe('RATE_LIMITED');
+    const limits = await budgeted.graphql(
+      '{ s: rateLimit { remaining } h: rateLimit(api: LIST_PORT_HOST) { remaining } }',
+    );
+    expect(limits.body.data).toEqual({ s: { remaining: 0 }, h: { remaining: 0 } });
   });
 });

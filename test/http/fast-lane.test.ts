@@ -4,32 +4,27 @@
  * their codes and `extensions.upstream`, freshness, headers). Whatever the fast lane does not know
  * for sure (a new origin, variables that do not fit, a cost over the limit) is still yoga's.
  */
+
 import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+
+const perTest = useFixtures({ closeAfter: 'each' });
 
 let hss: RunningEmulator;
 let gw: RunningGateway;
 // A clock that stands still: the same page fetched twice says the same `fetchedAt`.
 const clock = new ManualClock(Date.parse('2026-11-28T12:00:00Z'));
+const fixtures = useFixtures();
 beforeAll(async () => {
-  hss = await startEmulator({ rowsPerScope: 300 });
-  gw = await startTestGateway(
-    {
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      CORS_ORIGINS: 'https://a.example,https://b.example',
-      MAX_OPERATION_COST: '6',
-    },
+  hss = await fixtures.emulator({ rowsPerScope: 300 });
+  gw = await fixtures.gateway(
+    hss,
+    { CORS_ORIGINS: 'https://a.example,https://b.example', MAX_OPERATION_COST: '6' },
     { now: clock.now },
   );
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
 });
 
 async function fastLane(): Promise<Record<string, number>> {
@@ -102,40 +97,30 @@ describe('the same answer on both paths', () => {
   });
 
   it('upstream errors, with their codes and extensions.upstream', async () => {
-    const failing = await startScriptedUpstream(() => ({
+    const failing = await perTest.scripted(() => ({
       status: 503,
       headers: { 'x-request-id': 'r-503' },
       body: { error_code: 'APIGW.0201', error_msg: 'down' },
     }));
-    const other = await startTestGateway({
-      HSS_ENDPOINT: failing.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_RETRY_MAX: '0',
-    });
-    try {
-      const body = JSON.stringify({ query: '{ portStatistics { totalCount } }' });
-      const send = async () => {
-        const r = await request(`${other.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        return { status: r.statusCode, body: await r.body.json() };
-      };
-      const first = await send();
-      const second = await send();
-      expect(second).toEqual(first);
-      expect(first.body).toMatchObject({
-        data: null,
-        errors: [{ extensions: { code: 'UPSTREAM_ERROR', upstream: { status: 503, requestId: 'r-503' } } }],
+    const other = await perTest.gateway(failing, { HSS_RETRY_MAX: '0' });
+    const body = JSON.stringify({ query: '{ portStatistics { totalCount } }' });
+    const send = async () => {
+      const r = await request(`${other.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
       });
-      const metrics = await (await request(`${other.url}/metrics`)).body.text();
-      expect(metrics).toContain('hss_fast_lane_total{outcome="answered"} 1');
-    } finally {
-      await other.close();
-      await failing.close();
-    }
+      return { status: r.statusCode, body: await r.body.json() };
+    };
+    const first = await send();
+    const second = await send();
+    expect(second).toEqual(first);
+    expect(first.body).toMatchObject({
+      data: null,
+      errors: [{ extensions: { code: 'UPSTREAM_ERROR', upstream: { status: 503, requestId: 'r-503' } } }],
+    });
+    const metrics = await (await request(`${other.url}/metrics`)).body.text();
+    expect(metrics).toContain('hss_fast_lane_total{outcome="answered"} 1');
   });
 });
 
@@ -192,35 +177,28 @@ describe('trusted documents', () => {
     >;
     const [hash, document] = Object.entries(manifest).find(([, d]) => d.includes('DangerousPorts')) ?? [];
     expect(hash).toBeDefined();
-    const trusted = await startTestGateway(
-      { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', TRUSTED_DOCUMENTS: 'true' },
-      { now: clock.now },
-    );
-    try {
-      const send = async (body: unknown) => {
-        const r = await request(`${trusted.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-        return {
-          status: r.statusCode,
-          body: (await r.body.json()) as { errors?: { extensions: { code: string } }[] },
-        };
+    const trusted = await perTest.gateway(hss, { TRUSTED_DOCUMENTS: 'true' }, { now: clock.now });
+    const send = async (body: unknown) => {
+      const r = await request(`${trusted.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: r.statusCode,
+        body: (await r.body.json()) as { errors?: { extensions: { code: string } }[] },
       };
-      const byHash = {
-        extensions: { persistedQuery: { version: 1, sha256Hash: hash?.replace('sha256:', '') } },
-      };
-      const first = await send(byHash);
-      const second = await send(byHash);
-      expect(second).toEqual(first);
-      expect(first.body.errors).toBeUndefined();
-      const freeText = await send({ query: document });
-      expect(freeText.body.errors?.[0]?.extensions.code).toBe('PERSISTED_QUERY_ONLY');
-      const metrics = await (await request(`${trusted.url}/metrics`)).body.text();
-      expect(metrics).toContain('hss_fast_lane_total{outcome="answered"} 1');
-    } finally {
-      await trusted.close();
-    }
+    };
+    const byHash = {
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash?.replace('sha256:', '') } },
+    };
+    const first = await send(byHash);
+    const second = await send(byHash);
+    expect(second).toEqual(first);
+    expect(first.body.errors).toBeUndefined();
+    const freeText = await send({ query: document });
+    expect(freeText.body.errors?.[0]?.extensions.code).toBe('PERSISTED_QUERY_ONLY');
+    const metrics = await (await request(`${trusted.url}/metrics`)).body.text();
+    expect(metrics).toContain('hss_fast_lane_total{outcome="answered"} 1');
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * The one way a test file starts its servers: an emulator, a scripted upstream, a gateway in front
+ * of either (or the embedded demo), each closed by the hook this registers, in the reverse order
+ * they were started. `closeAfter: 'each'` gives every test fresh servers; the default keeps them
+ * for the whole file.
+ */
+import type { HssEmulatorOptions } from '../../src/emulator/hss-emulator.js';
+import type { GatewayOptions } from '../../src/gateway.js';
+import { type RunningEmulator, startEmulator } from './emulator.js';
+import { type RunningGateway, startTestGateway } from './gateway.js';
+import { type Script, type ScriptedUpstream, startScriptedUpstream } from './scripted-upstream.js';
+
+interface Closeable {
+  close(): Promise<void> | void;
+}
+
+export interface Fixtures {
+  emulator(options?: HssEmulatorOptions): Promise<RunningEmulator>;
+  scripted(script: Script): Promise<ScriptedUpstream>;
+  /**
+   * A gateway in front of `upstream` as project `p` with the static token `t`, unless `env` says
+   * otherwise; with no upstream, exactly `env` (`{}` is the embedded demo, as `npm start` serves).
+   */
+  gateway(
+    upstream: { url: string } | undefined,
+    env?: Record<string, string>,
+    options?: GatewayOptions,
+  ): Promise<RunningGateway>;
+}
+
+export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all' } = {}): Fixtures {
+  const open: Closeable[] = [];
+  (closeAfter === 'each' ? afterEach : afterAll)(async () => {
+    for (const fixture of open.splice(0).reverse()) await fixture.close();
+  });
+  const track = <F extends Closeable>(fixture: F): F => {
+    open.push(fixture);
+    return fixture;
+  };
+  return {
+    emulator: async (options) => track(await startEmulator(options)),
+    scripted: async (script) => track(await startScriptedUpstream(script)),
+    gateway: async (upstream, env = {}, options = {}) =>
+      track(
+        await startTestGateway(
+          upstream ? { HSS_ENDPOINT: upstream.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', ...env } : env,
+          options,
+        ),
+      ),
+  };
+}
