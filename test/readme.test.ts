@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type RunningGateway, startTestGateway } from './helpers/gateway.js';
+import { useDemoGateway } from './helpers/fixtures.js';
 
 interface Fence {
   lang: string;
@@ -68,11 +68,7 @@ function comparable(body: Record<string, unknown>, shown: Record<string, unknown
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const examples = examplesOf(fencesOf(readme));
 
-let gw: RunningGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({}); // the embedded demo, as `npm start` serves it
-});
-afterAll(() => gw.close());
+const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
 describe("the README's GraphQL examples", () => {
   it('has some', () => {
@@ -82,7 +78,7 @@ describe("the README's GraphQL examples", () => {
   it.each(examples.map((example) => [example.line, example] as const))(
     'the example on line %i answers what the README shows',
     async (_line, example) => {
-      const answer = await gw.graphql(example.query);
+      const answer = await demo.gw.graphql(example.query);
       expect(comparable(answer.body, example.shown)).toEqual(example.shown);
     },
   );

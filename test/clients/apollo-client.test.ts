@@ -6,47 +6,14 @@
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { filter, firstValueFrom, from } from 'rxjs';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { DANGEROUS_PORTS, type DangerousPortsData } from '../helpers/dangerous-ports.js';
+import { useDemoGateway } from '../helpers/fixtures.js';
 
-const PORTS = gql`
-  query DangerousPorts($filter: PortStatisticFilter, $first: Int, $after: String) {
-    portStatistics(filter: $filter, first: $first, after: $after) {
-      totalCount
-      edges {
-        cursor
-        node {
-          id
-          port
-          type
-          num
-          status
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
-
-interface PortsData {
-  portStatistics: {
-    totalCount: number;
-    edges: { cursor: string; node: { id: string; port: number } }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-}
-
-let gw: RunningGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({}); // the embedded demo, as `npm start` serves it
-});
-afterAll(() => gw.close());
+const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
 function client() {
   return new ApolloClient({
-    link: new HttpLink({ uri: `${gw.url}/graphql` }),
+    link: new HttpLink({ uri: `${demo.gw.url}/graphql` }),
     cache: new InMemoryCache({
       typePolicies: {
         Query: { fields: { portStatistics: relayStylePagination(['projectId', 'filter', 'orderBy']) } },
@@ -59,20 +26,21 @@ describe('Apollo Client with relayStylePagination', () => {
   it('pages through a filtered list with fetchMore and holds exactly totalCount rows, none twice', async () => {
     const apollo = client();
     const variables = { filter: { status: 'DANGER' }, first: 10 };
-    const observable = apollo.watchQuery<PortsData>({ query: PORTS, variables });
+    const observable = apollo.watchQuery<DangerousPortsData>({ query: DANGEROUS_PORTS, variables });
     // As a view would: subscribed, waiting for the first complete result.
     const first = await firstValueFrom(from(observable).pipe(filter((r) => r.dataState === 'complete')));
     const total = first.data?.portStatistics.totalCount ?? 0;
     expect(total).toBeGreaterThan(20);
     const held: (number | undefined)[] = [first.data?.portStatistics.edges.length];
-    let pageInfo: PortsData['portStatistics']['pageInfo'] | undefined = first.data?.portStatistics.pageInfo;
+    let pageInfo: DangerousPortsData['portStatistics']['pageInfo'] | undefined =
+      first.data?.portStatistics.pageInfo;
     while (pageInfo?.hasNextPage) {
       await observable.fetchMore({ variables: { after: pageInfo.endCursor } });
-      const merged = apollo.readQuery<PortsData>({ query: PORTS, variables });
+      const merged = apollo.readQuery<DangerousPortsData>({ query: DANGEROUS_PORTS, variables });
       held.push(merged?.portStatistics.edges.length);
       pageInfo = merged?.portStatistics.pageInfo;
     }
-    const merged = apollo.readQuery<PortsData>({ query: PORTS, variables });
+    const merged = apollo.readQuery<DangerousPortsData>({ query: DANGEROUS_PORTS, variables });
     const ids = merged?.portStatistics.edges.map((e) => e.node.id) ?? [];
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);

@@ -1,16 +1,12 @@
 /** graphql-request 7, as its documentation shows: answers, and errors with the contract's codes. */
 import { ClientError, GraphQLClient, gql } from 'graphql-request';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useDemoGateway } from '../helpers/fixtures.js';
 
-let gw: RunningGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({});
-});
-afterAll(() => gw.close());
+const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
 describe('graphql-request', () => {
   it('runs a query with variables', async () => {
-    const client = new GraphQLClient(`${gw.url}/graphql`);
+    const client = new GraphQLClient(`${demo.gw.url}/graphql`);
     const data = await client.request<{ portStatistics: { totalCount: number; nodes: { port: number }[] } }>(
       gql`
         query Ports($first: Int) {
@@ -28,7 +24,7 @@ describe('graphql-request', () => {
   });
 
   it('surfaces an error with its code', async () => {
-    const client = new GraphQLClient(`${gw.url}/graphql`);
+    const client = new GraphQLClient(`${demo.gw.url}/graphql`);
     const failing = client.request(gql`
       {
         portStatistics(first: 5000) {

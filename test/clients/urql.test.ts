@@ -3,46 +3,13 @@
  * against the gateway as it is, and graphcache's stock `relayPagination()` merges the pages of a
  * filtered list into one, because `first`/`after` are top-level arguments of `portStatistics`.
  */
-import { Client, cacheExchange as documentCacheExchange, fetchExchange, gql } from '@urql/core';
+import { Client, cacheExchange as documentCacheExchange, fetchExchange } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { DANGEROUS_PORTS, type DangerousPortsData } from '../helpers/dangerous-ports.js';
+import { useDemoGateway } from '../helpers/fixtures.js';
 
-const PORTS = gql`
-  query DangerousPorts($filter: PortStatisticFilter, $first: Int, $after: String) {
-    portStatistics(filter: $filter, first: $first, after: $after) {
-      totalCount
-      edges {
-        cursor
-        node {
-          id
-          port
-          type
-          num
-          status
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
-
-interface PortsData {
-  portStatistics: {
-    totalCount: number;
-    edges: { cursor: string; node: { id: string } }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-}
-
-let gw: RunningGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({}); // the embedded demo, as `npm start` serves it
-});
-afterAll(() => gw.close());
+const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
 /** The global fetch, recording each request's method. */
 function recordingFetch(methods: string[]): typeof fetch {
@@ -56,12 +23,12 @@ describe("urql's default client", () => {
   it('sends queries as GET, and they are answered', async () => {
     const methods: string[] = [];
     const client = new Client({
-      url: `${gw.url}/graphql`,
+      url: `${demo.gw.url}/graphql`,
       exchanges: [documentCacheExchange, fetchExchange],
       fetch: recordingFetch(methods),
     });
     const result = await client
-      .query<PortsData>(PORTS, { filter: { status: 'DANGER' }, first: 5 })
+      .query<DangerousPortsData>(DANGEROUS_PORTS, { filter: { status: 'DANGER' }, first: 5 })
       .toPromise();
     expect(result.error).toBeUndefined();
     expect(result.data?.portStatistics.edges).toHaveLength(5);
@@ -72,7 +39,7 @@ describe("urql's default client", () => {
 describe('urql with graphcache and relayPagination', () => {
   it('pages through a filtered list and holds exactly totalCount rows, none twice', async () => {
     const client = new Client({
-      url: `${gw.url}/graphql`,
+      url: `${demo.gw.url}/graphql`,
       exchanges: [
         cacheExchange({
           // Connections, edges and pageInfo have no id of their own: they live inside their parent.
@@ -84,13 +51,15 @@ describe('urql with graphcache and relayPagination', () => {
     });
     const filter = { status: 'DANGER' };
     const held: number[] = [];
-    let result = await client.query<PortsData>(PORTS, { filter, first: 10 }).toPromise();
+    let result = await client.query<DangerousPortsData>(DANGEROUS_PORTS, { filter, first: 10 }).toPromise();
     const total = result.data?.portStatistics.totalCount ?? 0;
     expect(total).toBeGreaterThan(20);
     held.push(result.data?.portStatistics.edges.length ?? 0);
     while (result.data?.portStatistics.pageInfo.hasNextPage) {
       const after = result.data.portStatistics.pageInfo.endCursor;
-      result = await client.query<PortsData>(PORTS, { filter, first: 10, after }).toPromise();
+      result = await client
+        .query<DangerousPortsData>(DANGEROUS_PORTS, { filter, first: 10, after })
+        .toPromise();
       expect(result.error).toBeUndefined();
       held.push(result.data?.portStatistics.edges.length ?? 0);
     }

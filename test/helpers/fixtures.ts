@@ -49,3 +49,13 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
       ),
   };
 }
+
+/** The embedded demo, as `npm start` serves it, for the whole file; `demo.gw` is set before the tests. */
+export function useDemoGateway(): { gw: RunningGateway } {
+  const fixtures = useFixtures();
+  const demo = {} as { gw: RunningGateway };
+  beforeAll(async () => {
+    demo.gw = await fixtures.gateway(undefined);
+  });
+  return demo;
+}

@@ -9,17 +9,13 @@ import {
   PortStatisticByIdDocument,
   PortStatisticsPageDocument,
 } from '../../schema/generated/graphql.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useDemoGateway } from '../helpers/fixtures.js';
 
-let gw: RunningGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({});
-});
-afterAll(() => gw.close());
+const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
 describe('the example operations, as typed documents', () => {
   it('DangerousPortsAndServers: each dangerous port with exactly `num` servers, 1 + 5 upstream calls', async () => {
-    const { data, errors } = await gw.execute(DangerousPortsAndServersDocument, {
+    const { data, errors } = await demo.gw.execute(DangerousPortsAndServersDocument, {
       first: 5,
       serversPerPort: 100,
     });
@@ -34,7 +30,7 @@ describe('the example operations, as typed documents', () => {
   });
 
   it('Dashboard: the summary, the dangerous ports and the first page, with service names', async () => {
-    const { data, errors } = await gw.execute(DashboardDocument, {});
+    const { data, errors } = await demo.gw.execute(DashboardDocument, {});
     expect(errors).toBeUndefined();
     expect(data?.summary.totalCount).toBeGreaterThan(data?.dangerous.totalCount ?? 0);
     expect(data?.summary.byStatus.find((s) => s.status === 'DANGER')?.count).toBe(data?.dangerous.totalCount);
@@ -44,9 +40,12 @@ describe('the example operations, as typed documents', () => {
   });
 
   it('PortStatisticsPage: two pages in a row, by cursor', async () => {
-    const first = await gw.execute(PortStatisticsPageDocument, { first: 5, filter: { category: 'HOST' } });
+    const first = await demo.gw.execute(PortStatisticsPageDocument, {
+      first: 5,
+      filter: { category: 'HOST' },
+    });
     const after = first.data?.portStatistics.pageInfo.endCursor ?? undefined;
-    const second = await gw.execute(PortStatisticsPageDocument, {
+    const second = await demo.gw.execute(PortStatisticsPageDocument, {
       first: 5,
       after,
       filter: { category: 'HOST' },
@@ -60,15 +59,15 @@ describe('the example operations, as typed documents', () => {
   });
 
   it('DangerousPorts: only dangerous ones, narrowed by protocol', async () => {
-    const { data } = await gw.execute(DangerousPortsDocument, { type: 'UDP' });
+    const { data } = await demo.gw.execute(DangerousPortsDocument, { type: 'UDP' });
     expect(data?.portStatistics.nodes.length).toBeGreaterThan(0);
     expect(data?.portStatistics.nodes.every((n) => n.type === 'UDP' && n.status === 'DANGER')).toBe(true);
   });
 
   it('PortStatisticById: the same row again, by the id a list gave it', async () => {
-    const list = await gw.execute(DangerousPortsDocument, { first: 3 });
+    const list = await demo.gw.execute(DangerousPortsDocument, { first: 3 });
     const row = list.data?.portStatistics.nodes[2];
-    const { data } = await gw.execute(PortStatisticByIdDocument, { id: row?.id ?? '' });
+    const { data } = await demo.gw.execute(PortStatisticByIdDocument, { id: row?.id ?? '' });
     expect(data?.node).toEqual(row);
   });
 });
