@@ -4,35 +4,21 @@
  * answer is UPSTREAM_ERROR, is not cached, and counts as a failed call in logs and metrics.
  */
 import { request } from 'undici';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import {
-  pageAnswer,
-  type ScriptedAnswer,
-  type ScriptedUpstream,
-  startScriptedUpstream,
-} from '../helpers/scripted-upstream.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { pageAnswer, type ScriptedAnswer, type ScriptedUpstream } from '../helpers/scripted-upstream.js';
 
 const QUERY = '{ portStatistics(page: { first: 3 }) { totalCount nodes { port type num status } } }';
+
+const perTest = useFixtures({ closeAfter: 'each' });
 
 async function withAnswer<T>(
   answer: () => ScriptedAnswer,
   run: (gw: RunningGateway, upstream: ScriptedUpstream) => Promise<T>,
   env: Record<string, string> = {},
 ): Promise<T> {
-  const upstream = await startScriptedUpstream(answer);
-  const gw = await startTestGateway({
-    HSS_ENDPOINT: upstream.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 'tok',
-    HSS_RETRY_MAX: '0',
-    ...env,
-  });
-  try {
-    return await run(gw, upstream);
-  } finally {
-    await gw.close();
-    await upstream.close();
-  }
+  const { gw, upstream } = await perTest.scriptedGateway(answer, { HSS_AUTH_TOKEN: 'tok', ...env });
+  return run(gw, upstream);
 }
 
 const ok =

@@ -2,38 +2,23 @@
  * Every error code of the contract, each produced from a real upstream answer (or a real failure to
  * answer) on a loopback socket, with `extensions.upstream` where HSS answered.
  */
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 import { freePort } from '../helpers/ports.js';
-import {
-  pageAnswer,
-  type Script,
-  type ScriptedUpstream,
-  startScriptedUpstream,
-} from '../helpers/scripted-upstream.js';
+import { pageAnswer, type Script, type ScriptedUpstream } from '../helpers/scripted-upstream.js';
 
 const QUERY =
   '{ portStatistics(page: { first: 3 }) { totalCount edges { cursor node { port type num status } } } }';
 
+const perTest = useFixtures({ closeAfter: 'each' });
+
 async function withUpstream<T>(
   script: Script,
   run: (gw: RunningGateway, upstream: ScriptedUpstream) => Promise<T>,
-  env = {},
-) {
-  const upstream = await startScriptedUpstream(script);
-  // Retries are the subject of the resilience tests; here each answer is seen as it comes.
-  const gw = await startTestGateway({
-    HSS_ENDPOINT: upstream.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 'tok',
-    HSS_RETRY_MAX: '0',
-    ...env,
-  });
-  try {
-    return await run(gw, upstream);
-  } finally {
-    await gw.close();
-    await upstream.close();
-  }
+  env: Record<string, string> = {},
+): Promise<T> {
+  const { gw, upstream } = await perTest.scriptedGateway(script, { HSS_AUTH_TOKEN: 'tok', ...env });
+  return run(gw, upstream);
 }
 
 const huaweiError =
@@ -132,21 +117,13 @@ describe('no usable answer -> UPSTREAM_UNAVAILABLE', () => {
   it('a connection refused', async () => {
     // A port that was free a moment ago and now has nobody listening.
     const port = await freePort();
-    const gw = await startTestGateway({
-      HSS_ENDPOINT: `http://127.0.0.1:${port}`,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
+    const gw = await perTest.gateway({ url: `http://127.0.0.1:${port}` });
+    const error = (await gw.graphql(QUERY)).body.errors?.[0];
+    expect(error).toMatchObject({
+      message: 'HSS could not be reached.',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
     });
-    try {
-      const error = (await gw.graphql(QUERY)).body.errors?.[0];
-      expect(error).toMatchObject({
-        message: 'HSS could not be reached.',
-        extensions: { code: 'UPSTREAM_UNAVAILABLE' },
-      });
-      expect(error?.extensions?.upstream).toBeUndefined();
-    } finally {
-      await gw.close();
-    }
+    expect(error?.extensions?.upstream).toBeUndefined();
   });
 
   it('an upstream that accepts the request and never answers times out', async () => {

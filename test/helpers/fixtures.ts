@@ -26,6 +26,14 @@ export interface Fixtures {
     env?: Record<string, string>,
     options?: GatewayOptions,
   ): Promise<RunningGateway>;
+  /**
+   * A gateway in front of an upstream that answers what `script` says, with no retries (they are the
+   * resilience tests' subject): each answer is seen as it comes.
+   */
+  scriptedGateway(
+    script: Script,
+    env?: Record<string, string>,
+  ): Promise<{ gw: RunningGateway; upstream: ScriptedUpstream }>;
 }
 
 export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all' } = {}): Fixtures {
@@ -37,7 +45,7 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
     open.push(fixture);
     return fixture;
   };
-  return {
+  const fixtures: Fixtures = {
     emulator: async (options) => track(await startEmulator(options)),
     scripted: async (script) => track(await startScriptedUpstream(script)),
     gateway: async (upstream, env = {}, options = {}) =>
@@ -47,7 +55,13 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
           options,
         ),
       ),
+    scriptedGateway: async (script, env = {}) => {
+      const upstream = await fixtures.scripted(script);
+      const gw = await fixtures.gateway(upstream, { HSS_RETRY_MAX: '0', ...env });
+      return { gw, upstream };
+    },
   };
+  return fixtures;
 }
 
 /** The embedded demo, as `npm start` serves it, for the whole file; `demo.gw` is set before the tests. */
