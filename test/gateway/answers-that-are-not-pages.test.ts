@@ -4,22 +4,14 @@
  * answer is UPSTREAM_ERROR, is not cached, and counts as a failed call in logs and metrics.
  */
 import { request } from 'undici';
-import { useFixtures } from '../helpers/fixtures.js';
-import type { RunningGateway } from '../helpers/gateway.js';
-import { pageAnswer, type ScriptedAnswer, type ScriptedUpstream } from '../helpers/scripted-upstream.js';
+import { scriptedRunner, useFixtures } from '../helpers/fixtures.js';
+import { pageAnswer } from '../helpers/scripted-upstream.js';
 
 const QUERY = '{ portStatistics(page: { first: 3 }) { totalCount nodes { port type num status } } }';
 
 const perTest = useFixtures({ closeAfter: 'each' });
 
-async function withAnswer<T>(
-  answer: () => ScriptedAnswer,
-  run: (gw: RunningGateway, upstream: ScriptedUpstream) => Promise<T>,
-  env: Record<string, string> = {},
-): Promise<T> {
-  const { gw, upstream } = await perTest.scriptedGateway(answer, { HSS_AUTH_TOKEN: 'tok', ...env });
-  return run(gw, upstream);
-}
+const withAnswer = scriptedRunner(perTest);
 
 const ok =
   (body: unknown, headers: Record<string, string> = {}) =>

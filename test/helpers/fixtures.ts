@@ -73,3 +73,18 @@ export function useDemoGateway(): { gw: RunningGateway } {
   });
   return demo;
 }
+
+/**
+ * `withUpstream(script, run, env)`: runs `run` against a gateway (token `tok`) in front of an
+ * upstream that answers what `script` says, both from `fixtures` and closed by its hook.
+ */
+export function scriptedRunner(fixtures: Fixtures) {
+  return async <T>(
+    script: Script,
+    run: (gw: RunningGateway, upstream: ScriptedUpstream) => Promise<T>,
+    env: Record<string, string> = {},
+  ): Promise<T> => {
+    const { gw, upstream } = await fixtures.scriptedGateway(script, { HSS_AUTH_TOKEN: 'tok', ...env });
+    return run(gw, upstream);
+  };
+}

@@ -1,4 +1,5 @@
 import { hssErrorFromAnswer, hssErrorFromFailure, parseRetryAfter } from '../../src/errors/hss-error.js';
+import { UPSTREAM_ERRORS } from '../helpers/upstream-errors.js';
 
 const body = (code: string) => ({
   error_code: code,
@@ -7,21 +8,7 @@ const body = (code: string) => ({
 });
 
 describe('mapping an upstream error answer to the contract', () => {
-  it.each([
-    [400, 'HSS.0001', 'BAD_USER_INPUT'],
-    [400, 'HSS.0002', 'BAD_USER_INPUT'],
-    [400, 'HSS.0011', 'BAD_USER_INPUT'],
-    [400, 'HSS.0010', 'FORBIDDEN'],
-    [403, 'HSS.0013', 'FORBIDDEN'],
-    [403, 'APIGW.0302', 'FORBIDDEN'],
-    [401, 'APIGW.0301', 'UNAUTHENTICATED'],
-    [401, 'APIGW.0303', 'UNAUTHENTICATED'],
-    [429, 'APIGW.0308', 'RATE_LIMITED'],
-    [404, 'APIGW.0101', 'UPSTREAM_ERROR'],
-    [500, 'HSS.1000', 'UPSTREAM_ERROR'],
-    [502, 'APIGW.0201', 'UPSTREAM_ERROR'],
-    [504, 'APIGW.0201', 'UPSTREAM_ERROR'],
-  ])('HTTP %i %s is %s', (status, errorCode, code) => {
+  it.each(UPSTREAM_ERRORS)('HTTP %i %s is %s', (status, errorCode, code) => {
     const error = hssErrorFromAnswer(status, body(errorCode), { requestId: 'header-id' });
     expect(error.code).toBe(code);
     expect(error.upstream).toEqual({ status, errorCode, requestId: 'header-id' });
