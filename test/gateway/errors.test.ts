@@ -4,7 +4,7 @@
  */
 import { scriptedRunner, useFixtures } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/ports.js';
-import { pageAnswer } from '../helpers/scripted-upstream.js';
+import { pageAnswer, type ScriptedAnswer } from '../helpers/scripted-upstream.js';
 import { UPSTREAM_ERRORS } from '../helpers/upstream-errors.js';
 
 const QUERY =
@@ -13,6 +13,13 @@ const QUERY =
 const perTest = useFixtures({ closeAfter: 'each' });
 
 const withUpstream = scriptedRunner(perTest);
+
+/** The first error's extensions when HSS gives this one answer. */
+const extensionsOfAnswer = (answer: ScriptedAnswer) =>
+  withUpstream(
+    () => answer,
+    async (gw) => (await gw.graphql(QUERY)).body.errors?.[0]?.extensions,
+  );
 
 const huaweiError =
   (status: number, code: string, headers: Record<string, string> = {}) =>
@@ -76,29 +83,26 @@ describe('upstream error answers', () => {
   });
 
   it('an error page that is not JSON still maps by status', async () => {
-    await withUpstream(
-      () => ({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>502 Bad Gateway</html>' }),
-      async (gw) => {
-        expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions).toEqual({
-          code: 'UPSTREAM_ERROR',
-          upstream: { status: 502, errorCode: null, requestId: null },
-        });
-      },
-    );
+    const html = {
+      status: 502,
+      headers: { 'content-type': 'text/html' },
+      body: '<html>502 Bad Gateway</html>',
+    };
+    expect(await extensionsOfAnswer(html)).toEqual({
+      code: 'UPSTREAM_ERROR',
+      upstream: { status: 502, errorCode: null, requestId: null },
+    });
   });
 });
 
 describe('no usable answer -> UPSTREAM_UNAVAILABLE', () => {
   it('a 200 whose body is not JSON', async () => {
-    await withUpstream(
-      () => ({ status: 200, headers: { 'x-request-id': 'r9' }, body: 'not json' }),
-      async (gw) => {
-        expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions).toEqual({
-          code: 'UPSTREAM_UNAVAILABLE',
-          upstream: { status: 200, errorCode: null, requestId: 'r9' },
-        });
-      },
-    );
+    expect(
+      await extensionsOfAnswer({ status: 200, headers: { 'x-request-id': 'r9' }, body: 'not json' }),
+    ).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: { status: 200, errorCode: null, requestId: 'r9' },
+    });
   });
 
   it('a connection refused', async () => {

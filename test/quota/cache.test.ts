@@ -6,28 +6,26 @@
 import { once } from 'node:events';
 import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { pageAnswer, startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { pageAnswer } from '../helpers/scripted-upstream.js';
 
 const QUERY = '{ portStatistics(filter: { status: DANGER }) { totalCount fetchedAt stale nodes { port } } }';
 
+const perTest = useFixtures({ closeAfter: 'each' });
 let clock: ManualClock;
 let hss: RunningEmulator;
 let gw: RunningGateway;
-// What the current test started; closed after it, each once.
-let started: Array<{ close(): Promise<void> }> = [];
 const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
 
+/** An emulator and a gateway with the cache on (60 s, no stale windows) on a clock the test moves. */
 async function setUp(env: Record<string, string> = {}) {
   clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
-  hss = await startEmulator();
-  started.push(hss);
-  gw = await startTestGateway(
+  hss = await perTest.emulator();
+  gw = await perTest.gateway(
+    hss,
     {
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
       CACHE_TTL_SECONDS: '60',
       CACHE_STALE_WHILE_REVALIDATE_SECONDS: '0',
       CACHE_STALE_IF_ERROR_SECONDS: '0',
@@ -36,12 +34,7 @@ async function setUp(env: Record<string, string> = {}) {
     },
     { now: clock.now },
   );
-  started.push(gw);
 }
-afterEach(async () => {
-  for (const server of started.reverse()) await server.close();
-  started = [];
-});
 
 describe('within the time-to-live', () => {
   it('the same query from another request costs no upstream call, and says when it was fetched', async () => {
@@ -117,27 +110,17 @@ describe('stale-if-error', () => {
 
   it('a refusal that says the request is wrong (401) is never papered over with stale data', async () => {
     await setUp({ CACHE_STALE_IF_ERROR_SECONDS: '3600', HSS_AUTH_TOKEN: 'static' });
-    const strict = await startEmulator({ acceptAnyToken: false, tokens: ['static'] });
-    gw = await startTestGateway(
-      {
-        HSS_ENDPOINT: strict.url,
-        HSS_PROJECT_ID: 'p',
-        HSS_AUTH_TOKEN: 'static',
-        CACHE_TTL_SECONDS: '1',
-        CACHE_STALE_IF_ERROR_SECONDS: '3600',
-      },
+    const strict = await perTest.emulator({ acceptAnyToken: false, tokens: ['static'] });
+    gw = await perTest.gateway(
+      strict,
+      { HSS_AUTH_TOKEN: 'static', CACHE_TTL_SECONDS: '1', CACHE_STALE_IF_ERROR_SECONDS: '3600' },
       { now: clock.now },
     );
-    started.push(gw);
-    try {
-      await gw.graphql(QUERY);
-      clock.advance(5000);
-      expect(
-        (await gw.graphql(QUERY, {}, { 'x-auth-token': 'revoked' })).body.errors?.[0]?.extensions?.code,
-      ).toBe('UNAUTHENTICATED');
-    } finally {
-      await strict.close();
-    }
+    await gw.graphql(QUERY);
+    clock.advance(5000);
+    expect(
+      (await gw.graphql(QUERY, {}, { 'x-auth-token': 'revoked' })).body.errors?.[0]?.extensions?.code,
+    ).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -165,7 +148,7 @@ describe('the budget', () => {
 
 describe('tenants', () => {
   it('tenant B never sees the rows tenant A was answered, for the very same query', async () => {
-    const upstream = await startScriptedUpstream((request) =>
+    const upstream = await perTest.scripted((request) =>
       pageAnswer(1, [
         {
           port: request.headers['x-auth-token'] === 'tenant-a' ? 1111 : 2222,
@@ -175,55 +158,42 @@ describe('tenants', () => {
         },
       ]),
     );
-    const shared = await startTestGateway({
+    // No service identity: each tenant brings its own token.
+    const shared = await perTest.gateway(undefined, {
       HSS_ENDPOINT: upstream.url,
       HSS_PROJECT_ID: 'p',
       CACHE_TTL_SECONDS: '600',
     });
-    try {
-      const query = '{ portStatistics { nodes { port } } }';
-      const a = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-a' });
-      const b = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-b' });
-      const a2 = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-a' });
-      expect(a.body.data.portStatistics.nodes).toEqual([{ port: 1111 }]);
-      expect(b.body.data.portStatistics.nodes).toEqual([{ port: 2222 }]);
-      expect(a2.body.data.portStatistics.nodes).toEqual([{ port: 1111 }]);
-      expect(upstream.received.map((r) => r.headers['x-auth-token'])).toEqual(['tenant-a', 'tenant-b']);
-    } finally {
-      await shared.close();
-      await upstream.close();
-    }
+    const query = '{ portStatistics { nodes { port } } }';
+    const a = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-a' });
+    const b = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-b' });
+    const a2 = await shared.graphql(query, {}, { 'x-auth-token': 'tenant-a' });
+    expect(a.body.data.portStatistics.nodes).toEqual([{ port: 1111 }]);
+    expect(b.body.data.portStatistics.nodes).toEqual([{ port: 2222 }]);
+    expect(a2.body.data.portStatistics.nodes).toEqual([{ port: 1111 }]);
+    expect(upstream.received.map((r) => r.headers['x-auth-token'])).toEqual(['tenant-a', 'tenant-b']);
   });
 });
 
 describe('coalescing across requests', () => {
   it('ten concurrent identical requests share one upstream call', async () => {
     let release: () => void = () => undefined;
-    const upstream = await startScriptedUpstream((_request, res) => {
+    const upstream = await perTest.scripted((_request, res) => {
       release = () =>
         res
           .writeHead(200, { 'content-type': 'application/json' })
           .end(JSON.stringify(pageAnswer(5, []).body));
       return undefined;
     });
-    const coalescing = await startTestGateway({
-      HSS_ENDPOINT: upstream.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-    });
-    try {
-      const answers = Promise.all(
-        Array.from({ length: 10 }, () => coalescing.graphql('{ portStatistics { totalCount } }')),
-      );
-      // Nine requests have found the first one's call in flight; only then does the upstream answer.
-      await coalescing.logs.waitFor('joined an upstream call already in flight', 9);
-      release();
-      for (const answer of await answers) expect(answer.body.data.portStatistics.totalCount).toBe(5);
-      expect(upstream.received).toHaveLength(1);
-    } finally {
-      await coalescing.close();
-      await upstream.close();
-    }
+    const coalescing = await perTest.gateway(upstream);
+    const answers = Promise.all(
+      Array.from({ length: 10 }, () => coalescing.graphql('{ portStatistics { totalCount } }')),
+    );
+    // Nine requests have found the first one's call in flight; only then does the upstream answer.
+    await coalescing.logs.waitFor('joined an upstream call already in flight', 9);
+    release();
+    for (const answer of await answers) expect(answer.body.data.portStatistics.totalCount).toBe(5);
+    expect(upstream.received).toHaveLength(1);
   });
 
   it('a dashboard burst costs no more upstream calls than it has unique queries', async () => {
