@@ -1,6 +1,6 @@
 /**
- * The one way a test file starts its servers: an emulator, a scripted upstream, a gateway in front
- * of either (or the embedded demo), each closed by the hook this registers, in the reverse order
+ * The one way a test file starts its servers: an emulator, a scripted upstream, a Redis, a gateway
+ * in front of an upstream (or the embedded demo), each closed by the hook this registers, in the reverse order
  * they were started. `closeAfter: 'each'` gives every test fresh servers; the default keeps them
  * for the whole file.
  */
@@ -8,6 +8,7 @@ import type { HssEmulatorOptions } from '../../src/emulator/hss-emulator.js';
 import type { GatewayOptions } from '../../src/gateway.js';
 import { type RunningEmulator, startEmulator } from './emulator.js';
 import { type RunningGateway, startTestGateway } from './gateway.js';
+import { type RunningRedis, startRedis } from './redis.js';
 import { type Script, type ScriptedUpstream, startScriptedUpstream } from './scripted-upstream.js';
 
 interface Closeable {
@@ -17,6 +18,8 @@ interface Closeable {
 export interface Fixtures {
   emulator(options?: HssEmulatorOptions): Promise<RunningEmulator>;
   scripted(script: Script): Promise<ScriptedUpstream>;
+  /** A real redis-server of its own (only inside describeWithRedis). */
+  redis(): Promise<RunningRedis>;
   /**
    * A gateway in front of `upstream` as project `p` with the static token `t`, unless `env` says
    * otherwise; with no upstream, exactly `env` (`{}` is the embedded demo, as `npm start` serves).
@@ -48,6 +51,7 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
   const fixtures: Fixtures = {
     emulator: async (options) => track(await startEmulator(options)),
     scripted: async (script) => track(await startScriptedUpstream(script)),
+    redis: async () => track(await startRedis()),
     gateway: async (upstream, env = {}, options = {}) =>
       track(
         await startTestGateway(

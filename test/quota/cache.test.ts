@@ -36,6 +36,16 @@ async function setUp(env: Record<string, string> = {}) {
   );
 }
 
+/** Asks QUERY, moves the clock by `ms` (then `meanwhile` happens), asks again: the first answer, stale. */
+async function expectStaleAfter(ms: number, meanwhile: () => void = () => undefined) {
+  const first = (await gw.graphql(QUERY)).body.data.portStatistics;
+  clock.advance(ms);
+  meanwhile();
+  const answer = await gw.graphql(QUERY);
+  expect(answer.body.errors).toBeUndefined();
+  expect(answer.body.data.portStatistics).toEqual({ ...first, stale: true });
+}
+
 describe('within the time-to-live', () => {
   it('the same query from another request costs no upstream call, and says when it was fetched', async () => {
     await setUp();
@@ -91,12 +101,7 @@ describe('stale-while-revalidate', () => {
 describe('stale-if-error', () => {
   it('when HSS fails, a page within the window stands in, marked stale', async () => {
     await setUp({ CACHE_STALE_IF_ERROR_SECONDS: '3600' });
-    const first = (await gw.graphql(QUERY)).body.data.portStatistics;
-    clock.advance(30 * 60_000);
-    hss.emulator.setFaults({ rates: { 'status-503': 1 } });
-    const answer = await gw.graphql(QUERY);
-    expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data.portStatistics).toEqual({ ...first, stale: true });
+    await expectStaleAfter(30 * 60_000, () => hss.emulator.setFaults({ rates: { 'status-503': 1 } }));
     expect(calls()).toHaveLength(2);
   });
 
@@ -127,11 +132,7 @@ describe('stale-if-error', () => {
 describe('the budget', () => {
   it('spent, with a page in the cache: the stale page, no upstream call', async () => {
     await setUp({ HSS_RATE_LIMIT_PER_MINUTE: '1', CACHE_STALE_IF_ERROR_SECONDS: '0' });
-    const first = (await gw.graphql(QUERY)).body.data.portStatistics;
-    clock.advance(61_000);
-    const answer = await gw.graphql(QUERY);
-    expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data.portStatistics).toEqual({ ...first, stale: true });
+    await expectStaleAfter(61_000);
     expect(calls()).toHaveLength(1);
   });
 

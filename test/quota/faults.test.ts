@@ -57,11 +57,8 @@ describe('faults that are retried, then succeed', () => {
 describe('faults that are retried to the bound, then reported', () => {
   it('503 every time: UPSTREAM_ERROR after 1 + 2 retries', async () => {
     await setUp({ rates: { 'status-503': 1 } });
-    const error = (await gw.graphql(QUERY)).body.errors?.[0];
-    expect(error?.extensions).toMatchObject({
-      code: 'UPSTREAM_ERROR',
-      upstream: { status: 503, errorCode: 'APIGW.0201' },
-    });
+    const { code, upstream } = (await gw.graphql(QUERY)).body.errors?.[0]?.extensions ?? {};
+    expect([code, upstream?.status, upstream?.errorCode]).toEqual(['UPSTREAM_ERROR', 503, 'APIGW.0201']);
     expect(calls()).toHaveLength(3);
   });
 

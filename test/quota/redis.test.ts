@@ -5,10 +5,11 @@
 import { Redis } from 'ioredis';
 import type { CachedPage } from '../../src/quota/page-cache.js';
 import { RedisPageCache } from '../../src/quota/redis-page-cache.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 import { captureLogs } from '../helpers/log-capture.js';
-import { describeWithRedis, type RunningRedis, startRedis } from '../helpers/redis.js';
+import { describeWithRedis, type RunningRedis } from '../helpers/redis.js';
 
 const QUERY = '{ portStatistics(filter: { status: DANGER }) { totalCount fetchedAt stale nodes { port } } }';
 
@@ -19,25 +20,13 @@ describeWithRedis('two gateway replicas sharing Redis', () => {
   let b: RunningGateway;
   const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
 
+  const perTest = useFixtures({ closeAfter: 'each' });
   beforeEach(async () => {
-    redis = await startRedis();
-    hss = await startEmulator();
-    const env = {
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      REDIS_URL: redis.url,
-      CACHE_TTL_SECONDS: '60',
-      HSS_RATE_LIMIT_PER_MINUTE: '3',
-    };
-    a = await startTestGateway(env);
-    b = await startTestGateway(env);
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    await hss.close();
-    await redis.close();
+    redis = await perTest.redis();
+    hss = await perTest.emulator();
+    const env = { REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60', HSS_RATE_LIMIT_PER_MINUTE: '3' };
+    a = await perTest.gateway(hss, env);
+    b = await perTest.gateway(hss, env);
   });
 
   it('a page fetched through one replica is served by the other from Redis', async () => {
@@ -83,21 +72,15 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
   const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
   const pageKeys = async () => (await raw.keys('hss-gateway:*')).filter((k) => k.includes(':page:'));
 
+  const perTest = useFixtures({ closeAfter: 'each' });
   beforeEach(async () => {
-    redis = await startRedis();
+    redis = await perTest.redis();
     raw = new Redis(redis.url);
-    hss = await startEmulator();
-    const env = { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', REDIS_URL: redis.url };
-    a = await startTestGateway({ ...env, CACHE_TTL_SECONDS: '60' });
-    b = await startTestGateway({ ...env, CACHE_TTL_SECONDS: '60' });
+    hss = await perTest.emulator();
+    a = await perTest.gateway(hss, { REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' });
+    b = await perTest.gateway(hss, { REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' });
   });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    raw.disconnect();
-    await hss.close();
-    await redis.close();
-  });
+  afterEach(() => raw.disconnect());
 
   it('the key prefix carries the format version', async () => {
     await a.graphql(QUERY);
@@ -157,16 +140,12 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
 });
 
 describeWithRedis('what a stored page must look like', () => {
-  let redis: RunningRedis;
+  const fixtures = useFixtures();
   let raw: Redis;
   beforeAll(async () => {
-    redis = await startRedis();
-    raw = new Redis(redis.url);
+    raw = new Redis((await fixtures.redis()).url);
   });
-  afterAll(async () => {
-    raw.disconnect();
-    await redis.close();
-  });
+  afterAll(() => raw.disconnect());
 
   const row = { port: 22, type: 'TCP', num: 3, status: 'DANGER' };
   const entry = (page: Record<string, unknown>) => ({
