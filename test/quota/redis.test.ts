@@ -13,77 +13,76 @@ import { describeWithRedis, type RunningRedis } from '../helpers/redis.js';
 
 const QUERY = '{ portStatistics(filter: { status: DANGER }) { totalCount fetchedAt stale nodes { port } } }';
 
-describeWithRedis('two gateway replicas sharing Redis', () => {
-  let redis: RunningRedis;
-  let hss: RunningEmulator;
-  let a: RunningGateway;
-  let b: RunningGateway;
-  const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
-
+/** Per test: a Redis, an emulator, and two gateway replicas sharing both (cache 60 s, and `env`). */
+function useReplicas(env: Record<string, string> = {}) {
   const perTest = useFixtures({ closeAfter: 'each' });
+  const replicas = {
+    calls: () => replicas.hss.received.filter((r) => r.path.startsWith('/v5/')),
+  } as {
+    redis: RunningRedis;
+    hss: RunningEmulator;
+    a: RunningGateway;
+    b: RunningGateway;
+    calls(): unknown[];
+  };
   beforeEach(async () => {
-    redis = await perTest.redis();
-    hss = await perTest.emulator();
-    const env = { REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60', HSS_RATE_LIMIT_PER_MINUTE: '3' };
-    a = await perTest.gateway(hss, env);
-    b = await perTest.gateway(hss, env);
+    replicas.redis = await perTest.redis();
+    replicas.hss = await perTest.emulator();
+    const shared = { REDIS_URL: replicas.redis.url, CACHE_TTL_SECONDS: '60', ...env };
+    replicas.a = await perTest.gateway(replicas.hss, shared);
+    replicas.b = await perTest.gateway(replicas.hss, shared);
   });
+  return replicas;
+}
+
+describeWithRedis('two gateway replicas sharing Redis', () => {
+  const replicas = useReplicas({ HSS_RATE_LIMIT_PER_MINUTE: '3' });
 
   it('a page fetched through one replica is served by the other from Redis', async () => {
-    const fromA = (await a.graphql(QUERY)).body.data.portStatistics;
-    const fromB = (await b.graphql(QUERY)).body.data.portStatistics;
+    const fromA = (await replicas.a.graphql(QUERY)).body.data.portStatistics;
+    const fromB = (await replicas.b.graphql(QUERY)).body.data.portStatistics;
     expect(fromB).toEqual(fromA);
-    expect(calls()).toHaveLength(1);
+    expect(replicas.calls()).toHaveLength(1);
   });
 
   it('other credentials never get the page from Redis', async () => {
-    await a.graphql(QUERY);
-    await b.graphql(QUERY, {}, { 'x-auth-token': 'someone-else' });
-    expect(calls()).toHaveLength(2);
+    await replicas.a.graphql(QUERY);
+    await replicas.b.graphql(QUERY, {}, { 'x-auth-token': 'someone-else' });
+    expect(replicas.calls()).toHaveLength(2);
   });
 
   it('the budget per credential is shared: 3 a minute across both replicas', async () => {
-    await a.graphql('{ portStatistics(filter: { port: 1 }) { totalCount } }');
-    await a.graphql('{ portStatistics(filter: { port: 2 }) { totalCount } }');
-    await b.graphql('{ portStatistics(filter: { port: 3 }) { totalCount } }');
-    const refused = (await b.graphql('{ portStatistics(filter: { port: 4 }) { totalCount } }')).body
+    await replicas.a.graphql('{ portStatistics(filter: { port: 1 }) { totalCount } }');
+    await replicas.a.graphql('{ portStatistics(filter: { port: 2 }) { totalCount } }');
+    await replicas.b.graphql('{ portStatistics(filter: { port: 3 }) { totalCount } }');
+    const refused = (await replicas.b.graphql('{ portStatistics(filter: { port: 4 }) { totalCount } }')).body
       .errors?.[0];
     expect(refused?.extensions?.code).toBe('RATE_LIMITED');
-    expect(calls()).toHaveLength(3);
+    expect(replicas.calls()).toHaveLength(3);
   });
 
   it('when Redis goes away, the gateways go on: cache misses and an in-memory budget', async () => {
-    await a.graphql(QUERY);
-    await redis.close();
-    const answer = await b.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }');
+    await replicas.a.graphql(QUERY);
+    await replicas.redis.close();
+    const answer = await replicas.b.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }');
     expect(answer.body.errors).toBeUndefined();
-    expect(b.logs.entries().some((e) => String(e.msg).startsWith('Redis'))).toBe(true);
+    expect(replicas.b.logs.entries().some((e) => String(e.msg).startsWith('Redis'))).toBe(true);
   });
 });
 
 const NOT_A_PAGE = 'Redis cache entry is not a page; treating it as a miss';
 
 describeWithRedis('Redis entries are versioned and checked when read', () => {
-  let redis: RunningRedis;
+  const replicas = useReplicas();
   let raw: Redis;
-  let hss: RunningEmulator;
-  let a: RunningGateway;
-  let b: RunningGateway;
-  const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
   const pageKeys = async () => (await raw.keys('hss-gateway:*')).filter((k) => k.includes(':page:'));
-
-  const perTest = useFixtures({ closeAfter: 'each' });
-  beforeEach(async () => {
-    redis = await perTest.redis();
-    raw = new Redis(redis.url);
-    hss = await perTest.emulator();
-    a = await perTest.gateway(hss, { REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' });
-    b = await perTest.gateway(hss, { REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60' });
+  beforeEach(() => {
+    raw = new Redis(replicas.redis.url);
   });
   afterEach(() => raw.disconnect());
 
   it('the key prefix carries the format version', async () => {
-    await a.graphql(QUERY);
+    await replicas.a.graphql(QUERY);
     expect(await pageKeys()).toEqual([expect.stringMatching(/^hss-gateway:v3:page:/)]);
   });
 
@@ -100,13 +99,13 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
   ])(
     '%s under the gateway`s key is a miss: the answer is right and the entry replaced',
     async (_, corrupt, problem) => {
-      const first = (await a.graphql(QUERY)).body.data.portStatistics;
+      const first = (await replicas.a.graphql(QUERY)).body.data.portStatistics;
       const [key] = await pageKeys();
       if (!key) throw new Error('the first query stored no page');
       const valid = (await raw.get(key)) ?? '';
       await raw.set(key, corrupt(valid), 'PX', 60_000);
 
-      const answer = await b.graphql(QUERY);
+      const answer = await replicas.b.graphql(QUERY);
       expect(answer.body.errors).toBeUndefined();
       const second = answer.body.data.portStatistics;
       expect({ totalCount: second.totalCount, nodes: second.nodes, stale: second.stale }).toEqual({
@@ -114,7 +113,7 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
         nodes: first.nodes,
         stale: false,
       });
-      expect(calls()).toHaveLength(2);
+      expect(replicas.calls()).toHaveLength(2);
       const replaced = JSON.parse((await raw.get(key)) ?? 'null') as CachedPage;
       const before = JSON.parse(valid) as CachedPage;
       expect(replaced).toEqual({
@@ -122,20 +121,20 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
         fetchedAt: expect.any(Number),
       });
       expect(replaced.fetchedAt).toBeGreaterThan(before.fetchedAt);
-      const warnings = b.logs.entries().filter((e) => e.msg === NOT_A_PAGE);
+      const warnings = replicas.b.logs.entries().filter((e) => e.msg === NOT_A_PAGE);
       expect(warnings).toEqual([expect.objectContaining({ problem })]);
-      expect(b.logs.lines.join('')).not.toContain('SECRET');
+      expect(replicas.b.logs.lines.join('')).not.toContain('SECRET');
     },
   );
 
   it('an entry under the unversioned prefix of the previous format is never read', async () => {
-    const first = (await a.graphql(QUERY)).body.data.portStatistics;
+    const first = (await replicas.a.graphql(QUERY)).body.data.portStatistics;
     const [key] = await pageKeys();
     if (!key) throw new Error('the first query stored no page');
     const fake: CachedPage = { page: { totalNum: 999_999, rows: [] }, fetchedAt: Date.now() };
     await raw.set(key.replace(':v3:page:', ':page:'), JSON.stringify(fake), 'PX', 60_000);
     await raw.del(key);
-    expect((await b.graphql(QUERY)).body.data.portStatistics.totalCount).toBe(first.totalCount);
+    expect((await replicas.b.graphql(QUERY)).body.data.portStatistics.totalCount).toBe(first.totalCount);
   });
 });
 
