@@ -20,13 +20,15 @@ const admin = (method: 'GET' | 'PUT' | 'DELETE', body?: unknown) =>
   });
 
 describe('faults on the wire', () => {
+  // Each fault is named after the status it answers: status-429 answers 429.
   it.each([
-    ['status-429', 429, 'APIGW.0308'],
-    ['status-500', 500, 'HSS.1001'],
-    ['status-502', 502, 'APIGW.0201'],
-    ['status-503', 503, 'APIGW.0201'],
-    ['status-504', 504, 'APIGW.0201'],
-  ] as const)('%s answers %i %s, then the next request is normal', async (fault, status, code) => {
+    [429, 'APIGW.0308'],
+    [500, 'HSS.1001'],
+    [502, 'APIGW.0201'],
+    [503, 'APIGW.0201'],
+    [504, 'APIGW.0201'],
+  ] as const)('status-%i answers that status with %s, then the next request is normal', async (status, code) => {
+    const fault = `status-${status}` as const;
     hss.emulator.setFaults({ next: [fault] });
     const faulty = await get();
     expect(faulty.statusCode).toBe(status);
