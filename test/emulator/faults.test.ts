@@ -27,15 +27,18 @@ describe('faults on the wire', () => {
     [502, 'APIGW.0201'],
     [503, 'APIGW.0201'],
     [504, 'APIGW.0201'],
-  ] as const)('status-%i answers that status with %s, then the next request is normal', async (status, code) => {
-    const fault = `status-${status}` as const;
-    hss.emulator.setFaults({ next: [fault] });
-    const faulty = await get();
-    expect(faulty.statusCode).toBe(status);
-    expect(faulty.headers['retry-after']).toBeUndefined();
-    expect(((await faulty.body.json()) as { error_code: string }).error_code).toBe(code);
-    expect((await get()).statusCode).toBe(200);
-  });
+  ] as const)(
+    'status-%i answers that status with %s, then the next request is normal',
+    async (status, code) => {
+      const fault = `status-${status}` as const;
+      hss.emulator.setFaults({ next: [fault] });
+      const faulty = await get();
+      expect(faulty.statusCode).toBe(status);
+      expect(faulty.headers['retry-after']).toBeUndefined();
+      expect(((await faulty.body.json()) as { error_code: string }).error_code).toBe(code);
+      expect((await get()).statusCode).toBe(200);
+    },
+  );
 
   it('status-429-retry-after carries Retry-After', async () => {
     hss.emulator.setFaults({ next: ['status-429-retry-after'], retryAfterSeconds: 7 });

@@ -4,26 +4,22 @@
  * shared cache (a proxy, a CDN) may store.
  */
 import { request } from 'undici';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
 const QUERY =
   '{ portStatistics(filter: { status: DANGER }, page: { first: 3 }) { totalCount nodes { port } } }';
 
-let hss: RunningEmulator;
+const fixtures = useFixtures();
 let gw: RunningGateway;
 beforeAll(async () => {
-  // Only token-a is valid: caller B's token is refused by HSS.
-  hss = await startEmulator({ acceptAnyToken: false, tokens: ['token-a'] });
-  gw = await startTestGateway({
+  // Only token-a is valid: caller B's token is refused by HSS. No service identity.
+  const hss = await fixtures.emulator({ acceptAnyToken: false, tokens: ['token-a'] });
+  gw = await fixtures.gateway(undefined, {
     HSS_ENDPOINT: hss.url,
     HSS_PROJECT_ID: 'p',
     CACHE_TTL_SECONDS: '60',
   });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
 });
 
 async function post(headers: Record<string, string>) {

@@ -1,16 +1,12 @@
 /** What a browser or a probe sees over HTTP: GraphiQL from the gateway itself, /health, GET queries. */
 import { request } from 'undici';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useDemoGateway } from '../helpers/fixtures.js';
 
-let gw: RunningGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({}); // the embedded default, as `npm start` runs it
-});
-afterAll(() => gw.close());
+const demo = useDemoGateway(); // the embedded default, as `npm start` runs it
 
 describe('GraphiQL', () => {
   it('is served to browsers from the gateway itself, loading nothing from a CDN', async () => {
-    const response = await request(`${gw.url}/graphql`, { headers: { accept: 'text/html' } });
+    const response = await request(`${demo.gw.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/html/);
     const html = await response.body.text();
@@ -22,10 +18,12 @@ describe('GraphiQL', () => {
   });
 
   it('opens on an example query that works against the demo data', async () => {
-    const html = await (await request(`${gw.url}/graphql`, { headers: { accept: 'text/html' } })).body.text();
+    const html = await (
+      await request(`${demo.gw.url}/graphql`, { headers: { accept: 'text/html' } })
+    ).body.text();
     const { GRAPHIQL_EXAMPLE_QUERY } = await import('../../src/http/graphiql-example.js');
     expect(html).toContain(JSON.stringify(GRAPHIQL_EXAMPLE_QUERY).slice(1, 60));
-    const answer = await gw.graphql(GRAPHIQL_EXAMPLE_QUERY);
+    const answer = await demo.gw.graphql(GRAPHIQL_EXAMPLE_QUERY);
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.portStatistics.edges.length).toBeGreaterThan(0);
   });
@@ -35,11 +33,11 @@ describe('/health', () => {
   it('answers 200 without touching the upstream', async () => {
     let upstreamCalls = 0;
     const count = () => upstreamCalls++;
-    gw.gateway.emulator?.on('request', count);
-    const response = await request(`${gw.url}/health`);
+    demo.gw.gateway.emulator?.on('request', count);
+    const response = await request(`${demo.gw.url}/health`);
     expect(response.statusCode).toBe(200);
     await response.body.dump();
-    gw.gateway.emulator?.off('request', count);
+    demo.gw.gateway.emulator?.off('request', count);
     expect(upstreamCalls).toBe(0);
   });
 });
@@ -47,7 +45,7 @@ describe('/health', () => {
 describe('GraphQL over HTTP', () => {
   it('answers GET queries that carry a header a browser cannot send without a preflight', async () => {
     const query = encodeURIComponent('{ portStatistics(page: { first: 1 }) { totalCount } }');
-    const response = await request(`${gw.url}/graphql?query=${query}`, {
+    const response = await request(`${demo.gw.url}/graphql?query=${query}`, {
       headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
     });
     expect(response.statusCode).toBe(200);
@@ -56,7 +54,7 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('answers a syntax error with GRAPHQL_PARSE_FAILED', async () => {
-    const answer = await gw.graphql('{ portStatistics {');
+    const answer = await demo.gw.graphql('{ portStatistics {');
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
   });
 });

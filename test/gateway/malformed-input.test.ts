@@ -4,22 +4,14 @@
  * error-level line (an error line is for the gateway's own faults).
  */
 import { request } from 'undici';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 
-let hss: RunningEmulator;
-let gw: RunningGateway;
-beforeAll(async () => {
-  hss = await startEmulator();
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
-});
+const rig = useGatewayOnEmulator();
 
 async function post(body: string, contentType = 'application/json') {
-  const response = await request(`${gw.url}/graphql`, {
+  const response = await request(`${rig.gw.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': contentType, accept: 'application/json' },
     body,
@@ -79,30 +71,25 @@ describe.each<[string, string, string?]>([
   ['text/plain', '{"query":"{ __typename }"}', 'text/plain'],
 ])('%s', (_label, body, contentType) => {
   it('is a 4xx with a code, sends nothing upstream and logs no error line', async () => {
-    const calls = hss.received.length;
-    const errorLines = gw.logs.entries().filter((e) => Number(e.level) >= 50).length;
+    const calls = rig.hss.received.length;
+    const errorLines = rig.gw.logs.entries().filter((e) => Number(e.level) >= 50).length;
     const answer = await post(body, contentType);
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect(answer.json?.errors?.[0]?.extensions?.code).toMatch(
       /^(BAD_REQUEST|BAD_USER_INPUT|GRAPHQL_[A-Z_]+|OPERATION_RESOLUTION_FAILURE)$/,
     );
-    expect(hss.received.length).toBe(calls);
-    expect(gw.logs.entries().filter((e) => Number(e.level) >= 50).length).toBe(errorLines);
+    expect(rig.hss.received.length).toBe(calls);
+    expect(rig.gw.logs.entries().filter((e) => Number(e.level) >= 50).length).toBe(errorLines);
   });
 });
 
 describe('with INTROSPECTION=false', () => {
+  const fixtures = useFixtures();
   let closed: RunningGateway;
   beforeAll(async () => {
-    closed = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      INTROSPECTION: 'false',
-    });
+    closed = await fixtures.gateway(rig.hss, { INTROSPECTION: 'false' });
   });
-  afterAll(() => closed.close());
 
   it.each([
     [

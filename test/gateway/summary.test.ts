@@ -2,9 +2,11 @@
  * `portStatisticsSummary`: a dashboard's header from the totals of filtered upstream calls, each
  * field spending only the calls it needs; and `PortStatistic.service`, IANA's name for a port.
  */
-import { startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+
+import { useFixtures } from '../helpers/fixtures.js';
 import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
+
+const perTest = useFixtures({ closeAfter: 'each' });
 
 const rig = useGatewayOnEmulator();
 async function run(query: string) {
@@ -76,21 +78,12 @@ describe('portStatisticsSummary', () => {
   });
 
   it('above HSS`s 10,000-row ceiling the total is not exact: the derived count is asked for', async () => {
-    const big = await startEmulator({ rowsPerScope: 10_000 });
-    const gw: RunningGateway = await startTestGateway({
-      HSS_ENDPOINT: big.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-    });
-    try {
-      await gw.graphql('{ portStatisticsSummary { byStatus { count } } }');
-      expect(big.received.map((r) => r.query).sort()).toEqual(
-        ['', 'status=danger', 'status=normal', 'status=unknown'].sort(),
-      );
-    } finally {
-      await gw.close();
-      await big.close();
-    }
+    const big = await perTest.emulator({ rowsPerScope: 10_000 });
+    const gw = await perTest.gateway(big);
+    await gw.graphql('{ portStatisticsSummary { byStatus { count } } }');
+    expect(big.received.map((r) => r.query).sort()).toEqual(
+      ['', 'status=danger', 'status=normal', 'status=unknown'].sort(),
+    );
   });
 });
 

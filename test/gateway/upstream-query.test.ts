@@ -5,9 +5,10 @@
 
 import { DEMO_PROJECT_ID } from '../../src/config.js';
 import { portStatisticsPath } from '../../src/upstream/query-string.js';
-import { startEmulator } from '../helpers/emulator.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
 import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
+
+const perTest = useFixtures({ closeAfter: 'each' });
 
 const rig = useGatewayOnEmulator({ HSS_PROJECT_ID: 'project-1', HSS_AUTH_TOKEN: 'static-token' });
 
@@ -95,45 +96,32 @@ describe('mapping GraphQL arguments to the upstream call', () => {
 
   it('sends the static token as X-Auth-Token, or the caller`s own token instead', async () => {
     // The emulator records no headers; a strict emulator proves which token arrived.
-    const strict = await startEmulator({ acceptAnyToken: false, tokens: ['caller-token'] });
-    const strictGw = await startTestGateway({
-      HSS_ENDPOINT: strict.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 'static-token',
-    });
-    try {
-      const query = '{ portStatistics { totalCount } }';
-      expect((await strictGw.graphql(query)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect(
-        (await strictGw.graphql(query, {}, { 'x-auth-token': 'caller-token' })).body.errors,
-      ).toBeUndefined();
-      expect(
-        (await strictGw.graphql(query, {}, { authorization: 'Bearer caller-token' })).body.errors,
-      ).toBeUndefined();
-    } finally {
-      await strictGw.close();
-      await strict.close();
-    }
+    const strict = await perTest.emulator({ acceptAnyToken: false, tokens: ['caller-token'] });
+    const strictGw = await perTest.gateway(strict, { HSS_AUTH_TOKEN: 'static-token' });
+    const query = '{ portStatistics { totalCount } }';
+    expect((await strictGw.graphql(query)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      (await strictGw.graphql(query, {}, { 'x-auth-token': 'caller-token' })).body.errors,
+    ).toBeUndefined();
+    expect(
+      (await strictGw.graphql(query, {}, { authorization: 'Bearer caller-token' })).body.errors,
+    ).toBeUndefined();
   });
 });
 
 describe('the embedded default', () => {
   it('with no configuration, the gateway starts its own emulator and serves the demo project', async () => {
-    const embedded = await startTestGateway({});
-    try {
-      expect(embedded.gateway.emulator).toBeDefined();
-      const answer = await embedded.graphql(
-        '{ portStatistics(filter: { status: DANGER }) { totalCount nodes { status } } }',
-      );
-      expect(answer.body.errors).toBeUndefined();
-      expect(answer.body.data.portStatistics.totalCount).toBeGreaterThan(0);
-      expect(
-        answer.body.data.portStatistics.nodes.every((n: { status: string }) => n.status === 'DANGER'),
-      ).toBe(true);
-      const started = embedded.logs.entries().find((e) => String(e.msg).includes('embedded HSS emulator'));
-      expect(started).toMatchObject({ projectId: DEMO_PROJECT_ID, emulator: embedded.gateway.endpoint });
-    } finally {
-      await embedded.close();
-    }
+    const embedded = await perTest.gateway(undefined); // exactly `npm start` with no configuration
+    expect(embedded.gateway.emulator).toBeDefined();
+    const answer = await embedded.graphql(
+      '{ portStatistics(filter: { status: DANGER }) { totalCount nodes { status } } }',
+    );
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.portStatistics.totalCount).toBeGreaterThan(0);
+    expect(
+      answer.body.data.portStatistics.nodes.every((n: { status: string }) => n.status === 'DANGER'),
+    ).toBe(true);
+    const started = embedded.logs.entries().find((e) => String(e.msg).includes('embedded HSS emulator'));
+    expect(started).toMatchObject({ projectId: DEMO_PROJECT_ID, emulator: embedded.gateway.endpoint });
   });
 });

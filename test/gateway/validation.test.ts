@@ -1,7 +1,8 @@
-import { startTestGateway } from '../helpers/gateway.js';
+/** Every argument is checked against HSS's documented ranges before any upstream call. */
+import { useFixtures } from '../helpers/fixtures.js';
 import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 
-/** Every argument is checked against HSS's documented ranges before any upstream call. */
+const perTest = useFixtures({ closeAfter: 'each' });
 
 const rig = useGatewayOnEmulator();
 
@@ -84,15 +85,11 @@ describe('arguments outside the documented ranges are BAD_USER_INPUT, naming arg
   });
 
   it('with no configured project, a query must name one', async () => {
-    const noProject = await startTestGateway({ HSS_ENDPOINT: rig.hss.url, HSS_AUTH_TOKEN: 't' });
-    try {
-      const answer = await noProject.graphql('{ portStatistics { totalCount } }');
-      expect(answer.body.errors?.[0]).toMatchObject({
-        message: 'projectId is required: no default project is configured (HSS_PROJECT_ID).',
-        extensions: { code: 'BAD_USER_INPUT' },
-      });
-    } finally {
-      await noProject.close();
-    }
+    const noProject = await perTest.gateway(undefined, { HSS_ENDPOINT: rig.hss.url, HSS_AUTH_TOKEN: 't' });
+    const answer = await noProject.graphql('{ portStatistics { totalCount } }');
+    expect(answer.body.errors?.[0]).toMatchObject({
+      message: 'projectId is required: no default project is configured (HSS_PROJECT_ID).',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });
