@@ -7,25 +7,16 @@
 import { request } from 'undici';
 import { LIST_PORT_STATISTICS } from '../../src/upstream/hss-apis.js';
 import { ManualClock } from '../helpers/clock.js';
-import { startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { pageAnswer, startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { pageAnswer } from '../helpers/scripted-upstream.js';
 
-let started: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  jest.useRealTimers();
-  for (const server of started.reverse()) await server.close();
-  started = [];
-});
+const perTest = useFixtures({ closeAfter: 'each' });
+afterEach(() => jest.useRealTimers());
 
 async function rig(env: Record<string, string> = {}, emulator = {}, clock?: ManualClock) {
-  const hss = await startEmulator(emulator);
-  started.push(hss);
-  const gw = await startTestGateway(
-    { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', HSS_RETRY_MAX: '0', ...env },
-    clock ? { now: clock.now } : {},
-  );
-  started.push(gw);
+  const hss = await perTest.emulator(emulator);
+  const gw = await perTest.gateway(hss, { HSS_RETRY_MAX: '0', ...env }, { now: clock?.now });
   const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/')).length;
   return { hss, gw, calls };
 }
@@ -94,20 +85,16 @@ describe('the circuit is per project', () => {
   it('one project failing does not block another; /ready fails only when every circuit is open', async () => {
     new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true }); // the circuit reads Date
     let failing = new Set(['broken']);
-    const upstream = await startScriptedUpstream((req) =>
+    const upstream = await perTest.scripted((req) =>
       failing.has(req.url.split('/')[2] ?? '')
         ? { status: 503, body: { error_code: 'APIGW.0201', error_msg: 'down' } }
         : pageAnswer(1, [{ port: 22, type: 'TCP', num: 1, status: 'normal' }]),
     );
-    started.push(upstream);
-    const gw = await startTestGateway({
-      HSS_ENDPOINT: upstream.url,
+    const gw = await perTest.gateway(upstream, {
       HSS_PROJECT_ID: 'healthy',
-      HSS_AUTH_TOKEN: 't',
       HSS_RETRY_MAX: '0',
       HSS_CIRCUIT_FAILURES: '2',
     });
-    started.push(gw);
     const ready = async () => (await request(`${gw.url}/ready`)).statusCode;
     const count = (projectId: string, port: number) =>
       gw.graphql(

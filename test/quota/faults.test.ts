@@ -3,32 +3,19 @@
  * stale data or the right error code) and how many upstream calls were made.
  */
 import type { FaultKind, FaultSettings } from '../../src/emulator/faults.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
 const QUERY = '{ portStatistics(page: { first: 3 }) { totalCount stale nodes { port } } }';
 
 let hss: RunningEmulator;
 let gw: RunningGateway;
-// What the current test started; closed after it, each once.
-let started: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const server of started.reverse()) await server.close();
-  started = [];
-});
+const perTest = useFixtures({ closeAfter: 'each' });
 
 async function setUp(faults: FaultSettings, env: Record<string, string> = {}) {
-  hss = await startEmulator({ faults });
-  started.push(hss);
-  gw = await startTestGateway({
-    HSS_ENDPOINT: hss.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 't',
-    HSS_RETRY_BASE_DELAY_MS: '1',
-    ...env,
-  });
-  started.push(gw);
+  hss = await perTest.emulator({ faults });
+  gw = await perTest.gateway(hss, { HSS_RETRY_BASE_DELAY_MS: '1', ...env });
 }
 const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
 const faultsSeen = () => calls().map((r) => r.fault ?? r.status);
@@ -97,18 +84,11 @@ describe('faults that are never retried', () => {
     [401, 'APIGW.0301', 'UNAUTHENTICATED'],
     [403, 'HSS.0013', 'FORBIDDEN'],
   ])('%i %s with retries on: %s after exactly 1 call', async (status, errorCode, code) => {
-    const upstream = await startScriptedUpstream(() => ({
+    const upstream = await perTest.scripted(() => ({
       status,
       body: { error_code: errorCode, error_msg: 'no' },
     }));
-    started.push(upstream);
-    gw = await startTestGateway({
-      HSS_ENDPOINT: upstream.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_RETRY_BASE_DELAY_MS: '1',
-    });
-    started.push(gw);
+    gw = await perTest.gateway(upstream, { HSS_RETRY_BASE_DELAY_MS: '1' });
     expect((await gw.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe(code);
     expect(upstream.received).toHaveLength(1);
   });
@@ -196,15 +176,8 @@ describe("HSS's real quota: 5 calls per minute per user", () => {
   });
 
   it('a large first counts every upstream page against the budget', async () => {
-    hss = await startEmulator({ rowsPerScope: 1000 });
-    started.push(hss);
-    gw = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_RATE_LIMIT_PER_MINUTE: '5',
-    });
-    started.push(gw);
+    hss = await perTest.emulator({ rowsPerScope: 1000 });
+    gw = await perTest.gateway(hss, { HSS_RATE_LIMIT_PER_MINUTE: '5' });
     // 1,000 rows are five pages of 200: the whole budget.
     expect(
       (await gw.graphql('{ portStatistics(page: { first: 1000 }) { edges { cursor } } }')).body.errors,
