@@ -7,26 +7,25 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { pageAnswer, type ScriptedUpstream, startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { pageAnswer, type ScriptedUpstream } from '../helpers/scripted-upstream.js';
 
+const fixtures = useFixtures();
 let upstream: ScriptedUpstream;
 let gw: RunningGateway;
 let dripping = true;
 const drips: ServerResponse[] = [];
 
 beforeAll(async () => {
-  upstream = await startScriptedUpstream((_request, res) => {
+  upstream = await fixtures.scripted((_request, res) => {
     if (!dripping) return pageAnswer(1, [{ port: 22, type: 'TCP', num: 3, status: 'normal' }]);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"total_num": 1, "data_list": [');
     drips.push(res);
     return undefined;
   });
-  gw = await startTestGateway({
-    HSS_ENDPOINT: upstream.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 't',
+  gw = await fixtures.gateway(upstream, {
     HSS_RETRY_MAX: '0',
     HSS_TIMEOUT_MS: '500',
     GRAPHQL_DEADLINE_MS: '5000',
@@ -38,11 +37,7 @@ beforeAll(async () => {
 const dripper = setInterval(() => {
   for (const res of drips) if (!res.destroyed) res.write(' ');
 }, 100);
-afterAll(async () => {
-  clearInterval(dripper);
-  await gw.close();
-  await upstream.close();
-});
+afterAll(() => clearInterval(dripper));
 
 const QUERY = '{ portStatistics { totalCount nodes { port } } }';
 

@@ -3,16 +3,14 @@
  * probes, and closes when HSS recovers; a burst of traffic queues for a bounded number of sockets.
  */
 import { ManualClock } from '../helpers/clock.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
 let gw: RunningGateway;
-afterEach(async () => {
-  jest.useRealTimers();
-  await gw.close();
-  await hss.close();
-});
+afterEach(() => jest.useRealTimers());
 
 const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/')).length;
 const query = (port: number) => `{ portStatistics(filter: { port: ${port} }) { totalCount stale } }`;
@@ -21,11 +19,8 @@ describe('the circuit breaker', () => {
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
-    hss = await startEmulator({ faults: { rates: { 'status-503': 1 } } });
-    gw = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
+    hss = await perTest.emulator({ faults: { rates: { 'status-503': 1 } } });
+    gw = await perTest.gateway(hss, {
       HSS_RETRY_MAX: '0',
       HSS_CIRCUIT_FAILURES: '3',
       HSS_CIRCUIT_OPEN_SECONDS: '30',
@@ -67,36 +62,23 @@ describe('the circuit breaker', () => {
   });
 
   it('answers that blame the request (400s, 401) do not open it', async () => {
-    const strict = await startEmulator({ acceptAnyToken: false });
-    const refusing = await startTestGateway({
-      HSS_ENDPOINT: strict.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 'unknown',
-      HSS_CIRCUIT_FAILURES: '3',
-    });
-    try {
-      // A different token each time: a refused one is not asked about again for a minute.
-      for (const port of [1, 2, 3, 4]) {
-        const answer = await refusing.graphql(query(port), {}, { 'x-auth-token': `refused-${port}` });
-        expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      }
-      expect(refusing.gateway.quota.resilience.circuitState).toBe('closed');
-      expect(strict.received).toHaveLength(4);
-    } finally {
-      await refusing.close();
-      await strict.close();
+    const strict = await perTest.emulator({ acceptAnyToken: false });
+    const refusing = await perTest.gateway(strict, { HSS_AUTH_TOKEN: 'unknown', HSS_CIRCUIT_FAILURES: '3' });
+    // A different token each time: a refused one is not asked about again for a minute.
+    for (const port of [1, 2, 3, 4]) {
+      const answer = await refusing.graphql(query(port), {}, { 'x-auth-token': `refused-${port}` });
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
+    expect(refusing.gateway.quota.resilience.circuitState).toBe('closed');
+    expect(strict.received).toHaveLength(4);
   });
 });
 
 describe('while the circuit is open, a cached page stands in', () => {
   it('stale data instead of UPSTREAM_UNAVAILABLE', async () => {
     const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
-    hss = await startEmulator();
-    gw = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
+    hss = await perTest.emulator();
+    gw = await perTest.gateway(hss, {
       HSS_RETRY_MAX: '0',
       HSS_CIRCUIT_FAILURES: '2',
       HSS_CIRCUIT_OPEN_SECONDS: '600',
@@ -119,13 +101,8 @@ describe('while the circuit is open, a cached page stands in', () => {
 
 describe('bounded concurrency to HSS', () => {
   it('forty distinct queries at once use at most HSS_MAX_CONNECTIONS sockets; the rest queue', async () => {
-    hss = await startEmulator({ faults: { latencyMs: 20 } });
-    gw = await startTestGateway({
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      HSS_MAX_CONNECTIONS: '3',
-    });
+    hss = await perTest.emulator({ faults: { latencyMs: 20 } });
+    gw = await perTest.gateway(hss, { HSS_MAX_CONNECTIONS: '3' });
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => gw.graphql(query(i + 1))));
     for (const answer of answers) expect(answer.body.errors).toBeUndefined();
     expect(calls()).toBe(40);
