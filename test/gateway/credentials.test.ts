@@ -5,8 +5,8 @@
 import { request } from 'undici';
 import { ConfigError } from '../../src/config.js';
 import { ManualClock } from '../helpers/clock.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
 
 const KEYS = { accessKey: 'GATEWAYTESTAK01', secretKey: 'gateway-test-sk-SECRET' };
 const USER = { domainName: 'acme', username: 'dashboard-bot', password: 'gateway-test-password-SECRET' };
@@ -17,12 +17,13 @@ const IAM_ENV = {
 };
 const QUERY = '{ portStatistics(page: { first: 1 }) { totalCount } }';
 
+// No service identity unless a test configures one: that is what these tests are about.
+const perTest = useFixtures({ closeAfter: 'each' });
 let clock: ManualClock;
 let hss: RunningEmulator;
-let gw: RunningGateway | undefined;
 beforeEach(async () => {
   clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
-  hss = await startEmulator({
+  hss = await perTest.emulator({
     acceptAnyToken: false,
     tokens: ['static-token-SECRET'],
     accessKeys: [KEYS, { accessKey: 'TEMPAK', secretKey: 'temp-sk-SECRET', securityToken: 'sts-SECRET' }],
@@ -31,16 +32,9 @@ beforeEach(async () => {
     now: clock.now,
   });
 });
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-  await hss.close();
-});
 
-async function gateway(env: Record<string, string>, now = clock.now) {
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'proj-1', ...env }, { now });
-  return gw;
-}
+const gateway = (env: Record<string, string>, now = clock.now) =>
+  perTest.gateway(undefined, { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'proj-1', ...env }, { now });
 const hssCalls = () => hss.received.filter((r) => r.path.startsWith('/v5/'));
 const tokenCalls = () => hss.received.filter((r) => r.path === '/v3/auth/tokens');
 const ok = (answer: { body: { data?: any; errors?: unknown } }) => {
@@ -241,45 +235,32 @@ describe('IAM token lifetime', () => {
   });
 
   it('if the new token is refused too, the answer is UNAUTHENTICATED: one replacement, no more', async () => {
-    const stale = await startEmulator({ acceptAnyToken: false, iamUsers: [USER], tokenLifetimeMs: 0 });
-    try {
-      const g = await startTestGateway({
-        HSS_ENDPOINT: stale.url,
-        HSS_PROJECT_ID: 'p',
-        ...IAM_ENV,
-        IAM_ENDPOINT: stale.url,
-      });
-      try {
-        expect((await g.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-        expect(stale.received.map((r) => `${r.path.startsWith('/v5') ? 'HSS' : 'IAM'} ${r.status}`)).toEqual([
-          'IAM 201',
-          'HSS 401',
-          'IAM 201',
-          'HSS 401',
-        ]);
-      } finally {
-        await g.close();
-      }
-    } finally {
-      await stale.close();
-    }
+    const stale = await perTest.emulator({ acceptAnyToken: false, iamUsers: [USER], tokenLifetimeMs: 0 });
+    const g = await perTest.gateway(undefined, {
+      HSS_ENDPOINT: stale.url,
+      HSS_PROJECT_ID: 'p',
+      ...IAM_ENV,
+      IAM_ENDPOINT: stale.url,
+    });
+    expect((await g.graphql(QUERY)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(stale.received.map((r) => `${r.path.startsWith('/v5') ? 'HSS' : 'IAM'} ${r.status}`)).toEqual([
+      'IAM 201',
+      'HSS 401',
+      'IAM 201',
+      'HSS 401',
+    ]);
   });
 });
 
 describe('the embedded emulator', () => {
   it('verifies configured AK/SK and IAM users too, so both can be tried with no cloud account', async () => {
-    const aksk = await startTestGateway({ HSS_ACCESS_KEY: 'LOCALTRYAK', HSS_SECRET_KEY: 'local-try-SECRET' });
-    try {
-      ok(await aksk.graphql(QUERY));
-    } finally {
-      await aksk.close();
-    }
-    const iam = await startTestGateway(IAM_ENV);
-    try {
-      ok(await iam.graphql(QUERY));
-      expect(iam.logs.entries().filter((e) => e.msg === 'IAM token issued')).toHaveLength(1);
-    } finally {
-      await iam.close();
-    }
+    const aksk = await perTest.gateway(undefined, {
+      HSS_ACCESS_KEY: 'LOCALTRYAK',
+      HSS_SECRET_KEY: 'local-try-SECRET',
+    });
+    ok(await aksk.graphql(QUERY));
+    const iam = await perTest.gateway(undefined, IAM_ENV);
+    ok(await iam.graphql(QUERY));
+    expect(iam.logs.entries().filter((e) => e.msg === 'IAM token issued')).toHaveLength(1);
   });
 });
