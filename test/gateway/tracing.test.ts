@@ -5,8 +5,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
-import { pageAnswer, type ScriptedUpstream, startScriptedUpstream } from '../helpers/scripted-upstream.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { pageAnswer, type ScriptedUpstream } from '../helpers/scripted-upstream.js';
 
 interface OtlpSpan {
   traceId: string;
@@ -18,6 +19,7 @@ interface OtlpSpan {
   status?: { code?: number };
 }
 
+const fixtures = useFixtures();
 let collector: Server;
 let collectorUrl: string;
 const spans: OtlpSpan[] = [];
@@ -39,22 +41,18 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
   collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
-  upstream = await startScriptedUpstream((request) =>
+  upstream = await fixtures.scripted((request) =>
     request.url.includes('port=503')
       ? { status: 503, body: { error_code: 'APIGW.0201', error_msg: 'down' } }
       : pageAnswer(1, [{ port: 22, type: 'TCP', num: 3, status: 'normal' }]),
   );
-  gw = await startTestGateway({
-    HSS_ENDPOINT: upstream.url,
-    HSS_PROJECT_ID: 'p',
-    HSS_AUTH_TOKEN: 't',
+  gw = await fixtures.gateway(upstream, {
     HSS_RETRY_MAX: '0',
     OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
     OTEL_SERVICE_NAME: 'gateway-under-test',
   });
 });
 afterAll(async () => {
-  await upstream.close();
   collector.closeAllConnections();
   await new Promise<void>((resolve) => collector.close(() => resolve()));
 });

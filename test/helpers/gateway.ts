@@ -64,6 +64,7 @@ export async function startTestGateway(
   const server = createGatewayHttpServer(gateway, config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closing: Promise<void> | undefined;
   const running: RunningGateway = {
     url,
     gateway,
@@ -83,10 +84,15 @@ export async function startTestGateway(
     async execute(document, variables, headers) {
       return (await running.graphql(print(document), variables, headers)).body;
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await gateway.close();
+    // Once, however often it is called: a test may close a gateway itself (to flush, to shut down)
+    // before the fixture hook does.
+    close() {
+      closing ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await gateway.close();
+      })();
+      return closing;
     },
   };
   return running;
