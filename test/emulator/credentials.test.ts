@@ -6,7 +6,8 @@
 import { request } from 'undici';
 import { signRequest } from '../../src/credentials/aksk-signer.js';
 import { ManualClock } from '../helpers/clock.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
 
 const KEYS = { accessKey: 'EMULATORTESTAK01', secretKey: 'emulator-test-secret-key-SECRET' };
 const TEMP_KEYS = {
@@ -17,11 +18,12 @@ const TEMP_KEYS = {
 const USER = { domainName: 'acme', username: 'dashboard-bot', password: 'correct-horse-SECRET' };
 const PATH = '/v5/proj-1/asset/port/statistics';
 
+const perTest = useFixtures({ closeAfter: 'each' });
 let clock: ManualClock;
 let hss: RunningEmulator;
 beforeEach(async () => {
   clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
-  hss = await startEmulator({
+  hss = await perTest.emulator({
     acceptAnyToken: false,
     tokens: ['static-SECRET'],
     accessKeys: [KEYS, TEMP_KEYS],
@@ -30,7 +32,6 @@ beforeEach(async () => {
     now: clock.now,
   });
 });
-afterEach(() => hss.close());
 
 async function get(target: string, headers: Record<string, string>) {
   const response = await request(`${hss.url}${target}`, { headers });

@@ -1,15 +1,16 @@
 /** The emulator misbehaves exactly as asked: each fault on the wire, the quota, the admin endpoint. */
 import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
 
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
 let clock: ManualClock;
 beforeEach(async () => {
   clock = new ManualClock();
-  hss = await startEmulator({ now: clock.now });
+  hss = await perTest.emulator({ now: clock.now });
 });
-afterEach(() => hss.close());
 
 const PATH = '/v5/p/asset/port/statistics';
 const get = (token = 'user-1') => request(`${hss.url}${PATH}`, { headers: { 'x-auth-token': token } });

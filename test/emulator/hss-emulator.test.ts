@@ -1,5 +1,6 @@
 import { request } from 'undici';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
 
 interface Row {
   port: number;
@@ -13,11 +14,12 @@ interface Answer {
   body: any;
 }
 
+const fixtures = useFixtures();
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
 beforeAll(async () => {
-  hss = await startEmulator();
+  hss = await fixtures.emulator();
 });
-afterAll(() => hss.close());
 
 async function get(
   path: string,
@@ -141,17 +143,13 @@ describe('sorting and paging', () => {
   });
 
   it('counts at most 10,000 rows', async () => {
-    const big = await startEmulator({ rowsPerScope: 10_000 });
-    try {
-      const response = await request(`${big.url}/v5/p/asset/port/statistics?limit=200&offset=9990`, {
-        headers: { 'x-auth-token': 't' },
-      });
-      const body = (await response.body.json()) as { total_num: number; data_list: Row[] };
-      expect(body.total_num).toBe(10_000);
-      expect(body.data_list).toHaveLength(10);
-    } finally {
-      await big.close();
-    }
+    const big = await perTest.emulator({ rowsPerScope: 10_000 });
+    const response = await request(`${big.url}/v5/p/asset/port/statistics?limit=200&offset=9990`, {
+      headers: { 'x-auth-token': 't' },
+    });
+    const body = (await response.body.json()) as { total_num: number; data_list: Row[] };
+    expect(body.total_num).toBe(10_000);
+    expect(body.data_list).toHaveLength(10);
   });
 });
 
@@ -234,17 +232,13 @@ describe('authentication and routing errors', () => {
   });
 
   it('with accepted tokens configured, any other token answers 401', async () => {
-    const strict = await startEmulator({ acceptAnyToken: false, tokens: ['good'] });
-    try {
-      const call = (token: string) =>
-        request(`${strict.url}/v5/p/asset/port/statistics`, { headers: { 'x-auth-token': token } });
-      expect((await call('good')).statusCode).toBe(200);
-      const refused = await call('bad');
-      expect(refused.statusCode).toBe(401);
-      expect(((await refused.body.json()) as { error_code: string }).error_code).toBe('APIGW.0301');
-    } finally {
-      await strict.close();
-    }
+    const strict = await perTest.emulator({ acceptAnyToken: false, tokens: ['good'] });
+    const call = (token: string) =>
+      request(`${strict.url}/v5/p/asset/port/statistics`, { headers: { 'x-auth-token': token } });
+    expect((await call('good')).statusCode).toBe(200);
+    const refused = await call('bad');
+    expect(refused.statusCode).toBe(401);
+    expect(((await refused.body.json()) as { error_code: string }).error_code).toBe('APIGW.0301');
   });
 
   it.each(['/v5/p1/asset/port', '/v3/p1/asset/port/statistics', '/'])(

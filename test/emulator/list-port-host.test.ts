@@ -6,7 +6,8 @@ import { request } from 'undici';
 import { signRequest } from '../../src/credentials/aksk-signer.js';
 import { FLEET_SIZE, generateScopeRows, type UpstreamPortRow } from '../../src/emulator/dataset.js';
 import type { UpstreamPortHostRow } from '../../src/emulator/port-hosts.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
 
 type StatisticRow = UpstreamPortRow;
 type HostRow = UpstreamPortHostRow;
@@ -16,11 +17,12 @@ interface Answer<Row> {
   body: { total_num: number; data_list: Row[]; error_code?: string; error_msg?: string; request_id?: string };
 }
 
+const fixtures = useFixtures();
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
 beforeAll(async () => {
-  hss = await startEmulator();
+  hss = await fixtures.emulator();
 });
-afterAll(() => hss.close());
 
 async function get<Row>(url: string, headers: Record<string, string> = { 'x-auth-token': 't' }) {
   const response = await request(url, { headers });
@@ -310,29 +312,25 @@ describe('authentication, routing, faults and flow control, as for the statistic
   const KEYS = { accessKey: 'PORTHOSTTESTAK01', secretKey: 'port-host-secret-SECRET' };
 
   it('unknown tokens answer 401 APIGW.0301; known tokens and AK/SK signatures are answered', async () => {
-    const strict = await startEmulator({ acceptAnyToken: false, tokens: ['good'], accessKeys: [KEYS] });
-    try {
-      const path = '/v5/proj-1/asset/ports/detail';
-      const call = (headers: Record<string, string>, query = 'port=22&limit=20') =>
-        get<HostRow>(`${strict.url}${path}?${query}`, headers);
-      const refused = await call({ 'x-auth-token': 'bad' });
-      expect(refused).toMatchObject({ status: 401, body: { error_code: 'APIGW.0301' } });
-      expect((await call({})).status).toBe(401);
-      expect((await call({ 'x-auth-token': 'good' })).status).toBe(200);
-      const headers = { host: new URL(strict.url).host, 'x-project-id': 'proj-1' };
-      const query: Array<[string, string]> = [
-        ['port', '22'],
-        ['limit', '20'],
-      ];
-      const signed = {
-        ...headers,
-        ...signRequest({ method: 'GET', path, query, headers }, KEYS, new Date()),
-      };
-      expect((await call(signed)).status).toBe(200);
-      expect((await call(signed, 'port=23&limit=20')).status).toBe(401); // changed after signing
-    } finally {
-      await strict.close();
-    }
+    const strict = await perTest.emulator({ acceptAnyToken: false, tokens: ['good'], accessKeys: [KEYS] });
+    const path = '/v5/proj-1/asset/ports/detail';
+    const call = (headers: Record<string, string>, query = 'port=22&limit=20') =>
+      get<HostRow>(`${strict.url}${path}?${query}`, headers);
+    const refused = await call({ 'x-auth-token': 'bad' });
+    expect(refused).toMatchObject({ status: 401, body: { error_code: 'APIGW.0301' } });
+    expect((await call({})).status).toBe(401);
+    expect((await call({ 'x-auth-token': 'good' })).status).toBe(200);
+    const headers = { host: new URL(strict.url).host, 'x-project-id': 'proj-1' };
+    const query: Array<[string, string]> = [
+      ['port', '22'],
+      ['limit', '20'],
+    ];
+    const signed = {
+      ...headers,
+      ...signRequest({ method: 'GET', path, query, headers }, KEYS, new Date()),
+    };
+    expect((await call(signed)).status).toBe(200);
+    expect((await call(signed, 'port=23&limit=20')).status).toBe(401); // changed after signing
   });
 
   it('a neighbouring path answers 404 APIGW.0101 (other methods: see hss-emulator.test.ts)', async () => {
@@ -344,9 +342,8 @@ describe('authentication, routing, faults and flow control, as for the statistic
   describe('with faults', () => {
     let faulty: RunningEmulator;
     beforeEach(async () => {
-      faulty = await startEmulator();
+      faulty = await perTest.emulator();
     });
-    afterEach(() => faulty.close());
     const call = () =>
       request(`${faulty.url}/v5/p/asset/ports/detail?port=22`, { headers: { 'x-auth-token': 'u1' } });
 
