@@ -8,20 +8,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../helpers/chromium.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
 const ARTIFACTS = process.env.ARTIFACTS_DIR ?? join(__dirname, '..', '..', 'test-artifacts');
 
 describeWithChromium('GraphiQL in headless Chromium', () => {
+  const fixtures = useFixtures();
   let gw: RunningGateway;
   let browser: Browser;
   beforeAll(async () => {
-    gw = await startTestGateway({});
+    gw = await fixtures.gateway(undefined);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await gw?.close();
   });
 
   it('runs the example query with the run button and shows the answer, loading nothing from elsewhere', async () => {

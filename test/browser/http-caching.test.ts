@@ -4,25 +4,30 @@
  */
 import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../helpers/chromium.js';
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
 const QUERY =
   '{ portStatistics(filter: { status: DANGER }, page: { first: 2 }) { totalCount nodes { port } } }';
 
 describeWithChromium('the browser cache in headless Chromium', () => {
+  const fixtures = useFixtures();
   let hss: RunningEmulator;
   let gw: RunningGateway;
   let browser: Browser;
   beforeAll(async () => {
-    hss = await startEmulator({ acceptAnyToken: false, tokens: ['token-a'] });
-    gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', CACHE_TTL_SECONDS: '60' });
+    // Only token-a is valid, and there is no service identity.
+    hss = await fixtures.emulator({ acceptAnyToken: false, tokens: ['token-a'] });
+    gw = await fixtures.gateway(undefined, {
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      CACHE_TTL_SECONDS: '60',
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await gw?.close();
-    await hss?.close();
   });
 
   it('answers B with B`s own answer after A fetched the same URL', async () => {

@@ -3,19 +3,18 @@
  * a supergraph asking for many entities costs as few upstream calls as the data allows; a row that
  * is gone is null, a malformed id an error for that entity only.
  */
-import { type RunningEmulator, startEmulator } from '../helpers/emulator.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
+const fixtures = useFixtures();
+const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
 let gw: RunningGateway;
 // Hosts: 150 rows per enterprise project (one upstream page); containers: 450 (three pages).
 beforeAll(async () => {
-  hss = await startEmulator({ rowsPerScope: 450 });
-  gw = await startTestGateway({ HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' });
-});
-afterAll(async () => {
-  await gw.close();
-  await hss.close();
+  hss = await fixtures.emulator({ rowsPerScope: 450 });
+  gw = await fixtures.gateway(hss);
 });
 
 const ENTITIES = '_entities(representations: $representations) { ... on PortStatistic { id port type num } }';
@@ -39,31 +38,22 @@ async function upstreamCallsOf<T>(run: () => Promise<T>): Promise<{ result: T; q
 
 describe('_entities', () => {
   it('50 entities of a scope that fits one upstream page cost one call', async () => {
-    const small = await startEmulator({ rowsPerScope: 150 });
-    const smallGw = await startTestGateway({
-      HSS_ENDPOINT: small.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
+    const small = await perTest.emulator({ rowsPerScope: 150 });
+    const smallGw = await perTest.gateway(small);
+    const list = (
+      await smallGw.graphql(
+        '{ portStatistics(filter: { category: HOST }, page: { first: 150 }) { nodes { id port type num } } }',
+      )
+    ).body.data.portStatistics.nodes as { id: string }[];
+    const picked = list.filter((_, i) => i % 3 === 0).slice(0, 50);
+    expect(picked).toHaveLength(50);
+    const before = small.received.length;
+    const answer = await smallGw.graphql(`query ($representations: [_Any!]!) { ${ENTITIES} }`, {
+      representations: picked.map((row) => ({ __typename: 'PortStatistic', id: row.id })),
     });
-    try {
-      const list = (
-        await smallGw.graphql(
-          '{ portStatistics(filter: { category: HOST }, page: { first: 150 }) { nodes { id port type num } } }',
-        )
-      ).body.data.portStatistics.nodes as { id: string }[];
-      const picked = list.filter((_, i) => i % 3 === 0).slice(0, 50);
-      expect(picked).toHaveLength(50);
-      const before = small.received.length;
-      const answer = await smallGw.graphql(`query ($representations: [_Any!]!) { ${ENTITIES} }`, {
-        representations: picked.map((row) => ({ __typename: 'PortStatistic', id: row.id })),
-      });
-      expect(answer.body.errors).toBeUndefined();
-      expect(answer.body.data._entities).toEqual(picked);
-      expect(small.received.slice(before).map((r) => r.query)).toEqual(['category=host&limit=200']);
-    } finally {
-      await smallGw.close();
-      await small.close();
-    }
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data._entities).toEqual(picked);
+    expect(small.received.slice(before).map((r) => r.query)).toEqual(['category=host&limit=200']);
   });
 
   it('50 entities of a larger scope cost the first page plus the cheaper of the remaining pages or per-port calls', async () => {

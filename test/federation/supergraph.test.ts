@@ -12,7 +12,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { printSubgraphSdl } from '../../src/schema/print.js';
-import { type RunningGateway, startTestGateway } from '../helpers/gateway.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 
 // A second team's subgraph: it knows which team owns each open port, keyed by our ids.
 const NOTES_SDL = `
@@ -45,14 +46,14 @@ async function startNotesSubgraph(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, server };
 }
 
+const fixtures = useFixtures();
 let hss: RunningGateway;
 let notes: { url: string; server: Server };
 beforeAll(async () => {
-  hss = await startTestGateway({}); // the embedded demo
+  hss = await fixtures.gateway(undefined); // the embedded demo
   notes = await startNotesSubgraph();
 });
 afterAll(async () => {
-  await hss.close();
   notes.server.closeAllConnections();
   await new Promise<void>((resolve) => notes.server.close(() => resolve()));
 });
