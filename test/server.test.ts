@@ -7,8 +7,11 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
+import { useFixtures } from './helpers/fixtures.js';
 import { auditLog } from './helpers/log-capture.js';
-import { pageAnswer, startScriptedUpstream } from './helpers/scripted-upstream.js';
+import { pageAnswer } from './helpers/scripted-upstream.js';
+
+const perTest = useFixtures({ closeAfter: 'each' });
 
 interface Started {
   child: ChildProcess;
@@ -82,7 +85,7 @@ describe('the server process', () => {
     const upstreamReached = new Promise<void>((resolve) => {
       arrived = resolve;
     });
-    const upstream = await startScriptedUpstream((_request, res) => {
+    const upstream = await perTest.scripted((_request, res) => {
       release = () => {
         const answer = pageAnswer(42, []);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
@@ -90,28 +93,24 @@ describe('the server process', () => {
       arrived();
       return undefined;
     });
-    try {
-      const server = await startServer({
-        HSS_ENDPOINT: upstream.url,
-        HSS_PROJECT_ID: 'p',
-        HSS_AUTH_TOKEN: 't',
-      });
-      const inFlight = graphql(server.url, '{ portStatistics { totalCount } }');
-      await upstreamReached;
-      server.child.kill('SIGTERM');
-      // The server has begun to stop: only then does the upstream answer.
-      await server.logged('shutting down');
-      release();
-      expect((await inFlight).body.data?.portStatistics.totalCount).toBe(42);
-      expect(await server.exited).toBe(0);
-    } finally {
-      await upstream.close();
-    }
+    const server = await startServer({
+      HSS_ENDPOINT: upstream.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+    });
+    const inFlight = graphql(server.url, '{ portStatistics { totalCount } }');
+    await upstreamReached;
+    server.child.kill('SIGTERM');
+    // The server has begun to stop: only then does the upstream answer.
+    await server.logged('shutting down');
+    release();
+    expect((await inFlight).body.data?.portStatistics.totalCount).toBe(42);
+    expect(await server.exited).toBe(0);
   });
 
   it('exits 0 on SIGTERM within SHUTDOWN_TIMEOUT_SECONDS while an upstream call drips for ever', async () => {
     const drips: import('node:http').ServerResponse[] = [];
-    const upstream = await startScriptedUpstream((_request, res) => {
+    const upstream = await perTest.scripted((_request, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"total_num": 1');
       drips.push(res);
@@ -139,7 +138,6 @@ describe('the server process', () => {
       await inFlight;
     } finally {
       clearInterval(dripper);
-      await upstream.close();
     }
   }, 25_000);
 
