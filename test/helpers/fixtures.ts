@@ -18,6 +18,8 @@ interface Closeable {
 export interface Fixtures {
   emulator(options?: HssEmulatorOptions): Promise<RunningEmulator>;
   scripted(script: Script): Promise<ScriptedUpstream>;
+  /** Something started elsewhere (a router), closed with the others. */
+  adopt<F extends Closeable>(fixture: F): F;
   /** A real redis-server of its own (only inside describeWithRedis). */
   redis(): Promise<RunningRedis>;
   /**
@@ -51,6 +53,7 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
   const fixtures: Fixtures = {
     emulator: async (options) => track(await startEmulator(options)),
     scripted: async (script) => track(await startScriptedUpstream(script)),
+    adopt: track,
     redis: async () => track(await startRedis()),
     gateway: async (upstream, env = {}, options = {}) =>
       track(
