@@ -21,16 +21,17 @@ const QUERY = '{ portStatistics(page: { first: 1 }) { totalCount } }';
 const perTest = useFixtures({ closeAfter: 'each' });
 let clock: ManualClock;
 let hss: RunningEmulator;
+/** An HSS (and IAM) that knows exactly these credentials. */
+const KNOWN_CREDENTIALS = {
+  acceptAnyToken: false,
+  tokens: ['static-token-SECRET'],
+  accessKeys: [KEYS, { accessKey: 'TEMPAK', secretKey: 'temp-sk-SECRET', securityToken: 'sts-SECRET' }],
+  iamUsers: [USER],
+  tokenLifetimeMs: 60 * 60_000,
+};
 beforeEach(async () => {
   clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
-  hss = await perTest.emulator({
-    acceptAnyToken: false,
-    tokens: ['static-token-SECRET'],
-    accessKeys: [KEYS, { accessKey: 'TEMPAK', secretKey: 'temp-sk-SECRET', securityToken: 'sts-SECRET' }],
-    iamUsers: [USER],
-    tokenLifetimeMs: 60 * 60_000,
-    now: clock.now,
-  });
+  hss = await perTest.emulator({ ...KNOWN_CREDENTIALS, now: clock.now });
 });
 
 const gateway = (env: Record<string, string>, now = clock.now) =>

@@ -78,13 +78,17 @@ describe('while the circuit is open, a cached page stands in', () => {
   it('stale data instead of UPSTREAM_UNAVAILABLE', async () => {
     const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
     hss = await perTest.emulator();
-    gw = await perTest.gateway(hss, {
-      HSS_RETRY_MAX: '0',
-      HSS_CIRCUIT_FAILURES: '2',
-      HSS_CIRCUIT_OPEN_SECONDS: '600',
+    // A cache that may stand in for an hour, and a circuit that opens after two failures.
+    const cache = {
       CACHE_TTL_SECONDS: '60',
       CACHE_STALE_WHILE_REVALIDATE_SECONDS: '0',
       CACHE_STALE_IF_ERROR_SECONDS: '3600',
+    };
+    gw = await perTest.gateway(hss, {
+      ...cache,
+      HSS_RETRY_MAX: '0',
+      HSS_CIRCUIT_FAILURES: '2',
+      HSS_CIRCUIT_OPEN_SECONDS: '600',
     });
     expect((await gw.graphql(query(22))).body.data.portStatistics.stale).toBe(false);
     hss.emulator.setFaults({ rates: { 'status-502': 1 } });
