@@ -1,8 +1,8 @@
 /**
  * The one way a test file starts its servers: an emulator, a scripted upstream, a Redis, a gateway
- * in front of an upstream (or the embedded demo), each closed by the hook this registers, in the reverse order
- * they were started. `closeAfter: 'each'` gives every test fresh servers; the default keeps them
- * for the whole file.
+ * in front of an upstream (or the embedded demo), each closed by the hook this registers, in the
+ * reverse order they were started. `closeAfter: 'each'` gives every test fresh servers; the
+ * default keeps them for the whole file.
  */
 import type { HssEmulatorOptions } from '../../src/emulator/hss-emulator.js';
 import type { GatewayOptions } from '../../src/gateway.js';
