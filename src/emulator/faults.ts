@@ -1,6 +1,7 @@
 /**
  * How the emulator misbehaves on request: added latency, error answers, broken connections and
- * bodies, and HSS's real flow control (5 calls per minute per user per API). Off unless asked for.
+ * bodies, all off unless asked for; and HSS's real flow control, on unless turned off: 5 calls per
+ * minute per user and per source address, per API.
  */
 import { z } from 'zod';
 
@@ -32,7 +33,10 @@ const faultSettingsSchema = z
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     /** Pause between the chunks of a `slow-drip` body, in milliseconds. Default 200. */
     dripChunkDelayMs: z.number().int().min(0).max(60_000).optional(),
-    /** HSS's flow control: calls per minute per credential and API; unset or 0 is off. */
+    /**
+     * HSS's flow control: calls per minute per user and per source address, per API; 0 is off.
+     * Unset: the emulator's own setting (5, as HSS, unless it was started otherwise).
+     */
     quotaPerMinute: z.number().int().min(0).max(100_000).optional(),
     /** Send Retry-After with quota refusals (HSS documents none). */
     quotaRetryAfter: z.boolean().optional(),
@@ -67,9 +71,14 @@ export class FaultInjector {
   private settings: FaultSettings = {};
   private queue: FaultKind[] = [];
   private random: () => number = Math.random;
-  private readonly windows = new Map<string, { start: number; calls: number }>();
+  /** When each user's and each address's calls to each API were let through, oldest first. */
+  private readonly windows = new Map<string, number[]>();
 
-  constructor(private readonly now: () => number) {}
+  /** @param quotaPerMinute HSS's flow control when the settings do not say otherwise; 0: off */
+  constructor(
+    private readonly now: () => number,
+    private readonly quotaPerMinute = 0,
+  ) {}
 
   /** Replaces the settings; the scripted queue and the quota windows start afresh. */
   set(settings: FaultSettings): void {
@@ -86,8 +95,13 @@ export class FaultInjector {
     };
   }
 
+  /** The settings, with the flow control in force spelled out. */
   get current(): FaultSettings {
-    return { ...this.settings, next: [...this.queue] };
+    return { ...this.settings, quotaPerMinute: this.quota, next: [...this.queue] };
+  }
+
+  private get quota(): number {
+    return this.settings.quotaPerMinute ?? this.quotaPerMinute;
   }
 
   get latencyMs(): number {
@@ -113,25 +127,31 @@ export class FaultInjector {
   }
 
   /**
-   * Counts a call against the credential's quota for one API (HSS counts each API apart): undefined
-   * when allowed, else the seconds until the window resets (a fixed one-minute window from the
-   * credential's first call to that API in it).
+   * Counts a call against HSS's flow control for one API (each API is counted apart): undefined when
+   * allowed, else the seconds until it would be. A call is refused when its user, or its source
+   * address, already made `quotaPerMinute` calls of that API in the last 60 s: a sliding window, the
+   * strictest reading of "5 calls per minute" (HSS does not say which it uses). Refused calls are not
+   * counted.
    */
-  throttle(credential: string, api: string): number | undefined {
-    const limit = this.settings.quotaPerMinute;
+  throttle(user: string, address: string, api: string): number | undefined {
+    const limit = this.quota;
     if (!limit) return undefined;
     const now = this.now();
-    const key = `${api}\u0000${credential}`;
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= QUOTA_WINDOW_MS) {
-      window = { start: now, calls: 0 };
-      this.windows.set(key, window);
-    }
-    if (window.calls < limit) {
-      window.calls++;
+    const logs = [`${api}\u0000user\u0000${user}`, `${api}\u0000address\u0000${address}`].map((key) => {
+      const calls = (this.windows.get(key) ?? []).filter((at) => at > now - QUOTA_WINDOW_MS);
+      this.windows.set(key, calls);
+      return calls;
+    });
+    const full = logs.filter((calls) => calls.length >= limit);
+    if (full.length === 0) {
+      for (const calls of logs) calls.push(now);
       return undefined;
     }
-    return Math.max(1, Math.ceil((window.start + QUOTA_WINDOW_MS - now) / 1000));
+    // Allowed again once the oldest call that keeps each full window full has left it.
+    const waitMs = Math.max(
+      ...full.map((calls) => (calls[calls.length - limit] ?? now) + QUOTA_WINDOW_MS - now),
+    );
+    return Math.max(1, Math.ceil(waitMs / 1000));
   }
 
   get quotaRetryAfter(): boolean {

@@ -5,7 +5,8 @@
  * agree with the statistics' counts) as docs/upstream.md describes them, including
  * Huawei's error bodies, so the gateway and its tests talk to something that behaves like HSS
  * without a cloud account. It checks every credential for real: static tokens, tokens its
- * own IAM (`POST /v3/auth/tokens`) issued, and AK/SK signatures.
+ * own IAM (`POST /v3/auth/tokens`) issued, and AK/SK signatures; and it enforces HSS's flow control
+ * (5 calls a minute per user and per source address, per API) unless told otherwise.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -40,7 +41,12 @@ export interface HssEmulatorOptions {
   tokenLifetimeMs?: number;
   /** When repeated signature failures lock an access key. Default: 5 failures, 5 minutes. */
   lockout?: AkSkLockout;
-  /** Faults to start with (latency, errors, HSS's flow control); none by default. */
+  /**
+   * HSS's flow control: calls per minute per user (token or access key) and per source address, per
+   * API, in any 60 s; past it, 429 `APIGW.0308` as HSS answers. Default 5, as HSS; 0 turns it off.
+   */
+  quotaPerMinute?: number;
+  /** Faults to start with (latency, errors); none by default. */
   faults?: FaultSettings;
   /** The clock, in epoch milliseconds; tests move it instead of waiting. */
   now?: () => number;
@@ -64,6 +70,8 @@ const ROUTES: ReadonlyArray<readonly [RegExp, HssApi]> = [
   [/^\/v5\/([^/]+)\/asset\/port\/statistics$/, 'ListPortStatistics'],
   [/^\/v5\/([^/]+)\/asset\/ports\/detail$/, 'ListPortHost'],
 ];
+/** HSS's flow control: one user, or one source address, calls one API at most 5 times a minute. */
+export const HSS_QUOTA_PER_MINUTE = 5;
 const IAM_TOKENS = '/v3/auth/tokens';
 const ADMIN_FAULTS = '/__emulator/faults';
 const ADMIN_STATS = '/__emulator/stats';
@@ -97,7 +105,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       now,
     );
     this.verifier = new AkSkVerifier(options.accessKeys ?? [], options.lockout ?? DEFAULT_LOCKOUT, now);
-    this.faults = new FaultInjector(now);
+    this.faults = new FaultInjector(now, options.quotaPerMinute ?? HSS_QUOTA_PER_MINUTE);
     this.faults.set(options.faults ?? {});
     // HSS takes X-Auth-Token values of up to 32,768 characters; Node's default 16 KB header limit would not.
     this.server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => this.handle(req, res));
@@ -224,7 +232,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     }
     const caller = this.authenticate(req);
     if ('errorCode' in caller) return fail(401, caller.errorCode, caller.message);
-    const retryAfter = this.faults.throttle(caller.credential, route.api);
+    const retryAfter = this.faults.throttle(caller.credential, req.socket.remoteAddress ?? '', route.api);
     if (retryAfter !== undefined) {
       const throttled = huaweiError(
         429,
