@@ -7,6 +7,7 @@ import { configurationProblems, upstreamUrlProblems, withoutUserinfo } from './c
 import { MAX_TOKEN_LENGTH } from './credentials/credentials.js';
 import { DEFAULT_ROWS_PER_SCOPE, MAX_ROWS_PER_SCOPE } from './emulator/dataset.js';
 import { type FaultSettings, parseFaultSettings } from './emulator/faults.js';
+import { LOCAL_FILTERS, type LocalFilter } from './port-statistics/local-query.js';
 import { HSS_REGIONS, type HssRegion, hssEndpointOf, isHssRegion } from './upstream/regions.js';
 
 /** The project the emulator's demo data is served for when no HSS_PROJECT_ID is set. */
@@ -59,15 +60,34 @@ export interface GatewayConfig {
   };
   /** Shared cache and budget for several replicas; undefined: in memory. */
   redisUrl: string | undefined;
-  /** Upstream calls per credential per minute; 0: no budget. */
-  rateLimitPerMinute: number;
+  /** The gateway's budgets of upstream calls per API, in any minute (src/quota/budget-rule.ts). */
+  budget: {
+    /** Per credential (HSS counts per user); 0: not counted. */
+    perCaller: number;
+    /** All callers together (HSS counts per source address); 0: not counted. */
+    perAddress: number;
+    /** Address calls a minute that background refreshes leave to requests with nothing to show. */
+    refreshReserve: number;
+  };
+  /** Lists answered from snapshots of their scope's whole table (src/quota/snapshot.ts). */
+  snapshots: {
+    /** The most pages of 200 a snapshot may take; 0: no snapshots. */
+    maxPages: number;
+    /** Filters a snapshot never answers: a query with one goes to HSS. */
+    upstreamFilters: LocalFilter[];
+  };
   /** Upstream calls per minute with caller tokens HSS has not accepted yet, all together; 0: no limit. */
   unprovenTokenCallsPerMinute: number;
   resilience: {
     retry: { maxRetries: number; maxTotalMs: number; baseDelayMs: number; maxDelayMs: number };
     breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
   };
-  emulator: { rowsPerScope: number; faults: FaultSettings };
+  emulator: {
+    rowsPerScope: number;
+    /** HSS's flow control: calls per minute per user and per source address, per API; 0: off. */
+    quotaPerMinute: number;
+    faults: FaultSettings;
+  };
   http: {
     graphiql: boolean;
     introspection: boolean;
@@ -153,7 +173,7 @@ const environment = z
     HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
     HSS_TIMEOUT_MS: integer(100, 600_000).default(10_000),
     EMULATOR_ROWS_PER_SCOPE: integer(0, MAX_ROWS_PER_SCOPE).default(DEFAULT_ROWS_PER_SCOPE),
-    EMULATOR_QUOTA_PER_MINUTE: integer(0, 100_000).default(0),
+    EMULATOR_QUOTA_PER_MINUTE: integer(0, 100_000).default(5),
     EMULATOR_FAULTS: z
       .string()
       .transform((json, ctx) => {
@@ -171,7 +191,15 @@ const environment = z
     CACHE_MAX_ENTRIES: integer(1, 10_000_000).default(10_000),
     CACHE_MAX_MB: integer(1, 100_000).default(64),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-    HSS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).optional(),
+    HSS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
+    HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
+    HSS_REFRESH_RESERVE: integer(0, 100_000).default(1),
+    SNAPSHOT_MAX_PAGES: integer(0, 50).default(4),
+    SNAPSHOT_UPSTREAM_FILTERS: commaList
+      .refine((names) => names.every((n) => (LOCAL_FILTERS as readonly string[]).includes(n)), {
+        error: `must be a comma-separated list of ${LOCAL_FILTERS.join(', ')}`,
+      })
+      .optional(),
     HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE: integer(0, 100_000).optional(),
     HSS_RETRY_MAX: integer(0, 10).default(2),
     HSS_RETRY_MAX_TOTAL_MS: integer(0, 600_000).default(3000),
@@ -284,10 +312,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const region = e.HSS_REGION as HssRegion | undefined;
   const hssEndpoint = e.HSS_ENDPOINT ?? (region ? hssEndpointOf(region) : undefined);
   const embedded = hssEndpoint === undefined;
-  const emulatorFaults: FaultSettings = { ...e.EMULATOR_FAULTS };
-  if (e.EMULATOR_QUOTA_PER_MINUTE > 0) emulatorFaults.quotaPerMinute = e.EMULATOR_QUOTA_PER_MINUTE;
-  // HSS allows 5 calls a minute; the emulator as many as its quota simulation says, or no limit.
-  const defaultBudget = embedded ? (emulatorFaults.quotaPerMinute ?? 0) : 5;
   return {
     port: e.PORT,
     hssEndpoint,
@@ -313,7 +337,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxBytes: e.CACHE_MAX_MB * 1024 * 1024,
     },
     redisUrl: e.REDIS_URL,
-    rateLimitPerMinute: e.HSS_RATE_LIMIT_PER_MINUTE ?? defaultBudget,
+    budget: {
+      perCaller: e.HSS_RATE_LIMIT_PER_MINUTE,
+      perAddress: e.HSS_ADDRESS_RATE_LIMIT_PER_MINUTE,
+      refreshReserve: e.HSS_REFRESH_RESERVE,
+    },
+    snapshots: {
+      maxPages: e.SNAPSHOT_MAX_PAGES,
+      upstreamFilters: (e.SNAPSHOT_UPSTREAM_FILTERS ?? []) as LocalFilter[],
+    },
     // Made-up tokens must not buy unlimited calls to real HSS; the emulator has no quota to protect.
     unprovenTokenCallsPerMinute: e.HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE ?? (embedded ? 0 : 60),
     resilience: {
@@ -328,7 +360,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
         halfOpenAfterMs: e.HSS_CIRCUIT_OPEN_SECONDS * 1000,
       },
     },
-    emulator: { rowsPerScope: e.EMULATOR_ROWS_PER_SCOPE, faults: emulatorFaults },
+    emulator: {
+      rowsPerScope: e.EMULATOR_ROWS_PER_SCOPE,
+      quotaPerMinute: e.EMULATOR_QUOTA_PER_MINUTE,
+      faults: e.EMULATOR_FAULTS ?? {},
+    },
     http: {
       graphiql: e.GRAPHIQL === 'true',
       introspection: e.INTROSPECTION === 'true',

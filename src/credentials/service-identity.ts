@@ -17,6 +17,7 @@ export function embeddedEmulatorOptions(
   const identity = config.serviceIdentity;
   const options: HssEmulatorOptions = {
     rowsPerScope: config.emulator.rowsPerScope,
+    quotaPerMinute: config.emulator.quotaPerMinute,
     tokens: [DEMO_AUTH_TOKEN],
     faults: config.emulator.faults,
   };

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import { UpstreamResilience } from '../upstream/resilience.js';
-import { type CallBudget, createCallBudget, UNLIMITED_BUDGET } from './call-budget.js';
+import { RedisBudgetStore } from './budget-store.js';
+import { createCallBudget } from './call-budget.js';
 import { CredentialScreen } from './credential-screen.js';
 import { MemoryPageCache } from './memory-page-cache.js';
 import type { PageCache } from './page-cache.js';
@@ -36,14 +37,17 @@ export async function assembleQuotaEconomy(
       ? new RedisPageCache(redis, logger)
       : new MemoryPageCache({ maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes / 2 });
   }
-  const budget: CallBudget =
-    config.rateLimitPerMinute > 0 ? createCallBudget(config.rateLimitPerMinute, redis) : UNLIMITED_BUDGET;
+  const clock = now ?? Date.now;
+  const shared = redis ? new RedisBudgetStore(redis) : undefined;
+  const budget = createCallBudget({ limits: config.budget, shared, now: clock, logger });
   const screen = new CredentialScreen({
-    unproven:
-      config.unprovenTokenCallsPerMinute > 0
-        ? createCallBudget(config.unprovenTokenCallsPerMinute, redis)
-        : UNLIMITED_BUDGET,
-    now: now ?? Date.now,
+    unproven: createCallBudget({
+      limits: { perCaller: config.unprovenTokenCallsPerMinute, perAddress: 0, refreshReserve: 0 },
+      shared,
+      now: clock,
+      logger,
+    }),
+    now: clock,
   });
   const resilience = new UpstreamResilience({
     ...config.resilience,

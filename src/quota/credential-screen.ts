@@ -50,7 +50,12 @@ export class CredentialScreen {
     if (credentials.kind !== 'token' || credentials.source !== 'caller' || this.proven.has(identity)) {
       return undefined;
     }
-    const grant = await this.options.unproven.take(UNPROVEN);
+    const grant = await this.options.unproven.take({
+      api: 'all',
+      identity: UNPROVEN,
+      calls: 1,
+      priority: 'foreground',
+    });
     if (grant.granted) return undefined;
     return new HssError(
       'RATE_LIMITED',
