@@ -9,6 +9,8 @@ import type { HssError } from './errors/hss-error.js';
 import {
   createEntityLoader,
   createPageLoader,
+  type RecentlyListed,
+  type SnapshotPolicy,
   serversPageLoader,
   statisticsPageLoader,
 } from './loaders/page-loader.js';
@@ -31,7 +33,12 @@ interface ContextInputs {
   /** The request's deadline, epoch milliseconds. */
   deadlineAt?: number;
   maxOperationCost: number;
+  snapshots: SnapshotPolicy;
+  listed: ListedRowsPolicy | undefined;
 }
+
+/** Rows listed lately stand in for lookups of them (loaders/listed-rows.ts); undefined: never. */
+export type ListedRowsPolicy = Omit<RecentlyListed, 'identity' | 'operation'>;
 
 function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const operation: GatewayContext['operation'] = {
@@ -53,8 +60,13 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
     credentials: inputs.credentials,
     call,
     maxPages: inputs.maxOperationCost,
+    snapshots: inputs.snapshots,
   });
-  const loadPage = statisticsPageLoader(pageLoader);
+  const loadPage = statisticsPageLoader(
+    pageLoader,
+    inputs.snapshots,
+    inputs.listed && identity !== undefined ? { ...inputs.listed, identity, operation } : undefined,
+  );
   let entities: GatewayContext['entities'] | undefined;
   let servers: GatewayContext['servers'] | undefined;
   const loadServersPage = serversPageLoader(pageLoader);
@@ -93,6 +105,9 @@ export interface SharedContextInputs {
   /** How long a request waits for HSS at most (GRAPHQL_DEADLINE_MS). */
   deadlineMs: number;
   maxOperationCost: number;
+  /** When lists are answered from snapshots of their whole table. */
+  snapshots: SnapshotPolicy;
+  listed?: ListedRowsPolicy;
 }
 
 /** What is a request's own. */
@@ -118,5 +133,7 @@ export function createContextFactory(shared: SharedContextInputs): ContextFactor
       cancellation: request.cancellation,
       deadlineAt: Date.now() + shared.deadlineMs,
       maxOperationCost: shared.maxOperationCost,
+      snapshots: shared.snapshots,
+      listed: shared.listed,
     });
 }

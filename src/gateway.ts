@@ -16,6 +16,7 @@ import { HssEmulator } from './emulator/hss-emulator.js';
 import { FastLane } from './http/fast-lane.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
+import { ListedRows } from './loaders/listed-rows.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels, operationNamesOf } from './observability/operation-labels.js';
 import { Readiness } from './observability/readiness.js';
@@ -106,7 +107,9 @@ export async function startGateway(
     {
       store: quota.store,
       cacheTtlSeconds: config.cache.ttlMs / 1000,
-      budgetPerMinute: config.rateLimitPerMinute || 'unlimited',
+      budgetPerMinute: config.budget.perCaller || 'unlimited',
+      addressBudgetPerMinute: config.budget.perAddress || 'unlimited',
+      snapshotMaxPages: config.snapshots.maxPages,
       maxConnections: config.maxConnections,
     },
     'quota economy',
@@ -123,6 +126,20 @@ export async function startGateway(
     defaultProjectId: config.projectId,
     deadlineMs: config.deadlineMs,
     maxOperationCost: config.limits.cost,
+    snapshots: {
+      maxPages: config.cache.ttlMs > 0 ? config.snapshots.maxPages : 0,
+      upstreamFilters: new Set(config.snapshots.upstreamFilters),
+    },
+    listed:
+      config.cache.ttlMs > 0
+        ? {
+            // A small share of the cache memory: rows are small, and only the last listed matter.
+            rows: new ListedRows(config.cache.maxBytes / 16),
+            ttlMs: config.cache.ttlMs,
+            servableMs: config.cache.ttlMs + config.cache.staleWhileRevalidateMs,
+            now: options.now ?? Date.now,
+          }
+        : undefined,
   });
   const labels = new OperationLabels([
     ...operationNamesOf(TRUSTED_DOCUMENTS_FILE),

@@ -9,15 +9,24 @@ import DataLoader from 'dataloader';
 import { type Credentials, identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import { CostLimitError } from '../errors/refusals.js';
+import { sliceFromBlocks } from '../paging/blocks.js';
 import type { PortServerData, PortServersQuery } from '../port-servers/model.js';
 import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.js';
 import { loadPortStatistics } from '../port-statistics/load-entities.js';
-import type { PortStatisticData } from '../port-statistics/model.js';
+import { type LocalFilter, localFiltersOf, selectRows } from '../port-statistics/local-query.js';
+import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../port-statistics/model.js';
 import { encodePortStatisticKey, type PortStatisticKey } from '../port-statistics/node-id.js';
 import { canonicalPageKey } from '../quota/page-key.js';
-import type { CallContext, FetchedPage, UpstreamPages } from '../quota/page-source.js';
-import { type HssListApi, LIST_PORT_HOST, LIST_PORT_STATISTICS } from '../upstream/hss-apis.js';
+import type { CallContext, FetchedPage, FetchedSnapshot, UpstreamPages } from '../quota/page-source.js';
+import {
+  type HssListApi,
+  LIST_PORT_HOST,
+  LIST_PORT_STATISTICS,
+  UPSTREAM_MAX_LIMIT,
+  UPSTREAM_MIN_LIMIT,
+} from '../upstream/hss-apis.js';
 import { portServersParameters, portStatisticsParameters } from '../upstream/query-string.js';
+import type { ListedRows } from './listed-rows.js';
 
 /** What the loader reads of the running operation, at call time, and records of it. */
 export interface GatewayOperation {
@@ -35,13 +44,19 @@ export interface GatewayOperation {
   cachedPages: number;
 }
 
-/** One upstream page: which list call, for which project, with which parameters. */
-interface PageKey {
+/** What the loader loads: one upstream page, or a list's whole table (a snapshot). */
+interface LoadKey {
+  kind: 'page' | 'snapshot';
   api: HssListApi<unknown>;
   projectId: string;
-  /** In canonical order (see upstream/query-string.ts). */
+  /** In canonical order (see upstream/query-string.ts); a snapshot's have no `limit` or `offset`. */
   parameters: [string, string][];
+  /** A snapshot's version to cut from while it is kept (a cursor's). */
+  tag?: string;
 }
+
+/** A snapshot load answers `undefined` when the table is too large for one. */
+type Loaded = FetchedPage<unknown> | { snapshot: FetchedSnapshot<unknown> | undefined };
 
 /** Loads one page of the servers with a port open; in the gateway, the request's loader. */
 export type LoadServersPage = (
@@ -57,35 +72,67 @@ export interface PageLoaderOptions {
   call: Omit<CallContext, 'operationName' | 'traceContext'> & { operation: GatewayOperation };
   /** The most distinct pages one operation may ask for (MAX_OPERATION_COST). */
   maxPages: number;
+  /** When lists are answered from snapshots of their whole table. */
+  snapshots: SnapshotPolicy;
 }
 
-export type PageLoader = DataLoader<PageKey, FetchedPage<unknown>, string>;
+/** SNAPSHOT_MAX_PAGES and SNAPSHOT_UPSTREAM_FILTERS. */
+export interface SnapshotPolicy {
+  /** The most pages of 200 a snapshot may take; 0: no snapshots. */
+  maxPages: number;
+  /** Filters (and `orderBy`) always sent to HSS: a query with one is not answered from a snapshot. */
+  upstreamFilters: ReadonlySet<LocalFilter>;
+}
+
+export type PageLoader = DataLoader<LoadKey, Loaded, string>;
 
 export function createPageLoader(options: PageLoaderOptions): PageLoader {
   const { pages, credentials, call, maxPages } = options;
   const identity = identityOf(credentials) ?? 'none';
-  return new DataLoader<PageKey, FetchedPage<unknown>, string>(
+  return new DataLoader<LoadKey, Loaded, string>(
     // HSS has no batch call: each distinct key is one concurrent load.
     async (keys) => {
       if (credentials instanceof HssError) return keys.map(() => credentials);
       const { operation } = call;
       const { name, traceContext } = operation;
-      const context: CallContext = { logger: call.logger, operationName: name };
+      const context: CallContext = {
+        logger: call.logger,
+        operationName: name,
+        // Every call made for this request, those HSS refused included (extensions.cost).
+        onUpstreamCall: () => {
+          operation.upstreamCalls++;
+        },
+      };
       if (traceContext) context.traceContext = traceContext;
       if (call.cancellation) context.cancellation = call.cancellation;
       if (call.deadlineAt !== undefined) context.deadlineAt = call.deadlineAt;
-      const loadOne = async (key: PageKey): Promise<FetchedPage<unknown>> => {
+      const record = (page: FetchedPage<unknown>, pagesServed: number) =>
+        recordServed(operation, page, pagesServed);
+      const loadOne = async (key: LoadKey): Promise<Loaded> => {
         if (++operation.pagesAsked > maxPages) throw new CostLimitError(maxPages);
-        const page = await pages.load({ ...key, credentials, identity }, context);
-        if (page.source === 'call') operation.upstreamCalls++;
-        else if (page.source === 'shared') operation.sharedCalls++;
-        else operation.cachedPages++;
-        const seen = operation.freshness;
-        operation.freshness = {
-          oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),
-          stale: (seen?.stale ?? false) || page.stale,
+        const request = {
+          api: key.api,
+          projectId: key.projectId,
+          parameters: key.parameters,
+          credentials,
+          identity,
         };
-        return page;
+        if (key.kind === 'page') {
+          const page = await pages.load(request, context);
+          record(page, 1);
+          return page;
+        }
+        const snapshot = await pages.loadSnapshot(
+          { ...request, maxPages: options.snapshots.maxPages },
+          context,
+          key.tag,
+        );
+        if (snapshot) {
+          // Its further pages count towards the operation's limit once it has them.
+          operation.pagesAsked += snapshot.pages - 1;
+          record(snapshot, snapshot.pages);
+        }
+        return { snapshot };
       };
       return Promise.all(
         keys.map((key) =>
@@ -93,30 +140,155 @@ export function createPageLoader(options: PageLoaderOptions): PageLoader {
         ),
       );
     },
-    { cacheKeyFn: (key) => canonicalPageKey(identity, key.api.name, key.projectId, key.parameters) },
+    {
+      cacheKeyFn: (key) =>
+        `${key.kind} ${key.tag ?? ''} ${canonicalPageKey(identity, key.api.name, key.projectId, key.parameters)}`,
+    },
   );
 }
 
-// The loader's keys name their API, so each load answers a page of that API's rows.
-
-/** The loader as the statistics' connection and node resolvers use it. */
-export function statisticsPageLoader(loader: PageLoader): LoadPage {
-  return (scope, query) =>
-    loader.load({
-      api: LIST_PORT_STATISTICS,
-      projectId: scope.projectId,
-      parameters: portStatisticsParameters(query),
-    }) as Promise<FetchedPage<PortStatisticData>>;
+/** Records how a page reached the operation: its freshness, and whether a call was saved. */
+function recordServed(operation: GatewayOperation, page: FetchedPage<unknown>, pagesServed: number): void {
+  if (page.source === 'shared') operation.sharedCalls += pagesServed;
+  else if (page.source === 'cache') operation.cachedPages += pagesServed;
+  const seen = operation.freshness;
+  operation.freshness = {
+    oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),
+    stale: (seen?.stale ?? false) || page.stale,
+  };
 }
 
-/** The loader as the servers' connections use it. */
-export function serversPageLoader(loader: PageLoader): LoadServersPage {
-  return (projectId, query) =>
+/** A page of 200 rows of a list: the block at `offset` (see paging/blocks.ts). */
+function blockLoader<Query extends object>(
+  loader: PageLoader,
+  api: HssListApi<unknown>,
+  projectId: string,
+  parametersOf: (query: Query & { limit?: number; offset?: number }) => [string, string][],
+  query: Query,
+) {
+  return (offset: number) =>
     loader.load({
-      api: LIST_PORT_HOST,
+      kind: 'page',
+      api,
       projectId,
-      parameters: portServersParameters(query),
-    }) as Promise<FetchedPage<PortServerData>>;
+      parameters: parametersOf({
+        ...query,
+        limit: UPSTREAM_MAX_LIMIT,
+        offset: offset > 0 ? offset : undefined,
+      }),
+    }) as Promise<FetchedPage<never>>;
+}
+
+/** Whether a snapshot failure may be covered by pages already cached: a budget or HSS being down. */
+const coverable = (error: unknown) =>
+  error instanceof HssError &&
+  (error.code === 'RATE_LIMITED' ||
+    error.code === 'UPSTREAM_UNAVAILABLE' ||
+    (error.code === 'UPSTREAM_ERROR' && (error.upstream?.status ?? 500) >= 500));
+
+/**
+ * The loader as the statistics' connection, summary and node resolvers use it: a query is cut from
+ * the snapshot of its scope's whole table when the table is small enough (and the query uses no
+ * filter sent to HSS), else from the pages of 200 of its own query. A snapshot the budget cannot pay
+ * for yet falls back to those pages, which may already be cached.
+ */
+export function statisticsPageLoader(
+  loader: PageLoader,
+  policy: SnapshotPolicy,
+  listed?: RecentlyListed,
+): LoadPage {
+  return async (scope, query) => {
+    const { limit, offset, snapshotTag, ...filters } = query;
+    if (policy.maxPages > 0 && !localFiltersOf(filters).some((used) => policy.upstreamFilters.has(used))) {
+      const table: PortStatisticsQuery = {};
+      if (scope.enterpriseProjectId !== undefined) table.enterpriseProjectId = scope.enterpriseProjectId;
+      if (scope.category !== undefined) table.category = scope.category;
+      const key: LoadKey = {
+        kind: 'snapshot',
+        api: LIST_PORT_STATISTICS,
+        projectId: scope.projectId,
+        parameters: portStatisticsParameters(table),
+      };
+      if (snapshotTag !== undefined) key.tag = snapshotTag;
+      const loaded = await loader.load(key).catch((error: unknown) => {
+        if (coverable(error)) return { snapshot: undefined };
+        throw error;
+      });
+      const snapshot = 'snapshot' in loaded ? (loaded.snapshot as FetchedSnapshot | undefined) : undefined;
+      if (snapshot) return cutSnapshot(snapshot, filters, offset, limit);
+    }
+    const known = listed && lookedUp(listed, scope, query);
+    if (known) return known;
+    const page = await sliceFromBlocks(
+      { offset, limit },
+      blockLoader(loader, LIST_PORT_STATISTICS, scope.projectId, portStatisticsParameters, filters),
+    );
+    listed?.rows.remember(listed.identity, scope, page.rows, page.fetchedAt);
+    return page;
+  };
+}
+
+/** Rows listed lately (listed-rows.ts), and how long one may stand in for a lookup. */
+export interface RecentlyListed {
+  rows: ListedRows;
+  identity: string;
+  operation: GatewayOperation;
+  /** A row is fresh this long after the page that listed it (CACHE_TTL_SECONDS)... */
+  ttlMs: number;
+  /** ...and served, marked stale, this long (its page would be, while renewed). */
+  servableMs: number;
+  now: () => number;
+}
+
+/**
+ * A lookup of one row by its port and protocol (`node(id:)`, `_entities`) answered from the row as
+ * it was last listed, while its page would still be served: a drill-down click costs no call.
+ */
+function lookedUp(listed: RecentlyListed, scope: PortStatisticScope, query: PortStatisticsQuery) {
+  const { port, type, ...rest } = query;
+  const onlyPortAndType = Object.entries(rest).every(
+    ([name, value]) => value === undefined || name === 'enterpriseProjectId' || name === 'category',
+  );
+  if (port === undefined || type === undefined || !onlyPortAndType) return undefined;
+  const hit = listed.rows.find(listed.identity, scope, port, type);
+  const age = hit ? listed.now() - hit.fetchedAt : Number.POSITIVE_INFINITY;
+  if (!hit || age > listed.servableMs) return undefined;
+  const page: FetchedPage = {
+    totalNum: 1,
+    rows: [hit.row],
+    fetchedAt: hit.fetchedAt,
+    stale: age > listed.ttlMs,
+    source: 'cache',
+  };
+  recordServed(listed.operation, page, 1);
+  return page;
+}
+
+/** What HSS would answer for the query, from the scope's whole table. */
+function cutSnapshot(
+  snapshot: FetchedSnapshot,
+  filters: PortStatisticsQuery,
+  offset = 0,
+  limit = UPSTREAM_MIN_LIMIT,
+): FetchedPage {
+  const selected = selectRows(snapshot.rows as PortStatisticData[], filters);
+  return {
+    totalNum: selected.length,
+    rows: selected.slice(offset, offset + limit),
+    fetchedAt: snapshot.fetchedAt,
+    stale: snapshot.stale,
+    source: snapshot.source,
+    tag: snapshot.tag,
+  };
+}
+
+/** The loader as the servers' connections use it: windows cut from pages of 200. */
+export function serversPageLoader(loader: PageLoader): LoadServersPage {
+  return (projectId, { limit, offset, ...query }) =>
+    sliceFromBlocks(
+      { offset, limit },
+      blockLoader(loader, LIST_PORT_HOST, projectId, portServersParameters, query),
+    );
 }
 
 /**

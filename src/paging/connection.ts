@@ -39,10 +39,12 @@ class Edge<Node> implements EdgeShape<Node> {
   constructor(
     private readonly position: number,
     readonly node: Node,
+    /** The snapshot the row was cut from, if any: the cursor names it. */
+    private readonly tag: string | undefined,
   ) {}
 
   get cursor(): string {
-    return offsetToCursor(this.position);
+    return offsetToCursor(this.position, this.tag);
   }
 }
 
@@ -75,7 +77,7 @@ function connectionOf<Row, Node>(
       const position = offset + index;
       if (position < start || position >= end) return;
       consumed = Math.max(consumed, position - start + 1);
-      if (row) edges.push(new Edge(position, toNode(row)));
+      if (row) edges.push(new Edge(position, toNode(row), page.tag));
     });
   }
   return {

@@ -1,25 +1,37 @@
 /**
  * Opaque connection cursors over HSS's record offsets, encoded as the Relay plugin encodes offset
- * cursors so Pothos tooling reads them too.
+ * cursors (`OffsetConnection:<offset>`, base64) so Pothos tooling reads them too. A row served from
+ * a snapshot (a list's whole table, see src/quota/snapshot.ts) also names the snapshot's content
+ * (`OffsetConnection:<offset>:<tag>`), so the next page is cut from the same table while it is kept:
+ * no row skipped or repeated because HSS's data moved between two pages.
  */
-import { cursorToOffset, offsetToCursor } from '@pothos/plugin-relay';
 import { InvalidArgumentError } from '../errors/invalid-argument.js';
 
-export { offsetToCursor };
+const PREFIX = 'OffsetConnection:';
+const FORM = /^OffsetConnection:(\d{1,16})(?::([A-Za-z0-9_-]{12}))?$/;
 
-/** The record offset a cursor stands for; a cursor this API did not issue is a clear input error. */
-export function offsetOfCursor(argument: string, cursor: string): number {
-  let offset: number;
-  try {
-    offset = cursorToOffset(cursor);
-  } catch {
-    offset = Number.NaN;
-  }
-  if (!Number.isSafeInteger(offset) || offset < 0 || offsetToCursor(offset) !== cursor) {
+/** Where a cursor points: a record offset, and the snapshot it was cut from, if any. */
+export interface CursorPosition {
+  offset: number;
+  tag?: string;
+}
+
+export function offsetToCursor(offset: number, tag?: string): string {
+  return Buffer.from(tag === undefined ? `${PREFIX}${offset}` : `${PREFIX}${offset}:${tag}`).toString(
+    'base64',
+  );
+}
+
+/** Where a cursor points; a cursor this API did not issue is a clear input error. */
+export function readCursor(argument: string, cursor: string): CursorPosition {
+  const match = FORM.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  const offset = Number(match?.[1]);
+  const tag = match?.[2];
+  if (!match || !Number.isSafeInteger(offset) || offsetToCursor(offset, tag) !== cursor) {
     throw new InvalidArgumentError(
       argument,
-      `${argument} is not a cursor this API issued; got ${JSON.stringify(cursor)}.`,
+      `${argument} is not a cursor this API issued; got ${JSON.stringify(cursor.slice(0, 200))}.`,
     );
   }
-  return offset;
+  return tag === undefined ? { offset } : { offset, tag };
 }

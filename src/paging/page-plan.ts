@@ -1,16 +1,11 @@
 /**
- * Which upstream pages serve a window of rows. HSS pages hold 10..200 rows, so a smaller `first`
- * is served from a page of 10, and a larger one from several pages of 200.
+ * Which slices of a list serve a window of rows, as HSS would page them (10..200 rows each, so a
+ * smaller `first` is a slice of 10 and a larger one several of 200). The loader below cuts each slice
+ * from a snapshot or from the list's pages of 200 (paging/blocks.ts), so slices cost no call of
+ * their own.
  */
+import { UPSTREAM_MAX_LIMIT, UPSTREAM_MIN_LIMIT } from '../upstream/hss-apis.js';
 import { MAX_OFFSET, type RowWindow } from './window.js';
-
-const UPSTREAM_MIN_LIMIT = 10;
-export const UPSTREAM_MAX_LIMIT = 200;
-
-/** The upstream calls `rows` rows cost: one per page of 200, and one even for none (the total). */
-export function upstreamPagesFor(rows: number): number {
-  return Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT));
-}
 
 /** `offset` and `limit` of one upstream call; undefined means "not sent". */
 export interface PageSlice {

@@ -4,7 +4,7 @@
  * of either style work in the other. Anything outside HSS's ranges is refused before any call.
  */
 import { checkRange, InvalidArgumentError } from '../errors/invalid-argument.js';
-import { offsetOfCursor } from './cursor.js';
+import { readCursor } from './cursor.js';
 
 /** The most rows one list field may ask for (five upstream pages of 200). */
 export const MAX_FIRST = 1000;
@@ -26,6 +26,8 @@ export interface RowWindow {
    * which the first upstream page tells), but not before `offset` (`after`).
    */
   fromEnd?: boolean;
+  /** The snapshot the cursor given was cut from: the rows are cut from it again while it is kept. */
+  tag?: string;
 }
 
 export interface RelayArguments {
@@ -46,11 +48,16 @@ export function hasRelayArguments(args: RelayArguments): boolean {
   return args.first != null || args.after != null || args.last != null || args.before != null;
 }
 
-function offsetAfter(argument: string, cursor: string): number {
-  const offset = offsetOfCursor(argument, cursor) + 1;
+function positionAfter(argument: string, cursor: string): { offset: number; tag?: string } {
+  const position = readCursor(argument, cursor);
+  const offset = position.offset + 1;
   checkRange(`the offset after ${argument}`, offset, 0, MAX_OFFSET);
-  return offset;
+  return { ...position, offset };
 }
+
+/** The window, naming the snapshot a cursor came from (when one did). */
+const withTag = (window: RowWindow, tag: string | undefined): RowWindow =>
+  tag === undefined ? window : { ...window, tag };
 
 /** `page: { first, after | offset }`: offset paging. */
 export function pageWindow(page: PageArguments): RowWindow {
@@ -60,13 +67,14 @@ export function pageWindow(page: PageArguments): RowWindow {
   const first = page.first ?? DEFAULT_FIRST;
   checkRange('page.first', first, 0, MAX_FIRST);
   let offset: number | undefined;
+  let tag: string | undefined;
   if (page.offset != null) {
     checkRange('page.offset', page.offset, 0, MAX_OFFSET);
     offset = page.offset;
   } else if (page.after != null) {
-    offset = offsetAfter('page.after', page.after);
+    ({ offset, tag } = positionAfter('page.after', page.after));
   }
-  return { first, firstGiven: page.first != null, offset };
+  return withTag({ first, firstGiven: page.first != null, offset }, tag);
 }
 
 /**
@@ -81,22 +89,28 @@ export function relayWindow(args: RelayArguments): RowWindow {
       'first and last cannot be given together: page forward or backward.',
     );
   }
-  const offset = args.after != null ? offsetAfter('after', args.after) : undefined;
-  const end = args.before != null ? offsetOfCursor('before', args.before) : undefined;
+  const after = args.after != null ? positionAfter('after', args.after) : undefined;
+  const before = args.before != null ? readCursor('before', args.before) : undefined;
+  const offset = after?.offset;
+  const end = before?.offset;
+  const tag = after?.tag ?? before?.tag;
   if (args.last != null) {
     checkRange('last', args.last, 0, MAX_FIRST);
     const lower = offset ?? 0;
-    if (end === undefined) return { first: args.last, firstGiven: true, offset, fromEnd: true };
+    if (end === undefined) return withTag({ first: args.last, firstGiven: true, offset, fromEnd: true }, tag);
     // The window is known: it reads forward from where the last `last` rows before `end` begin.
     const start = Math.max(lower, end - args.last);
-    return { first: Math.max(0, end - start), firstGiven: true, offset: start, end };
+    return withTag({ first: Math.max(0, end - start), firstGiven: true, offset: start, end }, tag);
   }
   const first = args.first ?? DEFAULT_FIRST;
   checkRange('first', first, 0, MAX_FIRST);
-  return {
-    first: end === undefined ? first : Math.max(0, Math.min(first, end - (offset ?? 0))),
-    firstGiven: args.first != null,
-    offset,
-    end,
-  };
+  return withTag(
+    {
+      first: end === undefined ? first : Math.max(0, Math.min(first, end - (offset ?? 0))),
+      firstGiven: args.first != null,
+      offset,
+      end,
+    },
+    tag,
+  );
 }

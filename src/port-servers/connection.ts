@@ -5,7 +5,7 @@
 
 import type { LoadServersPage } from '../loaders/page-loader.js';
 import { type ConnectionShape, loadConnection } from '../paging/connection.js';
-import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
+import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { PortServersRequest } from './arguments.js';
 import type { PortServerData, PortServerScope } from './model.js';
 import type { PortServerKey } from './node-id.js';

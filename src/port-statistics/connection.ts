@@ -14,8 +14,15 @@ export interface PortStatisticRow extends PortStatisticData {
 
 export type PortStatisticConnectionShape = ConnectionShape<PortStatisticRow>;
 
-/** Loads one upstream page; in the gateway, the request's deduplicating loader. */
-export type LoadPage = (scope: PortStatisticScope, query: PortStatisticsQuery) => Promise<FetchedPage>;
+/**
+ * Loads the rows HSS answers a query with (its `limit` rows from `offset`, and its total); in the
+ * gateway, the request's loader, cutting them from a snapshot or from pages of 200.
+ * `snapshotTag` names the snapshot a cursor came from, to cut the rows from it again.
+ */
+export type LoadPage = (
+  scope: PortStatisticScope,
+  query: PortStatisticsQuery & { snapshotTag?: string },
+) => Promise<FetchedPage>;
 
 export function loadPortStatisticsConnection(
   request: PortStatisticsRequest,
@@ -23,7 +30,7 @@ export function loadPortStatisticsConnection(
 ): Promise<PortStatisticConnectionShape> {
   return loadConnection(
     request,
-    (slice) => load(request.scope, { ...request.query, ...slice }),
+    (slice) => load(request.scope, { ...request.query, ...slice, snapshotTag: request.tag }),
     (row: PortStatisticData) => ({ ...row, scope: request.scope }),
   );
 }

@@ -9,7 +9,7 @@
  * A key whose row is gone resolves to null; a scope whose calls fail fails only its own keys.
  */
 
-import { UPSTREAM_MAX_LIMIT } from '../paging/page-plan.js';
+import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { LoadPage, PortStatisticRow } from './connection.js';
 import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from './model.js';
 import type { PortStatisticKey } from './node-id.js';

@@ -1,13 +1,14 @@
 /**
- * What a security dashboard's header shows, from the upstream's `total_num` of filtered calls
- * (page size 10, HSS's default, so they share pages with plain list queries), each field loading
- * only what it needs through the request's loader:
- * - totalCount: the filter's own call (1);
+ * What a security dashboard's header shows, from the totals of filtered queries, each field
+ * loading only what it needs through the request's loader. When the scope's table fits a snapshot,
+ * every count is counted in it, at no further call, and all of them from the same table. Otherwise
+ * each count is the `total_num` of a query's first page of 200, the very page its list shows:
+ * - totalCount: the filter's own query (1);
  * - byStatus: DANGER and NORMAL (2), UNKNOWN being the rest of the total;
  * - byProtocol: TCP, TCP6 and UDP (3), UDP6 being the rest.
- * The whole summary costs 6 upstream calls, fewer when the filter fixes a status or a protocol or
- * when the cache or the operation's other fields already hold the pages. A derived count is only
- * derived while the total is exact (under HSS's 10,000 ceiling); above it, it is asked for.
+ * That is 6 calls at most, fewer when the filter fixes a status or a protocol or when the cache or
+ * the operation's other fields already hold the pages. A derived count is only derived while the
+ * total is exact (under HSS's 10,000 ceiling); above it, it is asked for.
  */
 import type { LoadPage } from './connection.js';
 import {

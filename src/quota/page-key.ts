@@ -13,3 +13,13 @@ export function canonicalPageKey(
 ): string {
   return `${identity} ${api} ${projectId} ${formatQueryString(parameters)}`;
 }
+
+/** The key of one page request: its credentials' identity, API, project and parameters. */
+export function pageKeyOf(request: {
+  identity: string;
+  api: { name: string };
+  projectId: string;
+  parameters: readonly (readonly [string, string])[];
+}): string {
+  return canonicalPageKey(request.identity, request.api.name, request.projectId, request.parameters);
+}

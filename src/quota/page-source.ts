@@ -1,26 +1,28 @@
 /**
- * Where upstream pages come from, spending HSS's quota as if it were money: a fresh cached page
- * costs nothing; a stale one is served at once and renewed in the background
- * (stale-while-revalidate); identical calls in flight are shared across requests; each real call
- * takes one unit of the credential's budget and goes through retries and the circuit breaker; and
- * when the budget is spent or HSS fails, a stale page (marked as such) beats an error.
+ * Where upstream data comes from, spending HSS's quota as if it were money: a fresh cached page
+ * costs nothing; a stale one is served at once and renewed in the background when the budget has
+ * calls to spare (refresh-queue.ts); identical calls in flight are shared across requests; each real
+ * call takes a unit of the caller's and the address's budget and goes through retries and the
+ * circuit breaker; and when the budget is spent or HSS fails, a stale page (marked as such) beats an
+ * error. The same holds for snapshots: a list's whole table, fetched page by page (snapshot.ts).
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Credentials } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
-import type { HssApiName, HssListApi } from '../upstream/hss-apis.js';
+import { type HssApiName, type HssListApi, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
-import type { CallBudget } from './call-budget.js';
+import type { CallPriority } from './budget-rule.js';
+import { type BudgetState, budgetRefusal, type CallBudget } from './call-budget.js';
 import type { Cancellation } from './cancellation.js';
 import type { CredentialScreen } from './credential-screen.js';
 import type { CachedPage, PageCache } from './page-cache.js';
-import { canonicalPageKey } from './page-key.js';
-
-/** A credential's budget is per API, as HSS's quota is. */
-const budgetKey = (api: HssApiName, identity: string) => `${api} ${identity}`;
+import { pageKeyOf } from './page-key.js';
+import { RefreshQueue } from './refresh-queue.js';
+import { fetchSnapshot, type SnapshotRequest, snapshotTag } from './snapshot.js';
+import { untilDeadline } from './until-deadline.js';
 
 /** A page and how fresh it is. */
 export interface FetchedPage<Row = PortStatisticData> extends UpstreamPage<Row> {
@@ -33,6 +35,16 @@ export interface FetchedPage<Row = PortStatisticData> extends UpstreamPage<Row> 
    * made and this one joined (coalescing).
    */
   source: 'cache' | 'call' | 'shared';
+  /** Set when the rows were cut from a snapshot: its tag (see snapshot.ts), for cursors. */
+  tag?: string;
+}
+
+/** A list's whole table: every row, in the order HSS lists them, and a tag naming its content. */
+export interface FetchedSnapshot<Row = PortStatisticData> extends FetchedPage<Row> {
+  /** Names the content: the same rows in the same order, the same tag. */
+  tag: string;
+  /** Upstream pages it was fetched in: what it saved every request it serves. */
+  pages: number;
 }
 
 interface Freshness {
@@ -49,7 +61,7 @@ export interface QuotaObserver {
   onCacheLookup(result: 'hit' | 'stale' | 'miss'): void;
   /** A request joined an upstream call already in flight instead of making its own. */
   onCoalesced(): void;
-  /** A call was not made: the credential's budget is spent. */
+  /** A call was not made: a budget is spent. */
   onBudgetRefused(): void;
   /** A stale page was served: while renewing, instead of an error, or instead of a spent budget. */
   onStaleServed(reason: 'revalidate' | 'error' | 'budget'): void;
@@ -89,28 +101,120 @@ export interface CallContext {
   deadlineAt?: number;
   /** The operation's trace context: upstream call spans become its children. */
   traceContext?: OtelContext;
+  /** Told of every upstream call made for this request: each attempt, those HSS refused included. */
+  onUpstreamCall?: () => void;
 }
+
+/** What fetching under a key needs: how to call for it, at a priority, on behalf of a request. */
+type Fetch<Row> = (priority: CallPriority, call: CallContext) => Promise<CachedPage<Row>>;
 
 export class UpstreamPages {
   private readonly inflight = new Map<string, Promise<CachedPage<unknown>>>();
+  private readonly refreshes = new RefreshQueue();
   private readonly now: () => number;
 
   constructor(private readonly options: UpstreamPagesOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  async load<Row>(request: PageRequest<Row>, call: CallContext): Promise<FetchedPage<Row>> {
+  /** One page of a list call. */
+  load<Row>(request: PageRequest<Row>, call: CallContext): Promise<FetchedPage<Row>> {
+    const key = pageKeyOf(request);
+    return this.serve(key, request, call, (priority, on) => this.fetchPage(key, request, priority, on));
+  }
+
+  /**
+   * The whole table of a list call's query (no `limit`, no `offset` in its parameters), when it
+   * holds at most `maxPages` pages of 200; undefined when it holds more (then its first page is
+   * cached like any other, for the caller to page through instead). With `tag`, the version of that
+   * content while it is kept (a cursor pages the snapshot it started on), else the current one.
+   */
+  async loadSnapshot<Row>(
+    request: PageRequest<Row> & SnapshotRequest,
+    call: CallContext,
+    tag?: string,
+  ): Promise<FetchedSnapshot<Row> | undefined> {
+    const key = `${pageKeyOf(request)} snapshot`;
+    const versionKey = (version: string) => `${key}@${version}`;
     const { cache, freshness } = this.options;
-    // Refused credentials get nothing, not even cached pages they were once given.
-    const refused = this.options.screen.recentRefusal(request.identity);
+    const current = await this.serve(key, request, call, async (priority, on) => {
+      const entry = await fetchSnapshot(request, priority, on, {
+        cache,
+        ttlMs: freshness.ttlMs,
+        now: this.now,
+        // Each page of the table is a page like any other: cached, shared, paid for; never stale.
+        page: (pageRequest, pagePriority, pageCall, prepaid) =>
+          this.serve(
+            pageKeyOf(pageRequest),
+            pageRequest,
+            pageCall,
+            (p, c) => this.fetchPage(pageKeyOf(pageRequest), pageRequest, p, c, prepaid),
+            { freshOnly: true, priority: pagePriority },
+          ),
+        take: (calls, pagePriority) => this.take(request.api.name, request.identity, calls, pagePriority),
+      });
+      // Every version is kept as long as a page, so a cursor can page the one it started on.
+      if (cache && entry.page.rows.length === entry.page.totalNum) {
+        await cache.set(versionKey(snapshotTag(entry.page.rows)), entry, this.keepMs);
+      }
+      return entry;
+    });
+    // A table too large for a snapshot is kept as its size alone (no rows): see snapshot.ts.
+    if (current.rows.length < current.totalNum) return undefined;
+    const pages = Math.max(1, Math.ceil(current.totalNum / UPSTREAM_MAX_LIMIT));
+    const currentTag = snapshotTag(current.rows);
+    if (tag !== undefined && tag !== currentTag && cache) {
+      const pinned = (await cache.get(versionKey(tag), request.api.name)) as CachedPage<Row> | undefined;
+      if (pinned) {
+        const stale = this.now() - pinned.fetchedAt > freshness.ttlMs;
+        return { ...pinned.page, fetchedAt: pinned.fetchedAt, stale, source: 'cache', tag, pages };
+      }
+    }
+    return { ...current, tag: currentTag, pages };
+  }
+
+  /** Where a credential's budget for one API stands (null: no budget applies). */
+  budgetOf(identity: string, api: HssApiName = 'ListPortStatistics'): Promise<BudgetState | null> {
+    return this.options.budget.peek(api, identity);
+  }
+
+  /** Resolves once no background refresh is running. */
+  settled(): Promise<void> {
+    return this.refreshes.settled();
+  }
+
+  /** How long a stored page is kept: its whole usable life, fresh and stale windows. */
+  private get keepMs(): number {
+    const { freshness } = this.options;
+    return freshness.ttlMs + Math.max(freshness.staleWhileRevalidateMs, freshness.staleIfErrorMs);
+  }
+
+  /** Refused credentials get nothing, not even cached pages they were once given. */
+  private refuseRecentlyRefused(identity: string): void {
+    const refused = this.options.screen.recentRefusal(identity);
     if (refused) throw refused;
-    const key = canonicalPageKey(request.identity, request.api.name, request.projectId, request.parameters);
+  }
+
+  /**
+   * What is stored under `key`, or fetched: fresh from the cache; stale at once while a refresh is
+   * queued; else a call at `priority` (a request waiting: foreground), with a stale page standing in
+   * when the budget is spent or HSS is down. `freshOnly`: nothing stale is served (a snapshot's pages
+   * must agree with each other), and a page past its time-to-live is fetched again.
+   */
+  private async serve<Row>(
+    key: string,
+    request: { api: { name: HssApiName }; identity: string },
+    call: CallContext,
+    fetch: Fetch<Row>,
+    mode: { freshOnly?: boolean; priority?: CallPriority } = {},
+  ): Promise<FetchedPage<Row>> {
+    const { cache, freshness, observer } = this.options;
+    this.refuseRecentlyRefused(request.identity);
     // The key names the API, so what is stored under it is a page of its rows.
     const cached = cache
       ? ((await cache.get(key, request.api.name)) as CachedPage<Row> | undefined)
       : undefined;
     const age = cached ? this.now() - cached.fetchedAt : Number.POSITIVE_INFINITY;
-    const observer = this.options.observer;
     if (cache)
       observer?.onCacheLookup(
         !cached || age > freshness.ttlMs + freshness.staleWhileRevalidateMs
@@ -123,21 +227,21 @@ export class UpstreamPages {
       call.logger.debug({ cache: 'hit', key: redactKey(key) }, 'page from cache');
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: false, source: 'cache' };
     }
-    if (cached && age <= freshness.ttlMs + freshness.staleWhileRevalidateMs) {
+    if (cached && !mode.freshOnly && age <= freshness.ttlMs + freshness.staleWhileRevalidateMs) {
       call.logger.debug(
         { cache: 'stale', key: redactKey(key) },
-        'stale page served; renewing in the background',
+        'stale page served; renewing when the budget allows',
       );
-      this.shared(key, request, call).entry.catch(() => undefined);
+      this.queueRefresh(key, cached.fetchedAt, request.api.name, call, fetch);
       observer?.onStaleServed('revalidate');
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
     }
     try {
-      const { entry, joined } = this.shared(key, request, call);
+      const { entry, joined } = this.shared(key, call, () => fetch(mode.priority ?? 'foreground', call));
       const fresh = await untilDeadline(entry, call.cancellation, call.deadlineAt);
       return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false, source: joined ? 'shared' : 'call' };
     } catch (error) {
-      if (cached && this.staleMayStandIn(error, age)) {
+      if (cached && !mode.freshOnly && this.staleMayStandIn(error, age)) {
         observer?.onStaleServed((error as HssError).code === 'RATE_LIMITED' ? 'budget' : 'error');
         call.logger.warn(
           { cache: 'stale', reason: (error as HssError).code, ageMs: age },
@@ -147,6 +251,23 @@ export class UpstreamPages {
       }
       throw error;
     }
+  }
+
+  /** Renews `key` in the background when the budget has a call to spare, unless someone did already. */
+  private queueRefresh<Row>(
+    key: string,
+    fetchedAt: number,
+    api: HssApiName,
+    call: CallContext,
+    fetch: Fetch<Row>,
+  ) {
+    // Not this request's call: it does not wait for it, cannot cancel it, and is not charged for it.
+    const background: CallContext = { logger: call.logger, operationName: call.operationName };
+    this.refreshes.enqueue(key, fetchedAt, async () => {
+      const now = await this.options.cache?.get(key, api);
+      if (now && now.fetchedAt > fetchedAt) return;
+      await this.shared(key, background, () => fetch('refresh', background)).entry;
+    });
   }
 
   /**
@@ -163,48 +284,62 @@ export class UpstreamPages {
     return down && age <= this.options.freshness.ttlMs + this.options.freshness.staleIfErrorMs;
   }
 
-  /** One upstream call per key at a time, whoever asks; `joined` when another asked first. */
+  /** One upstream fetch per key at a time, whoever asks; `joined` when another asked first. */
   private shared<Row>(
     key: string,
-    request: PageRequest<Row>,
     call: CallContext,
+    start: () => Promise<CachedPage<Row>>,
   ): { entry: Promise<CachedPage<Row>>; joined: boolean } {
-    // Keys name the API: a call in flight under this key brings this API's rows.
+    // Keys name the API: a fetch in flight under this key brings this API's rows.
     const running = this.inflight.get(key) as Promise<CachedPage<Row>> | undefined;
     if (running) {
       this.options.observer?.onCoalesced();
       call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
       return { entry: running, joined: true };
     }
-    const started = this.fetch(key, request, call).finally(() => this.inflight.delete(key));
+    const started = start().finally(() => this.inflight.delete(key));
     this.inflight.set(key, started);
     return { entry: started, joined: false };
   }
 
-  /** Where a credential's budget for one API stands (null: no budget applies). */
-  budgetOf(identity: string, api: HssApiName = 'ListPortStatistics') {
-    return this.options.budget.peek(budgetKey(api, identity));
+  /** Takes `calls` units of both budgets at once, or throws the refusal. */
+  private async take(
+    api: HssApiName,
+    identity: string,
+    calls: number,
+    priority: CallPriority,
+  ): Promise<void> {
+    const { budget, observer } = this.options;
+    const grant = await budget.take({ api, identity, calls, priority });
+    if (grant.granted) return;
+    observer?.onBudgetRefused();
+    throw budgetRefusal(
+      api,
+      grant,
+      budget.limits ?? { perCaller: 0, perAddress: 0, refreshReserve: 0, windowMs: 0 },
+    );
   }
 
-  private async fetch<Row>(
+  /**
+   * One page from HSS: the credentials admitted, a unit of the budget for each attempt (retries are
+   * calls too; `prepaid` attempts were paid for already), through retries and the circuit.
+   */
+  private async fetchPage<Row>(
     key: string,
     request: PageRequest<Row>,
+    priority: CallPriority,
     call: CallContext,
+    prepaid = 0,
   ): Promise<CachedPage<Row>> {
-    const { client, budget, screen, resilience, cache, freshness } = this.options;
+    const { client, screen, resilience, cache } = this.options;
     const inadmissible = await screen.admit(request.credentials, request.identity);
     if (inadmissible) throw inadmissible;
+    let paid = prepaid;
     const page = await resilience.execute(request.projectId, async () => {
-      // HSS counts its quota per user and per API: each API has its own budget.
-      const grant = await budget.take(budgetKey(request.api.name, request.identity));
-      if (!grant.granted) {
-        this.options.observer?.onBudgetRefused();
-        throw new HssError(
-          'RATE_LIMITED',
-          `The gateway's budget of ${budget.perMinute} ${request.api.name} calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); retry in ${grant.retryAfterSeconds} s.`,
-          { retryAfter: grant.retryAfterSeconds },
-        );
-      }
+      // HSS counts its quota per user, per address and per API.
+      if (paid > 0) paid--;
+      else await this.take(request.api.name, request.identity, 1, priority);
+      call.onUpstreamCall?.();
       // The shared call is not tied to one caller's cancellation: others may be waiting for it.
       return client
         .list(request.api, request.projectId, request.parameters, request.credentials, {
@@ -224,8 +359,7 @@ export class UpstreamPages {
         );
     });
     const entry = { page, fetchedAt: this.now() };
-    const keepMs = freshness.ttlMs + Math.max(freshness.staleWhileRevalidateMs, freshness.staleIfErrorMs);
-    if (cache) await cache.set(key, entry, keepMs);
+    if (cache) await cache.set(key, entry, this.keepMs);
     return entry;
   }
 }
@@ -233,46 +367,4 @@ export class UpstreamPages {
 /** Keys begin with the credential's identity; logs need only the request part. */
 function redactKey(key: string): string {
   return key.slice(key.indexOf(' ') + 1);
-}
-
-/**
- * Waits for the promise, or until the request's deadline passes or its client goes away. The
- * deadline timer lives only while a request waits on HSS: one per request for its whole life would
- * keep thousands of timers alive under load.
- */
-function untilDeadline<T>(
-  promise: Promise<T>,
-  cancellation: Cancellation | undefined,
-  deadlineAt: number | undefined,
-): Promise<T> {
-  if (!cancellation && deadlineAt === undefined) return promise;
-  const deadlinePassed = () =>
-    new HssError('UPSTREAM_UNAVAILABLE', "HSS did not answer within the request's deadline.", {
-      failure: 'timeout',
-    });
-  const cancelled = () =>
-    new HssError('UPSTREAM_UNAVAILABLE', 'The request was cancelled before HSS answered.', {
-      failure: 'aborted',
-    });
-  if (cancellation?.aborted) return Promise.reject(cancelled());
-  const remaining = deadlineAt === undefined ? undefined : deadlineAt - Date.now();
-  if (remaining !== undefined && remaining <= 0) return Promise.reject(deadlinePassed());
-  return new Promise<T>((resolve, reject) => {
-    const timer = remaining === undefined ? undefined : setTimeout(() => reject(deadlinePassed()), remaining);
-    const stopListening = cancellation?.onAbort(() => reject(cancelled()));
-    const settle = () => {
-      if (timer) clearTimeout(timer);
-      stopListening?.();
-    };
-    promise.then(
-      (value) => {
-        settle();
-        resolve(value);
-      },
-      (error: unknown) => {
-        settle();
-        reject(error);
-      },
-    );
-  });
 }

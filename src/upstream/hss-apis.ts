@@ -17,6 +17,11 @@ export interface HssListApi<Row> {
 
 export type HssApiName = 'ListPortStatistics' | 'ListPortHost';
 
+/** The most rows one call of either API brings (`limit` 10..200): the quota counts calls, not rows. */
+export const UPSTREAM_MAX_LIMIT = 200;
+/** The fewest rows HSS pages hold: it refuses a smaller `limit`. */
+export const UPSTREAM_MIN_LIMIT = 10;
+
 /** `GET /v5/{project_id}/asset/port/statistics`: open ports and on how many servers. */
 export const LIST_PORT_STATISTICS: HssListApi<PortStatisticData> = {
   name: 'ListPortStatistics',
