@@ -2,7 +2,7 @@
  * `PortServerConnection` and the fields that return it: `portServers` (the servers with one port
  * open) and `PortStatistic.servers` (the drill-down from a statistics row).
  */
-import { upstreamPagesFor } from '../paging/page-plan.js';
+import { blocksCovering, startOf } from '../paging/blocks.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
 import { type PortServersArguments, readPortServersArguments } from '../port-servers/arguments.js';
 import { loadPortServersConnection } from '../port-servers/connection.js';
@@ -39,8 +39,9 @@ const PortServerConnection = builder.connectionObject(
 const FIRST_DESCRIPTION = `Servers wanted: 0 to ${MAX_FIRST}, default ${DEFAULT_FIRST}.`;
 const AFTER_DESCRIPTION = 'Servers after this cursor (an edge cursor or pageInfo.endCursor).';
 
-const pagesOf = (first: number | null | undefined) =>
-  upstreamPagesFor(Math.min(MAX_FIRST, first ?? DEFAULT_FIRST));
+/** One upstream call per page of 200 the servers wanted touch. */
+const pagesOf = (args: { first?: number | null; after?: string | null }) =>
+  blocksCovering(startOf(args.after), Math.min(MAX_FIRST, args.first ?? DEFAULT_FIRST));
 
 /** The servers list both fields answer, from their arguments. */
 const serversOf = (args: PortServersArguments, context: GatewayContext) =>
@@ -52,6 +53,8 @@ const serversOf = (args: PortServersArguments, context: GatewayContext) =>
 builder.queryField('portServers', (t) =>
   t.field({
     type: PortServerConnection,
+    // An upstream failure here nulls this field alone, not its siblings.
+    nullable: true,
     description:
       'The servers on which a port is open, with the process listening on it (HSS ListPortHost, ' +
       '`GET /v5/{project_id}/asset/ports/detail`). One port at a time; for the servers of a statistics row, ' +
@@ -75,7 +78,7 @@ builder.queryField('portServers', (t) =>
       first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
-    complexity: (args) => pagesOf(args.first),
+    complexity: (args) => pagesOf(args),
     resolve: (_root, args, context) => serversOf({ ...args, projectId: args.projectId?.toString() }, context),
   }),
 );
@@ -83,6 +86,8 @@ builder.queryField('portServers', (t) =>
 builder.objectField(PortStatistic, 'servers', (t) =>
   t.field({
     type: PortServerConnection,
+    // An upstream failure here nulls this field alone, not its siblings.
+    nullable: true,
     description:
       'The servers on which this port is open (HSS ListPortHost), in the scope that listed the row: its project, ' +
       'enterprise project and category (HOST when the row was listed without one; ask with `filter.category` ' +
@@ -94,7 +99,7 @@ builder.objectField(PortStatistic, 'servers', (t) =>
       first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
-    complexity: (args) => pagesOf(args.first),
+    complexity: (args) => pagesOf(args),
     resolve: (row, args, context) =>
       serversOf(
         {

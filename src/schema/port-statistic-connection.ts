@@ -1,6 +1,6 @@
 /** `PortStatisticConnection` and the `portStatistics` query field that returns it. */
 
-import { upstreamPagesFor } from '../paging/page-plan.js';
+import { blocksCovering, startOf } from '../paging/blocks.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
 import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
 import { loadPortStatisticsConnection } from '../port-statistics/connection.js';
@@ -32,6 +32,8 @@ const PortStatisticConnection = builder.connectionObject(
 builder.queryField('portStatistics', (t) =>
   t.field({
     type: PortStatisticConnection,
+    // An upstream failure here (a spent budget, HSS down) nulls this field alone, not its siblings.
+    nullable: true,
     description:
       'Open port statistics: which ports are open on how many servers, by port or protocol type (HSS ListPortStatistics, ' +
       '`GET /v5/{project_id}/asset/port/statistics`).',
@@ -72,15 +74,16 @@ builder.queryField('portStatistics', (t) =>
         description: 'Sort order; none given, HSS returns its default order.',
       }),
     },
-    // One upstream call per page of 200 (at least one, even for first: 0); `last` without
-    // `before` one more, to learn where the list ends.
+    // One upstream call per page of 200 the rows touch (at least one, even for first: 0); `last`
+    // without `before` one more, to learn where the list ends. A snapshot may answer it for less.
     complexity: (args) => {
       // Past MAX_FIRST the arguments are refused (BAD_USER_INPUT) before any call: priced as MAX_FIRST,
       // so the answer names the real problem, not the cost.
       const rows = Math.min(MAX_FIRST, args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST);
       const probe = args.last != null && args.before == null ? 1 : 0;
       // What is selected of each row (its `servers`, say) is paid per row.
-      return { field: upstreamPagesFor(rows) + probe, multiplier: rows };
+      const start = startOf(args.after ?? args.page?.after, args.page?.offset);
+      return { field: blocksCovering(start, rows) + probe, multiplier: rows };
     },
     resolve: (_root, args, context) =>
       loadPortStatisticsConnection(

@@ -28,30 +28,37 @@ const PortProtocolCount = builder
 
 const PortStatisticsSummary = builder.objectRef<Summary>('PortStatisticsSummary').implement({
   description:
-    'Counts for a dashboard header, from the totals of filtered upstream calls. Each field costs only the calls it ' +
-    'needs: totalCount 1, byStatus 2 more, byProtocol 3 more (6 for everything), shared with the list queries of the ' +
-    'same operation and cached like them.',
+    'Counts for a dashboard header. When the scope holds up to SNAPSHOT_MAX_PAGES pages of 200 rows, all of them ' +
+    'are counted in one snapshot of its table, with the lists of the same operation, at no further call. Otherwise ' +
+    'from the totals of filtered upstream calls, each field costing only the calls it needs: totalCount 1, byStatus ' +
+    '2 more, byProtocol 3 more (6 for everything), shared with the list queries of the same operation and cached ' +
+    'like them. A count the quota cannot pay for yet is null, with its own RATE_LIMITED error.',
   fields: (t) => ({
     totalCount: t.int({
+      nullable: true,
       description: 'Open-port rows matching the filter.',
       resolve: (summary) => summary.totalCount(),
     }),
     byStatus: t.field({
       type: [PortRiskStatusCount],
+      nullable: true,
       description: 'Rows by risk status, in the order DANGER, NORMAL, UNKNOWN.',
       resolve: (summary) => summary.byStatus(),
     }),
     byProtocol: t.field({
       type: [PortProtocolCount],
+      nullable: true,
       description: 'Rows by protocol, in the order TCP, TCP6, UDP, UDP6.',
       resolve: (summary) => summary.byProtocol(),
     }),
     fetchedAt: t.field({
       type: DateTime,
+      nullable: true,
       description: "When HSS answered the filter's own call.",
       resolve: async (summary) => new Date((await summary.total()).fetchedAt),
     }),
     stale: t.boolean({
+      nullable: true,
       description: "True when that answer is older than the cache's time-to-live.",
       resolve: async (summary) => (await summary.total()).stale,
     }),
@@ -61,6 +68,7 @@ const PortStatisticsSummary = builder.objectRef<Summary>('PortStatisticsSummary'
 builder.queryField('portStatisticsSummary', (t) =>
   t.field({
     type: PortStatisticsSummary,
+    nullable: true,
     description:
       "What a security dashboard's header shows: total open-port rows, and counts by risk status and by protocol.",
     args: {
