@@ -8,7 +8,8 @@
  * - the address budget: calls of all callers together (HSS counts per source IP: every caller of
  *   the gateway, and every replica leaving through the same address, shares it);
  * - foreground first: a background refresh leaves `refreshReserve` address calls to requests that
- *   have nothing to show;
+ *   have nothing to show, and more when such requests were refused lately for want of calls (what
+ *   they asked for is remembered as a debt until they get it, or for a window);
  * - fair shares: once another caller has asked within the last two windows, no caller may hold the
  *   whole address budget, so a newcomer always gets a call within one window.
  */
@@ -34,6 +35,8 @@ export interface BudgetView {
   address: readonly { at: number; identity: string }[];
   /** Other callers that asked for calls of this API within the last two windows. */
   othersSeen: number;
+  /** Calls that requests waiting for data were refused within the window (per caller, the last). */
+  owed: number;
 }
 
 export interface BudgetRequest {
@@ -48,7 +51,7 @@ export interface BudgetRequest {
 
 export type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share';
 
-export type BudgetAnswer =
+export type BudgetDecision =
   | { granted: true }
   | { granted: false; retryAfterSeconds: number; refusedBy: BudgetRefusal };
 
@@ -60,7 +63,7 @@ function untilExpired(times: readonly number[], needed: number, limits: BudgetLi
   return Math.max(1, oldest + limits.windowMs - now);
 }
 
-function refusal(refusedBy: BudgetRefusal, waitMs: number): BudgetAnswer {
+function refusal(refusedBy: BudgetRefusal, waitMs: number): BudgetDecision {
   return { granted: false, refusedBy, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
 }
 
@@ -70,7 +73,7 @@ export function decide(
   request: BudgetRequest,
   limits: BudgetLimits,
   now: number,
-): BudgetAnswer {
+): BudgetDecision {
   const n = request.calls;
   if (limits.perCaller > 0 && view.caller.length + n > limits.perCaller) {
     return refusal(
@@ -83,7 +86,8 @@ export function decide(
   if (times.length + n > limits.perAddress) {
     return refusal('address', untilExpired(times, times.length + n - limits.perAddress, limits, now));
   }
-  const reserve = request.priority === 'refresh' ? Math.min(limits.refreshReserve, limits.perAddress - 1) : 0;
+  // What waiting requests were refused is theirs to take first; a refresh can always wait.
+  const reserve = request.priority === 'refresh' ? Math.max(limits.refreshReserve, view.owed) : 0;
   if (times.length + n > limits.perAddress - reserve) {
     return refusal(
       'reserve',

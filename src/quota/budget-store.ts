@@ -1,9 +1,13 @@
 /**
  * Where the budgets' logs of granted calls live: in memory for one gateway, in Redis for replicas
  * that leave through one address (and so share HSS's per-address quota). Both keep, per API, the
- * calls of each caller and of the address in the last window, and which callers asked lately; the
- * rule that reads them is budget-rule.ts. A grant is recorded only if the window still holds what
- * the decision read (compare and set), so replicas deciding at once never overspend.
+ * calls of each caller and of the address in the last window, which callers asked lately, and what
+ * waiting requests were refused (debts); the rule that reads them is budget-rule.ts.
+ *
+ * A call is entered when it is granted, and moved to when it ended once it has: HSS counts a call
+ * when it arrives, somewhere in between, so a window counted from the end never lets a call out of
+ * the window before HSS lets it out of its own. A grant is entered only if the window still holds
+ * what the decision read (compare and set), so replicas deciding at once never overspend.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -14,43 +18,58 @@ export interface BudgetStore {
   /** The window at `now`; `asking` records the caller as one that asked (fair shares count it). */
   view(api: string, identity: string, now: number, windowMs: number, asking: boolean): Promise<BudgetView>;
   /**
-   * Records `calls` grants for the caller at `now`, unless the window changed since `read`:
-   * false then, and the caller decides again.
+   * Enters the calls `ids` for the caller at `now`, unless the window changed since `read`: false
+   * then, and the caller decides again.
    */
   record(
     api: string,
     identity: string,
-    calls: number,
+    ids: readonly string[],
     now: number,
     windowMs: number,
     read: BudgetView,
   ): Promise<boolean>;
+  /** Moves a call to `at`: when it ended. */
+  settle(api: string, identity: string, id: string, at: number, windowMs: number): Promise<void>;
+  /** Remembers that a waiting request of the caller was refused `calls` calls at `now`; 0 forgets it. */
+  owe(api: string, identity: string, calls: number, now: number, windowMs: number): Promise<void>;
 }
+
+/** A fresh id for each granted call. */
+export const callId = () => randomUUID();
 
 // Callers remembered per API; made-up credentials must not grow the memory without bound.
 const MAX_CALLERS = 10_000;
 
+interface Entry {
+  id: string;
+  at: number;
+  identity: string;
+}
+
 interface ApiWindow {
-  address: { at: number; identity: string }[];
-  callers: LRUCache<string, number[]>;
+  address: Entry[];
   /** When each caller last asked. */
   seen: LRUCache<string, number>;
+  /** What each caller's waiting requests were last refused, and when. */
+  debts: LRUCache<string, { calls: number; at: number }>;
 }
 
 /** One gateway's budgets. */
 export class MemoryBudgetStore implements BudgetStore {
   private readonly apis = new Map<string, ApiWindow>();
 
-  private windowOf(api: string): ApiWindow {
+  private windowOf(api: string, now: number, windowMs: number): ApiWindow {
     let window = this.apis.get(api);
     if (!window) {
       window = {
         address: [],
-        callers: new LRUCache({ max: MAX_CALLERS }),
         seen: new LRUCache({ max: MAX_CALLERS }),
+        debts: new LRUCache({ max: MAX_CALLERS }),
       };
       this.apis.set(api, window);
     }
+    window.address = window.address.filter((entry) => entry.at > now - windowMs).sort((a, b) => a.at - b.at);
     return window;
   }
 
@@ -59,22 +78,26 @@ export class MemoryBudgetStore implements BudgetStore {
   }
 
   private viewNow(api: string, identity: string, now: number, windowMs: number, asking: boolean): BudgetView {
-    const window = this.windowOf(api);
-    const since = now - windowMs;
-    window.address = window.address.filter((call) => call.at > since);
-    const caller = (window.callers.get(identity) ?? []).filter((at) => at > since);
+    const window = this.windowOf(api, now, windowMs);
     if (asking) window.seen.set(identity, now);
     let othersSeen = 0;
     for (const [who, at] of window.seen.entries()) {
       if (who !== identity && at > now - 2 * windowMs) othersSeen++;
     }
-    return { caller, address: [...window.address], othersSeen };
+    let owed = 0;
+    for (const debt of window.debts.values()) if (debt.at > now - windowMs) owed += debt.calls;
+    return {
+      caller: window.address.filter((entry) => entry.identity === identity).map((entry) => entry.at),
+      address: window.address.map(({ at, identity: who }) => ({ at, identity: who })),
+      othersSeen,
+      owed,
+    };
   }
 
   async record(
     api: string,
     identity: string,
-    calls: number,
+    ids: readonly string[],
     now: number,
     windowMs: number,
     read: BudgetView,
@@ -84,23 +107,31 @@ export class MemoryBudgetStore implements BudgetStore {
     if (current.caller.length !== read.caller.length || current.address.length !== read.address.length) {
       return false;
     }
-    const window = this.windowOf(api);
-    const times = Array.from({ length: calls }, () => now);
-    window.callers.set(identity, [...current.caller, ...times]);
-    window.address.push(...times.map((at) => ({ at, identity })));
+    this.windowOf(api, now, windowMs).address.push(...ids.map((id) => ({ id, at: now, identity })));
     return true;
+  }
+
+  async settle(api: string, _identity: string, id: string, at: number) {
+    const entry = this.apis.get(api)?.address.find((call) => call.id === id);
+    if (entry) entry.at = Math.max(entry.at, at);
+  }
+
+  async owe(api: string, identity: string, calls: number, now: number, windowMs: number) {
+    const { debts } = this.windowOf(api, now, windowMs);
+    if (calls > 0) debts.set(identity, { calls, at: now });
+    else debts.delete(identity);
   }
 }
 
 /** Keys of one API's budget logs; versioned like the page cache's, so formats never mix. */
 const keysOf = (api: string, identity: string) => {
   const prefix = `hss-gateway:v1:budget:${api}:`;
-  return [`${prefix}caller:${identity}`, `${prefix}address`, `${prefix}seen`] as const;
+  return [`${prefix}caller:${identity}`, `${prefix}address`, `${prefix}seen`, `${prefix}debts`] as const;
 };
 
-// KEYS: caller log, address log, callers seen. ARGV: now, window, identity, asking (1/0).
-// Returns the caller's grant times, the address's `identity|id` members with their times, and how
-// many other callers asked within two windows.
+// KEYS: caller log, address log, callers seen, debts. ARGV: now, window, identity, asking (1/0).
+// Returns the caller's call times, the address's `identity|id` members with their times, how many
+// other callers asked within two windows, and the calls owed to waiting requests.
 const VIEW = `
 local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
@@ -112,21 +143,40 @@ if ARGV[4] == '1' then
 end
 local others = redis.call('ZCARD', KEYS[3])
 if redis.call('ZSCORE', KEYS[3], ARGV[3]) then others = others - 1 end
-return {redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES'), others}
+local owed = 0
+local debts = redis.call('HGETALL', KEYS[4])
+for i = 1, #debts, 2 do
+  local calls, at = string.match(debts[i + 1], '^(%d+):(%d+)$')
+  if at and tonumber(at) > now - win then owed = owed + tonumber(calls) else redis.call('HDEL', KEYS[4], debts[i]) end
+end
+return {redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES'), others, owed}
 `;
 
-// KEYS: caller log, address log. ARGV: now, window, identity, calls, caller count read, address
-// count read, a unique id. Records the grants only if the counts are still what was read.
+// KEYS: caller log, address log. ARGV: now, window, identity, caller count read, address count
+// read, then the calls' ids. Enters them only if the counts are still what was read.
 const RECORD = `
 local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - win)
-if redis.call('ZCARD', KEYS[1]) ~= tonumber(ARGV[5]) or redis.call('ZCARD', KEYS[2]) ~= tonumber(ARGV[6]) then
+if redis.call('ZCARD', KEYS[1]) ~= tonumber(ARGV[4]) or redis.call('ZCARD', KEYS[2]) ~= tonumber(ARGV[5]) then
   return 0
 end
-for i = 1, tonumber(ARGV[4]) do
-  redis.call('ZADD', KEYS[1], now, ARGV[7] .. ':' .. i)
-  redis.call('ZADD', KEYS[2], now, ARGV[3] .. '|' .. ARGV[7] .. ':' .. i)
+for i = 6, #ARGV do
+  redis.call('ZADD', KEYS[1], now, ARGV[i])
+  redis.call('ZADD', KEYS[2], now, ARGV[3] .. '|' .. ARGV[i])
+end
+redis.call('PEXPIRE', KEYS[1], win)
+redis.call('PEXPIRE', KEYS[2], win)
+return 1
+`;
+
+// KEYS: caller log, address log. ARGV: the call's id, when it ended, identity, window. Moves it
+// there (only ever later), if it is still in the window.
+const SETTLE = `
+local at, win = tonumber(ARGV[2]), tonumber(ARGV[4])
+for i, member in ipairs({ARGV[1], ARGV[3] .. '|' .. ARGV[1]}) do
+  local was = redis.call('ZSCORE', KEYS[i], member)
+  if was and tonumber(was) < at then redis.call('ZADD', KEYS[i], at, member) end
 end
 redis.call('PEXPIRE', KEYS[1], win)
 redis.call('PEXPIRE', KEYS[2], win)
@@ -145,27 +195,27 @@ export class RedisBudgetStore implements BudgetStore {
   constructor(private readonly redis: Redis) {}
 
   async view(api: string, identity: string, now: number, windowMs: number, asking: boolean) {
-    const [caller, address, others] = (await this.redis.eval(
+    const [caller, address, others, owed] = (await this.redis.eval(
       VIEW,
-      3,
+      4,
       ...keysOf(api, identity),
       now,
       windowMs,
       identity,
       asking ? '1' : '0',
-    )) as [string[], string[], number];
+    )) as [string[], string[], number, number];
     const calls: { at: number; identity: string }[] = [];
     for (let i = 0; i + 1 < address.length; i += 2) {
       const member = address[i] as string;
       calls.push({ at: Number(address[i + 1]), identity: member.slice(0, member.lastIndexOf('|')) });
     }
-    return { caller: scores(caller), address: calls, othersSeen: Number(others) };
+    return { caller: scores(caller), address: calls, othersSeen: Number(others), owed: Number(owed) };
   }
 
   async record(
     api: string,
     identity: string,
-    calls: number,
+    ids: readonly string[],
     now: number,
     windowMs: number,
     read: BudgetView,
@@ -179,11 +229,28 @@ export class RedisBudgetStore implements BudgetStore {
       now,
       windowMs,
       identity,
-      calls,
       read.caller.length,
       read.address.length,
-      randomUUID(),
+      ...ids,
     );
     return Number(done) === 1;
+  }
+
+  async settle(api: string, identity: string, id: string, at: number, windowMs: number) {
+    const [callerKey, addressKey] = keysOf(api, identity);
+    await this.redis.eval(SETTLE, 2, callerKey, addressKey, id, at, identity, windowMs);
+  }
+
+  async owe(api: string, identity: string, calls: number, now: number, windowMs: number) {
+    const debtsKey = keysOf(api, identity)[3];
+    if (calls > 0) {
+      await this.redis
+        .multi()
+        .hset(debtsKey, identity, `${calls}:${Math.round(now)}`)
+        .pexpire(debtsKey, windowMs)
+        .exec();
+    } else {
+      await this.redis.hdel(debtsKey, identity);
+    }
   }
 }

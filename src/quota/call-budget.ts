@@ -8,22 +8,28 @@
 import type { Logger } from 'pino';
 import { HssError } from '../errors/hss-error.js';
 import {
-  type BudgetAnswer,
+  type BudgetDecision,
   type BudgetLimits,
   type BudgetRequest,
   type BudgetState,
   decide,
   stateOf,
 } from './budget-rule.js';
-import { type BudgetStore, MemoryBudgetStore } from './budget-store.js';
+import { type BudgetStore, callId, MemoryBudgetStore } from './budget-store.js';
 
 export type { BudgetRequest, BudgetState };
 
-/**
- * HSS's minute, and a second more: a call is counted here when it is granted, and by HSS when it
- * arrives, a moment later. Counting a longer window keeps the two from disagreeing at its edge.
- */
-export const BUDGET_WINDOW_MS = 61_000;
+/** HSS's minute: a call counts until a minute after it ended (see budget-store.ts). */
+export const BUDGET_WINDOW_MS = 60_000;
+
+/** One granted call: told when it ended, it counts from then. */
+export interface GrantedCall {
+  settle(): void;
+}
+
+export type BudgetAnswer =
+  | { granted: true; calls: GrantedCall[] }
+  | Extract<BudgetDecision, { granted: false }>;
 
 // Replicas deciding at the same moment make one of them decide again; a few rounds settle it.
 const MAX_ROUNDS = 5;
@@ -37,10 +43,12 @@ export interface CallBudget {
   peek(api: string, identity: string): Promise<BudgetState | null>;
 }
 
+const UNCOUNTED: GrantedCall = { settle: () => undefined };
+
 /** No limit: both budgets are off. */
 export const UNLIMITED_BUDGET: CallBudget = {
   limits: null,
-  take: async () => ({ granted: true }),
+  take: async (request) => ({ granted: true, calls: Array.from({ length: request.calls }, () => UNCOUNTED) }),
   peek: async () => null,
 };
 
@@ -67,17 +75,34 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
       return use(memory);
     }
   };
+  const settleLater = (store: BudgetStore, request: BudgetRequest, id: string): GrantedCall => ({
+    settle: () => {
+      store.settle(request.api, request.identity, id, now(), limits.windowMs).catch((error: unknown) => {
+        logger?.warn({ err: error }, 'Redis budget unavailable; a call keeps the time it was granted');
+      });
+    },
+  });
   return {
     limits,
     take: (request) =>
-      withStore(async (store) => {
+      withStore(async (store): Promise<BudgetAnswer> => {
         for (let round = 0; round < MAX_ROUNDS; round++) {
           const at = now();
           const view = await store.view(request.api, request.identity, at, limits.windowMs, true);
           const answer = decide(view, request, limits, at);
-          if (!answer.granted) return answer;
-          if (await store.record(request.api, request.identity, request.calls, at, limits.windowMs, view)) {
+          if (!answer.granted) {
+            // A waiting request's refusal is a debt refreshes must leave room for.
+            if (request.priority === 'foreground') {
+              await store.owe(request.api, request.identity, request.calls, at, limits.windowMs);
+            }
             return answer;
+          }
+          const ids = Array.from({ length: request.calls }, callId);
+          if (await store.record(request.api, request.identity, ids, at, limits.windowMs, view)) {
+            if (request.priority === 'foreground' && view.owed > 0) {
+              await store.owe(request.api, request.identity, 0, at, limits.windowMs);
+            }
+            return { granted: true, calls: ids.map((id) => settleLater(store, request, id)) };
           }
         }
         // Others keep spending under us: they have it, so this one waits.
@@ -93,7 +118,7 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
 /** What a refused call answers: RATE_LIMITED, naming the budget that refused and when to retry. */
 export function budgetRefusal(
   api: string,
-  answer: Extract<BudgetAnswer, { granted: false }>,
+  answer: Extract<BudgetDecision, { granted: false }>,
   limits: BudgetLimits,
 ): HssError {
   const wait = `retry in ${answer.retryAfterSeconds} s.`;

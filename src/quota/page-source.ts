@@ -15,7 +15,7 @@ import { type HssApiName, type HssListApi, UPSTREAM_MAX_LIMIT } from '../upstrea
 import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallPriority } from './budget-rule.js';
-import { type BudgetState, budgetRefusal, type CallBudget } from './call-budget.js';
+import { type BudgetState, budgetRefusal, type CallBudget, type GrantedCall } from './call-budget.js';
 import type { Cancellation } from './cancellation.js';
 import type { CredentialScreen } from './credential-screen.js';
 import type { CachedPage, PageCache } from './page-cache.js';
@@ -138,7 +138,10 @@ export class UpstreamPages {
     const versionKey = (version: string) => `${key}@${version}`;
     const { cache, freshness } = this.options;
     const current = await this.serve(key, request, call, async (priority, on) => {
-      const entry = await fetchSnapshot(request, priority, on, {
+      // What is stored of the table says how large it is: all its pages are then paid for at once.
+      const stored = await cache?.get(key, request.api.name);
+      const sized = stored ? { ...request, knownRows: stored.page.totalNum } : request;
+      const entry = await fetchSnapshot(sized, priority, on, {
         cache,
         ttlMs: freshness.ttlMs,
         now: this.now,
@@ -284,11 +287,14 @@ export class UpstreamPages {
     return down && age <= this.options.freshness.ttlMs + this.options.freshness.staleIfErrorMs;
   }
 
-  /** One upstream fetch per key at a time, whoever asks; `joined` when another asked first. */
+  /**
+   * One upstream fetch per key at a time, whoever asks (`joined` when another asked first); what it
+   * brings is stored under the key for its whole usable life.
+   */
   private shared<Row>(
     key: string,
     call: CallContext,
-    start: () => Promise<CachedPage<Row>>,
+    fetch: () => Promise<CachedPage<Row>>,
   ): { entry: Promise<CachedPage<Row>>; joined: boolean } {
     // Keys name the API: a fetch in flight under this key brings this API's rows.
     const running = this.inflight.get(key) as Promise<CachedPage<Row>> | undefined;
@@ -297,21 +303,27 @@ export class UpstreamPages {
       call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
       return { entry: running, joined: true };
     }
-    const started = start().finally(() => this.inflight.delete(key));
+    const { cache } = this.options;
+    const started = fetch()
+      .then(async (entry) => {
+        if (cache) await cache.set(key, entry, this.keepMs);
+        return entry;
+      })
+      .finally(() => this.inflight.delete(key));
     this.inflight.set(key, started);
     return { entry: started, joined: false };
   }
 
-  /** Takes `calls` units of both budgets at once, or throws the refusal. */
+  /** Takes `calls` calls of both budgets at once, or throws the refusal. */
   private async take(
     api: HssApiName,
     identity: string,
     calls: number,
     priority: CallPriority,
-  ): Promise<void> {
+  ): Promise<GrantedCall[]> {
     const { budget, observer } = this.options;
     const grant = await budget.take({ api, identity, calls, priority });
-    if (grant.granted) return;
+    if (grant.granted) return grant.calls;
     observer?.onBudgetRefused();
     throw budgetRefusal(
       api,
@@ -321,15 +333,15 @@ export class UpstreamPages {
   }
 
   /**
-   * One page from HSS: the credentials admitted, a unit of the budget for each attempt (retries are
-   * calls too; `prepaid` attempts were paid for already), through retries and the circuit.
+   * One page from HSS: the credentials admitted, a call of the budget for each attempt (retries are
+   * calls too; a `prepaid` one was granted already), through retries and the circuit.
    */
   private async fetchPage<Row>(
     key: string,
     request: PageRequest<Row>,
     priority: CallPriority,
     call: CallContext,
-    prepaid = 0,
+    prepaid?: GrantedCall,
   ): Promise<CachedPage<Row>> {
     const { client, screen, resilience, cache } = this.options;
     const inadmissible = await screen.admit(request.credentials, request.identity);
@@ -337,8 +349,8 @@ export class UpstreamPages {
     let paid = prepaid;
     const page = await resilience.execute(request.projectId, async () => {
       // HSS counts its quota per user, per address and per API.
-      if (paid > 0) paid--;
-      else await this.take(request.api.name, request.identity, 1, priority);
+      const granted = paid ?? (await this.take(request.api.name, request.identity, 1, priority))[0];
+      paid = undefined;
       call.onUpstreamCall?.();
       // The shared call is not tied to one caller's cancellation: others may be waiting for it.
       return client
@@ -356,11 +368,10 @@ export class UpstreamPages {
             screen.onAnswer(request.credentials, request.identity, error);
             throw error;
           },
-        );
+        )
+        .finally(() => granted?.settle());
     });
-    const entry = { page, fetchedAt: this.now() };
-    if (cache) await cache.set(key, entry, this.keepMs);
-    return entry;
+    return { page, fetchedAt: this.now() };
   }
 }
 

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { CallPriority } from './budget-rule.js';
+import type { GrantedCall } from './call-budget.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageKeyOf } from './page-key.js';
 import type { CallContext, FetchedPage, PageRequest } from './page-source.js';
@@ -17,6 +18,8 @@ import type { CallContext, FetchedPage, PageRequest } from './page-source.js';
 export interface SnapshotRequest {
   /** The most pages of 200 a snapshot may take (SNAPSHOT_MAX_PAGES). */
   maxPages: number;
+  /** The table's size when it was last seen, if it was: its pages are paid for at once. */
+  knownRows?: number;
 }
 
 /** What fetching a snapshot uses of the page source. */
@@ -25,15 +28,15 @@ export interface SnapshotParts {
   /** How long a cached page is fresh (CACHE_TTL_SECONDS). */
   ttlMs: number;
   now: () => number;
-  /** One page of the table: from the cache while fresh, else a call (`prepaid` if its unit is taken). */
+  /** One page of the table: from the cache while fresh, else a call (`prepaid`: granted already). */
   page<Row>(
     request: PageRequest<Row>,
     priority: CallPriority,
     call: CallContext,
-    prepaid: number,
+    prepaid: GrantedCall | undefined,
   ): Promise<FetchedPage<Row>>;
-  /** Takes `calls` units of the budget at once, or throws the refusal. */
-  take(calls: number, priority: CallPriority): Promise<void>;
+  /** Takes `calls` calls of the budget at once, or throws the refusal. */
+  take(calls: number, priority: CallPriority): Promise<GrantedCall[]>;
 }
 
 /** The parameters of the table's page at `offset` (`offset` is sent only past the first page). */
@@ -43,6 +46,11 @@ function pageParameters(parameters: readonly [string, string][], offset: number)
   return [...parameters, ...paging].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * Fetches the table. Its size is known from what is stored of it (an older snapshot, or its first
+ * page), so all its pages are paid for at once and fetched together; a table seen for the first
+ * time is asked for its first page alone, then the rest.
+ */
 export async function fetchSnapshot<Row>(
   request: PageRequest<Row> & SnapshotRequest,
   priority: CallPriority,
@@ -53,25 +61,47 @@ export async function fetchSnapshot<Row>(
     ...request,
     parameters: pageParameters(request.parameters, offset),
   });
-  const first = await parts.page(pageAt(0), priority, call, 0);
-  const pages = Math.max(1, Math.ceil(first.totalNum / UPSTREAM_MAX_LIMIT));
-  if (pages > request.maxPages) {
-    return { page: { totalNum: first.totalNum, rows: [] }, fetchedAt: first.fetchedAt };
+  const stored = await parts.cache?.get(pageKeyOf(pageAt(0)), request.api.name);
+  const expected = Math.min(request.maxPages, pagesOf(request.knownRows ?? stored?.page.totalNum ?? 0));
+  const pages = await fetchPages(pageAt, 0, expected, priority, call, parts);
+  const needed = pagesOf(pages[0]?.totalNum ?? 0);
+  if (needed > request.maxPages) {
+    return {
+      page: { totalNum: pages[0]?.totalNum ?? 0, rows: [] },
+      fetchedAt: pages[0]?.fetchedAt ?? parts.now(),
+    };
   }
-  const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * UPSTREAM_MAX_LIMIT);
-  // Pages still fresh in the cache cost nothing; the others are paid for together.
-  const cached = await Promise.all(
+  // The table grew since it was last seen: its further pages now.
+  if (needed > pages.length)
+    pages.push(...(await fetchPages(pageAt, pages.length, needed, priority, call, parts)));
+  return assemble(pages.slice(0, needed));
+}
+
+const pagesOf = (rows: number) => Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT));
+
+/** Pages [from, to) of the table: those fresh in the cache for nothing, the others paid at once. */
+async function fetchPages<Row>(
+  pageAt: (offset: number) => PageRequest<Row>,
+  from: number,
+  to: number,
+  priority: CallPriority,
+  call: CallContext,
+  parts: SnapshotParts,
+): Promise<FetchedPage<Row>[]> {
+  const offsets = Array.from({ length: to - from }, (_, i) => (from + i) * UPSTREAM_MAX_LIMIT);
+  const fresh = await Promise.all(
     offsets.map(async (offset) => {
-      const stored = await parts.cache?.get(pageKeyOf(pageAt(offset)), request.api.name);
+      const stored = await parts.cache?.get(pageKeyOf(pageAt(offset)), pageAt(offset).api.name);
       return stored !== undefined && parts.now() - stored.fetchedAt <= parts.ttlMs;
     }),
   );
-  const toCall = cached.filter((isCached) => !isCached).length;
-  if (toCall > 0) await parts.take(toCall, priority);
-  const rest = await Promise.all(
-    offsets.map((offset, i) => parts.page(pageAt(offset), priority, call, cached[i] ? 0 : 1)),
+  const toCall = fresh.filter((isFresh) => !isFresh).length;
+  const granted = toCall > 0 ? await parts.take(toCall, priority) : [];
+  return Promise.all(
+    offsets.map((offset, i) =>
+      parts.page(pageAt(offset), priority, call, fresh[i] ? undefined : granted.shift()),
+    ),
   );
-  return assemble([first, ...rest]);
 }
 
 /**
