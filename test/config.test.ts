@@ -64,15 +64,37 @@ describe('configuration from the environment', () => {
       });
     });
 
-    it('the budget is 5 calls a minute against real HSS, none against the emulator unless its quota is simulated', () => {
+    it('the budgets are HSS`s quota, 5 calls a minute per caller and per address, against real HSS and the emulator alike', () => {
+      const budgets = { perCaller: 5, perAddress: 5, refreshReserve: 1 };
+      expect(loadConfig({ HSS_ENDPOINT: 'https://hss.ap-southeast-1.myhuaweicloud.com' }).budget).toEqual(
+        budgets,
+      );
+      expect(loadConfig({}).budget).toEqual(budgets);
       expect(
-        loadConfig({ HSS_ENDPOINT: 'https://hss.ap-southeast-1.myhuaweicloud.com' }).rateLimitPerMinute,
-      ).toBe(5);
-      expect(loadConfig({}).rateLimitPerMinute).toBe(0);
-      const simulated = loadConfig({ EMULATOR_QUOTA_PER_MINUTE: '5' });
-      expect(simulated.rateLimitPerMinute).toBe(5);
-      expect(simulated.emulator.faults.quotaPerMinute).toBe(5);
-      expect(loadConfig({ HSS_RATE_LIMIT_PER_MINUTE: '50' }).rateLimitPerMinute).toBe(50);
+        loadConfig({
+          HSS_RATE_LIMIT_PER_MINUTE: '50',
+          HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '0',
+          HSS_REFRESH_RESERVE: '2',
+        }).budget,
+      ).toEqual({ perCaller: 50, perAddress: 0, refreshReserve: 2 });
+    });
+
+    it('the emulator enforces HSS`s flow control unless EMULATOR_QUOTA_PER_MINUTE=0', () => {
+      expect(loadConfig({}).emulator.quotaPerMinute).toBe(5);
+      expect(loadConfig({ EMULATOR_QUOTA_PER_MINUTE: '0' }).emulator.quotaPerMinute).toBe(0);
+    });
+
+    it('snapshots take up to 4 pages of 200 rows; SNAPSHOT_UPSTREAM_FILTERS names filters sent to HSS instead', () => {
+      expect(loadConfig({}).snapshots).toEqual({ maxPages: 4, upstreamFilters: [] });
+      expect(
+        loadConfig({ SNAPSHOT_MAX_PAGES: '0', SNAPSHOT_UPSTREAM_FILTERS: 'portString, orderBy' }).snapshots,
+      ).toEqual({ maxPages: 0, upstreamFilters: ['portString', 'orderBy'] });
+      expect(problems({ SNAPSHOT_UPSTREAM_FILTERS: 'portString,hostName' })).toEqual([
+        'SNAPSHOT_UPSTREAM_FILTERS="portString,hostName": must be a comma-separated list of port, portString, type, status, orderBy',
+      ]);
+      expect(problems({ SNAPSHOT_MAX_PAGES: '51' })[0]).toMatch(
+        /^SNAPSHOT_MAX_PAGES="51": must be a whole number from 0 to 50/,
+      );
     });
 
     it('CACHE_TTL_SECONDS=0 turns the cache off', () => {

@@ -40,6 +40,11 @@ export const callId = () => randomUUID();
 
 // Callers remembered per API; made-up credentials must not grow the memory without bound.
 const MAX_CALLERS = 10_000;
+/**
+ * How long a debt stands, in windows: long enough for the request that was refused to come back
+ * once the calls it waits for have left the window (each refusal renews it, each grant pays it).
+ */
+const DEBT_WINDOWS = 2;
 
 interface Entry {
   id: string;
@@ -85,7 +90,7 @@ export class MemoryBudgetStore implements BudgetStore {
       if (who !== identity && at > now - 2 * windowMs) othersSeen++;
     }
     let owed = 0;
-    for (const debt of window.debts.values()) if (debt.at > now - windowMs) owed += debt.calls;
+    for (const debt of window.debts.values()) if (debt.at > now - DEBT_WINDOWS * windowMs) owed += debt.calls;
     return {
       caller: window.address.filter((entry) => entry.identity === identity).map((entry) => entry.at),
       address: window.address.map(({ at, identity: who }) => ({ at, identity: who })),
@@ -129,7 +134,8 @@ const keysOf = (api: string, identity: string) => {
   return [`${prefix}caller:${identity}`, `${prefix}address`, `${prefix}seen`, `${prefix}debts`] as const;
 };
 
-// KEYS: caller log, address log, callers seen, debts. ARGV: now, window, identity, asking (1/0).
+// KEYS: caller log, address log, callers seen, debts. ARGV: now, window, identity, asking (1/0),
+// windows a debt stands.
 // Returns the caller's call times, the address's `identity|id` members with their times, how many
 // other callers asked within two windows, and the calls owed to waiting requests.
 const VIEW = `
@@ -147,7 +153,7 @@ local owed = 0
 local debts = redis.call('HGETALL', KEYS[4])
 for i = 1, #debts, 2 do
   local calls, at = string.match(debts[i + 1], '^(%d+):(%d+)$')
-  if at and tonumber(at) > now - win then owed = owed + tonumber(calls) else redis.call('HDEL', KEYS[4], debts[i]) end
+  if at and tonumber(at) > now - ARGV[5] * win then owed = owed + tonumber(calls) else redis.call('HDEL', KEYS[4], debts[i]) end
 end
 return {redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES'), others, owed}
 `;
@@ -203,6 +209,7 @@ export class RedisBudgetStore implements BudgetStore {
       windowMs,
       identity,
       asking ? '1' : '0',
+      DEBT_WINDOWS,
     )) as [string[], string[], number, number];
     const calls: { at: number; identity: string }[] = [];
     for (let i = 0; i + 1 < address.length; i += 2) {

@@ -120,7 +120,7 @@ export class UpstreamPages {
   /** One page of a list call. */
   load<Row>(request: PageRequest<Row>, call: CallContext): Promise<FetchedPage<Row>> {
     const key = pageKeyOf(request);
-    return this.serve(key, request, call, (priority, on) => this.fetchPage(key, request, priority, on));
+    return this.serve(key, request, call, (priority, on) => this.fetchPage(request, priority, on));
   }
 
   /**
@@ -151,7 +151,7 @@ export class UpstreamPages {
             pageKeyOf(pageRequest),
             pageRequest,
             pageCall,
-            (p, c) => this.fetchPage(pageKeyOf(pageRequest), pageRequest, p, c, prepaid),
+            (p, c) => this.fetchPage(pageRequest, p, c, prepaid),
             { freshOnly: true, priority: pagePriority },
           ),
         take: (calls, pagePriority) => this.take(request.api.name, request.identity, calls, pagePriority),
@@ -337,13 +337,12 @@ export class UpstreamPages {
    * calls too; a `prepaid` one was granted already), through retries and the circuit.
    */
   private async fetchPage<Row>(
-    key: string,
     request: PageRequest<Row>,
     priority: CallPriority,
     call: CallContext,
     prepaid?: GrantedCall,
   ): Promise<CachedPage<Row>> {
-    const { client, screen, resilience, cache } = this.options;
+    const { client, screen, resilience } = this.options;
     const inadmissible = await screen.admit(request.credentials, request.identity);
     if (inadmissible) throw inadmissible;
     let paid = prepaid;

@@ -64,17 +64,20 @@ export async function fetchSnapshot<Row>(
   const stored = await parts.cache?.get(pageKeyOf(pageAt(0)), request.api.name);
   const expected = Math.min(request.maxPages, pagesOf(request.knownRows ?? stored?.page.totalNum ?? 0));
   const pages = await fetchPages(pageAt, 0, expected, priority, call, parts);
-  const needed = pagesOf(pages[0]?.totalNum ?? 0);
-  if (needed > request.maxPages) {
-    return {
-      page: { totalNum: pages[0]?.totalNum ?? 0, rows: [] },
-      fetchedAt: pages[0]?.fetchedAt ?? parts.now(),
-    };
-  }
+  const total = pages[0]?.totalNum ?? 0;
+  const fetchedAt = pages[0]?.fetchedAt ?? parts.now();
+  // Too large: only its size is kept, and its pages are cached for the caller to page through.
+  const notASnapshot = { page: { totalNum: total, rows: [] }, fetchedAt };
+  const needed = pagesOf(total);
+  if (needed > request.maxPages) return notASnapshot;
   // The table grew since it was last seen: its further pages now.
-  if (needed > pages.length)
+  if (needed > pages.length) {
     pages.push(...(await fetchPages(pageAt, pages.length, needed, priority, call, parts)));
-  return assemble(pages.slice(0, needed));
+  }
+  const table = assemble(pages.slice(0, needed));
+  // Rows HSS counted but did not list (or the gateway could not read): a snapshot would answer
+  // wrong totals, so the list is answered from its pages, as HSS gave them.
+  return table.page.rows.length === total ? table : notASnapshot;
 }
 
 const pagesOf = (rows: number) => Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT));
@@ -105,8 +108,9 @@ async function fetchPages<Row>(
 }
 
 /**
- * One table from its pages. Rows HSS counted twice or skipped between two calls (the table changed
- * while it was read) are counted as they are: each port and protocol once.
+ * One table from its pages: their rows in order, each row once (a row listed on two pages because
+ * the table moved between two calls is one row; a row skipped for the same reason makes the table
+ * fall short of its total, which fetchSnapshot then refuses to answer from).
  */
 function assemble<Row>(pages: readonly FetchedPage<Row>[]): CachedPage<Row> {
   const rows: Row[] = [];

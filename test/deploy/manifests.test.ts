@@ -118,7 +118,7 @@ describe('deploy/', () => {
       hssEndpoint: 'https://hss.ap-southeast-1.myhuaweicloud.com',
       serviceIdentity: { kind: 'aksk' },
       http: { graphiql: false, introspection: false },
-      rateLimitPerMinute: 5,
+      budget: { perCaller: 5, perAddress: 5 },
     });
   });
 });

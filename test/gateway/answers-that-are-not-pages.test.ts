@@ -25,7 +25,10 @@ describe('a 200 answer with an error body', () => {
   ])('%s is UPSTREAM_ERROR with the upstream error code, never an empty page', async (_shape, body) => {
     await withAnswer(ok(body), async (gw) => {
       const answer = await gw.graphql(QUERY);
-      expect(answer.body.data).toBeNull();
+      // The field is null with its error, never a page of zero ports.
+      expect(answer.body.data).toEqual({ portStatistics: null });
+      expect(answer.body.errors).toHaveLength(1);
+      expect(answer.body.errors?.[0]?.path).toEqual(['portStatistics']);
       expect(answer.body.errors?.[0]?.extensions).toEqual({
         code: 'UPSTREAM_ERROR',
         upstream: { status: 200, errorCode: 'HSS.1001', requestId: 'r-1' },
@@ -75,7 +78,10 @@ describe('a 200 answer without a valid total_num and data_list', () => {
   ])('%s is UPSTREAM_ERROR, never INTERNAL_SERVER_ERROR or zero ports', async (_label, body) => {
     await withAnswer(ok(body, { 'x-request-id': 'r-2' }), async (gw) => {
       const answer = await gw.graphql(QUERY);
-      expect(answer.body.data).toBeNull();
+      // The field is null with its error, never a page of zero ports.
+      expect(answer.body.data).toEqual({ portStatistics: null });
+      expect(answer.body.errors).toHaveLength(1);
+      expect(answer.body.errors?.[0]?.path).toEqual(['portStatistics']);
       expect(answer.body.errors?.[0]?.extensions).toEqual({
         code: 'UPSTREAM_ERROR',
         upstream: { status: 200, errorCode: null, requestId: 'r-2' },

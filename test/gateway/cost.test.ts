@@ -15,9 +15,11 @@ const fixtures = useFixtures();
 const perTest = useFixtures({ closeAfter: 'each' });
 let hss: RunningEmulator;
 // 100 rows per enterprise project and category: a project's merged scope fits one upstream page of
-// 200, the merge of all enterprise projects (600 rows) does not.
+// 200, the merge of all enterprise projects (600 rows) does not. The subject is the cost limit, not
+// HSS's flow control: the file makes more than 5 ListPortStatistics calls a minute from 127.0.0.1,
+// so the emulator's quota is off.
 beforeAll(async () => {
-  hss = await fixtures.emulator({ rowsPerScope: 100 });
+  hss = await fixtures.emulator({ rowsPerScope: 100, quotaPerMinute: 0 });
 });
 const gateway = (env: Record<string, string> = {}) => perTest.gateway(hss, env);
 const upstreamCalls = async (run: () => Promise<unknown>) => {
@@ -59,6 +61,17 @@ describe('lists', () => {
       expect(Object.keys(answer.body.data)).toHaveLength(5);
     },
   );
+
+  it('a window is priced by the blocks of 200 it touches', async () => {
+    const one = await gateway({ MAX_OPERATION_COST: '1' });
+    const list = (page: string) => `{ portStatistics(page: ${page}) { totalCount nodes { port } } }`;
+    for (const page of ['{ first: 200 }', '{ first: 10, offset: 190 }', '{ first: 10, offset: 230 }'])
+      expect((await one.graphql(list(page))).body.errors).toBeUndefined();
+    const crossing = await one.graphql(list('{ first: 20, offset: 190 }'));
+    expect(crossing.body.errors?.[0]?.extensions).toMatchObject({ limit: 'cost', cost: 2, maxCost: 1 });
+    const unaligned = await one.graphql(list('{ first: 1000, offset: 10 }'));
+    expect(unaligned.body.errors?.[0]?.extensions).toMatchObject({ limit: 'cost', cost: 6, maxCost: 1 });
+  });
 
   it('an operation over the limit is HTTP 400 and calls nothing', async () => {
     const gw = await gateway();

@@ -28,6 +28,8 @@ const KNOWN_CREDENTIALS = {
   accessKeys: [KEYS, { accessKey: 'TEMPAK', secretKey: 'temp-sk-SECRET', securityToken: 'sts-SECRET' }],
   iamUsers: [USER],
   tokenLifetimeMs: 60 * 60_000,
+  // HSS's quota is not this file's subject, and the single-flight test makes 100 calls in a minute.
+  quotaPerMinute: 0,
 };
 beforeEach(async () => {
   clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));

@@ -10,6 +10,10 @@ import { UPSTREAM_ERRORS } from '../helpers/upstream-errors.js';
 const QUERY =
   '{ portStatistics(page: { first: 3 }) { totalCount edges { cursor node { port type num status } } } }';
 
+/** QUERY with a sibling field that needs no upstream call: it keeps its data when portStatistics fails. */
+const QUERY_WITH_SIBLING = `{ portStatistics(page: { first: 3 }) { totalCount edges { cursor node { port type num status } } }
+  rateLimit { limit remaining used } }`;
+
 const perTest = useFixtures({ closeAfter: 'each' });
 
 const withUpstream = scriptedRunner(perTest);
@@ -35,10 +39,16 @@ describe('upstream error answers', () => {
     'HTTP %i %s -> %s with extensions.upstream',
     async (status, errorCode, code) => {
       await withUpstream(huaweiError(status, errorCode), async (gw, upstream) => {
-        const answer = await gw.graphql(QUERY);
+        const answer = await gw.graphql(QUERY_WITH_SIBLING);
         expect(answer.status).toBe(200);
-        expect(answer.body.data).toBeNull();
+        // A partial answer: the failed field is null with its error; the sibling keeps its data.
+        expect(answer.body.data).toEqual({
+          portStatistics: null,
+          rateLimit: { limit: null, remaining: null, used: 0 },
+        });
+        expect(answer.body.errors).toHaveLength(1);
         const error = answer.body.errors?.[0];
+        expect(error?.path).toEqual(['portStatistics']);
         expect(error?.extensions).toEqual({ code, upstream: { status, errorCode, requestId: 'hss-req-1' } });
         expect(error?.message).not.toContain('secret-ish'); // upstream bodies stay out of what clients see
         expect(error?.message).not.toContain(upstream.url);

@@ -37,20 +37,23 @@ describe('/metrics', () => {
 
   it('counts GraphQL requests by operation, upstream calls by status, cache hits and misses', async () => {
     const before = await metrics();
-    // Two texts, one upstream query: the second misses the response cache and hits the page cache.
+    // Two texts, one snapshot of the project's table (the cache is on; its rows, hosts and containers
+    // together, take two upstream pages of 200): the first misses the snapshot and both its pages;
+    // the second misses the response cache and hits the snapshot.
     // TopPorts is a name the gateway was told of (METRICS_OPERATION_NAMES).
     await gw.graphql('query TopPorts { portStatistics { totalCount } }', {}, {}, 'TopPorts');
     await gw.graphql('query TopPorts { portStatistics { nodes { port } } }', {}, {}, 'TopPorts');
     const after = await metrics();
+    expect(hss.received.map((r) => r.query)).toEqual(['limit=200', 'limit=200&offset=200']);
     expect(sample(after, 'graphql_envelop_request', { operationName: 'TopPorts' })).toBe(
       sample(before, 'graphql_envelop_request', { operationName: 'TopPorts' }) + 2,
     );
     expect(
       sample(after, 'hss_upstream_calls_total', { status: '200', operation: 'ListPortStatistics' }),
-    ).toBe(1);
-    expect(sample(after, 'hss_cache_lookups_total', { result: 'miss' })).toBe(1);
+    ).toBe(2);
+    expect(sample(after, 'hss_cache_lookups_total', { result: 'miss' })).toBe(3);
     expect(sample(after, 'hss_cache_lookups_total', { result: 'hit' })).toBe(1);
-    expect(sample(after, 'hss_upstream_duration_seconds_count', { operation: 'ListPortStatistics' })).toBe(1);
+    expect(sample(after, 'hss_upstream_duration_seconds_count', { operation: 'ListPortStatistics' })).toBe(2);
   });
 
   it('keeps labels bounded: 1,000 made-up operation names add a few KB at most, as `other`', async () => {
@@ -72,10 +75,22 @@ describe('/metrics', () => {
   });
 
   it('counts budget refusals, upstream errors and the circuit state', async () => {
+    // The first query spends the budget of 2 on the project's snapshot (two pages of 200), which
+    // answers the second too; the third is in another scope (containers): the first page of its
+    // snapshot is refused, and so is the page of its own query it falls back to. Two calls not made.
     await gw.graphql('{ a: portStatistics(filter: { port: 1 }) { totalCount } }');
     await gw.graphql('{ b: portStatistics(filter: { port: 2 }) { totalCount } }');
-    await gw.graphql('{ c: portStatistics(filter: { port: 3 }) { totalCount } }');
-    expect(sample(await metrics(), 'hss_budget_refusals_total')).toBe(1);
+    const refused = await gw.graphql(
+      '{ c: portStatistics(filter: { port: 3, category: CONTAINER }) { totalCount } }',
+    );
+    expect(refused.body.data).toEqual({ c: null });
+    expect(refused.body.errors?.[0]).toMatchObject({
+      path: ['c'],
+      message: expect.stringContaining('(HSS_RATE_LIMIT_PER_MINUTE)'),
+      extensions: { code: 'RATE_LIMITED' },
+    });
+    expect(hss.received).toHaveLength(2);
+    expect(sample(await metrics(), 'hss_budget_refusals_total')).toBe(2);
 
     // A second gateway, without the budget, on a failing HSS.
     hss.emulator.setFaults({ rates: { 'status-503': 1 } });
@@ -91,11 +106,14 @@ describe('/metrics', () => {
 
   it('counts requests that joined a call in flight', async () => {
     hss.emulator.setFaults({ latencyMs: 100 });
+    // Five requests at once for the project's snapshot: one of them makes its calls (two pages of
+    // 200), the other four join it.
     await Promise.all(
       Array.from({ length: 5 }, () => gw.graphql('{ portStatistics(filter: { port: 9 }) { totalCount } }')),
     );
     const text = await metrics();
-    expect(sample(text, 'hss_upstream_calls_total', { status: '200' })).toBe(1);
+    expect(hss.received.map((r) => r.query)).toEqual(['limit=200', 'limit=200&offset=200']);
+    expect(sample(text, 'hss_upstream_calls_total', { status: '200' })).toBe(2);
     expect(sample(text, 'hss_coalesced_calls_total')).toBe(4);
   });
 

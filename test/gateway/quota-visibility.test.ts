@@ -4,19 +4,38 @@
  * an HTTP Retry-After and names the configured budget.
  */
 import { request } from 'undici';
+import { ManualClock } from '../helpers/clock.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 
 const fixtures = useFixtures();
 const perTest = useFixtures({ closeAfter: 'each' });
+// The emulator enforces HSS's quota (5 calls a minute from 127.0.0.1): each test starts a minute
+// later on the clock the emulator and the gateways share, so no test spends another's allowance.
+const clock = new ManualClock();
 let hss: RunningEmulator;
 beforeAll(async () => {
-  hss = await fixtures.emulator();
+  hss = await fixtures.emulator({ now: clock.now });
 });
-/** A budget of 3 calls a minute, and the cache on. */
+let receivedBefore = 0;
+beforeEach(() => {
+  clock.advance(61_000);
+  receivedBefore = hss.received.length;
+});
+afterEach(() => {
+  // The budgets keep the gateway inside HSS's quota: HSS never refuses it.
+  expect(hss.received.slice(receivedBefore).filter((r) => r.status === 429)).toEqual([]);
+});
+/** A budget of 3 calls a minute, and the cache (so snapshots) on. */
 const gateway = (env: Record<string, string> = {}) =>
-  perTest.gateway(hss, { HSS_RATE_LIMIT_PER_MINUTE: '3', CACHE_TTL_SECONDS: '60', ...env });
-const count = (port: number) => `{ portStatistics(filter: { port: ${port} }) { totalCount } }`;
+  perTest.gateway(
+    hss,
+    { HSS_RATE_LIMIT_PER_MINUTE: '3', CACHE_TTL_SECONDS: '60', ...env },
+    { now: clock.now },
+  );
+// Project p's hosts: 120 rows, so the scope's snapshot is one upstream page.
+const count = (port: number, category = 'HOST') =>
+  `{ portStatistics(filter: { category: ${category}, port: ${port} }) { totalCount } }`;
 
 describe('extensions.cost', () => {
   it('says what each answer spent and what the caller has left', async () => {
@@ -28,15 +47,24 @@ describe('extensions.cost', () => {
       cachedPages: 0,
       budget: { limit: 3, remaining: 2, resetAt: expect.any(String) },
     });
-    expect(Date.parse(first.budget.resetAt) - Date.now()).toBeLessThanOrEqual(60_000);
-    // Another document over the same page: the page cache serves it.
+    // The call counts until a minute after it ended: the clock has not moved since.
+    expect(Date.parse(first.budget.resetAt) - clock.now()).toBe(60_000);
+    // Another document over the same scope: the cached snapshot serves it.
     const second = (await gw.graphql(`query Again ${count(22)}`)).body.extensions?.cost;
     expect(second).toMatchObject({ upstreamCalls: 0, cachedPages: 1, budget: { limit: 3, remaining: 2 } });
     // The same request again: the response cache serves it, the fast lane or yoga alike.
     const third = (await gw.graphql(`query Again ${count(22)}`)).body.extensions?.cost;
     expect(third).toMatchObject({ upstreamCalls: 0, cachedPages: 1, budget: { remaining: 2 } });
+    // Another filter of the same scope: cut from the snapshot too.
     const fourth = (await gw.graphql(count(23))).body.extensions?.cost;
-    expect(fourth).toMatchObject({ upstreamCalls: 1, budget: { remaining: 1 } });
+    expect(fourth).toMatchObject({ upstreamCalls: 0, cachedPages: 1, budget: { remaining: 2 } });
+    // Another scope (containers, 120 rows): its own snapshot, one call.
+    const fifth = (await gw.graphql(count(23, 'CONTAINER'))).body.extensions?.cost;
+    expect(fifth).toMatchObject({ upstreamCalls: 1, cachedPages: 0, budget: { remaining: 1 } });
+    expect(hss.received.slice(receivedBefore).map((r) => r.query)).toEqual([
+      'category=host&limit=200',
+      'category=container&limit=200',
+    ]);
   });
 
   it('is on answers that never ran, and on every path: yoga, the fast lane, the response cache', async () => {
@@ -99,5 +127,22 @@ describe('RATE_LIMITED', () => {
       expect(response.headers['retry-after']).toBe(String(body.errors[0]?.extensions.retryAfter));
       expect(body.errors[0]?.message).toContain('budget of 1 ListPortStatistics calls a minute');
     }
+  });
+
+  it('the address budget counts too: remaining is the lesser of the two, and its refusal names it', async () => {
+    const gw = await gateway({ HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '2', CACHE_TTL_SECONDS: '0' });
+    const first = await gw.graphql(count(1));
+    expect(first.body.extensions?.cost).toMatchObject({ upstreamCalls: 1, budget: { remaining: 1 } });
+    const second = await gw.graphql(count(2));
+    expect(second.body.extensions?.cost).toMatchObject({ upstreamCalls: 1, budget: { remaining: 0 } });
+    const refused = await gw.graphql(count(3));
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 60 });
+    expect(refused.body.errors?.[0]?.message).toBe(
+      "The gateway's budget of 2 ListPortStatistics calls a minute for all callers together is spent (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: HSS counts calls per source address); retry in 60 s.",
+    );
+    expect(refused.body.extensions?.cost).toMatchObject({ upstreamCalls: 0, budget: { remaining: 0 } });
+    // rateLimit says it too: the caller's limit, with what the address has left.
+    const limits = await gw.graphql('{ rateLimit { limit remaining used } }');
+    expect(limits.body.data.rateLimit).toEqual({ limit: 3, remaining: 0, used: 2 });
   });
 });

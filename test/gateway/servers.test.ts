@@ -8,7 +8,9 @@ import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
 import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 
-const rig = useGatewayOnEmulator();
+// The subject is the drill-down, not HSS's flow control: the file makes more than 5 ListPortHost (and
+// ListPortStatistics) calls a minute from 127.0.0.1, so the rig's emulator has its quota off.
+const rig = useGatewayOnEmulator({}, { quotaPerMinute: 0 });
 const perTest = useFixtures({ closeAfter: 'each' });
 
 const detailCalls = (from: number) =>
@@ -49,7 +51,7 @@ describe('PortStatistic.servers', () => {
     expect(answer.body.errors).toBeUndefined();
     const port = answer.body.data.portStatistics.nodes[0]?.port;
     expect(detailCalls(before).map((c) => c.query)).toEqual([
-      `category=container&enterprise_project_id=ep-production&port=${port}&type=TCP`,
+      `category=container&enterprise_project_id=ep-production&limit=200&port=${port}&type=TCP`,
     ]);
   });
 
@@ -77,9 +79,11 @@ describe('portServers', () => {
       { n: name },
     );
     expect(detailCalls(before)[0]?.query).toBe(
-      `category=host&host_name=${encodeURIComponent(name)}&limit=10&port=22`,
+      `category=host&host_name=${encodeURIComponent(name)}&limit=200&port=22`,
     );
     expect(filtered.body.data.portServers.edges).toHaveLength(1);
+    // Both pages are cut from the same block of 200 servers: each request asks for that block.
+    const beforePage1 = rig.hss.received.length;
     const page1 = await rig.gw.graphql(
       '{ portServers(port: 22, first: 2) { nodes { hostIp } pageInfo { endCursor } } }',
     );
@@ -87,6 +91,10 @@ describe('portServers', () => {
     const page2 = await rig.gw.graphql(
       `{ portServers(port: 22, first: 2, after: "${after}") { nodes { hostIp } } }`,
     );
+    expect(detailCalls(beforePage1).map((c) => c.query)).toEqual([
+      'category=host&limit=200&port=22',
+      'category=host&limit=200&port=22',
+    ]);
     expect(page2.body.data.portServers.nodes.map((n: { hostIp: string }) => n.hostIp)).toEqual(
       all.nodes.slice(2, 4).map((n: { hostIp: string }) => n.hostIp),
     );
@@ -181,7 +189,7 @@ describe('errors and budgets, as for the statistics', () => {
       code: 'FORBIDDEN',
       upstream: { status: 403, errorCode: 'HSS.0013', requestId: 'r-403' },
     });
-    expect(upstream.received[0]?.url).toBe('/v5/p/asset/ports/detail?category=host&port=22');
+    expect(upstream.received[0]?.url).toBe('/v5/p/asset/ports/detail?category=host&limit=200&port=22');
   });
 
   it('each API has its own budget, as HSS counts its quota per API', async () => {

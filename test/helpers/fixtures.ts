@@ -6,6 +6,7 @@
  */
 import type { HssEmulatorOptions } from '../../src/emulator/hss-emulator.js';
 import type { GatewayOptions } from '../../src/gateway.js';
+import { ManualClock } from './clock.js';
 import { type RunningEmulator, startEmulator } from './emulator.js';
 import { type RunningGateway, startTestGateway } from './gateway.js';
 import { type RunningRedis, startRedis } from './redis.js';
@@ -29,7 +30,7 @@ export interface Fixtures {
   gateway(
     upstream: { url: string } | undefined,
     env?: Record<string, string>,
-    options?: GatewayOptions,
+    options?: GatewayOptions & { asShipped?: boolean },
   ): Promise<RunningGateway>;
   /**
    * A gateway in front of an upstream that answers what `script` says, with no retries (they are the
@@ -71,12 +72,16 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
   return fixtures;
 }
 
-/** The embedded demo, as `npm start` serves it, for the whole file; `demo.gw` is set before the tests. */
-export function useDemoGateway(): { gw: RunningGateway } {
+/**
+ * The embedded demo, as `npm start` serves it (its cache, snapshots and budgets, and an emulator
+ * enforcing HSS's quota), for the whole file; `demo.gw` is set before the tests. Its clock is the
+ * test's: a file that asks more than HSS's quota allows in a minute moves it on, as a user would wait.
+ */
+export function useDemoGateway(): { gw: RunningGateway; clock: ManualClock } {
   const fixtures = useFixtures();
-  const demo = {} as { gw: RunningGateway };
+  const demo = { clock: new ManualClock() } as { gw: RunningGateway; clock: ManualClock };
   beforeAll(async () => {
-    demo.gw = await fixtures.gateway(undefined);
+    demo.gw = await fixtures.gateway(undefined, {}, { asShipped: true, now: demo.clock.now });
   });
   return demo;
 }

@@ -46,20 +46,19 @@ export interface RunningGateway {
 
 /**
  * Starts a gateway from environment variables, as the process would read them. The cross-request
- * cache and the per-credential budget are off unless a test turns them on: most tests count the
- * upstream calls of one operation, against an upstream that is not real HSS.
+ * cache (and so snapshots) and the budgets are off unless a test turns them on: most tests count
+ * the upstream calls of one operation, against an upstream that is not real HSS.
  */
 export async function startTestGateway(
   env: Record<string, string> = {},
-  options: GatewayOptions = {},
+  options: GatewayOptions & { asShipped?: boolean } = {},
 ): Promise<RunningGateway> {
   const logs = captureLogs();
-  const config = loadConfig({
-    LOG_LEVEL: 'debug',
-    CACHE_TTL_SECONDS: '0',
-    HSS_RATE_LIMIT_PER_MINUTE: '0',
-    ...env,
-  });
+  // As shipped: the gateway's own defaults (cache, snapshots, budgets), as `npm start` runs it.
+  const testDefaults = options.asShipped
+    ? {}
+    : { CACHE_TTL_SECONDS: '0', HSS_RATE_LIMIT_PER_MINUTE: '0', HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '0' };
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...testDefaults, ...env });
   const gateway = await startGateway(config, logs.logger, options);
   const server = createGatewayHttpServer(gateway, config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

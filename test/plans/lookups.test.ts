@@ -5,7 +5,6 @@
  * against the emulator.
  */
 
-import { UPSTREAM_MAX_LIMIT } from '../../src/paging/page-plan.js';
 import type { LoadPage } from '../../src/port-statistics/connection.js';
 import { loadPortStatistics } from '../../src/port-statistics/load-entities.js';
 import type {
@@ -14,6 +13,7 @@ import type {
   PortStatisticsQuery,
 } from '../../src/port-statistics/model.js';
 import type { PortStatisticKey } from '../../src/port-statistics/node-id.js';
+import { UPSTREAM_MAX_LIMIT } from '../../src/upstream/hss-apis.js';
 
 const scope: PortStatisticScope = { projectId: 'p', category: 'HOST' };
 const otherScope: PortStatisticScope = { projectId: 'q' };

@@ -51,18 +51,31 @@ async function session(options: { rows: number; users: { token?: string }[] }) {
     const token = options.users[user]?.token;
     return token ? { 'x-auth-token': token } : {};
   };
-  const record = (at: number, user: number, what: string, answer: { data?: unknown; errors?: Load['errors'] }) => {
+  const record = (
+    at: number,
+    user: number,
+    what: string,
+    answer: { data?: unknown; errors?: Load['errors'] },
+  ) => {
     loads.push({ at, user, what, data: answer.data, errors: answer.errors });
     return answer;
   };
   for (let at = 0; at < SESSION_MS; at += STEP_MS) {
     for (let user = 0; user < options.users.length; user++) {
       const headers = headersOf(user);
-      const dashboard = record(at, user, 'Dashboard', await gw.execute(DashboardDocument, { category: 'HOST' }, headers))
-        .data as DashboardQuery | null | undefined;
+      const dashboard = record(
+        at,
+        user,
+        'Dashboard',
+        await gw.execute(DashboardDocument, { category: 'HOST' }, headers),
+      ).data as DashboardQuery | null | undefined;
       const step = at / STEP_MS + user;
       if (step % 3 === 0 && dashboard?.all?.pageInfo.endCursor) {
-        const next = { filter: { category: 'HOST' as const }, first: 10, after: dashboard.all.pageInfo.endCursor };
+        const next = {
+          filter: { category: 'HOST' as const },
+          first: 10,
+          after: dashboard.all.pageInfo.endCursor,
+        };
         record(at, user, 'next page', await gw.execute(PortStatisticsPageDocument, next, headers));
       } else if (step % 3 === 1 && dashboard?.dangerous?.nodes.length) {
         // The servers of one of the first three dangerous rows: a drill-down click.
@@ -70,7 +83,12 @@ async function session(options: { rows: number; users: { token?: string }[] }) {
         record(at, user, 'servers', (await gw.graphql(SERVERS_OF, { id: row?.id }, headers)).body);
       } else {
         const filter = { category: 'HOST' as const, status: 'NORMAL' as const, type: 'TCP' as const };
-        record(at, user, 'filter', await gw.execute(PortStatisticsPageDocument, { filter, first: 10 }, headers));
+        record(
+          at,
+          user,
+          'filter',
+          await gw.execute(PortStatisticsPageDocument, { filter, first: 10 }, headers),
+        );
       }
     }
     // Background refreshes land before the clock moves on, as they would in 10 s of real time.
@@ -90,7 +108,10 @@ const complete = (load: Load) =>
 const summaryOf = (loads: Load[]) =>
   loads
     .filter((load) => !complete(load))
-    .map((load) => `${load.at / 1000}s user ${load.user} ${load.what}: ${load.errors?.map((e) => e.extensions?.code).join(',')}`);
+    .map(
+      (load) =>
+        `${load.at / 1000}s user ${load.user} ${load.what}: ${load.errors?.map((e) => e.extensions?.code).join(',')}`,
+    );
 
 describe('a dashboard session of 10 minutes under HSS`s quota', () => {
   it('service identity, three users, 499 rows: complete on every load; HSS never answers 429', async () => {

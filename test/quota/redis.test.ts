@@ -13,7 +13,10 @@ import { describeWithRedis, type RunningRedis } from '../helpers/redis.js';
 
 const QUERY = '{ portStatistics(filter: { status: DANGER }) { totalCount fetchedAt stale nodes { port } } }';
 
-/** Per test: a Redis, an emulator, and two gateway replicas sharing both (cache 60 s, and `env`). */
+/**
+ * Per test: a Redis, an emulator (60 rows a scope: a snapshot of one page), and two gateway replicas
+ * sharing both (cache 60 s, and `env`).
+ */
 function useReplicas(env: Record<string, string> = {}) {
   const perTest = useFixtures({ closeAfter: 'each' });
   const replicas = {
@@ -27,7 +30,7 @@ function useReplicas(env: Record<string, string> = {}) {
   };
   beforeEach(async () => {
     replicas.redis = await perTest.redis();
-    replicas.hss = await perTest.emulator();
+    replicas.hss = await perTest.emulator({ rowsPerScope: 60 });
     const shared = { REDIS_URL: replicas.redis.url, CACHE_TTL_SECONDS: '60', ...env };
     replicas.a = await perTest.gateway(replicas.hss, shared);
     replicas.b = await perTest.gateway(replicas.hss, shared);
@@ -36,7 +39,7 @@ function useReplicas(env: Record<string, string> = {}) {
 }
 
 describeWithRedis('two gateway replicas sharing Redis', () => {
-  const replicas = useReplicas({ HSS_RATE_LIMIT_PER_MINUTE: '3' });
+  const replicas = useReplicas({ HSS_RATE_LIMIT_PER_MINUTE: '3', HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '3' });
 
   it('a page fetched through one replica is served by the other from Redis', async () => {
     const fromA = (await replicas.a.graphql(QUERY)).body.data.portStatistics;
@@ -52,12 +55,25 @@ describeWithRedis('two gateway replicas sharing Redis', () => {
   });
 
   it('the budget per credential is shared: 3 a minute across both replicas', async () => {
-    await replicas.a.graphql('{ portStatistics(filter: { port: 1 }) { totalCount } }');
-    await replicas.a.graphql('{ portStatistics(filter: { port: 2 }) { totalCount } }');
-    await replicas.b.graphql('{ portStatistics(filter: { port: 3 }) { totalCount } }');
-    const refused = (await replicas.b.graphql('{ portStatistics(filter: { port: 4 }) { totalCount } }')).body
-      .errors?.[0];
+    // A project each: a snapshot each, one call each.
+    const project = (id: string) => `{ portStatistics(projectId: "${id}") { totalCount } }`;
+    await replicas.a.graphql(project('p1'));
+    await replicas.a.graphql(project('p2'));
+    await replicas.b.graphql(project('p3'));
+    const refused = (await replicas.b.graphql(project('p4'))).body.errors?.[0];
     expect(refused?.extensions?.code).toBe('RATE_LIMITED');
+    expect(replicas.calls()).toHaveLength(3);
+  });
+
+  it('the address budget is shared too: two callers on two replicas spend 3 a minute together', async () => {
+    const [a, b] = [replicas.a, replicas.b];
+    const project = (id: string) => `{ portStatistics(projectId: "${id}") { totalCount } }`;
+    await a.graphql(project('p1'), {}, { 'x-auth-token': 'alice' });
+    await b.graphql(project('p2'), {}, { 'x-auth-token': 'bob' });
+    await a.graphql(project('p3'), {}, { 'x-auth-token': 'bob' });
+    const refused = (await b.graphql(project('p4'), {}, { 'x-auth-token': 'carol' })).body.errors?.[0];
+    expect(refused?.extensions?.code).toBe('RATE_LIMITED');
+    expect(refused?.message).toContain('for all callers together');
     expect(replicas.calls()).toHaveLength(3);
   });
 
@@ -73,7 +89,8 @@ describeWithRedis('two gateway replicas sharing Redis', () => {
 const NOT_A_PAGE = 'Redis cache entry is not a page; treating it as a miss';
 
 describeWithRedis('Redis entries are versioned and checked when read', () => {
-  const replicas = useReplicas();
+  // One page a query, as each page is stored: snapshots (stored the same way) would add their keys.
+  const replicas = useReplicas({ SNAPSHOT_MAX_PAGES: '0' });
   let raw: Redis;
   const pageKeys = async () => (await raw.keys('hss-gateway:*')).filter((k) => k.includes(':page:'));
   beforeEach(() => {

@@ -8,6 +8,9 @@ import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
 
 const perTest = useFixtures({ closeAfter: 'each' });
+// These tests make many calls a minute to see the circuit and the sockets: HSS's quota is not their
+// subject (faults.test.ts and dashboard-session.test.ts test it), so the emulator does not enforce it.
+const NO_QUOTA = { quotaPerMinute: 0 };
 let hss: RunningEmulator;
 let gw: RunningGateway;
 afterEach(() => jest.useRealTimers());
@@ -19,7 +22,7 @@ describe('the circuit breaker', () => {
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
-    hss = await perTest.emulator({ faults: { rates: { 'status-503': 1 } } });
+    hss = await perTest.emulator({ ...NO_QUOTA, faults: { rates: { 'status-503': 1 } } });
     gw = await perTest.gateway(hss, {
       HSS_RETRY_MAX: '0',
       HSS_CIRCUIT_FAILURES: '3',
@@ -62,7 +65,7 @@ describe('the circuit breaker', () => {
   });
 
   it('answers that blame the request (400s, 401) do not open it', async () => {
-    const strict = await perTest.emulator({ acceptAnyToken: false });
+    const strict = await perTest.emulator({ ...NO_QUOTA, acceptAnyToken: false });
     const refusing = await perTest.gateway(strict, { HSS_AUTH_TOKEN: 'unknown', HSS_CIRCUIT_FAILURES: '3' });
     // A different token each time: a refused one is not asked about again for a minute.
     for (const port of [1, 2, 3, 4]) {
@@ -77,9 +80,11 @@ describe('the circuit breaker', () => {
 describe('while the circuit is open, a cached page stands in', () => {
   it('stale data instead of UPSTREAM_UNAVAILABLE', async () => {
     const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'), { alsoDate: true });
-    hss = await perTest.emulator();
-    // A cache that may stand in for an hour, and a circuit that opens after two failures.
+    hss = await perTest.emulator(NO_QUOTA);
+    // A cache that may stand in for an hour, and a circuit that opens after two failures. Each port
+    // is a query of its own (no snapshot), so each failing one reaches HSS.
     const cache = {
+      SNAPSHOT_MAX_PAGES: '0',
       CACHE_TTL_SECONDS: '60',
       CACHE_STALE_WHILE_REVALIDATE_SECONDS: '0',
       CACHE_STALE_IF_ERROR_SECONDS: '3600',
@@ -105,7 +110,7 @@ describe('while the circuit is open, a cached page stands in', () => {
 
 describe('bounded concurrency to HSS', () => {
   it('forty distinct queries at once use at most HSS_MAX_CONNECTIONS sockets; the rest queue', async () => {
-    hss = await perTest.emulator({ faults: { latencyMs: 20 } });
+    hss = await perTest.emulator({ ...NO_QUOTA, faults: { latencyMs: 20 } });
     gw = await perTest.gateway(hss, { HSS_MAX_CONNECTIONS: '3' });
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => gw.graphql(query(i + 1))));
     for (const answer of answers) expect(answer.body.errors).toBeUndefined();
