@@ -38,7 +38,7 @@ interface ContextInputs {
 }
 
 /** Rows listed lately stand in for lookups of them (loaders/listed-rows.ts); undefined: never. */
-export type ListedRowsPolicy = Omit<RecentlyListed, 'identity' | 'operation'>;
+type ListedRowsPolicy = Omit<RecentlyListed, 'identity' | 'operation'>;
 
 function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const operation: GatewayContext['operation'] = {

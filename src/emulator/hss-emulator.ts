@@ -71,7 +71,7 @@ const ROUTES: ReadonlyArray<readonly [RegExp, HssApi]> = [
   [/^\/v5\/([^/]+)\/asset\/ports\/detail$/, 'ListPortHost'],
 ];
 /** HSS's flow control: one user, or one source address, calls one API at most 5 times a minute. */
-export const HSS_QUOTA_PER_MINUTE = 5;
+const HSS_QUOTA_PER_MINUTE = 5;
 const IAM_TOKENS = '/v3/auth/tokens';
 const ADMIN_FAULTS = '/__emulator/faults';
 const ADMIN_STATS = '/__emulator/stats';

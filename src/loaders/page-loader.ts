@@ -17,7 +17,8 @@ import { type LocalFilter, localFiltersOf, selectRows } from '../port-statistics
 import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../port-statistics/model.js';
 import { encodePortStatisticKey, type PortStatisticKey } from '../port-statistics/node-id.js';
 import { canonicalPageKey } from '../quota/page-key.js';
-import type { CallContext, FetchedPage, FetchedSnapshot, UpstreamPages } from '../quota/page-source.js';
+import type { CallContext, FetchedPage, FetchedSnapshot } from '../quota/page-request.js';
+import type { UpstreamPages } from '../quota/page-source.js';
 import {
   type HssListApi,
   LIST_PORT_HOST,

@@ -5,13 +5,13 @@
  * its `totalCount`, cost one call instead of several, and share it with every other request for the
  * same list.
  */
-import type { FetchedPage } from '../quota/page-source.js';
+import type { FetchedPage } from '../quota/page-request.js';
 import { UPSTREAM_MAX_LIMIT, UPSTREAM_MIN_LIMIT } from '../upstream/hss-apis.js';
 import { readCursor } from './cursor.js';
 import type { PageSlice } from './page-plan.js';
 
 /** The block holding a record offset. */
-export const blockOf = (offset: number) => offset - (offset % UPSTREAM_MAX_LIMIT);
+const blockOf = (offset: number) => offset - (offset % UPSTREAM_MAX_LIMIT);
 
 /** The upstream calls `rows` rows from `offset` cost: one per block they touch, one even for none. */
 export function blocksCovering(offset: number, rows: number): number {

@@ -3,7 +3,7 @@
  * rows needs, fetched through the request's loader, stitched into edges with offset cursors and a
  * truthful pageInfo.
  */
-import type { FetchedPage } from '../quota/page-source.js';
+import type { FetchedPage } from '../quota/page-request.js';
 import { offsetToCursor } from './cursor.js';
 import { firstPage, followingPages, type PageSlice } from './page-plan.js';
 import type { RowWindow } from './window.js';

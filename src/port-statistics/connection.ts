@@ -3,7 +3,7 @@
  * each node carrying the scope that gives it its identity.
  */
 import { type ConnectionShape, loadConnection } from '../paging/connection.js';
-import type { FetchedPage } from '../quota/page-source.js';
+import type { FetchedPage } from '../quota/page-request.js';
 import type { PortStatisticsRequest } from './arguments.js';
 import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from './model.js';
 

@@ -49,7 +49,7 @@ export interface BudgetRequest {
   priority: CallPriority;
 }
 
-export type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share';
+type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share';
 
 export type BudgetDecision =
   | { granted: true }

@@ -17,19 +17,17 @@ import {
 } from './budget-rule.js';
 import { type BudgetStore, callId, MemoryBudgetStore } from './budget-store.js';
 
-export type { BudgetRequest, BudgetState };
+export type { BudgetState };
 
 /** HSS's minute: a call counts until a minute after it ended (see budget-store.ts). */
-export const BUDGET_WINDOW_MS = 60_000;
+const BUDGET_WINDOW_MS = 60_000;
 
 /** One granted call: told when it ended, it counts from then. */
 export interface GrantedCall {
   settle(): void;
 }
 
-export type BudgetAnswer =
-  | { granted: true; calls: GrantedCall[] }
-  | Extract<BudgetDecision, { granted: false }>;
+type BudgetAnswer = { granted: true; calls: GrantedCall[] } | Extract<BudgetDecision, { granted: false }>;
 
 // Replicas deciding at the same moment make one of them decide again; a few rounds settle it.
 const MAX_ROUNDS = 5;
@@ -46,7 +44,7 @@ export interface CallBudget {
 const UNCOUNTED: GrantedCall = { settle: () => undefined };
 
 /** No limit: both budgets are off. */
-export const UNLIMITED_BUDGET: CallBudget = {
+const UNLIMITED_BUDGET: CallBudget = {
   limits: null,
   take: async (request) => ({ granted: true, calls: Array.from({ length: request.calls }, () => UNCOUNTED) }),
   peek: async () => null,

@@ -6,46 +6,20 @@
  * circuit breaker; and when the budget is spent or HSS fails, a stale page (marked as such) beats an
  * error. The same holds for snapshots: a list's whole table, fetched page by page (snapshot.ts).
  */
-import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { Credentials } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
-import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
 import { type HssApiName, type HssListApi, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallPriority } from './budget-rule.js';
 import { type BudgetState, budgetRefusal, type CallBudget, type GrantedCall } from './call-budget.js';
-import type { Cancellation } from './cancellation.js';
 import type { CredentialScreen } from './credential-screen.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageKeyOf } from './page-key.js';
+import type { CallContext, FetchedPage, FetchedSnapshot, PageRequest } from './page-request.js';
 import { RefreshQueue } from './refresh-queue.js';
 import { fetchSnapshot, type SnapshotRequest, snapshotTag } from './snapshot.js';
 import { untilDeadline } from './until-deadline.js';
-
-/** A page and how fresh it is. */
-export interface FetchedPage<Row = PortStatisticData> extends UpstreamPage<Row> {
-  /** When HSS answered it, epoch milliseconds. */
-  fetchedAt: number;
-  /** True when it is older than the cache's time-to-live. */
-  stale: boolean;
-  /**
-   * Where it came from: the cache, a call this load made, or a call another request had already
-   * made and this one joined (coalescing).
-   */
-  source: 'cache' | 'call' | 'shared';
-  /** Set when the rows were cut from a snapshot: its tag (see snapshot.ts), for cursors. */
-  tag?: string;
-}
-
-/** A list's whole table: every row, in the order HSS lists them, and a tag naming its content. */
-export interface FetchedSnapshot<Row = PortStatisticData> extends FetchedPage<Row> {
-  /** Names the content: the same rows in the same order, the same tag. */
-  tag: string;
-  /** Upstream pages it was fetched in: what it saved every request it serves. */
-  pages: number;
-}
 
 interface Freshness {
   /** A cached page is fresh this long; 0 turns the cache off. */
@@ -79,30 +53,6 @@ export interface UpstreamPagesOptions {
   logger: Logger;
   now?: () => number;
   observer?: QuotaObserver;
-}
-
-export interface PageRequest<Row = PortStatisticData> {
-  /** Which list call. */
-  api: HssListApi<Row>;
-  credentials: Credentials;
-  /** The credentials' identity (credentialIdentity), computed once per request. */
-  identity: string;
-  projectId: string;
-  /** Its query parameters, in canonical order. */
-  parameters: [string, string][];
-}
-
-export interface CallContext {
-  logger: Logger;
-  operationName: string | null;
-  /** The GraphQL request's cancellation (the client went away): it stops waiting, the shared call goes on. */
-  cancellation?: Cancellation;
-  /** The GraphQL request's deadline, epoch milliseconds: it stops waiting then. */
-  deadlineAt?: number;
-  /** The operation's trace context: upstream call spans become its children. */
-  traceContext?: OtelContext;
-  /** Told of every upstream call made for this request: each attempt, those HSS refused included. */
-  onUpstreamCall?: () => void;
 }
 
 /** What fetching under a key needs: how to call for it, at a priority, on behalf of a request. */

@@ -13,7 +13,7 @@ import type { CallPriority } from './budget-rule.js';
 import type { GrantedCall } from './call-budget.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageKeyOf } from './page-key.js';
-import type { CallContext, FetchedPage, PageRequest } from './page-source.js';
+import type { CallContext, FetchedPage, PageRequest } from './page-request.js';
 
 export interface SnapshotRequest {
   /** The most pages of 200 a snapshot may take (SNAPSHOT_MAX_PAGES). */

@@ -8,7 +8,7 @@ import { loadConnection } from '../../src/paging/connection.js';
 import { offsetToCursor } from '../../src/paging/cursor.js';
 import type { PageSlice } from '../../src/paging/page-plan.js';
 import { pageWindow, type RowWindow, relayWindow } from '../../src/paging/window.js';
-import type { FetchedPage } from '../../src/quota/page-source.js';
+import type { FetchedPage } from '../../src/quota/page-request.js';
 
 /** A row as the loader hands it over: an object, as HSS's rows are. */
 interface Row {
