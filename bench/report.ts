@@ -5,6 +5,7 @@
  */
 import type { Churn } from './churn.js';
 import { type Dashboard, DOCUMENTED_CALLS } from './dashboard.js';
+import { type SessionResult, sessionsTable } from './dashboard-sessions.js';
 import { median, type Run } from './measure.js';
 import type { Latency } from './single-client.js';
 import type { TargetKey, WorkloadKey } from './targets.js';
@@ -23,6 +24,8 @@ export interface Results {
   firstThousand: { gateway: number; rest: number };
   dashboard: Dashboard;
   churn: Churn;
+  /** HSS calls per 10-minute dashboard session under HSS's quota. */
+  sessions: SessionResult[];
   /** Markdown to append: the CPU profiles' top lists, when BENCH_PROFILE=1. */
   profiles?: string;
 }
@@ -167,6 +170,8 @@ export function report(results: Results): string {
     '| target of the issue | measured | goal | verdict |',
     '| --- | --- | --- | --- |',
     ...goals.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    sessionsTable(results.sessions),
     '',
     ...(results.profiles ? [results.profiles, ''] : []),
   ].join('\n');

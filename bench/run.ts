@@ -9,6 +9,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { churn } from './churn.js';
 import { dashboard } from './dashboard.js';
+import { dashboardSessions } from './dashboard-sessions.js';
 import { loadRun, type Run } from './measure.js';
 import { memoryMb } from './proc.js';
 import { build, NODE, nodeVersion, PROFILES, type ServerProcess, startEmulator } from './processes.js';
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     for (const server of Object.values(servers)) await server.stop();
     console.log(`churn: ${CHURN_REQUESTS.toLocaleString('en')} requests at default cache settings ...`);
     const churned = await churn(emulator, CHURN_REQUESTS);
+    console.log('dashboard sessions under HSS`s quota, 10 minutes of a hand-moved clock each ...');
+    const sessions = await dashboardSessions();
     const profiles = profileSection();
 
     const table = report({
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
       firstThousand: pages,
       dashboard: dashboardOps,
       churn: churned,
+      sessions,
       ...(profiles ? { profiles } : {}),
     });
     console.log(`\n${table}`);

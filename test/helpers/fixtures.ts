@@ -79,7 +79,11 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
  */
 export function useDemoGateway(): { gw: RunningGateway; clock: ManualClock } {
   const fixtures = useFixtures();
-  const demo = { clock: new ManualClock() } as { gw: RunningGateway; clock: ManualClock };
+  // A fixed start: what the demo answers (the times in it included) is the same every run.
+  const demo = { clock: new ManualClock(Date.parse('2026-12-01T09:00:00Z')) } as {
+    gw: RunningGateway;
+    clock: ManualClock;
+  };
   beforeAll(async () => {
     demo.gw = await fixtures.gateway(undefined, {}, { asShipped: true, now: demo.clock.now });
   });
