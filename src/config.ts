@@ -1,245 +1,17 @@
 /**
- * The gateway's configuration, read from the environment once at start-up. A bad value stops the
- * process with one line per problem: the variable, the value given and what is allowed.
+ * The gateway's configuration, read from the environment once at start-up (config/environment.ts
+ * says what each variable may be). A bad value stops the process with one line per problem: the
+ * variable, the value given and what is allowed.
  */
-import { z } from 'zod';
-import { configurationProblems, upstreamUrlProblems, withoutUserinfo } from './config/rules.js';
-import { MAX_TOKEN_LENGTH } from './credentials/credentials.js';
-import { DEFAULT_ROWS_PER_SCOPE, MAX_ROWS_PER_SCOPE } from './emulator/dataset.js';
-import { type FaultSettings, parseFaultSettings } from './emulator/faults.js';
-import { LOCAL_FILTERS, type LocalFilter } from './port-statistics/local-query.js';
-import { HSS_REGIONS, type HssRegion, hssEndpointOf, isHssRegion } from './upstream/regions.js';
+import { type Environment, environment } from './config/environment.js';
+import type { GatewayConfig, ServiceIdentity } from './config/gateway-config.js';
+import { withoutUserinfo } from './config/rules.js';
+import type { LocalFilter } from './port-statistics/local-query.js';
+import { type HssRegion, hssEndpointOf } from './upstream/regions.js';
 
-/** The project the emulator's demo data is served for when no HSS_PROJECT_ID is set. */
-export const DEMO_PROJECT_ID = '0a1b2c3d4e5f40718293a4b5c6d7e8f9';
-/** The token the gateway uses against its embedded emulator when nothing else is configured. */
-export const DEMO_AUTH_TOKEN = 'demo-token-for-the-embedded-hss-emulator';
+export { DEMO_AUTH_TOKEN, DEMO_PROJECT_ID, type GatewayConfig } from './config/gateway-config.js';
 
-/** Who the gateway is when the caller brings no token: the configured service identity. */
-type ServiceIdentity =
-  | { kind: 'token'; token: string }
-  | { kind: 'aksk'; accessKey: string; secretKey: string; securityToken?: string }
-  | {
-      kind: 'iam';
-      /** Undefined: the global IAM endpoint, or the embedded emulator's IAM in emulator mode. */
-      endpoint: string | undefined;
-      domainName: string;
-      username: string;
-      password: string;
-    };
-
-type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-export interface GatewayConfig {
-  port: number;
-  /** Upstream base URL (HSS_ENDPOINT, else HSS_REGION's endpoint); undefined: the embedded emulator. */
-  hssEndpoint: string | undefined;
-  region: HssRegion | undefined;
-  /** Default `projectId`; undefined: every query must name one. */
-  projectId: string | undefined;
-  /** The one configured of static token, AK/SK and IAM password; undefined: callers must bring a token. */
-  serviceIdentity: ServiceIdentity | undefined;
-  /** Whether a caller's own token is passed through (HSS_ALLOW_CALLER_TOKEN). */
-  allowCallerToken: boolean;
-  /** Whether every request must bring its own token, service identity or not (HSS_REQUIRE_CALLER_TOKEN). */
-  requireCallerToken: boolean;
-  logLevel: LogLevel;
-  /** Per phase of one upstream call, and `totalMs` for all of it: connect, headers and whole body. */
-  upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number; totalMs: number };
-  /** Sockets to HSS at most; further calls queue. */
-  maxConnections: number;
-  /** Each GraphQL request waits at most this long for HSS. */
-  deadlineMs: number;
-  /** Cross-request page cache; ttlMs 0 turns it off. */
-  cache: {
-    ttlMs: number;
-    staleWhileRevalidateMs: number;
-    staleIfErrorMs: number;
-    maxEntries: number;
-    maxBytes: number;
-  };
-  /** Shared cache and budget for several replicas; undefined: in memory. */
-  redisUrl: string | undefined;
-  /** The gateway's budgets of upstream calls per API, in any minute (src/quota/budget-rule.ts). */
-  budget: {
-    /** Per credential (HSS counts per user); 0: not counted. */
-    perCaller: number;
-    /** All callers together (HSS counts per source address); 0: not counted. */
-    perAddress: number;
-    /** Address calls a minute that background refreshes leave to requests with nothing to show. */
-    refreshReserve: number;
-  };
-  /** Lists answered from snapshots of their scope's whole table (src/quota/snapshot.ts). */
-  snapshots: {
-    /** The most pages of 200 a snapshot may take; 0: no snapshots. */
-    maxPages: number;
-    /** Filters a snapshot never answers: a query with one goes to HSS. */
-    upstreamFilters: LocalFilter[];
-  };
-  /** Upstream calls per minute with caller tokens HSS has not accepted yet, all together; 0: no limit. */
-  unprovenTokenCallsPerMinute: number;
-  resilience: {
-    retry: { maxRetries: number; maxTotalMs: number; baseDelayMs: number; maxDelayMs: number };
-    breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
-  };
-  emulator: {
-    rowsPerScope: number;
-    /** HSS's flow control: calls per minute per user and per source address, per API; 0: off. */
-    quotaPerMinute: number;
-    faults: FaultSettings;
-  };
-  http: {
-    graphiql: boolean;
-    introspection: boolean;
-    /** Origins allowed cross-origin; empty: same-origin only. `*`: any. */
-    corsOrigins: string[];
-    maxRequestBytes: number;
-    /** How long a client may take to send a whole request (HTTP_REQUEST_TIMEOUT_MS). */
-    requestTimeoutMs: number;
-    /** How long a client may take to send the request's headers; at most `requestTimeoutMs`. */
-    headersTimeoutMs: number;
-    /** Only operations from the committed manifest run. */
-    trustedDocuments: boolean;
-    metrics: boolean;
-    /** Operation names labelled as themselves in metrics, besides the trusted documents'. */
-    metricsOperationNames: string[];
-  };
-  limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number };
-  shutdown: { delayMs: number; timeoutMs: number };
-  /** OpenTelemetry tracing: an OTLP/HTTP collector; undefined: no tracing. */
-  tracing: { endpoint: string | undefined; serviceName: string };
-}
-
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { error: `must be a whole number from ${min} to ${max}` })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: `must be a whole number from ${min} to ${max}` });
-
-const boolean = z.enum(['true', 'false'], { error: 'must be true or false' });
-/** `a, b,c` as `['a', 'b', 'c']`; empty items are dropped. */
-const commaList = z.string().transform((list) =>
-  list
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean),
-);
-
-const nonEmpty = (max: number) =>
-  z
-    .string()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
-
-const httpUrl = (example: string) =>
-  z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
-
-/** An HSS or IAM base URL: http(s), and nothing the clients could not append a path to (config/rules.ts). */
-const upstreamUrl = (example: string) =>
-  httpUrl(example).superRefine((url, ctx) => {
-    for (const message of upstreamUrlProblems(url)) ctx.addIssue({ code: 'custom', message });
-  });
-
-const environment = z
-  .object({
-    PORT: integer(0, 65535).default(4000),
-    HSS_ENDPOINT: upstreamUrl('https://hss.ap-southeast-1.myhuaweicloud.com').optional(),
-    HSS_REGION: z
-      .string()
-      .refine(isHssRegion, { error: `must be one of ${HSS_REGIONS.join(', ')}` })
-      .optional(),
-    HSS_PROJECT_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,256}$/, {
-        error: 'must be an HSS project id: 1 to 256 characters, each a letter, digit, _ or -',
-      })
-      .optional(),
-    HSS_AUTH_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
-    HSS_ALLOW_CALLER_TOKEN: boolean.default('true'),
-    HSS_REQUIRE_CALLER_TOKEN: boolean.default('false'),
-    HSS_ALLOW_INSECURE_HTTP: boolean.default('false'),
-    HSS_ACCESS_KEY: nonEmpty(128).optional(),
-    HSS_SECRET_KEY: nonEmpty(256).optional(),
-    HSS_SECURITY_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
-    IAM_ENDPOINT: upstreamUrl('https://iam.myhuaweicloud.com').optional(),
-    IAM_DOMAIN_NAME: nonEmpty(256).optional(),
-    IAM_USERNAME: nonEmpty(256).optional(),
-    IAM_PASSWORD: nonEmpty(1024).optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    HSS_CONNECT_TIMEOUT_MS: integer(1, 600_000).default(5_000),
-    HSS_HEADERS_TIMEOUT_MS: integer(1, 600_000).default(10_000),
-    HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
-    HSS_TIMEOUT_MS: integer(100, 600_000).default(10_000),
-    EMULATOR_ROWS_PER_SCOPE: integer(0, MAX_ROWS_PER_SCOPE).default(DEFAULT_ROWS_PER_SCOPE),
-    EMULATOR_QUOTA_PER_MINUTE: integer(0, 100_000).default(5),
-    EMULATOR_FAULTS: z
-      .string()
-      .transform((json, ctx) => {
-        const parsed = parseFaultSettings(json);
-        if (parsed.ok) return parsed.settings;
-        ctx.addIssue({ code: 'custom', message: `must be fault settings as JSON: ${parsed.message}` });
-        return z.NEVER;
-      })
-      .optional(),
-    HSS_MAX_CONNECTIONS: integer(1, 1000).default(10),
-    GRAPHQL_DEADLINE_MS: integer(100, 600_000).default(20_000),
-    CACHE_TTL_SECONDS: integer(0, 86_400).default(60),
-    CACHE_STALE_WHILE_REVALIDATE_SECONDS: integer(0, 86_400).default(240),
-    CACHE_STALE_IF_ERROR_SECONDS: integer(0, 7 * 86_400).default(3600),
-    CACHE_MAX_ENTRIES: integer(1, 10_000_000).default(10_000),
-    CACHE_MAX_MB: integer(1, 100_000).default(64),
-    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-    HSS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
-    HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
-    HSS_REFRESH_RESERVE: integer(0, 100_000).default(1),
-    SNAPSHOT_MAX_PAGES: integer(0, 50).default(4),
-    SNAPSHOT_UPSTREAM_FILTERS: commaList
-      .refine((names) => names.every((n) => (LOCAL_FILTERS as readonly string[]).includes(n)), {
-        error: `must be a comma-separated list of ${LOCAL_FILTERS.join(', ')}`,
-      })
-      .optional(),
-    HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE: integer(0, 100_000).optional(),
-    HSS_RETRY_MAX: integer(0, 10).default(2),
-    HSS_RETRY_MAX_TOTAL_MS: integer(0, 600_000).default(3000),
-    HSS_RETRY_BASE_DELAY_MS: integer(0, 60_000).default(200),
-    HSS_CIRCUIT_FAILURES: integer(1, 1000).default(5),
-    HSS_CIRCUIT_OPEN_SECONDS: integer(1, 3600).default(30),
-    GRAPHIQL: boolean.default('true'),
-    INTROSPECTION: boolean.default('true'),
-    METRICS: boolean.default('true'),
-    TRUSTED_DOCUMENTS: boolean.default('false'),
-    CORS_ORIGINS: commaList
-      .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
-        error: 'must be * or a comma-separated list of origins such as https://dashboard.example.com',
-      })
-      .optional(),
-    METRICS_OPERATION_NAMES: commaList
-      .refine((names) => names.length <= 200 && names.every((n) => /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(n)), {
-        error: 'must be a comma-separated list of at most 200 GraphQL operation names',
-      })
-      .optional(),
-    MAX_REQUEST_BYTES: integer(1024, 100 * 1024 * 1024).default(100_000),
-    HTTP_REQUEST_TIMEOUT_MS: integer(1000, 600_000).default(10_000),
-    HTTP_HEADERS_TIMEOUT_MS: integer(1000, 600_000).default(5_000),
-    MAX_QUERY_DEPTH: integer(1, 100).default(12),
-    MAX_ALIASES: integer(0, 1000).default(15),
-    MAX_TOKENS: integer(100, 100_000).default(2000),
-    MAX_DIRECTIVES: integer(0, 1000).default(50),
-    MAX_OPERATION_COST: integer(1, 100_000).default(25),
-    SHUTDOWN_DELAY_SECONDS: integer(0, 300).default(0),
-    SHUTDOWN_TIMEOUT_SECONDS: integer(1, 600).default(10),
-    OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://otel-collector:4318').optional(),
-    OTEL_SERVICE_NAME: nonEmpty(256).default('hss-port-statistics-gateway'),
-  })
-  .superRefine((e, ctx) => {
-    for (const { variable, message, setOnly } of configurationProblems(e)) {
-      ctx.addIssue({ code: 'custom', path: [variable], message, params: { setOnly: setOnly === true } });
-    }
-  });
-
-type Environment = z.infer<typeof environment>;
+import { DEMO_AUTH_TOKEN, DEMO_PROJECT_ID } from './config/gateway-config.js';
 
 /** Every environment variable the gateway reads (deployment manifests are checked against it). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
@@ -347,7 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       upstreamFilters: (e.SNAPSHOT_UPSTREAM_FILTERS ?? []) as LocalFilter[],
     },
     // Made-up tokens must not buy unlimited calls to real HSS; the emulator has no quota to protect.
-    unprovenTokenCallsPerMinute: e.HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE ?? (embedded ? 0 : 60),
+    unprovenTokens: {
+      perMinute: e.HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE ?? (embedded ? 0 : 60),
+      perClientAddress: e.HSS_UNPROVEN_TOKEN_CALLS_PER_CLIENT_ADDRESS ?? (embedded ? 0 : 10),
+    },
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
     resilience: {
       retry: {
         maxRetries: e.HSS_RETRY_MAX,
@@ -363,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     emulator: {
       rowsPerScope: e.EMULATOR_ROWS_PER_SCOPE,
       quotaPerMinute: e.EMULATOR_QUOTA_PER_MINUTE,
-      faults: e.EMULATOR_FAULTS ?? {},
+      faultsJson: e.EMULATOR_FAULTS,
     },
     http: {
       graphiql: e.GRAPHIQL === 'true',
@@ -382,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       tokens: e.MAX_TOKENS,
       directives: e.MAX_DIRECTIVES,
       cost: e.MAX_OPERATION_COST,
+      documentCacheBytes: e.DOCUMENT_CACHE_MB * 1024 * 1024,
     },
     shutdown: { delayMs: e.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
     tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },

@@ -28,6 +28,8 @@ interface ContextInputs {
   defaultProjectId: string | undefined;
   /** The operation name the client sent, if any. */
   operationName: string | null;
+  /** Who asks, by address: tokens HSS has not accepted yet are rationed per address. */
+  clientAddress: string;
   /** Cancellation of the request: its client went away. */
   cancellation?: Cancellation;
   /** The request's deadline, epoch milliseconds. */
@@ -52,6 +54,7 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const call = {
     logger: inputs.logger,
     operation,
+    clientAddress: inputs.clientAddress,
     cancellation: inputs.cancellation,
     deadlineAt: inputs.deadlineAt,
   };
@@ -115,6 +118,7 @@ interface RequestContextInputs {
   requestId: string;
   credentials: Credentials | HssError;
   operationName: string | null;
+  clientAddress: string;
   cancellation?: Cancellation;
 }
 
@@ -130,6 +134,7 @@ export function createContextFactory(shared: SharedContextInputs): ContextFactor
       credentials: request.credentials,
       defaultProjectId: shared.defaultProjectId,
       operationName: request.operationName,
+      clientAddress: request.clientAddress,
       cancellation: request.cancellation,
       deadlineAt: Date.now() + shared.deadlineMs,
       maxOperationCost: shared.maxOperationCost,

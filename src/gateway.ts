@@ -5,15 +5,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
-import {
-  describeIdentity,
-  embeddedEmulatorOptions,
-  serviceCredentials,
-} from './credentials/service-identity.js';
+import { describeIdentity, serviceCredentials } from './credentials/service-identity.js';
+import { embeddedEmulatorOptions } from './embedded-emulator.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
-import { FastLane } from './http/fast-lane.js';
+import { clientAddressReader } from './http/client-address.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
 import { ListedRows } from './loaders/listed-rows.js';
@@ -21,9 +19,8 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels, operationNamesOf } from './observability/operation-labels.js';
 import { Readiness } from './observability/readiness.js';
 import { createTracing } from './observability/tracing.js';
-import { readTrustedDocuments, TRUSTED_DOCUMENTS_FILE } from './plugins/hardening.js';
+import { TRUSTED_DOCUMENTS_FILE } from './plugins/hardening.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
-import { schema } from './schema/index.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
 import { HssClient } from './upstream/hss-client.js';
 import type { UpstreamCallEvent } from './upstream/observer.js';
@@ -51,58 +48,70 @@ export interface GatewayOptions {
   now?: () => number;
 }
 
-export async function startGateway(
-  config: GatewayConfig,
-  logger: Logger,
-  options: GatewayOptions = {},
-): Promise<Gateway> {
-  let emulator: HssEmulator | undefined;
-  let endpoint = config.hssEndpoint;
-  if (endpoint === undefined) {
-    emulator = new HssEmulator(embeddedEmulatorOptions(config, options.now));
-    endpoint = await emulator.listen(0, '127.0.0.1');
-    logger.info(
-      { emulator: endpoint, projectId: config.projectId, rowsPerScope: config.emulator.rowsPerScope },
-      'HSS_ENDPOINT is not set: serving demo data from the embedded HSS emulator',
-    );
+/** The upstream: the embedded emulator when no HSS endpoint is configured, else HSS itself. */
+async function startUpstream(config: GatewayConfig, logger: Logger, now: (() => number) | undefined) {
+  if (config.hssEndpoint !== undefined) {
+    return { endpoint: config.hssEndpoint, iamEndpoint: GLOBAL_IAM_ENDPOINT, emulator: undefined };
   }
+  const emulator = new HssEmulator(embeddedEmulatorOptions(config, now));
+  const endpoint = await emulator.listen(0, '127.0.0.1');
+  logger.info(
+    { emulator: endpoint, projectId: config.projectId, rowsPerScope: config.emulator.rowsPerScope },
+    'HSS_ENDPOINT is not set: serving demo data from the embedded HSS emulator',
+  );
   // In emulator mode the emulator is the IAM endpoint too, unless IAM_ENDPOINT says otherwise.
-  const iamEndpoint = emulator ? endpoint : GLOBAL_IAM_ENDPOINT;
-  const dispatcher = createUpstreamDispatcher({
-    ...config.upstreamTimeouts,
-    connections: config.maxConnections,
-  });
-  // Metrics and readiness hear of every upstream call; both read the circuit once it exists.
+  return { endpoint, iamEndpoint: endpoint, emulator };
+}
+
+/** Metrics and readiness: both hear of every upstream call, and read the circuits once they exist. */
+function startObservers(config: GatewayConfig, endpoint: string, dispatcher: Dispatcher, now?: () => number) {
   let circuits = (): { state: CircuitStateName; open: number } => ({ state: 'closed', open: 0 });
   const metrics = config.http.metrics ? new GatewayMetrics(() => circuits()) : undefined;
-  const readiness = new Readiness({
-    endpoint,
-    dispatcher,
-    circuitState: () => circuits().state,
-    now: options.now,
-  });
-  const observers = {
+  const readiness = new Readiness({ endpoint, dispatcher, circuitState: () => circuits().state, now });
+  return {
+    metrics,
+    readiness,
     onUpstreamCall: (event: UpstreamCallEvent) => {
       metrics?.onUpstreamCall(event);
       readiness.onUpstreamCall(event);
     },
+    watch(quota: QuotaEconomy) {
+      circuits = () => ({ state: quota.resilience.circuitState, open: quota.resilience.openCircuits });
+    },
   };
-  const tracing = createTracing(config.tracing.endpoint, config.tracing.serviceName);
-  const client = new HssClient({
-    endpoint,
-    dispatcher,
+}
+
+/** What every request's context shares: the quota economy, and how lists are answered. */
+function contextFactoryOf(config: GatewayConfig, logger: Logger, quota: QuotaEconomy, now?: () => number) {
+  const caching = config.cache.ttlMs > 0;
+  return createContextFactory({
     logger,
-    observer: observers,
-    timeoutMs: config.upstreamTimeouts.totalMs,
-    tracing,
-    now: options.now,
+    pages: quota.pages,
+    defaultProjectId: config.projectId,
+    deadlineMs: config.deadlineMs,
+    maxOperationCost: config.limits.cost,
+    snapshots: {
+      // Without a cache a snapshot would be fetched again by every request.
+      maxPages: caching ? config.snapshots.maxPages : 0,
+      upstreamFilters: new Set(config.snapshots.upstreamFilters),
+    },
+    listed: caching
+      ? {
+          // A small share of the cache memory: rows are small, and only the last listed matter.
+          rows: new ListedRows(config.cache.maxBytes / 16),
+          ttlMs: config.cache.ttlMs,
+          servableMs: config.cache.ttlMs + config.cache.staleWhileRevalidateMs,
+          now: now ?? Date.now,
+        }
+      : undefined,
   });
-  const service = serviceCredentials(config, iamEndpoint, dispatcher, logger, options.now);
+}
+
+function logStart(config: GatewayConfig, logger: Logger, quota: QuotaEconomy): void {
   logger.info(
     { ...describeIdentity(config), callerTokens: config.allowCallerToken ? 'passed through' : 'ignored' },
     'credentials',
   );
-  const quota = await assembleQuotaEconomy(config, client, logger, options.now, metrics);
   logger.info(
     {
       store: quota.store,
@@ -114,73 +123,66 @@ export async function startGateway(
     },
     'quota economy',
   );
-  circuits = () => ({ state: quota.resilience.circuitState, open: quota.resilience.openCircuits });
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Promise<Gateway> {
+  const { now } = options;
+  const { endpoint, iamEndpoint, emulator } = await startUpstream(config, logger, now);
+  const dispatcher = createUpstreamDispatcher({
+    ...config.upstreamTimeouts,
+    connections: config.maxConnections,
+  });
+  const observers = startObservers(config, endpoint, dispatcher, now);
+  const { metrics, readiness } = observers;
+  const tracing = createTracing(config.tracing.endpoint, config.tracing.serviceName);
+  const client = new HssClient({
+    endpoint,
+    dispatcher,
+    logger,
+    observer: observers,
+    timeoutMs: config.upstreamTimeouts.totalMs,
+    tracing,
+    now,
+  });
+  const quota = await assembleQuotaEconomy(config, client, logger, now, metrics);
+  observers.watch(quota);
+  logStart(config, logger, quota);
   const credentials = {
-    service,
+    service: serviceCredentials(config, iamEndpoint, dispatcher, logger, now),
     allowCallerToken: config.allowCallerToken,
     requireCallerToken: config.requireCallerToken,
   };
-  const contextFor = createContextFactory({
-    logger,
-    pages: quota.pages,
-    defaultProjectId: config.projectId,
-    deadlineMs: config.deadlineMs,
-    maxOperationCost: config.limits.cost,
-    snapshots: {
-      maxPages: config.cache.ttlMs > 0 ? config.snapshots.maxPages : 0,
-      upstreamFilters: new Set(config.snapshots.upstreamFilters),
-    },
-    listed:
-      config.cache.ttlMs > 0
-        ? {
-            // A small share of the cache memory: rows are small, and only the last listed matter.
-            rows: new ListedRows(config.cache.maxBytes / 16),
-            ttlMs: config.cache.ttlMs,
-            servableMs: config.cache.ttlMs + config.cache.staleWhileRevalidateMs,
-            now: options.now ?? Date.now,
-          }
-        : undefined,
-  });
-  const labels = new OperationLabels([
-    ...operationNamesOf(TRUSTED_DOCUMENTS_FILE),
-    ...config.http.metricsOperationNames,
-  ]);
+  const budgetOf = (identity: string) => quota.pages.budgetOf(identity);
   const yoga = createGatewayYoga({
-    contextFor,
-    labels,
-    budgetOf: (identity) => quota.pages.budgetOf(identity),
+    contextFor: contextFactoryOf(config, logger, quota, now),
+    labels: new OperationLabels([
+      ...operationNamesOf(TRUSTED_DOCUMENTS_FILE),
+      ...config.http.metricsOperationNames,
+    ]),
+    budgetOf,
     logger,
     credentials,
     config,
     metrics,
     readiness,
     tracing,
-    now: options.now,
+    now,
   });
-  // Half the cache memory (CACHE_MAX_MB) for whole answers, half for pages (quota/assemble.ts).
-  const responseCache =
-    config.cache.ttlMs > 0
-      ? new ResponseCache({ maxBytes: config.cache.maxBytes / 2, now: options.now ?? Date.now })
-      : undefined;
-  // Tracing follows each operation through yoga's plugins: with it on, everything goes through yoga.
-  const fastLane = tracing
-    ? undefined
-    : new FastLane({
-        schema,
-        contextFor,
-        labels,
-        metrics,
-        logger,
-        cacheTtlMs: config.cache.ttlMs,
-        now: options.now ?? Date.now,
-        trustedDocuments: config.http.trustedDocuments ? readTrustedDocuments() : undefined,
-      });
   const handler = createGatewayHandler({
     yoga,
-    responseCache,
-    fastLane,
+    // Half the cache memory (CACHE_MAX_MB) for whole answers, half for pages (quota/assemble.ts).
+    responseCache:
+      config.cache.ttlMs > 0
+        ? new ResponseCache({ maxBytes: config.cache.maxBytes / 2, now: now ?? Date.now })
+        : undefined,
     logger,
-    budgetOf: (identity) => quota.pages.budgetOf(identity),
+    budgetOf,
+    refusalOf: (identity) => quota.pages.refusalOf(identity),
+    clientAddressOf: clientAddressReader(config.trustedProxies),
     credentials,
     maxRequestBytes: config.http.maxRequestBytes,
     onResponseCacheLookup: metrics && ((result) => metrics.onResponseCacheLookup(result)),

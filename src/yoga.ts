@@ -16,13 +16,13 @@ import type { GatewayConfig } from './config.js';
 import type { ContextFactory } from './context.js';
 import { type CredentialPolicy, credentialsFromHeaders } from './credentials/caller-credentials.js';
 import { identityOf } from './credentials/credentials.js';
-import type { GatewayServerContext } from './http/exchange.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './http/graphiql-example.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import type { OperationLabels } from './observability/operation-labels.js';
 import type { Readiness } from './observability/readiness.js';
 import type { Tracing } from './observability/tracing.js';
 import { hardeningPlugins } from './plugins/hardening.js';
+import { boundedParseCaches } from './plugins/parse-caches.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useCostExtension } from './plugins/use-cost-extension.js';
@@ -35,13 +35,14 @@ import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import type { BudgetState } from './quota/call-budget.js';
 import { signalCancellation } from './quota/cancellation.js';
+import type { GatewayServerContext } from './request/handoff.js';
 import { schema } from './schema/index.js';
 import type { GatewayContext } from './schema/types.js';
 
 export interface GatewayYogaOptions {
-  /** Builds each request's context (shared with the HTTP handler's fast lane). */
+  /** Builds each request's context. */
   contextFor: ContextFactory;
-  /** Operation names as metric labels (shared with the fast lane). */
+  /** Operation names as metric labels. */
   labels: OperationLabels;
   /** Where a credential's upstream budget stands. */
   budgetOf: (identity: string) => Promise<BudgetState | null>;
@@ -157,12 +158,15 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         logger.error(args[0] instanceof Error ? { err: args[0] } : { detail: args }, 'yoga'),
     },
     plugins,
-    context: ({ request, params, exchange }) =>
+    // Parsed documents bounded in bytes: distinct documents must not fill the heap.
+    parserAndValidationCache: boundedParseCaches(config.limits.documentCacheBytes),
+    context: ({ request, params, handoff, clientAddress }) =>
       options.contextFor({
         requestId: requestIdOf(request),
         credentials:
-          exchange?.credentials ??
+          handoff?.credentials ??
           credentialsFromHeaders((name) => request.headers.get(name), options.credentials),
+        clientAddress: clientAddress ?? 'unknown',
         operationName: params.operationName ?? null,
         cancellation: signalCancellation(request.signal),
       }),

@@ -1,4 +1,5 @@
 import { ConfigError, DEMO_AUTH_TOKEN, DEMO_PROJECT_ID, loadConfig } from '../src/config.js';
+import { embeddedEmulatorOptions } from '../src/embedded-emulator.js';
 
 describe('configuration from the environment', () => {
   it('with nothing set: port 4000, the embedded emulator, its demo project and token', () => {
@@ -101,15 +102,15 @@ describe('configuration from the environment', () => {
       expect(loadConfig({ CACHE_TTL_SECONDS: '0' }).cache.ttlMs).toBe(0);
     });
 
-    it('reads emulator faults as JSON and names what is wrong', () => {
-      expect(
-        loadConfig({ EMULATOR_FAULTS: '{"latencyMs":50,"rates":{"status-503":0.1}}' }).emulator.faults,
-      ).toEqual({
+    it('the embedded emulator reads its faults as JSON and names what is wrong', () => {
+      const faultsOf = (json: string) =>
+        embeddedEmulatorOptions(loadConfig({ EMULATOR_FAULTS: json }), undefined).faults;
+      expect(faultsOf('{"latencyMs":50,"rates":{"status-503":0.1}}')).toEqual({
         latencyMs: 50,
         rates: { 'status-503': 0.1 },
       });
-      expect(problems({ EMULATOR_FAULTS: '{"rates":{"status-999":1}}' })[0]).toMatch(
-        /^EMULATOR_FAULTS=.*: must be fault settings as JSON: rates/,
+      expect(() => faultsOf('{"rates":{"status-999":1}}')).toThrow(
+        /^Invalid configuration:\nEMULATOR_FAULTS=.*: must be fault settings as JSON: rates/,
       );
     });
 

@@ -1,60 +1,17 @@
 /**
- * The process as operators run it: `src/server.ts` binds PORT, serves, and on SIGTERM lets an
- * in-flight request finish before it stops the upstream connections and the embedded emulator.
+ * The process as operators run it (helpers/server-process.ts: `src/server.ts`, `npm start`'s heap
+ * limit): it binds PORT, serves, and on SIGTERM lets an in-flight request finish before it stops
+ * the upstream connections and the embedded emulator.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { useFixtures } from './helpers/fixtures.js';
-import { auditLog } from './helpers/log-capture.js';
 import { pageAnswer } from './helpers/scripted-upstream.js';
+import { startServer } from './helpers/server-process.js';
 
 const perTest = useFixtures({ closeAfter: 'each' });
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  lines: Record<string, unknown>[];
-  /** Resolves with the first log line (already logged or yet to come) whose message starts so. */
-  logged(prefix: string): Promise<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-/** Starts the server process and resolves once it logs that it is ready. */
-async function startServer(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'server.ts')], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const lines: Record<string, unknown>[] = [];
-  const stdout = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  stdout.on('line', (line) => {
-    auditLog(line);
-    lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
-  const logged = (prefix: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const match = () => lines.find((l) => String(l.msg).startsWith(prefix));
-      const seen = match();
-      if (seen) return resolve(seen);
-      const onLine = () => {
-        const found = match();
-        if (found) {
-          stdout.off('line', onLine);
-          resolve(found);
-        }
-      };
-      stdout.on('line', onLine);
-      void exited.then((code) =>
-        reject(new Error(`the server exited with ${code} before logging "${prefix}"`)),
-      );
-    });
-  const ready = await logged('GraphQL gateway ready');
-  return { child, url: `http://127.0.0.1:${ready.port}`, lines, logged, exited };
-}
 
 async function graphql(url: string, query: string) {
   const response = await request(`${url}/graphql`, {

@@ -1,32 +1,12 @@
 /**
  * The gateway's own identity towards HSS, as configured: turned into credentials for the client,
- * made known to the embedded emulator, and described (never revealed) in the start-up log.
+ * and described (never revealed) in the start-up log.
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { DEMO_AUTH_TOKEN, type GatewayConfig } from '../config.js';
-import type { HssEmulatorOptions } from '../emulator/hss-emulator.js';
 import type { Credentials } from './credentials.js';
 import { IamTokenProvider } from './iam-token-provider.js';
-
-/** The embedded emulator knows the demo token and whatever service identity is configured. */
-export function embeddedEmulatorOptions(
-  config: GatewayConfig,
-  now: (() => number) | undefined,
-): HssEmulatorOptions {
-  const identity = config.serviceIdentity;
-  const options: HssEmulatorOptions = {
-    rowsPerScope: config.emulator.rowsPerScope,
-    quotaPerMinute: config.emulator.quotaPerMinute,
-    tokens: [DEMO_AUTH_TOKEN],
-    faults: config.emulator.faults,
-  };
-  if (identity?.kind === 'token') options.tokens = [DEMO_AUTH_TOKEN, identity.token];
-  if (identity?.kind === 'aksk') options.accessKeys = [identity];
-  if (identity?.kind === 'iam') options.iamUsers = [identity];
-  if (now) options.now = now;
-  return options;
-}
 
 /** The configured service identity as credentials the HSS client can use. */
 export function serviceCredentials(

@@ -6,6 +6,8 @@
  * ports from one catalogue), so merged views (no category, or `all_granted_eps`) stay consistent.
  */
 
+import { HSS_MAX_TOTAL } from '../upstream/hss-apis.js';
+
 export type UpstreamProtocol = 'TCP' | 'TCP6' | 'UDP' | 'UDP6';
 export type UpstreamStatus = 'danger' | 'normal' | 'unknown';
 export type UpstreamCategory = 'host' | 'container';
@@ -31,7 +33,7 @@ export const FLEET_SIZE: Readonly<Record<UpstreamCategory, number>> = { host: 40
 /** Rows per (project, enterprise project, category) unless configured otherwise. */
 export const DEFAULT_ROWS_PER_SCOPE = 120;
 /** HSS's documented ceiling for `total_num`. */
-export const MAX_ROWS_PER_SCOPE = 10_000;
+export const MAX_ROWS_PER_SCOPE = HSS_MAX_TOTAL;
 
 interface KnownPort {
   port: number;

@@ -3,7 +3,7 @@
  * no upstream call, and the caller's budget has moved on). Answers end with it: the gateway puts
  * it last in `extensions`, and `extensions` last in the answer.
  */
-import type { CostExtension } from '../graphql/answer-extensions.js';
+import type { CostExtension } from '../request/ledger.js';
 
 const tailOf = (cost: CostExtension) => Buffer.from(`,"cost":${JSON.stringify(cost)}}}`);
 

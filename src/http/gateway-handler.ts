@@ -1,9 +1,11 @@
 /**
- * The gateway's HTTP request handler: yoga answers everything, with two shortcuts in front of it
- * for GraphQL POSTs in JSON, which it reads itself. A request whose answer is in the response cache
- * (same caller, same body bytes) is answered from the stored bytes; one the fast lane can run
- * (src/http/fast-lane.ts) is run there. Everything else goes to yoga with the body already read,
- * and what yoga answers teaches the fast lane and fills the response cache when it may.
+ * The gateway's HTTP request handler: yoga answers everything, with a response cache in front of
+ * it for GraphQL POSTs in JSON, which the handler reads itself. A request flows:
+ * 1. the handler reads the body, the caller's credentials and address (`readRequest`);
+ * 2. an answer stored for the same caller, body, Origin and Accept is sent as it was (`fromCache`),
+ *    unless HSS has refused the caller's credentials since;
+ * 3. else yoga runs it (`viaYoga`), with what the handler read handed over in its server context;
+ * 4. and an answer yoga says may be kept is stored (`keep`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -13,28 +15,28 @@ import {
   nodeHeaderReader,
 } from '../credentials/caller-credentials.js';
 import { identityOf } from '../credentials/credentials.js';
-import { HssError } from '../errors/hss-error.js';
+import type { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
-import { type CostExtension, costExtension } from '../graphql/answer-extensions.js';
 import { requestIdFor } from '../plugins/use-request-id.js';
 import type { BudgetState } from '../quota/call-budget.js';
-import { responseCancellation } from '../quota/cancellation.js';
+import type { RequestHandoff } from '../request/handoff.js';
+import { costExtension } from '../request/ledger.js';
 import type { GatewayYoga } from '../yoga.js';
 import { withCost, withoutCost } from './answer-cost.js';
-import type { HttpExchange } from './exchange.js';
-import type { FastLane } from './fast-lane.js';
-import { readGraphQLParams } from './graphql-params.js';
+import type { ClientAddressOf } from './client-address.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
 
 export interface GatewayHandlerOptions {
   yoga: GatewayYoga;
   /** Undefined: no response cache (CACHE_TTL_SECONDS=0). */
   responseCache: ResponseCache | undefined;
-  /** Undefined: every GraphQL request runs through yoga (e.g. with tracing on). */
-  fastLane: FastLane | undefined;
   credentials: CredentialPolicy;
   /** Bodies above this are left to yoga, which refuses them. */
   maxRequestBytes: number;
+  /** Who asks, by address (TRUSTED_PROXIES). */
+  clientAddressOf: ClientAddressOf;
+  /** HSS's refusal of these credentials, while it is remembered: nothing is served to them. */
+  refusalOf(identity: string): HssError | undefined;
   /** Told of every response-cache lookup, for metrics. */
   onResponseCacheLookup?: (result: 'hit' | 'miss') => void;
   /** Where a credential's budget stands: what a response-cache hit says in `extensions.cost`. */
@@ -89,18 +91,65 @@ function send(res: ServerResponse, response: StoredResponse, requestId: string):
   res.end(response.body);
 }
 
-export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
-  const { yoga, responseCache, fastLane, credentials: policy, maxRequestBytes } = options;
+/** A GraphQL POST as the handler read it. */
+interface ReadRequest {
+  body: Buffer<ArrayBuffer>;
+  handoff: RequestHandoff;
+  clientAddress: string;
+  identity: string | undefined;
+  /** Its response-cache key; undefined when nothing may be cached for it. */
+  cacheKey: string | undefined;
+}
 
-  async function viaYoga(req: IncomingMessage, body: Buffer<ArrayBuffer>, exchange: HttpExchange) {
+export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
+  const { yoga, responseCache, credentials: policy, maxRequestBytes } = options;
+
+  function readRequest(req: IncomingMessage, body: Buffer<ArrayBuffer>): ReadRequest {
+    const given = req.headers['x-request-id'];
+    const credentials = credentialsFromHeaders(nodeHeaderReader(req.headers), policy);
+    const identity = identityOf(credentials);
+    const { origin, accept } = req.headers;
+    return {
+      body,
+      handoff: {
+        credentials,
+        requestId: requestIdFor(typeof given === 'string' ? given : undefined),
+        cacheableForMs: 0,
+      },
+      clientAddress: options.clientAddressOf(req),
+      identity,
+      // Without credentials the answer is an error: nothing to cache.
+      cacheKey: identity && responseCache?.keyOf(identity, { body, origin, accept }),
+    };
+  }
+
+  /** Sends the stored answer, if there is one this caller may still be given. */
+  async function fromCache(res: ServerResponse, request: ReadRequest): Promise<boolean> {
+    const { cacheKey, identity } = request;
+    if (cacheKey === undefined || identity === undefined || !responseCache) return false;
+    // A caller HSS has refused since gets nothing more, not even what it was answered before.
+    if (options.refusalOf(identity)) return false;
+    const hit = responseCache.get(cacheKey);
+    options.onResponseCacheLookup?.(hit ? 'hit' : 'miss');
+    if (!hit) return false;
+    const cost = costExtension(undefined, await options.budgetOf(identity));
+    send(
+      res,
+      { ...hit, body: withCost(hit.body, { ...cost, cachedPages: hit.pages }) },
+      request.handoff.requestId,
+    );
+    return true;
+  }
+
+  async function viaYoga(req: IncomingMessage, request: ReadRequest): Promise<StoredResponse> {
     const headers: [string, string][] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
     }
     const response = await yoga.fetch(
       `${BASE_URL}${GRAPHQL_PATH}`,
-      { method: 'POST', headers, body },
-      { exchange },
+      { method: 'POST', headers, body: request.body },
+      { handoff: request.handoff, clientAddress: request.clientAddress },
     );
     return {
       status: response.status,
@@ -109,59 +158,27 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     };
   }
 
+  /** Stores an answer yoga said may be kept, without its cost (each hit says its own). */
+  function keep(request: ReadRequest, answer: StoredResponse): void {
+    const { cacheKey, handoff } = request;
+    const { cost, cacheableForMs } = handoff;
+    if (cacheKey === undefined || !cost || answer.status !== 200 || cacheableForMs <= 0) return;
+    const head = withoutCost(answer.body, cost);
+    const pages = cost.upstreamCalls + cost.sharedCalls + cost.cachedPages;
+    if (head) responseCache?.set(cacheKey, { ...answer, body: head, pages }, cacheableForMs);
+  }
+
   async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {
-    const given = req.headers['x-request-id'];
-    const requestId = requestIdFor(typeof given === 'string' ? given : undefined);
-    const credentials = credentialsFromHeaders(nodeHeaderReader(req.headers), policy);
-    const { origin, accept } = req.headers;
-    // Without credentials the answer is an error: neither shortcut applies.
-    const known = credentials instanceof HssError ? undefined : credentials;
-    const identity = identityOf(credentials);
-    const key = identity && responseCache?.keyOf(identity, { body, origin, accept });
-    if (identity !== undefined && key !== undefined && responseCache) {
-      const hit = responseCache.get(key);
-      options.onResponseCacheLookup?.(hit ? 'hit' : 'miss');
-      if (hit) {
-        const cost = costExtension(undefined, await options.budgetOf(identity));
-        send(res, { ...hit, body: withCost(hit.body, { ...cost, cachedPages: hit.pages }) }, requestId);
-        return;
-      }
-    }
-    const params = fastLane && known ? readGraphQLParams(body) : undefined;
-    const fast =
-      params && known && fastLane
-        ? await fastLane.answer({
-            params,
-            credentials: known,
-            requestId,
-            origin,
-            accept,
-            cancellation: responseCancellation(res),
-          })
-        : undefined;
-    let answer: StoredResponse;
-    let cacheableForMs: number;
-    let cost: CostExtension | undefined;
-    if (fast) {
-      ({ cacheableForMs, cost } = fast);
-      answer = fast;
-    } else {
-      const exchange: HttpExchange = { credentials, requestId, cacheableForMs: 0, ran: false };
-      answer = await viaYoga(req, body, exchange);
-      ({ cacheableForMs, cost } = exchange);
-      if (params && exchange.ran && answer.status === 200) fastLane?.learn(params, origin, accept, answer);
-    }
-    send(res, answer, requestId);
-    if (key !== undefined && cost && answer.status === 200 && cacheableForMs > 0) {
-      const head = withoutCost(answer.body, cost);
-      const pages = cost.upstreamCalls + cost.sharedCalls + cost.cachedPages;
-      if (head) responseCache?.set(key, { ...answer, body: head, pages }, cacheableForMs);
-    }
+    const request = readRequest(req, body);
+    if (await fromCache(res, request)) return;
+    const answer = await viaYoga(req, request);
+    send(res, answer, request.handoff.requestId);
+    keep(request, answer);
   }
 
   return (req, res) => {
     if (!readsItself(req, maxRequestBytes)) {
-      yoga(req, res);
+      yoga(req, res, { clientAddress: options.clientAddressOf(req) });
       return;
     }
     readBody(req, Number(req.headers['content-length'])).then(

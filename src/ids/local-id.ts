@@ -7,7 +7,14 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { InvalidArgumentError } from '../errors/invalid-argument.js';
 
-/** The items of a local id of `length` items after its `version`; undefined for anything else. */
+// A lone surrogate: JSON can spell one (`"\ud800"`), no text HSS could take holds one, and no URL
+// or header can carry one (encoding it throws).
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The items of a local id of `length` items after its `version`; undefined for anything else,
+ * including text no id this API issued holds (a lone surrogate).
+ */
 export function readLocalId(id: string, version: number, length: number): unknown[] | undefined {
   let tuple: unknown;
   try {
@@ -16,7 +23,9 @@ export function readLocalId(id: string, version: number, length: number): unknow
     return undefined;
   }
   if (!Array.isArray(tuple) || tuple.length !== length + 1 || tuple[0] !== version) return undefined;
-  return tuple.slice(1);
+  const items = tuple.slice(1);
+  if (items.some((item) => typeof item === 'string' && LONE_SURROGATE.test(item))) return undefined;
+  return items;
 }
 
 /** The local id inside a global id of `typename`; another type's id, or none, is an input error. */

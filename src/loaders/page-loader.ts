@@ -4,7 +4,6 @@
  * operation (aliases, fragments, a list and a node lookup) is one load; across requests, the page
  * source's cache and coalescing take over.
  */
-import type { Context as OtelContext } from '@opentelemetry/api';
 import DataLoader from 'dataloader';
 import { type Credentials, identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
@@ -19,6 +18,7 @@ import { encodePortStatisticKey, type PortStatisticKey } from '../port-statistic
 import { canonicalPageKey } from '../quota/page-key.js';
 import type { CallContext, FetchedPage, FetchedSnapshot } from '../quota/page-request.js';
 import type { UpstreamPages } from '../quota/page-source.js';
+import { type OperationLedger, recordServed } from '../request/ledger.js';
 import {
   type HssListApi,
   LIST_PORT_HOST,
@@ -28,22 +28,6 @@ import {
 } from '../upstream/hss-apis.js';
 import { portServersParameters, portStatisticsParameters } from '../upstream/query-string.js';
 import type { ListedRows } from './listed-rows.js';
-
-/** What the loader reads of the running operation, at call time, and records of it. */
-export interface GatewayOperation {
-  readonly name: string | null;
-  readonly traceContext?: OtelContext;
-  /** Filled in as pages load: when the oldest was fetched, and whether any was stale. */
-  freshness?: { oldestFetchedAt: number; stale: boolean };
-  /** What the cost limit priced the operation at, in upstream calls. */
-  estimatedCost?: number;
-  /** Distinct pages the operation has asked for so far: each could be an upstream call. */
-  pagesAsked: number;
-  /** Of those: upstream calls it made, calls of other requests it joined, pages from the cache. */
-  upstreamCalls: number;
-  sharedCalls: number;
-  cachedPages: number;
-}
 
 /** What the loader loads: one upstream page, or a list's whole table (a snapshot). */
 interface LoadKey {
@@ -70,7 +54,7 @@ export interface PageLoaderOptions {
   /** An error instead: every load fails with it, and nothing is sent upstream. */
   credentials: Credentials | HssError;
   /** The request's logger and deadline; the operation's name is read at call time. */
-  call: Omit<CallContext, 'operationName' | 'traceContext'> & { operation: GatewayOperation };
+  call: Omit<CallContext, 'operationName' | 'traceContext'> & { operation: OperationLedger };
   /** The most distinct pages one operation may ask for (MAX_OPERATION_COST). */
   maxPages: number;
   /** When lists are answered from snapshots of their whole table. */
@@ -99,6 +83,7 @@ export function createPageLoader(options: PageLoaderOptions): PageLoader {
       const context: CallContext = {
         logger: call.logger,
         operationName: name,
+        clientAddress: call.clientAddress,
         // Every call made for this request, those HSS refused included (extensions.cost).
         onUpstreamCall: () => {
           operation.upstreamCalls++;
@@ -146,17 +131,6 @@ export function createPageLoader(options: PageLoaderOptions): PageLoader {
         `${key.kind} ${key.tag ?? ''} ${canonicalPageKey(identity, key.api.name, key.projectId, key.parameters)}`,
     },
   );
-}
-
-/** Records how a page reached the operation: its freshness, and whether a call was saved. */
-function recordServed(operation: GatewayOperation, page: FetchedPage<unknown>, pagesServed: number): void {
-  if (page.source === 'shared') operation.sharedCalls += pagesServed;
-  else if (page.source === 'cache') operation.cachedPages += pagesServed;
-  const seen = operation.freshness;
-  operation.freshness = {
-    oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),
-    stale: (seen?.stale ?? false) || page.stale,
-  };
 }
 
 /** A page of 200 rows of a list: the block at `offset` (see paging/blocks.ts). */
@@ -233,7 +207,7 @@ export function statisticsPageLoader(
 export interface RecentlyListed {
   rows: ListedRows;
   identity: string;
-  operation: GatewayOperation;
+  operation: OperationLedger;
   /** A row is fresh this long after the page that listed it (CACHE_TTL_SECONDS)... */
   ttlMs: number;
   /** ...and served, marked stale, this long (its page would be, while renewed). */

@@ -15,16 +15,6 @@ const ERROR_CODE_LABEL = /^[A-Z][A-Z_]{0,39}$/;
 const errorCodeLabel = (code: unknown) =>
   typeof code === 'string' && ERROR_CODE_LABEL.test(code) ? code : 'other';
 
-/** Whether the HTTP handler's fast lane answered a GraphQL POST, or why it left it to yoga. */
-export type FastLaneOutcome =
-  | 'answered'
-  | 'new-document'
-  | 'new-origin'
-  | 'not-a-query'
-  | 'malformed'
-  | 'variables'
-  | 'over-cost';
-
 /** What one GraphQL operation came to, for the metrics. */
 export interface OperationOutcome {
   /** The operation's bounded label: its name if known in advance, else `other` or `Anonymous`. */
@@ -124,11 +114,6 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     'Whole-answer cache lookups of GraphQL POSTs: hit (answered from stored bytes) or miss.',
     ['result'],
   );
-  private readonly fastLane = this.counter(
-    'hss_fast_lane_total',
-    'GraphQL POSTs the fast lane answered, or why it left them to yoga.',
-    ['outcome'],
-  );
   private readonly coalesced = this.counter(
     'hss_coalesced_calls_total',
     'Requests that joined an identical upstream call already in flight.',
@@ -178,10 +163,6 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
 
   onResponseCacheLookup(result: 'hit' | 'miss'): void {
     this.responseCacheLookups.inc({ result });
-  }
-
-  onFastLane(outcome: FastLaneOutcome): void {
-    this.fastLane.labels(outcome).inc();
   }
 
   onCoalesced(): void {

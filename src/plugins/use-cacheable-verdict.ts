@@ -1,11 +1,10 @@
 /**
- * Tells the HTTP handler, once yoga has run an operation it handed over, what came of it: whether
- * the operation ran (so its document is known good: parsed, validated, allowed), and for how long
- * the answer may be served from the response cache (src/graphql/answer-extensions.ts).
+ * Tells the HTTP handler, once yoga has run an operation it handed over, for how long the answer may
+ * be served from the response cache (src/request/ledger.ts).
  */
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { cacheableForMs } from '../graphql/answer-extensions.js';
-import type { GatewayServerContext } from '../http/exchange.js';
+import type { GatewayServerContext } from '../request/handoff.js';
+import { cacheableForMs } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 
 export interface CacheableVerdictOptions {
@@ -20,13 +19,12 @@ export function useCacheableVerdict(
 ): Plugin<GatewayContext & GatewayServerContext> {
   return {
     onExecute({ args }) {
-      const { exchange, operation } = args.contextValue;
-      if (!exchange) return;
+      const { handoff, operation } = args.contextValue;
+      if (!handoff) return;
       return {
         onExecuteDone(payload) {
           handleStreamOrSingleExecutionResult(payload, ({ result }) => {
-            exchange.ran = result.data !== undefined;
-            exchange.cacheableForMs = cacheableForMs(
+            handoff.cacheableForMs = cacheableForMs(
               Boolean(result.errors?.length),
               operation,
               options.ttlMs,

@@ -5,9 +5,9 @@
  * that never ran spent nothing, and still says what budget is left.
  */
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { costExtension } from '../graphql/answer-extensions.js';
-import type { GatewayServerContext } from '../http/exchange.js';
 import type { BudgetState } from '../quota/call-budget.js';
+import type { GatewayServerContext } from '../request/handoff.js';
+import { costExtension } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 
 export interface CostExtensionOptions {
@@ -26,7 +26,7 @@ export function useCostExtension(
       return {
         async onExecuteDone(payload) {
           const cost = costExtension(context.operation, await context.budget());
-          if (context.exchange) context.exchange.cost = cost;
+          if (context.handoff) context.handoff.cost = cost;
           handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             setResult({ ...result, extensions: { ...result.extensions, cost } });
           });

@@ -4,7 +4,7 @@
  * the connection's `fetchedAt`/`stale`, for any operation and without selecting them.
  */
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { freshnessExtension } from '../graphql/answer-extensions.js';
+import { freshnessExtension } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 
 export function useFreshness(): Plugin<GatewayContext> {

@@ -19,7 +19,7 @@ export function useOperationCost(): Plugin<GatewayContext> {
         context,
       );
       if (cost === undefined) return;
-      context.operation.estimatedCost = cost;
+      context.operation.price = cost;
       if (cost > context.maxOperationCost) {
         setResultAndStopExecution({ errors: [costRefusal(cost, context.maxOperationCost)] });
       }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayServerContext } from '../http/exchange.js';
+import type { GatewayServerContext } from '../request/handoff.js';
 
 // Anything else (too long, odd characters) is replaced rather than trusted into logs.
 const SANE_ID = /^[\w.:-]{1,128}$/;
@@ -29,7 +29,7 @@ export function requestIdOf(request: Request): string {
 export function useRequestId(): Plugin<GatewayServerContext, GatewayServerContext> {
   return {
     onRequest({ request, serverContext }) {
-      const given = serverContext.exchange?.requestId;
+      const given = serverContext.handoff?.requestId;
       if (given !== undefined) ids.set(request, given);
       else requestIdOf(request);
     },

@@ -42,7 +42,12 @@ export async function assembleQuotaEconomy(
   const budget = createCallBudget({ limits: config.budget, shared, now: clock, logger });
   const screen = new CredentialScreen({
     unproven: createCallBudget({
-      limits: { perCaller: config.unprovenTokenCallsPerMinute, perAddress: 0, refreshReserve: 0 },
+      // Per client address, and for all together: the budget's two levels, by address.
+      limits: {
+        perCaller: config.unprovenTokens.perClientAddress,
+        perAddress: config.unprovenTokens.perMinute,
+        refreshReserve: 0,
+      },
       shared,
       now: clock,
       logger,
@@ -53,7 +58,8 @@ export async function assembleQuotaEconomy(
     ...config.resilience,
     onRetry: ({ attempt, delayMs, error }) =>
       logger.info({ attempt, delayMs: Math.round(delayMs), reason: error.message }, 'retrying the HSS call'),
-    onCircuitChange: (projectId, circuit) => logger.warn({ projectId, circuit }, 'HSS circuit changed'),
+    onCircuitChange: ({ projectId, identity }, circuit) =>
+      logger.warn({ projectId, credentials: identity, circuit }, 'HSS circuit changed'),
   });
   const pages = new UpstreamPages({
     client,

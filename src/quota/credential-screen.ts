@@ -3,9 +3,11 @@
  * gateway could spend HSS's quota (counted per user *and per IP*: the gateway's) with made-up
  * tokens, one call each, for ever.
  * - Credentials HSS refused (401) are refused again, without a call, for a minute.
- * - A caller's token HSS has not accepted yet ("unproven") draws from one shared budget of calls
- *   per minute, so made-up tokens buy a bounded number of calls; once HSS accepts it, it is proven
- *   and only its own budget applies.
+ * - A caller's token HSS has not accepted yet ("unproven") draws from a budget of calls per minute
+ *   for all such tokens together, and from a smaller one for those of each client address (made-up
+ *   tokens are free to invent, addresses are not), so made-up tokens buy a bounded number of
+ *   calls, and one address making them up cannot lock callers at other addresses out; once HSS
+ *   accepts a token, it is proven and only its own budget applies.
  * Identities (digests), never tokens, are remembered; both memories are bounded.
  */
 import { LRUCache } from 'lru-cache';
@@ -16,10 +18,12 @@ import type { CallBudget } from './call-budget.js';
 /** How long a refusal is remembered. */
 const REFUSAL_MEMORY_MS = 60_000;
 const MAX_REMEMBERED = 10_000;
-const UNPROVEN = 'unproven-caller-tokens';
 
 export interface CredentialScreenOptions {
-  /** The shared budget of calls with unproven caller tokens. */
+  /**
+   * The budget of calls with unproven caller tokens: per client address (its `perCaller`) and for
+   * all addresses together (its `perAddress`).
+   */
   unproven: CallBudget;
   now: () => number;
 }
@@ -46,20 +50,26 @@ export class CredentialScreen {
   }
 
   /** Takes a call from the unproven budget when the credentials are a caller's unproven token. */
-  async admit(credentials: Credentials, identity: string): Promise<HssError | undefined> {
+  async admit(
+    credentials: Credentials,
+    identity: string,
+    clientAddress = 'unknown',
+  ): Promise<HssError | undefined> {
     if (credentials.kind !== 'token' || credentials.source !== 'caller' || this.proven.has(identity)) {
       return undefined;
     }
     const grant = await this.options.unproven.take({
-      api: 'all',
-      identity: UNPROVEN,
+      api: 'unproven-caller-tokens',
+      identity: clientAddress,
       calls: 1,
       priority: 'foreground',
     });
     if (grant.granted) return undefined;
     return new HssError(
       'RATE_LIMITED',
-      `Too many calls with tokens HSS has not accepted yet; retry in ${grant.retryAfterSeconds} s.`,
+      grant.refusedBy === 'caller'
+        ? `Too many calls from this address with tokens HSS has not accepted yet; retry in ${grant.retryAfterSeconds} s.`
+        : `Too many calls with tokens HSS has not accepted yet; retry in ${grant.retryAfterSeconds} s.`,
       { retryAfter: grant.retryAfterSeconds },
     );
   }

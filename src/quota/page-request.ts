@@ -47,6 +47,8 @@ export interface PageRequest<Row = PortStatisticData> {
 export interface CallContext {
   logger: Logger;
   operationName: string | null;
+  /** Who asks, by address: what tokens HSS has not accepted yet are rationed by. */
+  clientAddress?: string;
   /** The GraphQL request's cancellation (the client went away): it stops waiting, the shared call goes on. */
   cancellation?: Cancellation;
   /** The GraphQL request's deadline, epoch milliseconds: it stops waiting then. */

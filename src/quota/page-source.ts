@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { HssError } from '../errors/hss-error.js';
-import { type HssApiName, type HssListApi, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
+import { type HssApiName, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallPriority } from './budget-rule.js';
@@ -131,6 +131,11 @@ export class UpstreamPages {
     return this.options.budget.peek(api, identity);
   }
 
+  /** HSS's refusal of these credentials, while it is remembered: nothing is served to them. */
+  refusalOf(identity: string): HssError | undefined {
+    return this.options.screen.recentRefusal(identity);
+  }
+
   /** Resolves once no background refresh is running. */
   settled(): Promise<void> {
     return this.refreshes.settled();
@@ -215,7 +220,11 @@ export class UpstreamPages {
     fetch: Fetch<Row>,
   ) {
     // Not this request's call: it does not wait for it, cannot cancel it, and is not charged for it.
-    const background: CallContext = { logger: call.logger, operationName: call.operationName };
+    const background: CallContext = {
+      logger: call.logger,
+      operationName: call.operationName,
+      clientAddress: call.clientAddress,
+    };
     this.refreshes.enqueue(key, fetchedAt, async () => {
       const now = await this.options.cache?.get(key, api);
       if (now && now.fetchedAt > fetchedAt) return;
@@ -293,10 +302,11 @@ export class UpstreamPages {
     prepaid?: GrantedCall,
   ): Promise<CachedPage<Row>> {
     const { client, screen, resilience } = this.options;
-    const inadmissible = await screen.admit(request.credentials, request.identity);
+    const inadmissible = await screen.admit(request.credentials, request.identity, call.clientAddress);
     if (inadmissible) throw inadmissible;
     let paid = prepaid;
-    const page = await resilience.execute(request.projectId, async () => {
+    // A circuit per project and credentials: one caller's failures do not pause the others' calls.
+    const page = await resilience.execute(request.projectId, request.identity, async () => {
       // HSS counts its quota per user, per address and per API.
       const granted = paid ?? (await this.take(request.api.name, request.identity, 1, priority))[0];
       paid = undefined;

@@ -5,12 +5,13 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { GatewayOperation, LoadServersPage } from '../loaders/page-loader.js';
+import type { LoadServersPage } from '../loaders/page-loader.js';
 import type { PortServerRow } from '../port-servers/connection.js';
 import type { PortServerKey } from '../port-servers/node-id.js';
 import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.js';
 import type { PortStatisticKey } from '../port-statistics/node-id.js';
 import type { BudgetState } from '../quota/call-budget.js';
+import type { OperationLedger } from '../request/ledger.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
 
 export interface GatewayContext {
@@ -22,7 +23,7 @@ export interface GatewayContext {
    * The GraphQL operation: `name` is filled in by useOperationName once the document is known,
    * `traceContext` by the tracing plugin (when tracing is on), for upstream calls' spans.
    */
-  operation: GatewayOperation & { name: string | null; traceContext?: OtelContext };
+  operation: OperationLedger & { name: string | null; traceContext?: OtelContext };
   /** Who the request calls HSS as, by a digest: what caches key per caller. `none` without credentials. */
   credentialIdentity: string;
   loadPage: LoadPage;

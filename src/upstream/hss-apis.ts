@@ -19,6 +19,8 @@ export type HssApiName = 'ListPortStatistics' | 'ListPortHost';
 
 /** The most rows one call of either API brings (`limit` 10..200): the quota counts calls, not rows. */
 export const UPSTREAM_MAX_LIMIT = 200;
+/** The most rows HSS counts in `total_num`. */
+export const HSS_MAX_TOTAL = 10_000;
 /** The fewest rows HSS pages hold: it refuses a smaller `limit`. */
 export const UPSTREAM_MIN_LIMIT = 10;
 

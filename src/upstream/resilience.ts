@@ -41,8 +41,8 @@ export interface ResilienceOptions {
   breaker: BreakerOptions;
   /** Called before each retry; for logs. */
   onRetry?: (event: { attempt: number; delayMs: number; error: HssError }) => void;
-  /** Called when a project's circuit changes state; for logs. */
-  onCircuitChange?: (projectId: string, state: CircuitStateName) => void;
+  /** Called when a circuit changes state; for logs. */
+  onCircuitChange?: (circuit: { projectId: string; identity: string }, state: CircuitStateName) => void;
 }
 
 const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
@@ -70,42 +70,41 @@ function isUpstreamFailure(error: unknown): boolean {
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
 
-// Projects a gateway keeps a circuit for; the least recently used is forgotten beyond this.
-const MAX_CIRCUITS = 1000;
+// Circuits a gateway keeps; the least recently used is forgotten beyond this.
+const MAX_CIRCUITS = 10_000;
 
 const stateName = (state: CircuitState): CircuitStateName =>
   state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
 
 export class UpstreamResilience {
   /**
-   * One circuit per HSS project (a gateway has one endpoint): a project whose calls fail (its
-   * own quota, a broken tenant) pauses its own calls, not everybody's.
+   * One circuit per HSS project and credentials (a gateway has one endpoint): calls that fail for a
+   * project (a broken tenant), or only for one caller's own requests (an enterprise project of
+   * theirs HSS fails on), pause those calls, not everybody's. When HSS is down for everyone, each
+   * caller's circuit opens after its own few failures.
    */
   private readonly circuits = new LRUCache<string, CircuitBreakerPolicy>({ max: MAX_CIRCUITS });
 
   constructor(private readonly options: ResilienceOptions) {}
 
-  private circuit(projectId: string): CircuitBreakerPolicy {
-    let circuit = this.circuits.get(projectId);
+  private circuit(projectId: string, identity: string): CircuitBreakerPolicy {
+    const key = `${projectId}\u0000${identity}`;
+    let circuit = this.circuits.get(key);
     if (!circuit) {
       circuit = circuitBreaker(handleWhen(isUpstreamFailure), {
         halfOpenAfter: this.options.breaker.halfOpenAfterMs,
         breaker: new ConsecutiveBreaker(this.options.breaker.consecutiveFailures),
       });
-      circuit.onStateChange((state) => this.options.onCircuitChange?.(projectId, stateName(state)));
-      this.circuits.set(projectId, circuit);
+      circuit.onStateChange((state) =>
+        this.options.onCircuitChange?.({ projectId, identity }, stateName(state)),
+      );
+      this.circuits.set(key, circuit);
     }
     return circuit;
   }
 
-  /** The state of one project's circuit. */
-  circuitStateOf(projectId: string): CircuitStateName {
-    const circuit = this.circuits.get(projectId);
-    return circuit ? stateName(circuit.state) : 'closed';
-  }
-
   /**
-   * All circuits together: `open` when every project's circuit is open (HSS is down for everyone),
+   * All circuits together: `open` when every circuit is open (HSS is down for everyone),
    * `half-open` when some are not closed, else `closed`.
    */
   get circuitState(): CircuitStateName {
@@ -115,15 +114,15 @@ export class UpstreamResilience {
     return this.openCircuits === this.circuits.size ? 'open' : 'half-open';
   }
 
-  /** Projects whose circuit is open now. */
+  /** Circuits open now. */
   get openCircuits(): number {
     let open = 0;
     for (const circuit of this.circuits.values()) if (stateName(circuit.state) === 'open') open++;
     return open;
   }
 
-  /** Runs one upstream call for a project with retries, through the project's circuit. */
-  async execute<T>(projectId: string, call: () => Promise<T>): Promise<T> {
+  /** Runs one upstream call for a project and credentials with retries, through their circuit. */
+  async execute<T>(projectId: string, identity: string, call: () => Promise<T>): Promise<T> {
     const { retry: limits } = this.options;
     const deadline = Date.now() + limits.maxTotalMs;
     // The wait is decided where the decision to retry is made, so a Retry-After that would overrun
@@ -150,7 +149,7 @@ export class UpstreamResilience {
       }
     });
     try {
-      const circuit = this.circuit(projectId);
+      const circuit = this.circuit(projectId, identity);
       return await policy.execute(() => circuit.execute(call));
     } catch (error) {
       if (error instanceof BrokenCircuitError)

@@ -1,25 +1,26 @@
 /**
  * What the HTTP handler hands yoga with a request it has already read, and reads back once yoga
- * has answered: yoga's server context for that request.
+ * has answered: the gateway's part of yoga's server context for that request.
  */
 
 import type { Credentials } from '../credentials/credentials.js';
 import type { HssError } from '../errors/hss-error.js';
-import type { CostExtension } from '../graphql/answer-extensions.js';
+import type { CostExtension } from './ledger.js';
 
-export interface HttpExchange {
+export interface RequestHandoff {
   /** Read once from the request's headers, by the handler. */
   credentials: Credentials | HssError;
   requestId: string;
   /** How long the answer may be served from the response cache; 0: not at all. */
   cacheableForMs: number;
-  /** Whether the operation ran (its document parsed, validated and was allowed). */
-  ran: boolean;
   /** The answer's `extensions.cost`, the part of it a response-cache hit says anew. */
   cost?: CostExtension;
 }
 
-/** yoga's server context: the exchange when the HTTP handler read the request first. */
+/** yoga's server context, as the gateway fills it. */
 export interface GatewayServerContext {
-  exchange?: HttpExchange;
+  /** Set when the HTTP handler read the request itself. */
+  handoff?: RequestHandoff;
+  /** The caller's address (a trusted proxy's X-Forwarded-For, else the socket's), for rationing. */
+  clientAddress?: string;
 }

@@ -4,10 +4,10 @@
  * whatever service identity the gateway's variables configure (HSS_AUTH_TOKEN, HSS_ACCESS_KEY and
  * HSS_SECRET_KEY, IAM_*), and serves EMULATOR_ROWS_PER_SCOPE rows per scope.
  */
-import { ConfigError, loadConfig } from '../config.js';
-import { embeddedEmulatorOptions } from '../credentials/service-identity.js';
-import { createLogger } from '../observability/logger.js';
-import { HssEmulator } from './hss-emulator.js';
+import { ConfigError, loadConfig } from './config.js';
+import { embeddedEmulatorOptions } from './embedded-emulator.js';
+import { HssEmulator } from './emulator/hss-emulator.js';
+import { createLogger } from './observability/logger.js';
 
 async function main(): Promise<void> {
   // The emulator is the endpoint: variables naming another one do not apply to it.

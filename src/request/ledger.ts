@@ -1,10 +1,38 @@
 /**
- * What every answer says besides its data, in `extensions`, and whether it may be served again from
- * the response cache: computed from the operation's record (src/loaders/page-loader.ts) by the
- * yoga plugins and by the HTTP handler's fast lane alike.
+ * The request's ledger: what one GraphQL operation spent of HSS's quota and how fresh its data is,
+ * filled in as its pages load (src/loaders/page-loader.ts), and what every answer says of it in
+ * `extensions` (`cost`, `freshness`), and whether it may be served again from the response cache.
  */
-import type { GatewayOperation } from '../loaders/page-loader.js';
+import type { Context as OtelContext } from '@opentelemetry/api';
 import type { BudgetState } from '../quota/call-budget.js';
+import type { FetchedPage } from '../quota/page-request.js';
+
+/** What the loader reads of the running operation, at call time, and records of it. */
+export interface OperationLedger {
+  readonly name: string | null;
+  readonly traceContext?: OtelContext;
+  /** Filled in as pages load: when the oldest was fetched, and whether any was stale. */
+  freshness?: { oldestFetchedAt: number; stale: boolean };
+  /** What the operation was priced at before it ran, in upstream calls (MAX_OPERATION_COST). */
+  price?: number;
+  /** Distinct pages the operation has asked for so far: each could be an upstream call. */
+  pagesAsked: number;
+  /** Upstream calls it made, calls of other requests it joined, pages from the cache. */
+  upstreamCalls: number;
+  sharedCalls: number;
+  cachedPages: number;
+}
+
+export /** Records how a page reached the operation: its freshness, and whether a call was saved. */
+function recordServed(operation: OperationLedger, page: FetchedPage<unknown>, pagesServed: number): void {
+  if (page.source === 'shared') operation.sharedCalls += pagesServed;
+  else if (page.source === 'cache') operation.cachedPages += pagesServed;
+  const seen = operation.freshness;
+  operation.freshness = {
+    oldestFetchedAt: Math.min(seen?.oldestFetchedAt ?? page.fetchedAt, page.fetchedAt),
+    stale: (seen?.stale ?? false) || page.stale,
+  };
+}
 
 /** `extensions.cost`: what the operation spent of HSS's quota, and what the caller has left. */
 export interface CostExtension {
@@ -20,7 +48,7 @@ export interface CostExtension {
 
 /** The cost of an operation, or of a request that never ran (all zeros). */
 export function costExtension(
-  operation: GatewayOperation | undefined,
+  operation: OperationLedger | undefined,
   budget: BudgetState | null,
 ): CostExtension {
   return {
@@ -37,7 +65,7 @@ export function costExtension(
 
 /** `extensions.freshness`: when the oldest page was fetched, and whether any was stale. */
 export function freshnessExtension(
-  operation: GatewayOperation,
+  operation: OperationLedger,
 ): { fetchedAt: string; stale: boolean } | undefined {
   const { freshness } = operation;
   if (!freshness) return undefined;
@@ -50,7 +78,7 @@ export function freshnessExtension(
  */
 export function cacheableForMs(
   hasErrors: boolean,
-  operation: GatewayOperation,
+  operation: OperationLedger,
   ttlMs: number,
   now: number,
 ): number {

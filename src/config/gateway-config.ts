@@ -1,0 +1,118 @@
+/**
+ * The gateway's configuration, as the code reads it: parsed from the environment once
+ * (config.ts), then handed to whatever needs its part.
+ */
+import type { LocalFilter } from '../port-statistics/local-query.js';
+import type { HssRegion } from '../upstream/regions.js';
+
+/** The project the emulator's demo data is served for when no HSS_PROJECT_ID is set. */
+export const DEMO_PROJECT_ID = '0a1b2c3d4e5f40718293a4b5c6d7e8f9';
+/** The token the gateway uses against its embedded emulator when nothing else is configured. */
+export const DEMO_AUTH_TOKEN = 'demo-token-for-the-embedded-hss-emulator';
+
+/** Who the gateway is when the caller brings no token: the configured service identity. */
+export type ServiceIdentity =
+  | { kind: 'token'; token: string }
+  | { kind: 'aksk'; accessKey: string; secretKey: string; securityToken?: string }
+  | {
+      kind: 'iam';
+      /** Undefined: the global IAM endpoint, or the embedded emulator's IAM in emulator mode. */
+      endpoint: string | undefined;
+      domainName: string;
+      username: string;
+      password: string;
+    };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface GatewayConfig {
+  port: number;
+  /** Upstream base URL (HSS_ENDPOINT, else HSS_REGION's endpoint); undefined: the embedded emulator. */
+  hssEndpoint: string | undefined;
+  region: HssRegion | undefined;
+  /** Default `projectId`; undefined: every query must name one. */
+  projectId: string | undefined;
+  /** The one configured of static token, AK/SK and IAM password; undefined: callers must bring a token. */
+  serviceIdentity: ServiceIdentity | undefined;
+  /** Whether a caller's own token is passed through (HSS_ALLOW_CALLER_TOKEN). */
+  allowCallerToken: boolean;
+  /** Whether every request must bring its own token, service identity or not (HSS_REQUIRE_CALLER_TOKEN). */
+  requireCallerToken: boolean;
+  logLevel: LogLevel;
+  /** Per phase of one upstream call, and `totalMs` for all of it: connect, headers and whole body. */
+  upstreamTimeouts: { connectMs: number; headersMs: number; bodyMs: number; totalMs: number };
+  /** Sockets to HSS at most; further calls queue. */
+  maxConnections: number;
+  /** Each GraphQL request waits at most this long for HSS. */
+  deadlineMs: number;
+  /** Cross-request page cache; ttlMs 0 turns it off. */
+  cache: {
+    ttlMs: number;
+    staleWhileRevalidateMs: number;
+    staleIfErrorMs: number;
+    maxEntries: number;
+    maxBytes: number;
+  };
+  /** Shared cache and budget for several replicas; undefined: in memory. */
+  redisUrl: string | undefined;
+  /** The gateway's budgets of upstream calls per API, in any minute (src/quota/budget-rule.ts). */
+  budget: {
+    /** Per credential (HSS counts per user); 0: not counted. */
+    perCaller: number;
+    /** All callers together (HSS counts per source address); 0: not counted. */
+    perAddress: number;
+    /** Address calls a minute that background refreshes leave to requests with nothing to show. */
+    refreshReserve: number;
+  };
+  /** Lists answered from snapshots of their scope's whole table (src/quota/snapshot.ts). */
+  snapshots: {
+    /** The most pages of 200 a snapshot may take; 0: no snapshots. */
+    maxPages: number;
+    /** Filters a snapshot never answers: a query with one goes to HSS. */
+    upstreamFilters: LocalFilter[];
+  };
+  /** Upstream calls per minute with caller tokens HSS has not accepted yet; 0: no limit. */
+  unprovenTokens: { perMinute: number; perClientAddress: number };
+  /** Proxies whose X-Forwarded-For names the caller's address (addresses or CIDR networks). */
+  trustedProxies: string[];
+  resilience: {
+    retry: { maxRetries: number; maxTotalMs: number; baseDelayMs: number; maxDelayMs: number };
+    breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
+  };
+  emulator: {
+    /** Undefined: the emulator's own default. */
+    rowsPerScope: number | undefined;
+    /** HSS's flow control: calls per minute per user and per source address, per API; 0: off. */
+    quotaPerMinute: number;
+    /** EMULATOR_FAULTS as given: the emulator reads it when the gateway starts it. */
+    faultsJson: string | undefined;
+  };
+  http: {
+    graphiql: boolean;
+    introspection: boolean;
+    /** Origins allowed cross-origin; empty: same-origin only. `*`: any. */
+    corsOrigins: string[];
+    maxRequestBytes: number;
+    /** How long a client may take to send a whole request (HTTP_REQUEST_TIMEOUT_MS). */
+    requestTimeoutMs: number;
+    /** How long a client may take to send the request's headers; at most `requestTimeoutMs`. */
+    headersTimeoutMs: number;
+    /** Only operations from the committed manifest run. */
+    trustedDocuments: boolean;
+    metrics: boolean;
+    /** Operation names labelled as themselves in metrics, besides the trusted documents'. */
+    metricsOperationNames: string[];
+  };
+  limits: {
+    depth: number;
+    aliases: number;
+    tokens: number;
+    directives: number;
+    cost: number;
+    /** Parsed documents kept, in bytes of heap (DOCUMENT_CACHE_MB). */
+    documentCacheBytes: number;
+  };
+  shutdown: { delayMs: number; timeoutMs: number };
+  /** OpenTelemetry tracing: an OTLP/HTTP collector; undefined: no tracing. */
+  tracing: { endpoint: string | undefined; serviceName: string };
+}

@@ -1,0 +1,34 @@
+/**
+ * The embedded HSS emulator, as the configuration asks for it: it knows the demo token and
+ * whatever service identity is configured, and reads EMULATOR_FAULTS itself (a bad value stops the
+ * start like any other bad variable).
+ */
+import { ConfigError, DEMO_AUTH_TOKEN, type GatewayConfig } from './config.js';
+import { parseFaultSettings } from './emulator/faults.js';
+import type { HssEmulatorOptions } from './emulator/hss-emulator.js';
+
+export function embeddedEmulatorOptions(
+  config: GatewayConfig,
+  now: (() => number) | undefined,
+): HssEmulatorOptions {
+  const identity = config.serviceIdentity;
+  const options: HssEmulatorOptions = {
+    quotaPerMinute: config.emulator.quotaPerMinute,
+    tokens: [DEMO_AUTH_TOKEN],
+  };
+  if (config.emulator.rowsPerScope !== undefined) options.rowsPerScope = config.emulator.rowsPerScope;
+  if (config.emulator.faultsJson !== undefined) {
+    const parsed = parseFaultSettings(config.emulator.faultsJson);
+    if (!parsed.ok) {
+      throw new ConfigError(
+        `Invalid configuration:\nEMULATOR_FAULTS=${JSON.stringify(config.emulator.faultsJson)}: must be fault settings as JSON: ${parsed.message}`,
+      );
+    }
+    options.faults = parsed.settings;
+  }
+  if (identity?.kind === 'token') options.tokens = [DEMO_AUTH_TOKEN, identity.token];
+  if (identity?.kind === 'aksk') options.accessKeys = [identity];
+  if (identity?.kind === 'iam') options.iamUsers = [identity];
+  if (now) options.now = now;
+  return options;
+}

@@ -1,0 +1,37 @@
+/**
+ * Who is asking, by network address: what the gateway rations tokens HSS has not accepted yet by
+ * (a caller can make up tokens, but not addresses). Behind a proxy every request comes from the
+ * proxy, so the address a proxy names in `X-Forwarded-For` is believed, but only from the proxies
+ * TRUSTED_PROXIES lists: anyone else could write any address there.
+ */
+import type { IncomingMessage } from 'node:http';
+import { BlockList, isIP } from 'node:net';
+
+export type ClientAddressOf = (req: IncomingMessage) => string;
+
+/** The addresses (`10.0.0.7`) and networks (`10.0.0.0/8`, `fd00::/8`) whose X-Forwarded-For counts. */
+export function clientAddressReader(trustedProxies: readonly string[]): ClientAddressOf {
+  const trusted = new BlockList();
+  for (const entry of trustedProxies) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) trusted.addAddress(address, family);
+    else trusted.addSubnet(address, Number(prefix), family);
+  }
+  const isTrusted = (address: string) => {
+    const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+    return trustedProxies.length > 0 && trusted.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
+  };
+  return (req) => {
+    let address = req.socket.remoteAddress ?? 'unknown';
+    const forwarded = req.headers['x-forwarded-for'];
+    if (typeof forwarded !== 'string' || !isTrusted(address)) return address;
+    // Right to left: each trusted proxy names who it heard from; the first untrusted one is the caller.
+    const hops = forwarded
+      .split(',')
+      .map((hop) => hop.trim())
+      .filter((hop) => isIP(hop) !== 0);
+    for (let i = hops.length - 1; i >= 0 && isTrusted(address); i--) address = hops[i] as string;
+    return address;
+  };
+}
