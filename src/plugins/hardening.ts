@@ -52,7 +52,7 @@ function useRequestSizeLimit(maxBytes: number): Plugin {
 }
 
 /** The trusted documents: `sha256:<hash>` -> operation. */
-export function readTrustedDocuments(): Record<string, string> {
+function readTrustedDocuments(): Record<string, string> {
   return JSON.parse(readFileSync(TRUSTED_DOCUMENTS_FILE, 'utf8')) as Record<string, string>;
 }
 

@@ -47,7 +47,7 @@ function check(name: string, value: unknown): void {
 }
 
 /** Throws the 400 BAD_REQUEST for parameters no operation could mean. */
-export function checkWellFormedParams(params: Params): void {
+function checkWellFormedParams(params: Params): void {
   if (typeof params.query === 'string' && !params.query.isWellFormed()) {
     refuse('The query is not well-formed Unicode (a lone surrogate).');
   }

@@ -1,8 +1,4 @@
-/**
- * Whether the client a request waits for HSS on behalf of has gone away: read from yoga's
- * AbortSignal, or straight from the HTTP response, which costs no AbortController per request.
- */
-import type { ServerResponse } from 'node:http';
+/** Whether the client a request waits for HSS on behalf of has gone away: read from yoga's AbortSignal. */
 
 export interface Cancellation {
   readonly aborted: boolean;
@@ -18,22 +14,6 @@ export function signalCancellation(signal: AbortSignal): Cancellation {
     onAbort(listener) {
       signal.addEventListener('abort', listener, { once: true });
       return () => signal.removeEventListener('abort', listener);
-    },
-  };
-}
-
-/** The client went away: the response closed before it was written whole. */
-export function responseCancellation(res: ServerResponse): Cancellation {
-  return {
-    get aborted() {
-      return res.destroyed && !res.writableFinished;
-    },
-    onAbort(listener) {
-      const onClose = () => {
-        if (!res.writableFinished) listener();
-      };
-      res.once('close', onClose);
-      return () => res.off('close', onClose);
     },
   };
 }

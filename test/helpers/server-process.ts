@@ -13,7 +13,7 @@ import { auditLog } from './log-capture.js';
 const ROOT = join(__dirname, '..', '..');
 
 /** The heap limit of `npm start`, in MB. */
-export function startHeapLimitMb(): number {
+function startHeapLimitMb(): number {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const flag = /--max-old-space-size=(\d+)/.exec(pkg.scripts.start);
   if (!flag) throw new Error(`npm start sets no --max-old-space-size: ${pkg.scripts.start}`);
