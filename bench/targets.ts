@@ -17,7 +17,7 @@ export const VARIED_QUERY =
 const STATISTICS_PATH = `/v5/${DEMO_PROJECT_ID}/asset/port/statistics`;
 const TOKEN = { 'x-auth-token': DEMO_AUTH_TOKEN };
 
-export type TargetKey = 'direct' | 'apollo' | 'yoga' | 'gatewayOff' | 'gatewayOffNoLane' | 'gatewayWarm';
+export type TargetKey = 'direct' | 'apollo' | 'yoga' | 'gatewayOff' | 'gatewayWarm';
 export type WorkloadKey = 'identical' | 'varied';
 
 export interface Target extends Measured {
@@ -78,7 +78,6 @@ export interface Servers {
   apollo: ServerProcess;
   yoga: ServerProcess;
   gatewayOff: ServerProcess;
-  gatewayOffNoLane: ServerProcess;
   gatewayWarm: ServerProcess;
 }
 
@@ -108,11 +107,6 @@ export async function startServers(emulatorUrl: string): Promise<Servers> {
       { ...gateway, CACHE_TTL_SECONDS: '0' },
       { profile: true },
     ),
-    gatewayOffNoLane: await startGateway('gateway-cache-off-no-fast-lane', {
-      ...gateway,
-      CACHE_TTL_SECONDS: '0',
-      FAST_LANE: 'false',
-    }),
     gatewayWarm: await startGateway(
       'gateway-warm',
       { ...gateway, CACHE_TTL_SECONDS: '3600' },
@@ -148,7 +142,6 @@ export function targetsOf(
     graphql('apollo', 'Apollo Server + RESTDataSource', servers.apollo),
     graphql('yoga', 'yoga + undici', servers.yoga),
     graphql('gatewayOff', 'gateway, caches off', servers.gatewayOff),
-    graphql('gatewayOffNoLane', 'gateway, caches off, no fast lane', servers.gatewayOffNoLane),
     {
       ...graphql('gatewayWarm', 'gateway, warm cache', servers.gatewayWarm),
       workloads: { identical: { fixed: graphqlRequest(QUERY) } },

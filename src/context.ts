@@ -34,7 +34,7 @@ interface ContextInputs {
   cancellation?: Cancellation;
   /** The request's deadline, epoch milliseconds. */
   deadlineAt?: number;
-  maxOperationCost: number;
+  maxOperationPrice: number;
   snapshots: SnapshotPolicy;
   listed: ListedRowsPolicy | undefined;
 }
@@ -62,7 +62,7 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
     pages: inputs.pages,
     credentials: inputs.credentials,
     call,
-    maxPages: inputs.maxOperationCost,
+    maxPages: inputs.maxOperationPrice,
     snapshots: inputs.snapshots,
   });
   const loadPage = statisticsPageLoader(
@@ -80,7 +80,7 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
     operation,
     loadPage,
     loadServersPage,
-    maxOperationCost: inputs.maxOperationCost,
+    maxOperationPrice: inputs.maxOperationPrice,
     credentialIdentity: identity ?? 'none',
     budget: (api) => (identity === undefined ? Promise.resolve(null) : inputs.pages.budgetOf(identity, api)),
     // Only lookups by id need it: most requests never do.
@@ -107,7 +107,7 @@ export interface SharedContextInputs {
   defaultProjectId: string | undefined;
   /** How long a request waits for HSS at most (GRAPHQL_DEADLINE_MS). */
   deadlineMs: number;
-  maxOperationCost: number;
+  maxOperationPrice: number;
   /** When lists are answered from snapshots of their whole table. */
   snapshots: SnapshotPolicy;
   listed?: ListedRowsPolicy;
@@ -124,7 +124,7 @@ interface RequestContextInputs {
 
 export type ContextFactory = (request: RequestContextInputs) => GatewayContext;
 
-/** Builds contexts the same way for yoga and for the HTTP handler's fast lane. */
+/** Builds each request's context, for yoga. */
 export function createContextFactory(shared: SharedContextInputs): ContextFactory {
   return (request) =>
     createGatewayContext({
@@ -137,7 +137,7 @@ export function createContextFactory(shared: SharedContextInputs): ContextFactor
       clientAddress: request.clientAddress,
       cancellation: request.cancellation,
       deadlineAt: Date.now() + shared.deadlineMs,
-      maxOperationCost: shared.maxOperationCost,
+      maxOperationPrice: shared.maxOperationPrice,
       snapshots: shared.snapshots,
       listed: shared.listed,
     });

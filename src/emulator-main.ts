@@ -7,7 +7,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { embeddedEmulatorOptions } from './embedded-emulator.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger } from './telemetry/logger.js';
 
 async function main(): Promise<void> {
   // The emulator is the endpoint: variables naming another one do not apply to it.

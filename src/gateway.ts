@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
-import { describeIdentity, serviceCredentials } from './credentials/service-identity.js';
 import { embeddedEmulatorOptions } from './embedded-emulator.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
 import { clientAddressReader } from './http/client-address.js';
@@ -18,9 +17,10 @@ import { ListedRows } from './loaders/listed-rows.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels, operationNamesOf } from './observability/operation-labels.js';
 import { Readiness } from './observability/readiness.js';
-import { createTracing } from './observability/tracing.js';
 import { TRUSTED_DOCUMENTS_FILE } from './plugins/hardening.js';
-import { assembleQuotaEconomy, type QuotaEconomy } from './quota/assemble.js';
+import { assembleQuotaEconomy, type QuotaEconomy } from './quota-economy.js';
+import { describeIdentity, serviceCredentials } from './service-identity.js';
+import { createTracing } from './telemetry/tracing.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
 import { HssClient } from './upstream/hss-client.js';
 import type { UpstreamCallEvent } from './upstream/observer.js';
@@ -89,7 +89,7 @@ function contextFactoryOf(config: GatewayConfig, logger: Logger, quota: QuotaEco
     pages: quota.pages,
     defaultProjectId: config.projectId,
     deadlineMs: config.deadlineMs,
-    maxOperationCost: config.limits.cost,
+    maxOperationPrice: config.limits.cost,
     snapshots: {
       // Without a cache a snapshot would be fetched again by every request.
       maxPages: caching ? config.snapshots.maxPages : 0,

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { createGatewayHttpServer, startGateway } from './gateway.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger } from './telemetry/logger.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -20,17 +20,16 @@ import { GRAPHIQL_EXAMPLE_QUERY } from './http/graphiql-example.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import type { OperationLabels } from './observability/operation-labels.js';
 import type { Readiness } from './observability/readiness.js';
-import type { Tracing } from './observability/tracing.js';
 import { hardeningPlugins } from './plugins/hardening.js';
 import { boundedParseCaches } from './plugins/parse-caches.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useCostExtension } from './plugins/use-cost-extension.js';
 import { useFreshness } from './plugins/use-freshness.js';
-import { useOperationCost } from './plugins/use-operation-cost.js';
 import { useOperationMetrics } from './plugins/use-operation-metrics.js';
 import { useOperationName } from './plugins/use-operation-name.js';
 import { useOperationTracing } from './plugins/use-operation-tracing.js';
+import { usePriceLimit } from './plugins/use-price-limit.js';
 import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import type { BudgetState } from './quota/call-budget.js';
@@ -38,6 +37,7 @@ import { signalCancellation } from './quota/cancellation.js';
 import type { GatewayServerContext } from './request/handoff.js';
 import { schema } from './schema/index.js';
 import type { GatewayContext } from './schema/types.js';
+import type { Tracing } from './telemetry/tracing.js';
 
 export interface GatewayYogaOptions {
   /** Builds each request's context. */
@@ -98,7 +98,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
     ...hardeningPlugins(config),
     useOperationName(),
-    useOperationCost(),
+    usePriceLimit(),
     useContractErrors(),
     useFreshness(),
     useCostExtension({

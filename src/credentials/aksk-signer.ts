@@ -4,9 +4,20 @@
  * request it received.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { escapeUriComponent } from '../upstream/query-string.js';
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
+
+/**
+ * Escapes as Huawei's signer does: every byte but `A-Z a-z 0-9 - _ . ~` becomes `%XX`, a space is
+ * `%20` (never `+`). Sending exactly what will be signed keeps the signature and the request equal.
+ */
+export function escapeUriComponent(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
 const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** A permanent access key, or a temporary one with its security token. */

@@ -4,8 +4,8 @@
  */
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
+import { parseJson } from '../errors/error-body.js';
 import { HssError, hssErrorFromAnswer, hssErrorFromFailure } from '../errors/hss-error.js';
-import { parseJson } from '../upstream/read-answer.js';
 import { digest } from './digest.js';
 
 export interface IamPasswordIdentity {

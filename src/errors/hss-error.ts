@@ -3,8 +3,9 @@
  * Nothing here knows GraphQL: the schema layer only copies these fields into `extensions`.
  * Upstream bodies, URLs and headers never reach the message a client sees.
  */
-import { readErrorBody } from '../upstream/read-answer.js';
+
 import type { UpstreamErrorCode } from './codes.js';
+import { readErrorBody } from './error-body.js';
 
 /** The codes an upstream answer or failure maps to (codes.ts lists every code). */
 export type HssErrorCode = UpstreamErrorCode;

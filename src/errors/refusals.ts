@@ -26,7 +26,7 @@ export function refusalError(status: number, code: RefusalCode, message: string)
 }
 
 /** An operation priced over MAX_OPERATION_COST before it ran: a validation error, HTTP 400. */
-export function costRefusal(cost: number, maxCost: number): GraphQLError {
+export function priceRefusal(cost: number, maxCost: number): GraphQLError {
   return new GraphQLError(
     `This operation could cost up to ${cost} upstream calls; the gateway allows ${maxCost} per operation (MAX_OPERATION_COST). Ask for fewer rows, or for the servers of one port with portServers instead of servers under a list.`,
     {

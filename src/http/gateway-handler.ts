@@ -8,6 +8,7 @@
  * 4. and an answer yoga says may be kept is stored (`keep`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import {
   type CredentialPolicy,
@@ -17,17 +18,17 @@ import {
 import { identityOf } from '../credentials/credentials.js';
 import type { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
-import { requestIdFor } from '../plugins/use-request-id.js';
 import type { BudgetState } from '../quota/call-budget.js';
-import type { RequestHandoff } from '../request/handoff.js';
+import type { GatewayServerContext, RequestHandoff } from '../request/handoff.js';
 import { costExtension } from '../request/ledger.js';
-import type { GatewayYoga } from '../yoga.js';
+import { requestIdFor } from '../request/request-id.js';
+import type { GatewayContext } from '../schema/types.js';
 import { withCost, withoutCost } from './answer-cost.js';
 import type { ClientAddressOf } from './client-address.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
 
 export interface GatewayHandlerOptions {
-  yoga: GatewayYoga;
+  yoga: YogaServerInstance<GatewayServerContext, GatewayContext>;
   /** Undefined: no response cache (CACHE_TTL_SECONDS=0). */
   responseCache: ResponseCache | undefined;
   credentials: CredentialPolicy;

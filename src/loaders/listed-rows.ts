@@ -6,7 +6,7 @@
  * bounded in bytes.
  */
 import { LRUCache } from 'lru-cache';
-import type { PortStatisticData, PortStatisticScope } from '../port-statistics/model.js';
+import type { PortStatisticData, PortStatisticScope } from '../model/port-statistic.js';
 
 interface ListedRow {
   row: PortStatisticData;

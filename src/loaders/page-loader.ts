@@ -8,12 +8,12 @@ import DataLoader from 'dataloader';
 import { type Credentials, identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import { CostLimitError } from '../errors/refusals.js';
+import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../model/port-statistic.js';
 import { sliceFromBlocks } from '../paging/blocks.js';
-import type { PortServerData, PortServersQuery } from '../port-servers/model.js';
+import type { LoadServersPage } from '../port-servers/connection.js';
 import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.js';
 import { loadPortStatistics } from '../port-statistics/load-entities.js';
 import { type LocalFilter, localFiltersOf, selectRows } from '../port-statistics/local-query.js';
-import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../port-statistics/model.js';
 import { encodePortStatisticKey, type PortStatisticKey } from '../port-statistics/node-id.js';
 import { canonicalPageKey } from '../quota/page-key.js';
 import type { CallContext, FetchedPage, FetchedSnapshot } from '../quota/page-request.js';
@@ -42,12 +42,6 @@ interface LoadKey {
 
 /** A snapshot load answers `undefined` when the table is too large for one. */
 type Loaded = FetchedPage<unknown> | { snapshot: FetchedSnapshot<unknown> | undefined };
-
-/** Loads one page of the servers with a port open; in the gateway, the request's loader. */
-export type LoadServersPage = (
-  projectId: string,
-  query: PortServersQuery,
-) => Promise<FetchedPage<PortServerData>>;
 
 export interface PageLoaderOptions {
   pages: UpstreamPages;

@@ -190,7 +190,7 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     }
   }
 
-  /** One HTTP request to the GraphQL endpoint answered, and how long the whole exchange took. */
+  /** One HTTP request to the GraphQL endpoint answered, and how long answering it took. */
   recordHttp(label: string, type: string, method: string, status: number, seconds: number): void {
     this.httpDurationOf(label, type, method, String(status)).observe(seconds);
   }

@@ -12,7 +12,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayConfig } from '../config.js';
+import type { GatewayConfig } from '../config/gateway-config.js';
 import { refusalResponse } from '../errors/refusals.js';
 import { useCsrfCheck } from './use-csrf-check.js';
 import { useRequestErrors } from './use-request-errors.js';

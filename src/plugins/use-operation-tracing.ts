@@ -5,8 +5,8 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Tracing } from '../observability/tracing.js';
 import type { GatewayContext } from '../schema/types.js';
+import type { Tracing } from '../telemetry/tracing.js';
 
 /** A span per GraphQL operation; resolvers' upstream calls become its children. */
 export function useOperationTracing(tracing: Tracing): Plugin<GatewayContext & { request: Request }> {

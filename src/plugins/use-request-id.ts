@@ -2,18 +2,11 @@
  * Gives every HTTP request an id: the caller's `x-request-id` when it is a sane one, else a new
  * UUID. The id is echoed in the response header and bound to every log line of the request.
  */
-import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayServerContext } from '../request/handoff.js';
+import { requestIdFor } from '../request/request-id.js';
 
-// Anything else (too long, odd characters) is replaced rather than trusted into logs.
-const SANE_ID = /^[\w.:-]{1,128}$/;
 const ids = new WeakMap<Request, string>();
-
-/** The id of a request that came with `given` in its `x-request-id` header (or none). */
-export function requestIdFor(given: string | null | undefined): string {
-  return given && SANE_ID.test(given) ? given : randomUUID();
-}
 
 /** The id the plugin gave this request. */
 export function requestIdOf(request: Request): string {

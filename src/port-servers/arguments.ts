@@ -4,10 +4,10 @@
  */
 
 import { checkLength, checkRange } from '../errors/invalid-argument.js';
+import type { PortServerScope, PortServersQuery, ServerProtocol } from '../model/port-server.js';
+import type { CategoryName, ProtocolName } from '../model/port-statistic.js';
 import { type RelayArguments, type RowWindow, relayWindow } from '../paging/window.js';
-import type { CategoryName, ProtocolName } from '../port-statistics/model.js';
 import { readProjectId } from '../port-statistics/project-id.js';
-import type { PortServerScope, PortServersQuery, ServerProtocol } from './model.js';
 
 export interface PortServersArguments extends RelayArguments {
   projectId?: string | null;

@@ -3,12 +3,18 @@
  * again by its id: each row carries the scope that gives it its identity.
  */
 
-import type { LoadServersPage } from '../loaders/page-loader.js';
+import type { PortServerData, PortServerScope, PortServersQuery } from '../model/port-server.js';
 import { type ConnectionShape, loadConnection } from '../paging/connection.js';
+import type { FetchedPage } from '../quota/page-request.js';
 import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { PortServersRequest } from './arguments.js';
-import type { PortServerData, PortServerScope } from './model.js';
 import type { PortServerKey } from './node-id.js';
+
+/** Loads the servers HSS answers a query with; in the gateway, the request's loader. */
+export type LoadServersPage = (
+  projectId: string,
+  query: PortServersQuery,
+) => Promise<FetchedPage<PortServerData>>;
 
 /** A server row as the GraphQL layer holds it. */
 export interface PortServerRow extends PortServerData {

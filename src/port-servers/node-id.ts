@@ -5,8 +5,8 @@
  */
 import { InvalidArgumentError } from '../errors/invalid-argument.js';
 import { localIdOf, optionalText, portNumber, readLocalId } from '../ids/local-id.js';
-import { ASSET_CATEGORIES, type CategoryName, PROJECT_ID_PATTERN } from '../port-statistics/model.js';
-import { type PortServerScope, SERVER_PROTOCOLS, type ServerProtocol } from './model.js';
+import { type PortServerScope, SERVER_PROTOCOLS, type ServerProtocol } from '../model/port-server.js';
+import { ASSET_CATEGORIES, type CategoryName, PROJECT_ID_PATTERN } from '../model/port-statistic.js';
 
 export interface PortServerKey {
   scope: PortServerScope;

@@ -4,6 +4,14 @@
  */
 
 import { checkLength, checkRange, InvalidArgumentError } from '../errors/invalid-argument.js';
+import type {
+  CategoryName,
+  PortStatisticScope,
+  PortStatisticsQuery,
+  ProtocolName,
+  RiskStatusName,
+  SortDirectionName,
+} from '../model/port-statistic.js';
 import {
   hasRelayArguments,
   type PageArguments,
@@ -12,14 +20,6 @@ import {
   type RowWindow,
   relayWindow,
 } from '../paging/window.js';
-import type {
-  CategoryName,
-  PortStatisticScope,
-  PortStatisticsQuery,
-  ProtocolName,
-  RiskStatusName,
-  SortDirectionName,
-} from './model.js';
 import { readProjectId } from './project-id.js';
 
 /** The arguments as GraphQL hands them over (absent and null mean the same). */

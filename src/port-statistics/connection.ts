@@ -2,10 +2,11 @@
  * The `portStatistics` connection: a window of ListPortStatistics rows (src/paging/connection.ts),
  * each node carrying the scope that gives it its identity.
  */
+
+import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../model/port-statistic.js';
 import { type ConnectionShape, loadConnection } from '../paging/connection.js';
 import type { FetchedPage } from '../quota/page-request.js';
 import type { PortStatisticsRequest } from './arguments.js';
-import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from './model.js';
 
 /** A row as the GraphQL layer holds it: the statistic and the scope that gives it its identity. */
 export interface PortStatisticRow extends PortStatisticData {

@@ -9,9 +9,9 @@
  * A key whose row is gone resolves to null; a scope whose calls fail fails only its own keys.
  */
 
+import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../model/port-statistic.js';
 import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { LoadPage, PortStatisticRow } from './connection.js';
-import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from './model.js';
 import type { PortStatisticKey } from './node-id.js';
 
 const rowKey = (port: number, type: string) => `${port}/${type}`;

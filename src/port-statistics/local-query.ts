@@ -9,7 +9,7 @@
  *   port keeping HSS's order among them (assumed); descending is the ascending order reversed
  *   (assumed).
  */
-import type { PortStatisticData, PortStatisticsQuery } from './model.js';
+import type { PortStatisticData, PortStatisticsQuery } from '../model/port-statistic.js';
 
 /** The parts of a query a snapshot can answer, by the name SNAPSHOT_UPSTREAM_FILTERS gives them. */
 export const LOCAL_FILTERS = ['port', 'portString', 'type', 'status', 'orderBy'] as const;

@@ -12,7 +12,7 @@ import {
   type PortStatisticScope,
   PROJECT_ID_PATTERN,
   type ProtocolName,
-} from './model.js';
+} from '../model/port-statistic.js';
 
 export interface PortStatisticKey {
   scope: PortStatisticScope;

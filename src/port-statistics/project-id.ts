@@ -1,6 +1,6 @@
 /** The project a request is about: the one it names, or the configured default. */
 import { checkPattern, InvalidArgumentError } from '../errors/invalid-argument.js';
-import { PROJECT_ID_PATTERN } from './model.js';
+import { PROJECT_ID_PATTERN } from '../model/port-statistic.js';
 
 const PROJECT_ID_RULE = '1 to 256 letters, digits, - or _ (an HSS project id)';
 

@@ -4,7 +4,7 @@
  * no query needs until it asks for `service`.
  */
 import { createRequire } from 'node:module';
-import type { ProtocolName } from './model.js';
+import type { ProtocolName } from '../model/port-statistic.js';
 
 export interface ServiceAssignment {
   name: string;

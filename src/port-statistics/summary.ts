@@ -10,7 +10,7 @@
  * the operation's other fields already hold the pages. A derived count is only derived while the
  * total is exact (under HSS's 10,000 ceiling); above it, it is asked for.
  */
-import type { LoadPage } from './connection.js';
+
 import {
   PORT_PROTOCOLS,
   PORT_RISK_STATUSES,
@@ -19,7 +19,8 @@ import {
   type PortStatisticsQuery,
   type ProtocolName,
   type RiskStatusName,
-} from './model.js';
+} from '../model/port-statistic.js';
+import type { LoadPage } from './connection.js';
 
 const TOTAL_CEILING = 10_000;
 

@@ -3,7 +3,7 @@
  * begin with the credential's identity, so callers with different credentials never share a page,
  * and name the API, so a page is only ever read back as a page of its own API's rows.
  */
-import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
+import type { PortStatisticData, UpstreamPage } from '../model/port-statistic.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
 
 export interface CachedPage<Row = PortStatisticData> {

@@ -6,7 +6,7 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Credentials } from '../credentials/credentials.js';
-import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
+import type { PortStatisticData, UpstreamPage } from '../model/port-statistic.js';
 import type { HssListApi } from '../upstream/hss-apis.js';
 import type { Cancellation } from './cancellation.js';
 

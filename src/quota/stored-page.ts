@@ -4,8 +4,8 @@
  * where a page that only looks right would fail deep inside a resolver instead of costing a miss.
  */
 import { z } from 'zod';
-import { SERVER_PROTOCOLS } from '../port-servers/model.js';
-import { PORT_PROTOCOLS, PORT_RISK_STATUSES, type PortStatisticData } from '../port-statistics/model.js';
+import { SERVER_PROTOCOLS } from '../model/port-server.js';
+import { PORT_PROTOCOLS, PORT_RISK_STATUSES, type PortStatisticData } from '../model/port-statistic.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
 import type { CachedPage } from './page-cache.js';
 

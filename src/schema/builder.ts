@@ -24,7 +24,7 @@ export const builder = new SchemaBuilder<{
   plugins: [RelayPlugin, DirectivePlugin, ComplexityPlugin, FederationPlugin],
   // Cost is counted in upstream calls, the unit HSS's quota is counted in: only fields that call
   // HSS cost anything (see their `complexity`). The limit itself is checked once per operation,
-  // before anything runs (plugins/use-operation-cost.ts), not here in each root field.
+  // before anything runs (plugins/use-price-limit.ts), not here in each root field.
   complexity: { defaultComplexity: 0, defaultListMultiplier: 1 },
   defaultFieldNullability: false,
   relay: {

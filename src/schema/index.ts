@@ -1,5 +1,5 @@
 /** Imports every type file and builds the schema. */
-import { lookupsNamedBy } from '../graphql/lookup-cost.js';
+import { lookupsNamedBy } from '../graphql/lookup-price.js';
 import { builder } from './builder.js';
 import './date-time.js';
 import './enums.js';
@@ -29,7 +29,7 @@ export const schema = builder.toSubGraphSchema({
 });
 
 // `_entities` comes from the federation library, not from a Pothos field: it gets its price here,
-// where the cost limit reads it (src/graphql/lookup-cost.ts).
+// where the cost limit reads it (src/graphql/lookup-price.ts).
 const entities = schema.getQueryType()?.getFields()._entities;
 if (entities) {
   entities.extensions = {

@@ -5,7 +5,7 @@
  */
 import { brandWithType } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { lookupsNamedBy } from '../graphql/lookup-cost.js';
+import { lookupsNamedBy } from '../graphql/lookup-price.js';
 import { decodePortServerId } from '../port-servers/node-id.js';
 import { decodePortStatisticId } from '../port-statistics/node-id.js';
 import { builder } from './builder.js';

@@ -1,5 +1,5 @@
 /** `PortService`: what IANA registered on a port and protocol, and the `service` field that shows it. */
-import type { ProtocolName } from '../port-statistics/model.js';
+import type { ProtocolName } from '../model/port-statistic.js';
 import { ianaService, type ServiceAssignment } from '../port-statistics/service-names.js';
 import { builder } from './builder.js';
 import type { GatewaySchemaTypes } from './list-fields.js';

@@ -5,8 +5,7 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { LoadServersPage } from '../loaders/page-loader.js';
-import type { PortServerRow } from '../port-servers/connection.js';
+import type { LoadServersPage, PortServerRow } from '../port-servers/connection.js';
 import type { PortServerKey } from '../port-servers/node-id.js';
 import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.js';
 import type { PortStatisticKey } from '../port-statistics/node-id.js';
@@ -30,7 +29,7 @@ export interface GatewayContext {
   /** Pages of the servers with a port open (ListPortHost), through the same loader. */
   loadServersPage: LoadServersPage;
   /** The most upstream calls one operation may cost (MAX_OPERATION_COST). */
-  maxOperationCost: number;
+  maxOperationPrice: number;
   /** Where the caller's upstream budget stands; null without credentials or without a budget. */
   budget(api?: HssApiName): Promise<BudgetState | null>;
   /** PortServers by identity, batched per request (their pages through the same loader). */

@@ -2,8 +2,8 @@
  * The HSS list calls the gateway makes, each described once: its name (in logs, metrics, spans and
  * budgets: HSS counts its quota per API), its path, and how its 200 answer reads.
  */
-import type { PortServerData } from '../port-servers/model.js';
-import type { PortStatisticData, UpstreamPage } from '../port-statistics/model.js';
+import type { PortServerData } from '../model/port-server.js';
+import type { PortStatisticData, UpstreamPage } from '../model/port-statistic.js';
 import { portServersPath, portStatisticsPath } from './query-string.js';
 import { readPage, readPortServer, readPortStatistic } from './read-answer.js';
 

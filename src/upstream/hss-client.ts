@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { signRequest } from '../credentials/aksk-signer.js';
 import type { Credentials } from '../credentials/credentials.js';
+import { parseJson } from '../errors/error-body.js';
 import {
   HssError,
   hssErrorFromAnswer,
@@ -20,12 +21,11 @@ import {
   invalidAnswerError,
   unreadableAnswerError,
 } from '../errors/hss-error.js';
-import type { Tracing } from '../observability/tracing.js';
-import type { UpstreamPage } from '../port-statistics/model.js';
+import type { UpstreamPage } from '../model/port-statistic.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { HssListApi } from './hss-apis.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './observer.js';
 import { formatQueryString } from './query-string.js';
-import { parseJson } from './read-answer.js';
 
 export interface HssClientOptions {
   /** Base URL of HSS, e.g. `https://hss.ap-southeast-1.myhuaweicloud.com`. */
@@ -56,7 +56,7 @@ export interface HssCallOptions {
 }
 
 /** One upstream request, as the client sends it. */
-interface Exchange<Row> {
+interface OutgoingCall<Row> {
   api: HssListApi<Row>;
   path: string;
   parameters: [string, string][];
@@ -130,13 +130,13 @@ export class HssClient {
   }
 
   /** One call, in a client span when tracing is on; the span's context goes to HSS in `traceparent`. */
-  private async send<Row>(exchange: Exchange<Row>): Promise<UpstreamPage<Row>> {
-    const { path, auth, call } = exchange;
+  private async send<Row>(outgoing: OutgoingCall<Row>): Promise<UpstreamPage<Row>> {
+    const { path, auth, call } = outgoing;
     const tracing = this.options.tracing;
-    if (!tracing) return this.exchange(exchange);
+    if (!tracing) return this.callOnce(outgoing);
     const parent = call.traceContext ?? ROOT_CONTEXT;
     const span = tracing.tracer.startSpan(
-      `HSS ${exchange.api.name}`,
+      `HSS ${outgoing.api.name}`,
       {
         kind: SpanKind.CLIENT,
         attributes: { 'http.request.method': 'GET', 'url.path': path, 'server.address': this.host },
@@ -146,7 +146,7 @@ export class HssClient {
     const headers = { ...auth };
     tracing.inject(trace.setSpan(parent, span), headers);
     try {
-      return await this.exchange({ ...exchange, auth: headers });
+      return await this.callOnce({ ...outgoing, auth: headers });
     } catch (error) {
       const upstream = error instanceof HssError ? error.upstream : undefined;
       if (upstream) span.setAttribute('http.response.status_code', upstream.status);
@@ -160,14 +160,14 @@ export class HssClient {
     }
   }
 
-  private async exchange<Row>({
+  private async callOnce<Row>({
     api,
     path,
     parameters,
     auth,
     logger,
     call,
-  }: Exchange<Row>): Promise<UpstreamPage<Row>> {
+  }: OutgoingCall<Row>): Promise<UpstreamPage<Row>> {
     const queryString = formatQueryString(parameters);
     const line = {
       upstreamOperation: api.name,

@@ -2,19 +2,10 @@
  * The one translation from the domain's query to HSS's query string: snake_case names, HSS's value
  * spellings, and nothing the caller did not give.
  */
-import type { PortServersQuery } from '../port-servers/model.js';
-import type { PortStatisticsQuery } from '../port-statistics/model.js';
 
-/**
- * Escapes as Huawei's signer does: every byte but `A-Z a-z 0-9 - _ . ~` becomes `%XX`, a space is
- * `%20` (never `+`). Sending exactly what will be signed keeps the signature and the request equal.
- */
-export function escapeUriComponent(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
+import { escapeUriComponent } from '../credentials/aksk-signer.js';
+import type { PortServersQuery } from '../model/port-server.js';
+import type { PortStatisticsQuery } from '../model/port-statistic.js';
 
 /**
  * The query parameters of ListPortStatistics in a fixed (alphabetical) order, so the same query

@@ -1,9 +1,9 @@
 /**
- * Reads HSS answer bodies defensively: the SDKs mark every field optional, gateways in front of HSS
- * answer errors in three shapes, and one odd row must never cost the caller a whole page.
+ * Reads HSS answer bodies defensively: the SDKs mark every field optional, and one odd row must
+ * never cost the caller a whole page. (Error bodies: src/errors/error-body.ts.)
  */
 
-import type { PortServerData } from '../port-servers/model.js';
+import type { PortServerData } from '../model/port-server.js';
 import {
   PORT_PROTOCOLS,
   type PortStatisticData,
@@ -11,53 +11,10 @@ import {
   type ProtocolName,
   type RiskStatusName,
   type UpstreamPage,
-} from '../port-statistics/model.js';
-
-/** The parts of a Huawei error body the gateway uses. */
-export interface HuaweiErrorBody {
-  errorCode?: string;
-  errorMsg?: string;
-  requestId?: string;
-}
+} from '../model/port-statistic.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringField(record: Record<string, unknown>, name: string): string | undefined {
-  const value = record[name];
-  return typeof value === 'string' && value !== ''
-    ? value
-    : typeof value === 'number'
-      ? String(value)
-      : undefined;
-}
-
-/** Parses JSON, or answers undefined for a body that is not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The error code, message and request id of an error body in any of the three shapes the SDKs
- * accept: `{error_code, error_msg}`, `{code, message}` and `{error: {code, message}}`.
- */
-export function readErrorBody(body: unknown): HuaweiErrorBody {
-  if (!isRecord(body)) return {};
-  const nested = isRecord(body.error) ? body.error : undefined;
-  const source = nested ?? body;
-  const read: HuaweiErrorBody = {};
-  const errorCode = stringField(source, 'error_code') ?? stringField(source, 'code');
-  const errorMsg = stringField(source, 'error_msg') ?? stringField(source, 'message');
-  const requestId = stringField(body, 'request_id') ?? (nested && stringField(nested, 'request_id'));
-  if (errorCode !== undefined) read.errorCode = errorCode;
-  if (errorMsg !== undefined) read.errorMsg = errorMsg;
-  if (requestId !== undefined) read.requestId = requestId;
-  return read;
 }
 
 const STATUS_SPELLINGS: Record<string, RiskStatusName> = {

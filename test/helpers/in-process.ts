@@ -1,7 +1,7 @@
 /**
  * A gateway's yoga app driven in-process with `yoga.fetch()`: no socket, for specs of what yoga's
- * plugins do with a request (refusals, headers, limits). What sits in front of yoga (the fast lane,
- * the byte-level response cache, body limits) is tested over real sockets instead.
+ * plugins do with a request (refusals, headers, limits). What sits in front of yoga (the byte-level
+ * response cache, body limits) is tested over real sockets instead.
  */
 import { loadConfig } from '../../src/config.js';
 import { startGateway } from '../../src/gateway.js';

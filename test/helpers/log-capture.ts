@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/telemetry/logger.js';
 
 export interface LogCapture {
   logger: Logger;

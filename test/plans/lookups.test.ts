@@ -5,13 +5,13 @@
  * against the emulator.
  */
 
-import type { LoadPage } from '../../src/port-statistics/connection.js';
-import { loadPortStatistics } from '../../src/port-statistics/load-entities.js';
 import type {
   PortStatisticData,
   PortStatisticScope,
   PortStatisticsQuery,
-} from '../../src/port-statistics/model.js';
+} from '../../src/model/port-statistic.js';
+import type { LoadPage } from '../../src/port-statistics/connection.js';
+import { loadPortStatistics } from '../../src/port-statistics/load-entities.js';
 import type { PortStatisticKey } from '../../src/port-statistics/node-id.js';
 import { UPSTREAM_MAX_LIMIT } from '../../src/upstream/hss-apis.js';
 

@@ -1,4 +1,5 @@
-import { readErrorBody, readPortStatistic, readPortStatisticsPage } from '../../src/upstream/read-answer.js';
+import { readErrorBody } from '../../src/errors/error-body.js';
+import { readPortStatistic, readPortStatisticsPage } from '../../src/upstream/read-answer.js';
 
 describe('reading a 200 body', () => {
   it('reads rows in upstream order, mapping HSS spellings to the domain', () => {

@@ -1,7 +1,7 @@
 /**
  * An operation's price in upstream calls, before it runs: the sum of its fields' `complexity` (see
  * the schema's fields), computed by Pothos's complexity plugin for the executed operation and its
- * variables. Fields a plugin adds to a document (`__typename`) cost nothing.
+ * variables. Fields a plugin adds to a document (`__typename`) are free.
  */
 import { PothosError } from '@pothos/core';
 import { complexityFromQuery } from '@pothos/plugin-complexity';

@@ -1,8 +1,8 @@
 /**
- * What a batch of lookups by id (`nodes(ids:)`, federation's `_entities`) costs at least: one
+ * What a batch of lookups by id (`nodes(ids:)`, federation's `_entities`) is priced at: one
  * upstream call per scope its PortStatistic ids name (ids of one scope are planned together, see
  * port-statistics/load-entities.ts), and one per distinct port lookup its PortServer ids need. Ids
- * this API did not issue cost nothing: they fail on their own, uncalled.
+ * this API did not issue are free: they fail on their own, uncalled.
  */
 import { decodePortServerId } from '../port-servers/node-id.js';
 import { scopeId } from '../port-statistics/load-entities.js';

@@ -3,16 +3,16 @@
  * budget per credential, retries and the circuit breaker around the HSS client.
  */
 import type { Logger } from 'pino';
-import type { GatewayConfig } from '../config.js';
-import type { HssClient } from '../upstream/hss-client.js';
-import { UpstreamResilience } from '../upstream/resilience.js';
-import { RedisBudgetStore } from './budget-store.js';
-import { createCallBudget } from './call-budget.js';
-import { CredentialScreen } from './credential-screen.js';
-import { MemoryPageCache } from './memory-page-cache.js';
-import type { PageCache } from './page-cache.js';
-import { type QuotaObserver, UpstreamPages } from './page-source.js';
-import { connectRedis, RedisPageCache } from './redis-page-cache.js';
+import type { GatewayConfig } from './config.js';
+import { RedisBudgetStore } from './quota/budget-store.js';
+import { createCallBudget } from './quota/call-budget.js';
+import { CredentialScreen } from './quota/credential-screen.js';
+import { MemoryPageCache } from './quota/memory-page-cache.js';
+import type { PageCache } from './quota/page-cache.js';
+import { type QuotaObserver, UpstreamPages } from './quota/page-source.js';
+import { connectRedis, RedisPageCache } from './quota/redis-page-cache.js';
+import type { HssClient } from './upstream/hss-client.js';
+import { UpstreamResilience } from './upstream/resilience.js';
 
 export interface QuotaEconomy {
   pages: UpstreamPages;

@@ -3,7 +3,7 @@
  * open (HSS ListPortHost, `GET /v5/{project_id}/asset/ports/detail`). Only src/upstream knows HSS's
  * spellings.
  */
-import type { CategoryName, RiskStatusName } from '../port-statistics/model.js';
+import type { CategoryName, RiskStatusName } from './port-statistic.js';
 
 /** ListPortHost knows only TCP and UDP: IPv6 sockets are reported under them. */
 export const SERVER_PROTOCOLS = ['TCP', 'UDP'] as const;

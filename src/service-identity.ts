@@ -4,9 +4,9 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { DEMO_AUTH_TOKEN, type GatewayConfig } from '../config.js';
-import type { Credentials } from './credentials.js';
-import { IamTokenProvider } from './iam-token-provider.js';
+import { DEMO_AUTH_TOKEN, type GatewayConfig } from './config.js';
+import type { Credentials } from './credentials/credentials.js';
+import { IamTokenProvider } from './credentials/iam-token-provider.js';
 
 /** The configured service identity as credentials the HSS client can use. */
 export function serviceCredentials(
