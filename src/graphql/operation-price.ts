@@ -12,7 +12,7 @@ import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, K
  * without meta fields (`__typename`, which clients and plugins add everywhere, introspection):
  * they call nothing upstream, but Pothos would price each at 1, times every row of a list.
  */
-function executedOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
+function strippedOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
   const operation = getOperationAST(document, operationName);
   const priced: DocumentNode = operation
     ? {
@@ -21,6 +21,28 @@ function executedOperation(document: DocumentNode, operationName: string | null 
       }
     : document;
   return visit(priced, { Field: (field) => (field.name.value.startsWith('__') ? null : undefined) });
+}
+
+// Per parsed document (yoga keeps those, bounded in bytes: when one goes, so does this) and
+// operation name; a document asked with ever new operation names starts over past this.
+const MAX_NAMES_PER_DOCUMENT = 8;
+const stripped = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+
+/** The executed operation, stripped once per document: every request of it would walk it again. */
+function executedOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
+  let byName = stripped.get(document);
+  if (!byName) {
+    byName = new Map();
+    stripped.set(document, byName);
+  }
+  const key = operationName ?? '';
+  let operation = byName.get(key);
+  if (!operation) {
+    operation = strippedOperation(document, operationName);
+    if (byName.size >= MAX_NAMES_PER_DOCUMENT) byName.clear();
+    byName.set(key, operation);
+  }
+  return operation;
 }
 
 /**
