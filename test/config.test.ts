@@ -53,7 +53,7 @@ describe('configuration from the environment', () => {
           staleWhileRevalidateMs: 240_000,
           staleIfErrorMs: 3_600_000,
           maxEntries: 10_000,
-          maxBytes: 64 * 1024 * 1024,
+          maxBytes: 32 * 1024 * 1024,
         },
         maxConnections: 10,
         deadlineMs: 20_000,

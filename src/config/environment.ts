@@ -91,7 +91,7 @@ export const environment = z
     CACHE_STALE_WHILE_REVALIDATE_SECONDS: integer(0, 86_400).default(240),
     CACHE_STALE_IF_ERROR_SECONDS: integer(0, 7 * 86_400).default(3600),
     CACHE_MAX_ENTRIES: integer(1, 10_000_000).default(10_000),
-    CACHE_MAX_MB: integer(1, 100_000).default(64),
+    CACHE_MAX_MB: integer(1, 100_000).default(32),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     HSS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
     HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
