@@ -1,6 +1,8 @@
 # The gateway's container: built with dev dependencies, run with production ones only, as the
 # unprivileged `node` user, under tini (PID 1 forwards signals and reaps), with a HEALTHCHECK.
 # Build: docker build -t hss-port-statistics-gateway .   Run: docker run -p 4000:4000 hss-port-statistics-gateway
+# NODE_MAJOR 20, 22 (their npm 10 runs `npm ci` below) and 24 (npm 11) are built and run by
+# `NODE_MAJOR=<n> npm run container:test`.
 ARG NODE_MAJOR=24
 
 FROM node:${NODE_MAJOR}-bookworm-slim AS build

@@ -3,6 +3,7 @@
  * says what each variable may be). A bad value stops the process with one line per problem: the
  * variable, the value given and what is allowed.
  */
+import { resolve } from 'node:path';
 import { type Environment, environment } from './config/environment.js';
 import type { GatewayConfig, ServiceIdentity } from './config/gateway-config.js';
 import { withoutUserinfo } from './config/rules.js';
@@ -11,7 +12,7 @@ import { type HssRegion, hssEndpointOf } from './upstream/regions.js';
 
 export { DEMO_AUTH_TOKEN, DEMO_PROJECT_ID, type GatewayConfig } from './config/gateway-config.js';
 
-import { DEMO_AUTH_TOKEN, DEMO_PROJECT_ID } from './config/gateway-config.js';
+import { BUILTIN_PERSISTED_DOCUMENTS, DEMO_AUTH_TOKEN, DEMO_PROJECT_ID } from './config/gateway-config.js';
 
 /** Every environment variable the gateway reads (deployment manifests are checked against it). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
@@ -148,7 +149,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxRequestBytes: e.MAX_REQUEST_BYTES,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
-      trustedDocuments: e.TRUSTED_DOCUMENTS === 'true',
+      // Naming manifests means trusting only them, unless TRUSTED_DOCUMENTS=false says the ids are a
+      // convenience beside arbitrary documents (a migration to persisted documents, for instance).
+      trustedDocuments: (e.TRUSTED_DOCUMENTS ?? (e.TRUSTED_DOCUMENTS_FILE ? 'true' : 'false')) === 'true',
+      persistedDocumentFiles: (e.TRUSTED_DOCUMENTS_FILE ?? ['builtin']).map((file) =>
+        file === 'builtin' ? BUILTIN_PERSISTED_DOCUMENTS : resolve(file),
+      ),
       metrics: e.METRICS === 'true',
       metricsOperationNames: e.METRICS_OPERATION_NAMES ?? [],
     },

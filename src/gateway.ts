@@ -6,18 +6,22 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { GatewayConfig } from './config.js';
+import { ConfigError, type GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
 import { embeddedEmulatorOptions } from './embedded-emulator.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
+import {
+  type PersistedDocuments,
+  PersistedDocumentsError,
+  readPersistedDocuments,
+} from './graphql/persisted-documents.js';
 import { clientAddressReader } from './http/client-address.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
 import { ListedRows } from './loaders/listed-rows.js';
 import { GatewayMetrics } from './observability/metrics.js';
-import { OperationLabels, operationNamesOf } from './observability/operation-labels.js';
+import { OperationLabels } from './observability/operation-labels.js';
 import { Readiness } from './observability/readiness.js';
-import { TRUSTED_DOCUMENTS_FILE } from './plugins/hardening.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota-economy.js';
 import { describeIdentity, serviceCredentials } from './service-identity.js';
 import { createTracing } from './telemetry/tracing.js';
@@ -125,12 +129,27 @@ function logStart(config: GatewayConfig, logger: Logger, quota: QuotaEconomy): v
   );
 }
 
+/** The manifests' documents; a manifest that cannot be used stops the start, as a bad variable does. */
+function persistedDocumentsOf(config: GatewayConfig, logger: Logger): PersistedDocuments {
+  const { persistedDocumentFiles: files, trustedDocuments: trusted } = config.http;
+  try {
+    const documents = readPersistedDocuments(files);
+    logger.info({ files, documents: documents.size, trusted }, 'persisted documents');
+    return documents;
+  } catch (error) {
+    if (!(error instanceof PersistedDocumentsError)) throw error;
+    const lines = error.problems.map((problem) => `TRUSTED_DOCUMENTS_FILE: ${problem}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+}
+
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const { now } = options;
+  const persistedDocuments = persistedDocumentsOf(config, logger);
   const { endpoint, iamEndpoint, emulator } = await startUpstream(config, logger, now);
   const dispatcher = createUpstreamDispatcher({
     ...config.upstreamTimeouts,
@@ -158,11 +177,9 @@ export async function startGateway(
   };
   const budgetOf = (identity: string) => quota.pages.budgetOf(identity);
   const yoga = createGatewayYoga({
+    persistedDocuments,
     contextFor: contextFactoryOf(config, logger, quota, now),
-    labels: new OperationLabels([
-      ...operationNamesOf(TRUSTED_DOCUMENTS_FILE),
-      ...config.http.metricsOperationNames,
-    ]),
+    labels: new OperationLabels([...persistedDocuments.operationNames, ...config.http.metricsOperationNames]),
     budgetOf,
     logger,
     credentials,

@@ -16,6 +16,8 @@ import type { GatewayConfig } from './config.js';
 import type { ContextFactory } from './context.js';
 import { type CredentialPolicy, credentialsFromHeaders } from './credentials/caller-credentials.js';
 import { identityOf } from './credentials/credentials.js';
+import type { PersistedDocuments } from './graphql/persisted-documents.js';
+import { corsOptions } from './http/cors.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './http/graphiql-example.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import type { OperationLabels } from './observability/operation-labels.js';
@@ -44,6 +46,8 @@ export interface GatewayYogaOptions {
   contextFor: ContextFactory;
   /** Operation names as metric labels. */
   labels: OperationLabels;
+  /** Documents requests may name by id (`documentId`, APQ hash). */
+  persistedDocuments: PersistedDocuments;
   /** Where a credential's upstream budget stands. */
   budgetOf: (identity: string) => Promise<BudgetState | null>;
   logger: Logger;
@@ -96,7 +100,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         });
       },
     }),
-    ...hardeningPlugins(config),
+    ...hardeningPlugins(config, options.persistedDocuments),
     useOperationName(),
     usePriceLimit(),
     useContractErrors(),
@@ -127,6 +131,8 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
   return createYoga<GatewayServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
+    // GraphQL over HTTP's persisted documents: a body may name a document instead of sending it.
+    extraParamNames: ['documentId'],
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: config.http.graphiql
@@ -134,22 +140,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
       : false,
     renderGraphiQL: (graphiql) => lazyGraphiQL()(graphiql),
     // Same-origin only unless CORS_ORIGINS names the frontends allowed to call from elsewhere.
-    cors:
-      config.http.corsOrigins.length === 0
-        ? false
-        : {
-            origin: config.http.corsOrigins.includes('*') ? '*' : config.http.corsOrigins,
-            credentials: !config.http.corsOrigins.includes('*'),
-            allowedHeaders: [
-              'content-type',
-              'authorization',
-              'x-auth-token',
-              'x-request-id',
-              'apollo-require-preflight',
-            ],
-            exposedHeaders: ['x-request-id'],
-            methods: ['GET', 'POST'],
-          },
+    cors: corsOptions(config.http.corsOrigins),
     logging: {
       debug: (...args) => logger.debug({ detail: args }, 'yoga'),
       info: (...args) => logger.info({ detail: args }, 'yoga'),

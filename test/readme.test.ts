@@ -8,27 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { useDemoGateway } from './helpers/fixtures.js';
-
-interface Fence {
-  lang: string;
-  body: string;
-  line: number;
-}
-
-/** The fenced code blocks of a Markdown text, with the line each starts on. */
-function fencesOf(markdown: string): Fence[] {
-  const fences: Fence[] = [];
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w*)\s*$/.exec(lines[i] ?? '');
-    if (!open) continue;
-    const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i] !== '```'; i++) body.push(lines[i] ?? '');
-    fences.push({ lang: open[1] ?? '', body: body.join('\n'), line: start + 1 });
-  }
-  return fences;
-}
+import { type Fence, fencesOf } from './helpers/snippets.js';
 
 interface Example {
   query: string;

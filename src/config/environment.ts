@@ -117,7 +117,11 @@ export const environment = z
     GRAPHIQL: boolean.default('true'),
     INTROSPECTION: boolean.default('true'),
     METRICS: boolean.default('true'),
-    TRUSTED_DOCUMENTS: boolean.default('false'),
+    // Unset: on exactly when TRUSTED_DOCUMENTS_FILE names manifests (config.ts).
+    TRUSTED_DOCUMENTS: boolean.optional(),
+    TRUSTED_DOCUMENTS_FILE: commaList
+      .refine((files) => files.length > 0, { error: 'must name at least one manifest file' })
+      .optional(),
     CORS_ORIGINS: commaList
       .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), {
         error: 'must be * or a comma-separated list of origins such as https://dashboard.example.com',

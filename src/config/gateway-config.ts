@@ -2,6 +2,7 @@
  * The gateway's configuration, as the code reads it: parsed from the environment once
  * (config.ts), then handed to whatever needs its part.
  */
+import { join } from 'node:path';
 import type { LocalFilter } from '../port-statistics/local-query.js';
 import type { HssRegion } from '../upstream/regions.js';
 
@@ -9,6 +10,19 @@ import type { HssRegion } from '../upstream/regions.js';
 export const DEMO_PROJECT_ID = '0a1b2c3d4e5f40718293a4b5c6d7e8f9';
 /** The token the gateway uses against its embedded emulator when nothing else is configured. */
 export const DEMO_AUTH_TOKEN = 'demo-token-for-the-embedded-hss-emulator';
+
+/**
+ * The gateway's own persisted documents, written by `npm run codegen` (`sha256:<hash>` ->
+ * operation); `builtin` in TRUSTED_DOCUMENTS_FILE.
+ */
+export const BUILTIN_PERSISTED_DOCUMENTS = join(
+  __dirname,
+  '..',
+  '..',
+  'schema',
+  'generated',
+  'persisted-documents.json',
+);
 
 /** Who the gateway is when the caller brings no token: the configured service identity. */
 export type ServiceIdentity =
@@ -97,8 +111,10 @@ export interface GatewayConfig {
     requestTimeoutMs: number;
     /** How long a client may take to send the request's headers; at most `requestTimeoutMs`. */
     headersTimeoutMs: number;
-    /** Only operations from the committed manifest run. */
+    /** Only persisted documents run (by `documentId` or APQ hash); no other document. */
     trustedDocuments: boolean;
+    /** Manifests of the persisted documents, read at start-up (TRUSTED_DOCUMENTS_FILE). */
+    persistedDocumentFiles: string[];
     metrics: boolean;
     /** Operation names labelled as themselves in metrics, besides the trusted documents'. */
     metricsOperationNames: string[];

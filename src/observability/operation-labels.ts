@@ -4,8 +4,6 @@
  * trusted documents' and those METRICS_OPERATION_NAMES lists); any other name is `other`. A fixed
  * list rather than "the first N seen": whoever called first after a restart would pick the labels.
  */
-import { readFileSync } from 'node:fs';
-import { Kind, parse } from 'graphql';
 
 export class OperationLabels {
   private readonly known: ReadonlySet<string>;
@@ -19,19 +17,4 @@ export class OperationLabels {
     if (!name) return 'Anonymous';
     return this.known.has(name) ? name : 'other';
   }
-}
-
-/** The operation names of a trusted-documents manifest (`hash -> document`). */
-export function operationNamesOf(manifestFile: string): string[] {
-  let manifest: Record<string, string>;
-  try {
-    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
-  } catch {
-    return [];
-  }
-  return Object.values(manifest).flatMap((document) =>
-    parse(document).definitions.flatMap((definition) =>
-      definition.kind === Kind.OPERATION_DEFINITION && definition.name ? [definition.name.value] : [],
-    ),
-  );
 }

@@ -1,32 +1,21 @@
 /**
  * What keeps a public GraphQL endpoint safe to run: limits on depth, aliases, tokens and directives
  * (graphql-armor) checked before execution, CSRF prevention for browser requests, a request size
- * limit, introspection that can be switched off, and trusted documents (only operations from the
- * committed manifest run). The cost limit lives with the schema (Pothos complexity plugin), since
+ * limit, introspection that can be switched off, and persisted documents (run by id; with
+ * TRUSTED_DOCUMENTS, only they run). The cost limit lives with the schema (Pothos complexity plugin), since
  * it needs to know what each field costs upstream. Every refusal carries `extensions.code`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { refusalResponse } from '../errors/refusals.js';
+import type { PersistedDocuments } from '../graphql/persisted-documents.js';
 import { useCsrfCheck } from './use-csrf-check.js';
 import { useRequestErrors } from './use-request-errors.js';
 import { useWellFormedParams } from './use-well-formed-params.js';
-
-/** Where `npm run codegen` writes the trusted documents: `sha256:<hash>` -> operation. */
-export const TRUSTED_DOCUMENTS_FILE = join(
-  __dirname,
-  '..',
-  '..',
-  'schema',
-  'generated',
-  'persisted-documents.json',
-);
 
 /** Refuses bodies over the limit from their Content-Length, before anything reads them. */
 function useRequestSizeLimit(maxBytes: number): Plugin {
@@ -51,36 +40,50 @@ function useRequestSizeLimit(maxBytes: number): Plugin {
   };
 }
 
-/** The trusted documents: `sha256:<hash>` -> operation. */
-function readTrustedDocuments(): Record<string, string> {
-  return JSON.parse(readFileSync(TRUSTED_DOCUMENTS_FILE, 'utf8')) as Record<string, string>;
+/**
+ * The id of a persisted document a request names: GraphQL over HTTP's `documentId` (in the body, or
+ * the query string of a GET), or Apollo's automatic persisted queries' `extensions.persistedQuery`.
+ */
+function persistedDocumentIdOf(
+  params: GraphQLParams & { documentId?: unknown },
+  request: Request,
+): string | null {
+  if (typeof params.documentId === 'string') return params.documentId;
+  if (request.method === 'GET') {
+    const fromUrl = new URL(request.url).searchParams.get('documentId');
+    if (fromUrl) return fromUrl;
+  }
+  const hash = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' ? hash : null;
 }
 
-function useTrustedDocuments(): Plugin {
-  const manifest = readTrustedDocuments();
+/**
+ * Persisted documents run by id; with `trusted`, nothing else runs. Without it a document sent in
+ * full runs as always, and a request that names an id the manifests do not know is answered
+ * PERSISTED_QUERY_NOT_FOUND, which Apollo's APQ link answers by sending the document.
+ */
+function usePersistedDocuments(documents: PersistedDocuments, trusted: boolean): Plugin {
   return usePersistedOperations({
-    // Apollo's automatic persisted queries format: extensions.persistedQuery.sha256Hash, with or
-    // without the `sha256:` prefix the manifest uses.
-    extractPersistedOperationId: (params) => {
-      const hash = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
-        ?.persistedQuery?.sha256Hash;
-      if (typeof hash !== 'string') return null;
-      return hash.startsWith('sha256:') ? hash : `sha256:${hash}`;
-    },
-    getPersistedOperation: (id) => manifest[id] ?? null,
+    allowArbitraryOperations: !trusted,
+    extractPersistedOperationId: persistedDocumentIdOf,
+    getPersistedOperation: (id) => documents.get(id) ?? null,
     customErrors: {
       notFound: {
+        // Apollo's APQ link recognises this message as well as the code.
         message: 'PersistedQueryNotFound',
         extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
       },
       persistedQueryOnly: {
         message:
-          'Only trusted documents run here: send extensions.persistedQuery.sha256Hash of an operation in the manifest.',
+          'Only trusted documents run here: send the documentId (or extensions.persistedQuery.sha256Hash) of an operation in the manifest, not the document.',
         extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
       },
       keyNotFound: {
-        message: 'PersistedQueryKeyNotFound',
-        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
+        message: trusted
+          ? 'Only trusted documents run here: send a documentId (or extensions.persistedQuery.sha256Hash).'
+          : 'Must provide a query string or a documentId.',
+        extensions: { code: trusted ? 'PERSISTED_QUERY_ONLY' : 'BAD_REQUEST', http: { status: 400 } },
       },
     },
   });
@@ -92,7 +95,10 @@ function withValidationCode(_context: unknown, error: GraphQLError): void {
 }
 
 /** The hardening plugins for a configuration, in the order they must run. */
-export function hardeningPlugins(config: Pick<GatewayConfig, 'http' | 'limits'>): Plugin[] {
+export function hardeningPlugins(
+  config: Pick<GatewayConfig, 'http' | 'limits'>,
+  persistedDocuments: PersistedDocuments,
+): Plugin[] {
   const { http, limits } = config;
   const plugins: Plugin[] = [
     useRequestSizeLimit(http.maxRequestBytes),
@@ -100,7 +106,7 @@ export function hardeningPlugins(config: Pick<GatewayConfig, 'http' | 'limits'>)
     useWellFormedParams(),
     useRequestErrors({ suggestions: http.introspection }),
   ];
-  if (http.trustedDocuments) plugins.push(useTrustedDocuments());
+  plugins.push(usePersistedDocuments(persistedDocuments, http.trustedDocuments));
   plugins.push(
     EnvelopArmorPlugin({
       maxDepth: { n: limits.depth, onReject: [withValidationCode] },

@@ -1,8 +1,9 @@
 /**
- * How a request that never ran reaches the client: an answer with errors and no data (it could not
- * be parsed, validated, or its variables do not fit) is HTTP 400 whatever the client accepts, as
- * other validation errors are; yoga would answer 200 to `Accept: application/json`. And where
- * introspection is off, no error says "Did you mean ...?": suggestions reveal the schema.
+ * How a request that never ran reaches the client, as GraphQL over HTTP asks: an answer with errors
+ * and no data (it could not be parsed, validated, priced within the limit, or its variables do not
+ * coerce) is HTTP 400 to a client that accepts `application/graphql-response+json`, and 200 to one
+ * that accepts only `application/json` (yoga reads `spec` for that). And where introspection is
+ * off, no error says "Did you mean ...?": suggestions reveal the schema.
  */
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -14,12 +15,21 @@ export interface RequestErrorsOptions {
 
 const SUGGESTION = /\s*Did you mean [^?]*\?$/;
 
+/** A document that could not be parsed, validated (price limit included) or its variables coerced. */
+const GRAPHQL_REQUEST_ERRORS = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+]);
+
 function rewritten(error: GraphQLError, requestFailed: boolean, suggestions: boolean): GraphQLError {
   const extensions = { ...error.extensions };
   const http = extensions.http as { status?: number; spec?: boolean } | undefined;
   if (requestFailed && extensions.code !== 'INTERNAL_SERVER_ERROR') {
-    // `spec` lets yoga answer 200 to application/json clients; the contract says 400.
-    extensions.http = { ...http, status: http?.status ?? 400, spec: false };
+    // `spec`: yoga answers 200 to clients that accept only application/json. A request that is not
+    // a well-formed GraphQL-over-HTTP request (a query that is not a string ...) stays 400 for all.
+    const graphqlError = GRAPHQL_REQUEST_ERRORS.has(String(extensions.code));
+    extensions.http = { ...http, status: http?.status ?? 400, spec: graphqlError };
   }
   return new GraphQLError(suggestions ? error.message : error.message.replace(SUGGESTION, ''), {
     nodes: error.nodes,

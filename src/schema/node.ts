@@ -43,6 +43,8 @@ builder.queryFields((t) => ({
       id: t.arg.id({ required: true, description: 'An id this API issued (a PortStatistic.id, say).' }),
     },
     complexity: 1,
+    // Every Relay subgraph has its own `node`; a supergraph may hold them all only if all are shareable.
+    shareable: true,
     resolve: (_root, { id }, context) => loadNode(String(id), context),
   }),
   nodes: t.field({
@@ -60,6 +62,7 @@ builder.queryFields((t) => ({
     // One upstream call per scope the ids name: ids of one scope are planned together; what is
     // selected of each object is paid per object.
     complexity: (args) => ({ field: lookupsNamedBy(args.ids), multiplier: args.ids.length }),
+    shareable: true,
     resolve: (_root, { ids }, context) => ids.map((id) => loadNode(String(id), context)),
   }),
 }));

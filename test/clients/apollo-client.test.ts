@@ -1,24 +1,42 @@
 /**
- * Apollo Client 4, set up as its documentation shows for a Relay connection: the stock
- * `relayStylePagination()` field policy merges the pages `fetchMore` brings into one list in the
- * cache, because `first`/`after` are top-level arguments of `portStatistics`.
+ * Apollo Client 4, set up as the README shows (its cache options taken from the README itself) and
+ * as Apollo's documentation shows for a Relay connection: the stock `relayStylePagination()` field
+ * policy merges the pages `fetchMore` brings into one list in the cache, because `first`/`after` are
+ * top-level arguments of `portStatistics`.
  */
-import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
-import { relayStylePagination } from '@apollo/client/utilities';
+import * as apolloClient from '@apollo/client';
+import { ApolloClient, gql, HttpLink, InMemoryCache, type InMemoryCacheConfig } from '@apollo/client';
 import { filter, firstValueFrom, from } from 'rxjs';
 import { DANGEROUS_PORTS, type DangerousPortsData } from '../helpers/dangerous-ports.js';
 import { useDemoGateway } from '../helpers/fixtures.js';
+import { runSnippet, snippetOf } from '../helpers/snippets.js';
 
 const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
+
+/** The options the README's Apollo Client snippet gives its cache, captured as it passes them. */
+function readmeCacheConfig(): InMemoryCacheConfig {
+  let config: InMemoryCacheConfig | undefined;
+  class CapturingCache extends InMemoryCache {
+    constructor(given: InMemoryCacheConfig) {
+      super(given);
+      config = given;
+    }
+  }
+  runSnippet(
+    snippetOf('README.md', "from '@apollo/client'"),
+    { token: 'demo' },
+    {
+      '@apollo/client': { ...apolloClient, InMemoryCache: CapturingCache },
+    },
+  );
+  if (!config) throw new Error("the README's Apollo Client snippet creates no cache");
+  return config;
+}
 
 function client() {
   return new ApolloClient({
     link: new HttpLink({ uri: `${demo.gw.url}/graphql` }),
-    cache: new InMemoryCache({
-      typePolicies: {
-        Query: { fields: { portStatistics: relayStylePagination(['projectId', 'filter', 'orderBy']) } },
-      },
-    }),
+    cache: new InMemoryCache(readmeCacheConfig()),
   });
 }
 

@@ -1,15 +1,46 @@
 /**
- * urql 6, set up as its documentation shows: the default client (which sends queries as GET) works
- * against the gateway as it is, and graphcache's stock `relayPagination()` merges the pages of a
- * filtered list into one, because `first`/`after` are top-level arguments of `portStatistics`.
+ * urql 6, set up as its documentation and our README show: the default client (which sends queries
+ * as GET) works against the gateway as it is, and graphcache with the README's options (taken from
+ * the README itself) merges the pages of a filtered list into one with the stock
+ * `relayPagination()`, and has no type it cannot key.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, cacheExchange as documentCacheExchange, fetchExchange } from '@urql/core';
-import { cacheExchange } from '@urql/exchange-graphcache';
-import { relayPagination } from '@urql/exchange-graphcache/extras';
+import { type CacheExchangeOpts, cacheExchange } from '@urql/exchange-graphcache';
+import { buildSchema, isObjectType } from 'graphql';
+import { DangerousPortsAndServersDocument, DashboardDocument } from '../../schema/generated/graphql.js';
 import { DANGEROUS_PORTS, type DangerousPortsData } from '../helpers/dangerous-ports.js';
 import { useDemoGateway } from '../helpers/fixtures.js';
+import { runSnippet, snippetOf } from '../helpers/snippets.js';
 
 const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
+
+/** The options the README's urql snippet gives graphcache, captured as it passes them. */
+function readmeGraphcacheOptions(): CacheExchangeOpts {
+  let options: CacheExchangeOpts | undefined;
+  runSnippet(
+    snippetOf('README.md', "from '@urql/exchange-graphcache'"),
+    { token: 'demo' },
+    {
+      '@urql/exchange-graphcache': {
+        cacheExchange: (given: CacheExchangeOpts) => {
+          options = given;
+          return cacheExchange(given);
+        },
+      },
+    },
+  );
+  if (!options) throw new Error("the README's urql snippet passes graphcache no options");
+  return options;
+}
+
+/** A graphcache client with the README's options, against the demo. */
+const readmeClient = () =>
+  new Client({
+    url: `${demo.gw.url}/graphql`,
+    exchanges: [cacheExchange(readmeGraphcacheOptions()), fetchExchange],
+  });
 
 /** The global fetch, recording each request's method. */
 function recordingFetch(methods: string[]): typeof fetch {
@@ -38,17 +69,7 @@ describe("urql's default client", () => {
 
 describe('urql with graphcache and relayPagination', () => {
   it('pages through a filtered list and holds exactly totalCount rows, none twice', async () => {
-    const client = new Client({
-      url: `${demo.gw.url}/graphql`,
-      exchanges: [
-        cacheExchange({
-          // Connections, edges and pageInfo have no id of their own: they live inside their parent.
-          keys: { PortStatisticConnection: () => null, PortStatisticEdge: () => null, PageInfo: () => null },
-          resolvers: { Query: { portStatistics: relayPagination() } },
-        }),
-        fetchExchange,
-      ],
-    });
+    const client = readmeClient();
     const filter = { status: 'DANGER' };
     const held: number[] = [];
     let result = await client.query<DangerousPortsData>(DANGEROUS_PORTS, { filter, first: 10 }).toPromise();
@@ -69,5 +90,37 @@ describe('urql with graphcache and relayPagination', () => {
     expect(held).toEqual(
       Array.from({ length: Math.ceil(total / 10) }, (_, i) => Math.min(total, (i + 1) * 10)),
     );
+  });
+});
+
+describe("graphcache with the README's keys", () => {
+  it('has a key for every type of the schema without an id', () => {
+    const schema = buildSchema(readFileSync(join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
+    const keyless = Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith('__') && type !== schema.getQueryType())
+      .filter((type) => isObjectType(type) && !('id' in type.getFields()))
+      .map((type) => type.name);
+    expect(keyless.length).toBeGreaterThan(5);
+    expect(keyless.filter((name) => !(name in (readmeGraphcacheOptions().keys ?? {})))).toEqual([]);
+  });
+
+  it('warns of nothing on the shipped operations: the dashboard, services and servers', async () => {
+    const warnings: string[] = [];
+    const warn = jest.spyOn(console, 'warn').mockImplementation((...args) => {
+      warnings.push(args.join(' '));
+    });
+    try {
+      const client = readmeClient();
+      const dashboard = await client.query(DashboardDocument, { category: 'HOST' }).toPromise();
+      expect(dashboard.error).toBeUndefined();
+      const drillDown = await client
+        .query(DangerousPortsAndServersDocument, { first: 2, serversPerPort: 3 })
+        .toPromise();
+      expect(drillDown.error).toBeUndefined();
+      expect(drillDown.data?.portStatistics?.nodes[0]?.servers?.nodes.length).toBeGreaterThan(0);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warnings).toEqual([]);
   });
 });

@@ -14,7 +14,13 @@ import { printSubgraphSdl } from '../../src/schema/print.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
 import { type Fixtures, useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
-import { apolloGateway, hiveGateway, type RouterAdapter, type RunningRouter } from '../helpers/routers.js';
+import {
+  apolloGateway,
+  HSS_SUBGRAPH,
+  hiveGateway,
+  type RouterAdapter,
+  type RunningRouter,
+} from '../helpers/routers.js';
 
 // A second team's subgraph: who owns each open port, and a watchlist of ports by id, so that the
 // router must call this gateway's `_entities` for the ports' own fields.
@@ -67,9 +73,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => notes.server.close(() => resolve()));
 });
 
-// The name the README's router configs use for this gateway's subgraph.
-const HSS_SUBGRAPH = 'hss-ports';
-
 function supergraphWith(hss: RunningGateway): string {
   const { supergraphSdl, errors } = composeServices([
     { name: HSS_SUBGRAPH, typeDefs: parse(printSubgraphSdl()), url: `${hss.url}/graphql` },
@@ -102,7 +105,7 @@ async function startStack(
   const router = fixtures.adopt(
     await adapter.start({
       supergraphSdl: supergraphWith(subgraph),
-      forwardCallerTokenTo: forwardCallerToken ? HSS_SUBGRAPH : undefined,
+      forwardCallerToken,
     }),
   );
   return { hss, subgraph, router };

@@ -10,10 +10,11 @@ import { useGatewayOnEmulator } from '../helpers/gateway-on-emulator.js';
 
 const rig = useGatewayOnEmulator();
 
+/** As a GraphQL-over-HTTP client asks (an application/json-only client gets 200 for coercion errors). */
 async function post(body: string, contentType = 'application/json') {
   const response = await request(`${rig.gw.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': contentType, accept: 'application/json' },
+    headers: { 'content-type': contentType, accept: 'application/graphql-response+json' },
     body,
   });
   const text = await response.body.text();

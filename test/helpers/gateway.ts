@@ -71,7 +71,12 @@ export async function startTestGateway(
     async graphql(query, variables, headers = {}, operationName) {
       const response = await request(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        // What current clients send: the GraphQL-over-HTTP media type first, plain JSON as the fallback.
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json;q=0.9',
+          ...headers,
+        },
         body: JSON.stringify({ query, variables, operationName }),
       });
       return {

@@ -1,15 +1,11 @@
 /**
  * Two real federation routers, each started in-process on a free loopback port from a supergraph
- * SDL, with or without its own header-propagation config for the caller's token. Tests talk to
- * them over HTTP as a client would; the configs are the ones the README shows.
+ * SDL, with or without its header-propagation config for the caller's token. Tests talk to them
+ * over HTTP as a client would; the configs are docs/federation.md's own snippets, run as written.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  ApolloGateway,
-  type GraphQLDataSourceProcessOptions,
-  RemoteGraphQLDataSource,
-} from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
@@ -17,8 +13,10 @@ import httpTransport from '@graphql-mesh/transport-http';
 import { request } from 'undici';
 import type { GraphQLAnswer } from './gateway.js';
 
-/** The headers the subgraph reads the caller's token from (src/credentials/caller-credentials.ts). */
-const CALLER_TOKEN_HEADERS = ['x-auth-token', 'authorization'] as const;
+import { runSnippet, snippetOf } from './snippets.js';
+
+/** The name docs/federation.md's configs give this subgraph. */
+export const HSS_SUBGRAPH = 'hss-ports';
 
 export interface RunningRouter {
   url: string;
@@ -33,10 +31,10 @@ export interface RunningRouter {
 interface RouterOptions {
   supergraphSdl: string;
   /**
-   * The subgraph (by its name in the supergraph) the caller's token headers are forwarded to, and
-   * only that one; undefined: the router's default, which forwards no client header to subgraphs.
+   * Forward the caller's token headers to HSS_SUBGRAPH (and only there) as docs/federation.md says;
+   * false: the router's default, which forwards no client header to subgraphs.
    */
-  forwardCallerTokenTo?: string;
+  forwardCallerToken?: boolean;
 }
 
 export interface RouterAdapter {
@@ -57,27 +55,28 @@ async function post(url: string, query: string, variables = {}, headers = {}): P
   };
 }
 
+type HiveGatewayConfig = Parameters<typeof createGatewayRuntime>[0];
+
+/** docs/federation.md's gateway.config.ts for Hive Gateway (`defineConfig` only types its argument). */
+function docsHiveGatewayConfig(): HiveGatewayConfig {
+  const config = runSnippet(snippetOf('docs/federation.md', '// Hive Gateway: gateway.config.ts'), {
+    defineConfig: (given: HiveGatewayConfig) => given,
+  }).gatewayConfig as HiveGatewayConfig | undefined;
+  if (!config?.propagateHeaders)
+    throw new Error("docs/federation.md's Hive Gateway config propagates nothing");
+  return config;
+}
+
 /** Hive Gateway 2, its runtime served by node's HTTP server, as `hive-gateway` would serve it. */
 export const hiveGateway: RouterAdapter = {
   name: 'Hive Gateway',
-  async start({ supergraphSdl, forwardCallerTokenTo }) {
+  async start({ supergraphSdl, forwardCallerToken }) {
     const gateway = createGatewayRuntime({
       supergraph: supergraphSdl,
       logging: false,
       // The runtime loads transports by name unless given; the `hive-gateway` CLI bundles this one.
       transports: { http: httpTransport },
-      ...(forwardCallerTokenTo && {
-        propagateHeaders: {
-          // What gateway.config.ts would say; a null value (header absent) is not sent.
-          fromClientToSubgraphs: ({ request, subgraphName }) =>
-            subgraphName === forwardCallerTokenTo
-              ? {
-                  'x-auth-token': request.headers.get('x-auth-token'),
-                  authorization: request.headers.get('authorization'),
-                }
-              : undefined,
-        },
-      }),
+      ...(forwardCallerToken && { propagateHeaders: docsHiveGatewayConfig().propagateHeaders }),
     });
     const server = createServer(gateway);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,46 +93,42 @@ export const hiveGateway: RouterAdapter = {
   },
 };
 
-/** The router's context: the caller's token headers, as they came. */
+/** The router's context, as docs/federation.md's snippet says: the caller's headers. */
 interface CallerHeaders {
-  callerHeaders: Partial<Record<(typeof CALLER_TOKEN_HEADERS)[number], string>>;
+  callerHeaders: IncomingHttpHeaders;
 }
 
-/** Copies the caller's token headers from the context onto every subgraph request. */
-class ForwardCallerToken extends RemoteGraphQLDataSource<CallerHeaders> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<CallerHeaders>) {
-    for (const name of CALLER_TOKEN_HEADERS) {
-      // Health checks and schema loads have no caller, hence no callerHeaders.
-      const value = context.callerHeaders?.[name];
-      if (value) request.http?.headers.set(name, value);
+type BuildService = NonNullable<ConstructorParameters<typeof ApolloGateway>[0]>['buildService'];
+
+/** The `buildService` of docs/federation.md's @apollo/gateway snippet, with its data source class. */
+function docsApolloBuildService(supergraphSdl: string): BuildService {
+  let buildService: BuildService;
+  class CapturingGateway {
+    constructor(options: ConstructorParameters<typeof ApolloGateway>[0]) {
+      buildService = options?.buildService;
     }
   }
+  runSnippet(snippetOf('docs/federation.md', 'class ForwardCallerToken'), {
+    supergraphSdl,
+    RemoteGraphQLDataSource,
+    ApolloGateway: CapturingGateway,
+  });
+  if (!buildService) throw new Error("docs/federation.md's @apollo/gateway snippet builds no services");
+  return buildService;
 }
 
 /** @apollo/gateway in @apollo/server's standalone HTTP server. */
 export const apolloGateway: RouterAdapter = {
   name: '@apollo/gateway',
-  async start({ supergraphSdl, forwardCallerTokenTo }) {
+  async start({ supergraphSdl, forwardCallerToken }) {
     const gateway = new ApolloGateway({
       supergraphSdl,
-      ...(forwardCallerTokenTo && {
-        buildService: ({ name, url }) =>
-          name === forwardCallerTokenTo
-            ? new ForwardCallerToken({ url })
-            : new RemoteGraphQLDataSource({ url }),
-      }),
+      ...(forwardCallerToken && { buildService: docsApolloBuildService(supergraphSdl) }),
     });
     const server = new ApolloServer<CallerHeaders>({ gateway });
     const { url } = await startStandaloneServer(server, {
       listen: { port: 0, host: '127.0.0.1' },
-      context: async ({ req }) => ({
-        callerHeaders: Object.fromEntries(
-          CALLER_TOKEN_HEADERS.flatMap((name) => {
-            const value = req.headers[name];
-            return typeof value === 'string' ? [[name, value]] : [];
-          }),
-        ),
-      }),
+      context: async ({ req }) => ({ callerHeaders: req.headers }),
     });
     return {
       url,
