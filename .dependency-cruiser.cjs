@@ -11,6 +11,7 @@ const LAYERS = [
   'ids|model',
   'credentials',
   'upstream',
+  'fleet',
   'quota',
   'request',
   'paging',

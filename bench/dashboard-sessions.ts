@@ -1,10 +1,13 @@
 /**
  * HSS calls per 10-minute dashboard session, under HSS's real quota: the session the test runs
  * (test/helpers/dashboard-session.ts: the README's `Dashboard` and a click every 10 s per user,
- * emulator quota on, the gateway as it ships), for a small and a large estate. Calls, not seconds:
- * the session runs on a clock moved by hand, so it takes as long as its requests.
+ * emulator quota on, the gateway as it ships), for a small and a large estate, with one gateway and
+ * with a fleet of three replicas sharing a real redis-server (each load to the next replica), and
+ * the fleet again with Redis killed for 30 s. Calls, not seconds: the session runs on a clock moved
+ * by hand, so it takes as long as its requests.
  */
 import { isComplete, runDashboardSession, type SessionOptions } from '../test/helpers/dashboard-session.js';
+import { type RunningRedis, startRedis } from '../test/helpers/redis.js';
 
 const MINUTES = 10;
 const TTL_MINUTES = 1;
@@ -36,6 +39,7 @@ const SCENARIOS: Scenario[] = [
 
 export interface SessionResult {
   label: string;
+  replicas: number;
   statistics: number;
   servers: number;
   throttled: number;
@@ -46,31 +50,62 @@ export interface SessionResult {
   incompleteFirstMinute: number;
 }
 
+/** A redis-server of its own for one fleet session, or undefined where none is installed. */
+async function freshRedis(): Promise<RunningRedis | undefined> {
+  try {
+    return await startRedis();
+  } catch (error) {
+    console.warn(`fleet sessions skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
 export async function dashboardSessions(): Promise<SessionResult[]> {
   const results: SessionResult[] = [];
-  for (const { label, options, identities } of SCENARIOS) {
+  const run = async (label: string, options: SessionOptions, identities: number) => {
     const { loads, calls } = await runDashboardSession(options);
     const snapshotPages = Math.ceil(options.rows / 200);
     results.push({
       label,
+      replicas: options.replicas ?? 1,
       ...calls,
       floor: snapshotPages <= 4 ? snapshotPages * (MINUTES / TTL_MINUTES) * identities : undefined,
       loads: loads.length,
       incompleteFirstMinute: loads.filter((l) => l.at < 60_000 && !isComplete(l)).length,
       incompleteAfterFirstMinute: loads.filter((l) => l.at >= 60_000 && !isComplete(l)).length,
     });
+  };
+  // Three replicas sharing a Redis of their own: nothing of another session is in it.
+  const asFleet = async (label: string, options: SessionOptions, identities: number, outage = false) => {
+    const redis = await freshRedis();
+    if (!redis) return;
+    try {
+      const beforeStep = async (at: number) => {
+        if (at === 120_000) await redis.close();
+        if (at === 150_000) await redis.restart();
+      };
+      await run(label, { ...options, replicas: 3, redisUrl: redis.url, ...(outage && { beforeStep }) }, identities);
+    } finally {
+      await redis.close();
+    }
+  };
+  for (const { label, options, identities } of SCENARIOS) {
+    await run(label, options, identities);
+    await asFleet(label, options, identities);
   }
+  const [first] = SCENARIOS;
+  if (first) await asFleet(`${first.label}, Redis down 2:00–2:30`, first.options, first.identities, true);
   return results;
 }
 
 /** The report's table. */
 export function sessionsTable(results: SessionResult[]): string {
   return [
-    `| ${MINUTES}-minute dashboard session (a load + a click per user every 10 s) | ListPortStatistics calls | floor | ListPortHost calls | HSS 429s | incomplete loads, first minute / after |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| ${MINUTES}-minute dashboard session (a load + a click per user every 10 s) | replicas | ListPortStatistics calls | floor | ListPortHost calls | HSS 429s | incomplete loads, first minute / after |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
       (r) =>
-        `| ${r.label} | ${r.statistics} | ${r.floor ?? '–'} | ${r.servers} | ${r.throttled} | ${r.incompleteFirstMinute} / ${r.incompleteAfterFirstMinute} of ${r.loads} |`,
+        `| ${r.label} | ${r.replicas} | ${r.statistics} | ${r.floor ?? '–'} | ${r.servers} | ${r.throttled} | ${r.incompleteFirstMinute} / ${r.incompleteAfterFirstMinute} of ${r.loads} |`,
     ),
   ].join('\n');
 }

@@ -110,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxBytes: e.CACHE_MAX_MB * 1024 * 1024,
     },
     redisUrl: e.REDIS_URL,
+    fleet: { maxReplicas: e.FLEET_MAX_REPLICAS },
     budget: {
       perCaller: e.HSS_RATE_LIMIT_PER_MINUTE,
       perAddress: e.HSS_ADDRESS_RATE_LIMIT_PER_MINUTE,

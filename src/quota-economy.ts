@@ -1,26 +1,68 @@
 /**
- * Puts the quota economy together from the configuration: the page cache (memory or Redis), the
- * budget per credential, retries and the circuit breaker around the HSS client.
+ * Puts the quota economy together from the configuration: the page cache (memory, or Redis with
+ * memory beside it), the budgets, retries and the circuit breaker around the HSS client; and, with
+ * REDIS_URL, the fleet: one flight per page across replicas, budgets that survive Redis failing,
+ * refusals and open circuits told to every replica.
  */
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
+import { FleetChannel } from './fleet/fleet-channel.js';
+import { FleetFlights } from './fleet/flights.js';
+import { FleetMembers } from './fleet/members.js';
+import { connectRedis } from './fleet/redis-connection.js';
 import { RedisBudgetStore } from './quota/budget-store.js';
-import { createCallBudget } from './quota/call-budget.js';
+import { BUDGET_WINDOW_MS, createCallBudget } from './quota/call-budget.js';
 import { CredentialScreen } from './quota/credential-screen.js';
+import { FleetBudget } from './quota/fleet-budget.js';
 import { MemoryPageCache } from './quota/memory-page-cache.js';
 import type { PageCache } from './quota/page-cache.js';
 import { type QuotaObserver, UpstreamPages } from './quota/page-source.js';
-import { connectRedis, RedisPageCache } from './quota/redis-page-cache.js';
+import { RedisPageCache } from './quota/redis-page-cache.js';
+import { TieredPageCache } from './quota/tiered-page-cache.js';
 import type { HssClient } from './upstream/hss-client.js';
 import { UpstreamResilience } from './upstream/resilience.js';
 
 export interface QuotaEconomy {
   pages: UpstreamPages;
   resilience: UpstreamResilience;
+  /** What replicas share besides pages (with REDIS_URL): their connection, and their news. */
+  fleet: { redis: Redis; channel: FleetChannel } | undefined;
   /** Where pages and budgets are kept, for the start-up log. */
   store: 'memory' | 'redis';
   close(): Promise<void>;
 }
+
+/** What replicas share through Redis besides the page cache: news, heartbeats, leases. */
+interface Fleet {
+  redis: Redis;
+  channel: FleetChannel;
+  members: FleetMembers;
+  flights: FleetFlights;
+}
+
+function startFleet(redis: Redis, config: GatewayConfig, logger: Logger): Fleet {
+  const channel = new FleetChannel(redis, logger);
+  return {
+    redis,
+    channel,
+    members: new FleetMembers(redis, channel, config.fleet.maxReplicas),
+    // A waiting replica waits at most as long as a request may: then it calls itself.
+    flights: new FleetFlights(redis, channel, { leaseMs: config.deadlineMs, logger }),
+  };
+}
+
+/** Budget logs in Redis, mirrored by each replica for when Redis is unreachable. */
+const fleetBudget = (fleet: Fleet, now: () => number, logger: Logger) =>
+  new FleetBudget({
+    shared: new RedisBudgetStore(fleet.redis),
+    redis: fleet.redis,
+    channel: fleet.channel,
+    members: fleet.members,
+    windowMs: BUDGET_WINDOW_MS,
+    now,
+    logger,
+  });
 
 export async function assembleQuotaEconomy(
   config: GatewayConfig,
@@ -30,16 +72,26 @@ export async function assembleQuotaEconomy(
   observer?: QuotaObserver,
 ): Promise<QuotaEconomy> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
-  let cache: PageCache | undefined;
-  if (config.cache.ttlMs > 0) {
-    // Half the cache memory (CACHE_MAX_MB) for pages, half for whole answers (the response cache).
-    cache = redis
-      ? new RedisPageCache(redis, logger)
-      : new MemoryPageCache({ maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes / 2 });
-  }
+  const fleet = redis ? startFleet(redis, config, logger) : undefined;
   const clock = now ?? Date.now;
-  const shared = redis ? new RedisBudgetStore(redis) : undefined;
-  const budget = createCallBudget({ limits: config.budget, shared, now: clock, logger });
+  const { cache: cacheConfig } = config;
+  let cache: PageCache | undefined;
+  if (cacheConfig.ttlMs > 0) {
+    // Half the cache memory (CACHE_MAX_MB) for pages, half for whole answers (the response cache).
+    const memory = new MemoryPageCache({
+      maxEntries: cacheConfig.maxEntries,
+      maxBytes: cacheConfig.maxBytes / 2,
+    });
+    const keepMs =
+      cacheConfig.ttlMs + Math.max(cacheConfig.staleWhileRevalidateMs, cacheConfig.staleIfErrorMs);
+    cache = redis ? new TieredPageCache(memory, new RedisPageCache(redis, logger), keepMs) : memory;
+  }
+  const budget = createCallBudget({
+    limits: config.budget,
+    fleet: fleet && fleetBudget(fleet, clock, logger),
+    now: clock,
+    logger,
+  });
   const screen = new CredentialScreen({
     unproven: createCallBudget({
       // Per client address, and for all together: the budget's two levels, by address.
@@ -48,11 +100,13 @@ export async function assembleQuotaEconomy(
         perAddress: config.unprovenTokens.perMinute,
         refreshReserve: 0,
       },
-      shared,
+      fleet: fleet && fleetBudget(fleet, clock, logger),
       now: clock,
       logger,
     }),
     now: clock,
+    // What HSS refused one replica, it refuses the others: they hear it instead of asking.
+    onRefused: (identity) => fleet?.channel.tell({ type: 'refused', identity }),
   });
   const resilience = new UpstreamResilience({
     ...config.resilience,
@@ -60,6 +114,16 @@ export async function assembleQuotaEconomy(
       logger.info({ attempt, delayMs: Math.round(delayMs), reason: error.message }, 'retrying the HSS call'),
     onCircuitChange: ({ projectId, identity }, circuit) =>
       logger.warn({ projectId, credentials: identity, circuit }, 'HSS circuit changed'),
+    onCircuitOpened: ({ projectId, identity }) =>
+      fleet?.channel.tell({ type: 'circuit-open', projectId, identity }),
+  });
+  fleet?.channel.on('refused', ({ identity }) => {
+    if (typeof identity === 'string') screen.refusedElsewhere(identity);
+  });
+  fleet?.channel.on('circuit-open', ({ projectId, identity }) => {
+    if (typeof projectId === 'string' && typeof identity === 'string') {
+      resilience.openedElsewhere(projectId, identity);
+    }
   });
   const pages = new UpstreamPages({
     client,
@@ -68,6 +132,7 @@ export async function assembleQuotaEconomy(
     budget,
     screen,
     resilience,
+    flights: fleet?.flights,
     logger,
     now,
     observer,
@@ -75,9 +140,12 @@ export async function assembleQuotaEconomy(
   return {
     pages,
     resilience,
+    fleet,
     store: redis ? 'redis' : 'memory',
     async close() {
       await cache?.close();
+      await fleet?.members.close();
+      await fleet?.channel.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

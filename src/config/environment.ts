@@ -93,6 +93,7 @@ export const environment = z
     CACHE_MAX_ENTRIES: integer(1, 10_000_000).default(10_000),
     CACHE_MAX_MB: integer(1, 100_000).default(32),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    FLEET_MAX_REPLICAS: integer(1, 1000).default(5),
     HSS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
     HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
     HSS_REFRESH_RESERVE: integer(0, 100_000).default(1),

@@ -69,6 +69,13 @@ export interface GatewayConfig {
   };
   /** Shared cache and budget for several replicas; undefined: in memory. */
   redisUrl: string | undefined;
+  fleet: {
+    /**
+     * The most replicas that may run at once (FLEET_MAX_REPLICAS): what a replica divides the
+     * budgets by while Redis is unreachable, until heartbeats told it how many run.
+     */
+    maxReplicas: number;
+  };
   /** The gateway's budgets of upstream calls per API, in any minute (src/quota/budget-rule.ts). */
   budget: {
     /** Per credential (HSS counts per user); 0: not counted. */

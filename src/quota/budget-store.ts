@@ -121,6 +121,21 @@ export class MemoryBudgetStore implements BudgetStore {
     if (entry) entry.at = Math.max(entry.at, at);
   }
 
+  /** Enters a call made elsewhere (another replica's, heard of), once: a mirror of the fleet's log. */
+  enter(api: string, identity: string, id: string, at: number, windowMs: number): void {
+    const window = this.windowOf(api, at, windowMs);
+    const known = window.address.find((call) => call.id === id);
+    if (known) known.at = Math.max(known.at, at);
+    else window.address.push({ id, at, identity });
+  }
+
+  /** Every call still in the window at `now`, per API: what a Redis that lost them is told again. */
+  calls(now: number, windowMs: number): { api: string; identity: string; id: string; at: number }[] {
+    return [...this.apis.keys()].flatMap((api) =>
+      this.windowOf(api, now, windowMs).address.map((call) => ({ api, ...call })),
+    );
+  }
+
   async owe(api: string, identity: string, calls: number, now: number, windowMs: number) {
     const { debts } = this.windowOf(api, now, windowMs);
     if (calls > 0) debts.set(identity, { calls, at: now });
@@ -189,6 +204,19 @@ redis.call('PEXPIRE', KEYS[2], win)
 return 1
 `;
 
+// KEYS: caller log, address log. ARGV: the call's id, when, identity, window. Enters a call this
+// Redis does not know (it was down, or lost its data), or moves it later; never earlier.
+const REPLAY = `
+local at, win = tonumber(ARGV[2]), tonumber(ARGV[4])
+for i, member in ipairs({ARGV[1], ARGV[3] .. '|' .. ARGV[1]}) do
+  local was = redis.call('ZSCORE', KEYS[i], member)
+  if not was or tonumber(was) < at then redis.call('ZADD', KEYS[i], at, member) end
+end
+redis.call('PEXPIRE', KEYS[1], win)
+redis.call('PEXPIRE', KEYS[2], win)
+return 1
+`;
+
 /** `[member, score, member, score ...]` as scores, oldest first. */
 function scores(flat: readonly string[]): number[] {
   const out: number[] = [];
@@ -246,6 +274,17 @@ export class RedisBudgetStore implements BudgetStore {
   async settle(api: string, identity: string, id: string, at: number, windowMs: number) {
     const [callerKey, addressKey] = keysOf(api, identity);
     await this.redis.eval(SETTLE, 2, callerKey, addressKey, id, at, identity, windowMs);
+  }
+
+  /** Tells Redis of calls made while it was unreachable (or before it lost its data). */
+  async replay(
+    calls: readonly { api: string; identity: string; id: string; at: number }[],
+    windowMs: number,
+  ) {
+    for (const call of calls) {
+      const [callerKey, addressKey] = keysOf(call.api, call.identity);
+      await this.redis.eval(REPLAY, 2, callerKey, addressKey, call.id, call.at, call.identity, windowMs);
+    }
   }
 
   async owe(api: string, identity: string, calls: number, now: number, windowMs: number) {

@@ -16,11 +16,12 @@ import {
   stateOf,
 } from './budget-rule.js';
 import { type BudgetStore, callId, MemoryBudgetStore } from './budget-store.js';
+import type { FleetBudget } from './fleet-budget.js';
 
 export type { BudgetState };
 
 /** HSS's minute: a call counts until a minute after it ended (see budget-store.ts). */
-const BUDGET_WINDOW_MS = 60_000;
+export const BUDGET_WINDOW_MS = 60_000;
 
 /** One granted call: told when it ended, it counts from then. */
 export interface GrantedCall {
@@ -52,30 +53,65 @@ const UNLIMITED_BUDGET: CallBudget = {
 
 export interface CallBudgetOptions {
   limits: Omit<BudgetLimits, 'windowMs'> & { windowMs?: number };
-  /** Redis for replicas; undefined: this gateway's memory. */
+  /** Redis shared by a fleet of replicas, with each replica's mirror; undefined: this gateway's memory. */
+  fleet?: FleetBudget;
+  /** Redis alone (no mirror): a Redis that fails hands over to this replica's memory, full limits. */
   shared?: BudgetStore;
   now: () => number;
   logger?: Logger;
 }
 
+/** Where decisions are made now, and under which limits (`null`: no call at all). */
+interface Decider {
+  store: BudgetStore;
+  limits: BudgetLimits | null;
+  /** Told of each call granted and ended here, for the fleet's mirrors. */
+  fleet?: FleetBudget;
+}
+
+/** Refused outright: this replica's share of the quota while Redis is unreachable is nothing. */
+const NO_SHARE: Extract<BudgetDecision, { granted: false }> = {
+  granted: false,
+  refusedBy: 'address',
+  retryAfterSeconds: 60,
+};
+
 export function createCallBudget(options: CallBudgetOptions): CallBudget {
   const limits: BudgetLimits = { windowMs: BUDGET_WINDOW_MS, ...options.limits };
   if (limits.perCaller === 0 && limits.perAddress === 0) return UNLIMITED_BUDGET;
   const memory = new MemoryBudgetStore();
-  const { shared, now, logger } = options;
-  // A Redis that fails costs the shared count, never a request: this replica counts on its own.
-  const withStore = async <T>(use: (store: BudgetStore) => Promise<T>): Promise<T> => {
-    if (!shared) return use(memory);
+  const { fleet, shared, now, logger } = options;
+  // Alone, with this replica's share of the limits: Redis is unreachable (fleet.ts says why that
+  // is safe); without a fleet, this replica's memory with the full limits.
+  const alone = (): Decider =>
+    fleet ? { store: fleet.mirror, limits: fleet.share(limits) } : { store: memory, limits };
+  const deciders = (): { first: Decider; fallback: Decider | undefined } => {
+    if (fleet) {
+      const redis = fleet.shared;
+      return redis
+        ? { first: { store: redis, limits, fleet }, fallback: alone() }
+        : { first: alone(), fallback: undefined };
+    }
+    return shared
+      ? { first: { store: shared, limits }, fallback: alone() }
+      : { first: alone(), fallback: undefined };
+  };
+  // A Redis that fails costs the shared count, never a request.
+  const withDecider = async <T>(use: (decider: Decider) => Promise<T>): Promise<T> => {
+    const { first, fallback } = deciders();
+    if (!fallback) return use(first);
     try {
-      return await use(shared);
+      return await use(first);
     } catch (error) {
-      logger?.warn({ err: error }, 'Redis budget unavailable; counting in this replica alone');
-      return use(memory);
+      logger?.warn({ err: error }, 'Redis budget unavailable; deciding in this replica alone');
+      return use(fallback);
     }
   };
-  const settleLater = (store: BudgetStore, request: BudgetRequest, id: string): GrantedCall => ({
+  const settleLater = (decider: Decider, request: BudgetRequest, id: string): GrantedCall => ({
     settle: () => {
-      store.settle(request.api, request.identity, id, now(), limits.windowMs).catch((error: unknown) => {
+      const at = now();
+      decider.fleet?.settled(request.api, request.identity, id, at);
+      decider.store.settle(request.api, request.identity, id, at, limits.windowMs).catch((error: unknown) => {
         logger?.warn({ err: error }, 'Redis budget unavailable; a call keeps the time it was granted');
       });
     },
@@ -83,33 +119,38 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
   return {
     limits,
     take: (request) =>
-      withStore(async (store): Promise<BudgetAnswer> => {
+      withDecider(async ({ store, limits: applied, fleet: told }): Promise<BudgetAnswer> => {
+        if (!applied) return NO_SHARE;
         for (let round = 0; round < MAX_ROUNDS; round++) {
           const at = now();
-          const view = await store.view(request.api, request.identity, at, limits.windowMs, true);
-          const answer = decide(view, request, limits, at);
+          const view = await store.view(request.api, request.identity, at, applied.windowMs, true);
+          const answer = decide(view, request, applied, at);
           if (!answer.granted) {
             // A waiting request's refusal is a debt refreshes must leave room for.
             if (request.priority === 'foreground') {
-              await store.owe(request.api, request.identity, request.calls, at, limits.windowMs);
+              await store.owe(request.api, request.identity, request.calls, at, applied.windowMs);
             }
             return answer;
           }
           const ids = Array.from({ length: request.calls }, callId);
-          if (await store.record(request.api, request.identity, ids, at, limits.windowMs, view)) {
+          if (await store.record(request.api, request.identity, ids, at, applied.windowMs, view)) {
+            told?.granted(request.api, request.identity, ids, at);
             if (request.priority === 'foreground' && view.owed > 0) {
-              await store.owe(request.api, request.identity, 0, at, limits.windowMs);
+              await store.owe(request.api, request.identity, 0, at, applied.windowMs);
             }
-            return { granted: true, calls: ids.map((id) => settleLater(store, request, id)) };
+            const decider = { store, limits: applied, fleet: told };
+            return { granted: true, calls: ids.map((id) => settleLater(decider, request, id)) };
           }
         }
         // Others keep spending under us: they have it, so this one waits.
         return { granted: false, refusedBy: 'address', retryAfterSeconds: 1 };
       }),
     peek: (api, identity) =>
-      withStore(async (store) =>
-        stateOf(await store.view(api, identity, now(), limits.windowMs, false), limits),
-      ),
+      withDecider(async ({ store, limits: applied }) => {
+        const view = await store.view(api, identity, now(), limits.windowMs, false);
+        // No share: nothing remains, whatever was used.
+        return applied ? stateOf(view, applied) : { ...(stateOf(view, limits) as BudgetState), remaining: 0 };
+      }),
   };
 }
 

@@ -26,6 +26,8 @@ export interface CredentialScreenOptions {
    */
   unproven: CallBudget;
   now: () => number;
+  /** Told when HSS refuses credentials here, for the other replicas of a fleet. */
+  onRefused?: (identity: string) => void;
 }
 
 export class CredentialScreen {
@@ -47,6 +49,12 @@ export class CredentialScreen {
       'UNAUTHENTICATED',
       `HSS refused these credentials less than a minute ago; the gateway asks again in ${Math.ceil(wait / 1000)} s.`,
     );
+  }
+
+  /** Another replica was refused these credentials by HSS: they are refused here too, for a minute. */
+  refusedElsewhere(identity: string): void {
+    this.proven.delete(identity);
+    this.refused.set(identity, this.options.now());
   }
 
   /** Takes a call from the unproven budget when the credentials are a caller's unproven token. */
@@ -81,8 +89,8 @@ export class CredentialScreen {
     if (error === undefined) {
       this.proven.set(identity, true);
     } else if (error instanceof HssError && error.code === 'UNAUTHENTICATED' && error.upstream) {
-      this.proven.delete(identity);
-      this.refused.set(identity, this.options.now());
+      this.refusedElsewhere(identity);
+      this.options.onRefused?.(identity);
     }
   }
 }

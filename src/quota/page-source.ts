@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { HssError } from '../errors/hss-error.js';
+import type { FleetFlights } from '../fleet/flights.js';
 import { type HssApiName, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
@@ -50,16 +51,24 @@ export interface UpstreamPagesOptions {
   /** Which credentials may be spent on a call at all. */
   screen: CredentialScreen;
   resilience: UpstreamResilience;
+  /** A fleet's flights (REDIS_URL): one call per key across the replicas. Needs the cache. */
+  flights?: FleetFlights;
   logger: Logger;
   now?: () => number;
   observer?: QuotaObserver;
+}
+
+/** What a fetch under a key brought, and whether another replica's call brought it. */
+interface Landed<Row> {
+  entry: CachedPage<Row>;
+  fleet: boolean;
 }
 
 /** What fetching under a key needs: how to call for it, at a priority, on behalf of a request. */
 type Fetch<Row> = (priority: CallPriority, call: CallContext) => Promise<CachedPage<Row>>;
 
 export class UpstreamPages {
-  private readonly inflight = new Map<string, Promise<CachedPage<unknown>>>();
+  private readonly inflight = new Map<string, Promise<Landed<unknown>>>();
   private readonly refreshes = new RefreshQueue();
   private readonly now: () => number;
 
@@ -195,9 +204,16 @@ export class UpstreamPages {
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
     }
     try {
-      const { entry, joined } = this.shared(key, call, () => fetch(mode.priority ?? 'foreground', call));
-      const fresh = await untilDeadline(entry, call.cancellation, call.deadlineAt);
-      return { ...fresh.page, fetchedAt: fresh.fetchedAt, stale: false, source: joined ? 'shared' : 'call' };
+      const { landed, joined } = this.shared(key, request.api.name, call, () =>
+        fetch(mode.priority ?? 'foreground', call),
+      );
+      const { entry: fresh, fleet } = await untilDeadline(landed, call.cancellation, call.deadlineAt);
+      return {
+        ...fresh.page,
+        fetchedAt: fresh.fetchedAt,
+        stale: false,
+        source: joined || fleet ? 'shared' : 'call',
+      };
     } catch (error) {
       if (cached && !mode.freshOnly && this.staleMayStandIn(error, age)) {
         observer?.onStaleServed((error as HssError).code === 'RATE_LIMITED' ? 'budget' : 'error');
@@ -228,7 +244,7 @@ export class UpstreamPages {
     this.refreshes.enqueue(key, fetchedAt, async () => {
       const now = await this.options.cache?.get(key, api);
       if (now && now.fetchedAt > fetchedAt) return;
-      await this.shared(key, background, () => fetch('refresh', background)).entry;
+      await this.shared(key, api, background, () => fetch('refresh', background)).landed;
     });
   }
 
@@ -247,30 +263,59 @@ export class UpstreamPages {
   }
 
   /**
-   * One upstream fetch per key at a time, whoever asks (`joined` when another asked first); what it
-   * brings is stored under the key for its whole usable life.
+   * One upstream fetch per key at a time, whoever asks (`joined` when another request of this
+   * replica asked first; `fleet` when another replica's call brought it); what it brings is stored
+   * under the key for its whole usable life.
    */
   private shared<Row>(
     key: string,
+    api: HssApiName,
     call: CallContext,
     fetch: () => Promise<CachedPage<Row>>,
-  ): { entry: Promise<CachedPage<Row>>; joined: boolean } {
+  ): { landed: Promise<Landed<Row>>; joined: boolean } {
     // Keys name the API: a fetch in flight under this key brings this API's rows.
-    const running = this.inflight.get(key) as Promise<CachedPage<Row>> | undefined;
+    const running = this.inflight.get(key) as Promise<Landed<Row>> | undefined;
     if (running) {
       this.options.observer?.onCoalesced();
       call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
-      return { entry: running, joined: true };
+      return { landed: running, joined: true };
     }
-    const { cache } = this.options;
-    const started = fetch()
-      .then(async (entry) => {
-        if (cache) await cache.set(key, entry, this.keepMs);
-        return entry;
-      })
-      .finally(() => this.inflight.delete(key));
+    const { cache, flights } = this.options;
+    const fetchAndStore = async (): Promise<CachedPage<Row>> => {
+      const entry = await fetch();
+      if (cache) await cache.set(key, entry, this.keepMs);
+      return entry;
+    };
+    // Across the fleet, another replica may be calling for the same key: wait for what it stores.
+    const started = (
+      flights && cache
+        ? flights
+            .fly(
+              key,
+              fetchAndStore,
+              () => this.freshIn(cache, key, api) as Promise<CachedPage<Row> | undefined>,
+            )
+            .then(({ value, via }) => {
+              if (via === 'fleet') {
+                this.options.observer?.onCoalesced();
+                call.logger.debug({ key: redactKey(key) }, "served by another replica's call");
+              }
+              return { entry: value, fleet: via === 'fleet' };
+            })
+        : fetchAndStore().then((entry) => ({ entry, fleet: false }))
+    ).finally(() => this.inflight.delete(key));
     this.inflight.set(key, started);
-    return { entry: started, joined: false };
+    return { landed: started, joined: false };
+  }
+
+  /** What is stored under `key`, if it is fresh: what another replica's call brought. */
+  private async freshIn(
+    cache: PageCache,
+    key: string,
+    api: HssApiName,
+  ): Promise<CachedPage<unknown> | undefined> {
+    const stored = await cache.get(key, api);
+    return stored && this.now() - stored.fetchedAt <= this.options.freshness.ttlMs ? stored : undefined;
   }
 
   /** Takes `calls` calls of both budgets at once, or throws the refusal. */

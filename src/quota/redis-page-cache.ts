@@ -2,7 +2,6 @@
  * The shared page cache for several gateway replicas: Redis (ioredis). A Redis that is down or
  * slow costs a cache miss and a warning, never a failed request.
  */
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { HssApiName } from '../upstream/hss-apis.js';
@@ -24,6 +23,8 @@ export class RedisPageCache implements PageCache {
   ) {}
 
   async get(key: string, api: HssApiName): Promise<CachedPage<unknown> | undefined> {
+    // Unreachable: the outage was reported once (fleet/redis-connection.ts); memory answers.
+    if (this.redis.status !== 'ready') return undefined;
     let text: string | null;
     try {
       text = await this.redis.get(PREFIX + key);
@@ -40,6 +41,7 @@ export class RedisPageCache implements PageCache {
   }
 
   async set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void> {
+    if (this.redis.status !== 'ready') return;
     try {
       await this.redis.set(PREFIX + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(keepMs)));
     } catch (error) {
@@ -61,29 +63,4 @@ function readEntry(text: string, api: HssApiName): StoredPageReading {
     return { ok: false, problem: 'not JSON' };
   }
   return readStoredPage(value, api);
-}
-
-/**
- * A Redis connection that fails fast: commands wait at most 1 s and are not queued while offline.
- * Resolves once connected, or after `readyWithinMs` with the connection still trying: a gateway
- * starts without Redis rather than not at all.
- */
-export async function connectRedis(url: string, logger: Logger, readyWithinMs = 3000): Promise<Redis> {
-  // Loaded only when REDIS_URL is set: gateways without Redis do not carry the client.
-  const { Redis: RedisClient } = createRequire(__filename)('ioredis') as typeof import('ioredis');
-  const redis = new RedisClient(url, {
-    commandTimeout: 1000,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  });
-  redis.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis connection error'));
-  const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), readyWithinMs);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-  if (!ready) logger.warn({ readyWithinMs }, 'Redis is not reachable yet: caching in memory until it is');
-  return redis;
 }

@@ -43,6 +43,8 @@ export interface ResilienceOptions {
   onRetry?: (event: { attempt: number; delayMs: number; error: HssError }) => void;
   /** Called when a circuit changes state; for logs. */
   onCircuitChange?: (circuit: { projectId: string; identity: string }, state: CircuitStateName) => void;
+  /** Called when a circuit opens on failures seen here (not on news from elsewhere): for a fleet. */
+  onCircuitOpened?: (circuit: { projectId: string; identity: string }) => void;
 }
 
 const RETRIED_STATUSES = new Set([429, 502, 503, 504]);
@@ -95,9 +97,10 @@ export class UpstreamResilience {
         halfOpenAfter: this.options.breaker.halfOpenAfterMs,
         breaker: new ConsecutiveBreaker(this.options.breaker.consecutiveFailures),
       });
-      circuit.onStateChange((state) =>
-        this.options.onCircuitChange?.({ projectId, identity }, stateName(state)),
-      );
+      circuit.onStateChange((state) => {
+        this.options.onCircuitChange?.({ projectId, identity }, stateName(state));
+        if (state === CircuitState.Open) this.options.onCircuitOpened?.({ projectId, identity });
+      });
       this.circuits.set(key, circuit);
     }
     return circuit;
@@ -119,6 +122,17 @@ export class UpstreamResilience {
     let open = 0;
     for (const circuit of this.circuits.values()) if (stateName(circuit.state) === 'open') open++;
     return open;
+  }
+
+  /**
+   * Another replica's circuit for these opened: HSS is failing them there, so calls pause here too
+   * for as long as a circuit stays open, rather than each replica spending failures to learn it.
+   */
+  openedElsewhere(projectId: string, identity: string): void {
+    const circuit = this.circuit(projectId, identity);
+    if (circuit.state !== CircuitState.Closed) return;
+    const held = circuit.isolate();
+    setTimeout(() => held.dispose(), this.options.breaker.halfOpenAfterMs).unref();
   }
 
   /** Runs one upstream call for a project and credentials with retries, through their circuit. */

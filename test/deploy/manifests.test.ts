@@ -52,6 +52,13 @@ describe('deploy/', () => {
     );
   });
 
+  it('FLEET_MAX_REPLICAS is the HPA`s maxReplicas, no more than a quota of 5 a minute can share', () => {
+    const hpa = find('HorizontalPodAutoscaler', 'hss-gateway');
+    expect(Number(configMap.data.FLEET_MAX_REPLICAS)).toBe(hpa.spec.maxReplicas);
+    expect(hpa.spec.maxReplicas).toBeLessThanOrEqual(Number(configMap.data.HSS_RATE_LIMIT_PER_MINUTE));
+    expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+  });
+
   it('probes the gateway`s liveness and readiness endpoints on its port', () => {
     const port = container.ports.find((p: Manifest) => p.name === 'http');
     expect(port.containerPort).toBe(Number(container.env.find((e: Manifest) => e.name === 'PORT').value));

@@ -11,7 +11,7 @@ import {
   PortStatisticsPageDocument,
 } from '../../schema/generated/graphql.js';
 import { startEmulator } from './emulator.js';
-import { type GraphQLAnswer, startTestGateway } from './gateway.js';
+import { type GraphQLAnswer, type RunningGateway, startTestGateway } from './gateway.js';
 
 const STEP_MS = 10_000;
 
@@ -35,10 +35,20 @@ export interface SessionOptions {
   /** Each user, with their own token or (none) the gateway's service identity. */
   users: { token?: string }[];
   minutes: number;
+  /**
+   * A fleet: this many gateway replicas sharing `redisUrl`, every load going to the next replica
+   * in turn (as a load balancer spreads them). Default: one gateway, no Redis.
+   */
+  replicas?: number;
+  redisUrl?: string;
+  /** Called before each step, at its time into the session (to take Redis away, say). */
+  beforeStep?: (at: number, gateways: readonly RunningGateway[]) => Promise<void>;
 }
 
 export interface Session {
   loads: Load[];
+  /** What the replicas logged, in order, each line with the replica's number. */
+  logs: { replica: number; msg: string }[];
   /** HSS calls the emulator answered, per API, and those it refused (429). */
   calls: { statistics: number; servers: number; throttled: number };
 }
@@ -52,14 +62,19 @@ function handClock(start: number) {
 export async function runDashboardSession(options: SessionOptions): Promise<Session> {
   const clock = handClock(Date.parse('2026-12-01T09:00:00Z'));
   const hss = await startEmulator({ rowsPerScope: options.rows, now: clock.now });
-  const gw = await startTestGateway(
-    { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' },
-    { asShipped: true, now: clock.now },
-  );
+  const env = { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' };
+  const fleet: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl } : {};
+  const gateways: RunningGateway[] = [];
+  for (let i = 0; i < (options.replicas ?? 1); i++) {
+    gateways.push(await startTestGateway({ ...env, ...fleet }, { asShipped: true, now: clock.now }));
+  }
+  let turn = 0;
   const loads: Load[] = [];
   try {
     for (let at = 0; at < options.minutes * 60_000; at += STEP_MS) {
+      await options.beforeStep?.(at, gateways);
       for (let user = 0; user < options.users.length; user++) {
+        const gw = gateways[turn++ % gateways.length] as (typeof gateways)[number];
         const token = options.users[user]?.token;
         const headers: Record<string, string> = token ? { 'x-auth-token': token } : {};
         const seen = (what: Load['what'], answer: { data?: unknown; errors?: Load['errors'] }) => {
@@ -88,16 +103,20 @@ export async function runDashboardSession(options: SessionOptions): Promise<Sess
         }
       }
       // Background refreshes land before the clock moves on, as they would in 10 s of real time.
-      await gw.gateway.quota.pages.settled();
+      for (const gw of gateways) await gw.gateway.quota.pages.settled();
       clock.advance(STEP_MS);
     }
   } finally {
-    await gw.close();
+    for (const gw of gateways) await gw.close();
     await hss.close();
   }
+  const logs = gateways.flatMap((gw, replica) =>
+    gw.logs.entries().map((entry) => ({ replica, msg: String(entry.msg) })),
+  );
   const answered = hss.received.filter((r) => r.path.startsWith('/v5/'));
   return {
     loads,
+    logs,
     calls: {
       statistics: answered.filter((r) => r.path.endsWith('/statistics') && r.status !== 429).length,
       servers: answered.filter((r) => r.path.endsWith('/detail') && r.status !== 429).length,

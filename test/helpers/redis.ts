@@ -30,18 +30,16 @@ export function describeWithRedis(name: string, body: () => void): void {
 export interface RunningRedis {
   url: string;
   close(): Promise<void>;
+  /** A Redis that was closed starts again on the same port, empty (as one without persistence). */
+  restart(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RunningRedis> {
-  const binary = redisServerPath();
-  if (!binary) throw new Error('redis-server is not installed: apt-get install redis-server');
-  const port = await freePort();
+/** redis-server on `port`, resolved once it accepts connections. */
+async function spawnRedis(binary: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn(
     binary,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
     let output = '';
@@ -53,12 +51,24 @@ export async function startRedis(): Promise<RunningRedis> {
       reject(new Error(`redis-server exited with ${code}: ${output.slice(-500)}`)),
     );
   });
+  return child;
+}
+
+export async function startRedis(): Promise<RunningRedis> {
+  const binary = redisServerPath();
+  if (!binary) throw new Error('redis-server is not installed: apt-get install redis-server');
+  const port = await freePort();
+  let child = await spawnRedis(binary, port);
   return {
     url: `redis://127.0.0.1:${port}`,
     async close() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
+    },
+    async restart() {
+      if (child.exitCode === null) throw new Error('redis-server is still running');
+      child = await spawnRedis(binary, port);
     },
   };
 }

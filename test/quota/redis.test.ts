@@ -77,12 +77,25 @@ describeWithRedis('two gateway replicas sharing Redis', () => {
     expect(replicas.calls()).toHaveLength(3);
   });
 
-  it('when Redis goes away, the gateways go on: cache misses and an in-memory budget', async () => {
+  it('when Redis goes away, each replica answers from the pages it kept in memory', async () => {
     await replicas.a.graphql(QUERY);
+    await replicas.b.graphql(QUERY); // from Redis, and now in B's memory too
     await replicas.redis.close();
     const answer = await replicas.b.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }');
     expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.extensions?.cost).toMatchObject({ upstreamCalls: 0 });
+    expect(replicas.calls()).toHaveLength(1);
     expect(replicas.b.logs.entries().some((e) => String(e.msg).startsWith('Redis'))).toBe(true);
+  });
+
+  it('while Redis is away, a replica spends only its share, and the calls made before count', async () => {
+    // 3 a minute, 2 replicas: a share of 1 each; A's call before the outage is in every mirror.
+    await replicas.a.graphql(QUERY);
+    await replicas.redis.close();
+    const project = (id: string) => `{ portStatistics(projectId: "${id}") { totalCount } }`;
+    const refused = (await replicas.b.graphql(project('p2'))).body.errors?.[0];
+    expect(refused?.extensions?.code).toBe('RATE_LIMITED');
+    expect(replicas.calls()).toHaveLength(1);
   });
 });
 

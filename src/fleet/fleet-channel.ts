@@ -1,0 +1,97 @@
+/**
+ * What replicas tell each other, over Redis pub/sub: a page landed (or its call failed), a call was
+ * granted or ended (each replica mirrors the fleet's budget logs, for when Redis fails), HSS refused
+ * credentials, a circuit opened. Delivery is best effort: every use of it has a bound of its own
+ * (a lease expires, a mirror is conservative, a refusal is only remembered for a minute).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Versioned like the stored formats: replicas of another format do not hear each other. */
+const CHANNEL = 'hss-gateway:v1:fleet';
+
+/** A failure as another replica can rebuild it (errors/hss-error.ts's public fields). */
+export interface SharedFailure {
+  code: string;
+  message: string;
+  retryAfter?: number;
+  upstream?: { status: number; errorCode: string | null; requestId: string | null };
+  failure?: string;
+}
+
+export type FleetEvent =
+  | { type: 'landed'; key: string; failure?: SharedFailure }
+  | { type: 'call'; api: string; identity: string; id: string; at: number }
+  | { type: 'settle'; api: string; id: string; at: number }
+  | { type: 'refused'; identity: string }
+  | { type: 'circuit-open'; projectId: string; identity: string };
+
+type Listener<T extends FleetEvent['type']> = (event: Extract<FleetEvent, { type: T }>) => void;
+
+export class FleetChannel {
+  /** This replica, in its messages: what it says itself is not heard again. */
+  readonly replicaId = randomUUID();
+  private readonly subscriber: Redis;
+  private readonly listeners = new Map<string, Set<(event: FleetEvent) => void>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: Logger,
+  ) {
+    // A subscribed connection can do nothing else: one of its own. ioredis subscribes again after
+    // each reconnection; the first subscription waits for the first connection.
+    this.subscriber = redis.duplicate();
+    this.subscriber.on('error', () => undefined); // the main connection reports outages
+    const subscribe = () =>
+      this.subscriber.subscribe(CHANNEL).catch((error: unknown) => {
+        logger.debug({ err: error }, 'fleet channel subscription failed; retried on reconnection');
+      });
+    if (this.subscriber.status === 'ready') void subscribe();
+    else this.subscriber.once('ready', () => void subscribe());
+    this.subscriber.on('message', (_channel: string, text: string) => this.hear(text));
+  }
+
+  /** Calls `listener` for each event of `type` another replica tells. */
+  on<T extends FleetEvent['type']>(type: T, listener: Listener<T>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
+    const untyped = listener as (event: FleetEvent) => void;
+    set.add(untyped);
+    return () => set.delete(untyped);
+  }
+
+  /** Tells the other replicas; a Redis that is down drops the news (best effort). */
+  tell(event: FleetEvent): void {
+    if (this.redis.status !== 'ready') return;
+    this.redis.publish(CHANNEL, JSON.stringify({ from: this.replicaId, event })).catch((error: unknown) => {
+      this.logger.debug({ err: error, type: event.type }, 'fleet news not sent');
+    });
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+  }
+
+  private hear(text: string): void {
+    let message: { from?: unknown; event?: FleetEvent };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      return;
+    }
+    const { from, event } = message;
+    if (from === this.replicaId || typeof event?.type !== 'string') return;
+    for (const listener of this.listeners.get(event.type) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.warn({ err: error, type: event.type }, 'fleet news could not be used');
+      }
+    }
+  }
+}

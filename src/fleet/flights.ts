@@ -1,0 +1,176 @@
+/**
+ * One flight per page across the fleet: a replica about to call HSS for a key takes a lease on it in
+ * Redis (`SET NX PX`); the others wait for the news that it landed (the fleet channel) and read what
+ * it stored, or share its failure. A lease whose owner died expires, and then the next replica
+ * flies; nobody waits longer than the lease, which is as long as the call itself may take. With
+ * Redis unreachable, every replica flies for itself (its own budget share keeps the fleet within
+ * HSS's quota: quota/call-budget.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { HssError, type HssErrorCode } from '../errors/hss-error.js';
+import type { FleetChannel, SharedFailure } from './fleet-channel.js';
+
+const PREFIX = 'hss-gateway:v1:flight:';
+
+// Takes the lease (answers -1) or answers how many ms the current one has left.
+const ACQUIRE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
+return redis.call('PTTL', KEYS[1])
+`;
+// Gives the lease back, if it is still ours.
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** Who brought the value: this replica's own call, or another replica's. */
+export interface Flight<T> {
+  value: T;
+  via: 'own' | 'fleet';
+}
+
+/** A failure as it travels between replicas: the contract's fields, nothing of HSS's body. */
+function shareable(error: unknown): SharedFailure | undefined {
+  if (!(error instanceof HssError)) return undefined;
+  return {
+    code: error.code,
+    message: error.message,
+    retryAfter: error.retryAfter,
+    upstream: error.upstream,
+    failure: error.failure,
+  };
+}
+
+function rebuilt(failure: SharedFailure): HssError {
+  return new HssError(failure.code as HssErrorCode, failure.message, {
+    retryAfter: typeof failure.retryAfter === 'number' ? failure.retryAfter : undefined,
+    upstream: failure.upstream,
+    failure: failure.failure as HssError['failure'],
+  });
+}
+
+type News = { failure?: SharedFailure } | 'timeout';
+
+export class FleetFlights {
+  private readonly waiting = new Map<string, Set<(news: News) => void>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly channel: FleetChannel,
+    private readonly options: { leaseMs: number; logger: Logger },
+  ) {
+    channel.on('landed', (event) => {
+      if (typeof event.key !== 'string') return;
+      const failure = typeof event.failure?.code === 'string' ? event.failure : undefined;
+      for (const wake of this.waiting.get(event.key) ?? []) wake({ failure });
+    });
+  }
+
+  /**
+   * `own()` makes the call (and stores what it brings where `landed()` reads it); `landed()` reads
+   * what another replica's flight stored, or undefined. Another replica's failure is thrown here as
+   * it was there.
+   */
+  async fly<T>(key: string, own: () => Promise<T>, landed: () => Promise<T | undefined>): Promise<Flight<T>> {
+    const giveUpAt = Date.now() + this.options.leaseMs;
+    for (;;) {
+      // Listening before asking for the lease: news that comes in between is not missed.
+      const news = this.listen(key);
+      const lease = await this.acquire(key);
+      if (lease.ours || lease.unavailable) {
+        news.cancel();
+        return { value: await this.flyOwn(key, lease.token, own), via: 'own' };
+      }
+      const stored = await landed();
+      if (stored !== undefined) {
+        news.cancel();
+        return { value: stored, via: 'fleet' };
+      }
+      const left = giveUpAt - Date.now();
+      if (left <= 0) {
+        // Waited as long as the call itself may take: fly, rather than wait for a flight that may
+        // never land.
+        news.cancel();
+        return { value: await own(), via: 'own' };
+      }
+      const heard = await news.within(Math.min(left, Math.max(lease.remainingMs, 10)));
+      if (heard !== 'timeout' && heard.failure) throw rebuilt(heard.failure);
+      const value = await landed();
+      if (value !== undefined) return { value, via: 'fleet' };
+      // Landed with nothing to read (its store failed), or the lease ran out: ask again.
+    }
+  }
+
+  private async flyOwn<T>(key: string, token: string | undefined, own: () => Promise<T>): Promise<T> {
+    try {
+      const value = await own();
+      if (token) this.land(key, token, undefined);
+      return value;
+    } catch (error) {
+      if (token) this.land(key, token, shareable(error));
+      throw error;
+    }
+  }
+
+  /** The lease given back and the news told, in that order (a waiter woken early finds it free). */
+  private land(key: string, token: string, failure: SharedFailure | undefined): void {
+    this.redis
+      .eval(RELEASE, 1, PREFIX + key, token)
+      .catch(() => undefined) // it expires on its own
+      .finally(() => this.channel.tell(failure ? { type: 'landed', key, failure } : { type: 'landed', key }));
+  }
+
+  private async acquire(
+    key: string,
+  ): Promise<{ ours: boolean; unavailable: boolean; token?: string; remainingMs: number }> {
+    if (this.redis.status !== 'ready') return { ours: false, unavailable: true, remainingMs: 0 };
+    const token = randomUUID();
+    try {
+      const answer = Number(await this.redis.eval(ACQUIRE, 1, PREFIX + key, token, this.options.leaseMs));
+      if (answer === -1) return { ours: true, unavailable: false, token, remainingMs: 0 };
+      // -2: the lease ended between SET and PTTL; ask again at once.
+      return { ours: false, unavailable: false, remainingMs: Math.max(0, answer) };
+    } catch (error) {
+      this.options.logger.debug({ err: error }, 'flight lease unavailable; calling without one');
+      return { ours: false, unavailable: true, remainingMs: 0 };
+    }
+  }
+
+  private listen(key: string): { within(ms: number): Promise<News>; cancel(): void } {
+    let heard: News | undefined;
+    let wake: ((news: News) => void) | undefined;
+    const listener = (news: News) => {
+      heard ??= news;
+      wake?.(news);
+    };
+    let set = this.waiting.get(key);
+    if (!set) {
+      set = new Set();
+      this.waiting.set(key, set);
+    }
+    set.add(listener);
+    const cancel = () => {
+      set.delete(listener);
+      if (set.size === 0 && this.waiting.get(key) === set) this.waiting.delete(key);
+    };
+    return {
+      cancel,
+      within: (ms) =>
+        new Promise<News>((resolve) => {
+          if (heard !== undefined) {
+            cancel();
+            resolve(heard);
+            return;
+          }
+          const timer = setTimeout(() => listener('timeout'), ms);
+          wake = (news) => {
+            clearTimeout(timer);
+            cancel();
+            resolve(news);
+          };
+        }),
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * A fleet's page cache: Redis, which every replica reads, with this replica's memory beside it.
+ * Every page this replica stores or reads is kept in memory too, so a Redis that fails (or lost its
+ * data) still leaves each replica the pages it served: stale ones stand in while calls are scarce.
+ * Of the two copies of a page, the fresher one is answered.
+ */
+import type { HssApiName } from '../upstream/hss-apis.js';
+import type { CachedPage, PageCache } from './page-cache.js';
+
+export class TieredPageCache implements PageCache {
+  /** @param keepMs how long a page read from Redis is kept in memory: a page's whole usable life */
+  constructor(
+    private readonly near: PageCache,
+    private readonly far: PageCache,
+    private readonly keepMs: number,
+  ) {}
+
+  async get(key: string, api: HssApiName): Promise<CachedPage<unknown> | undefined> {
+    const [far, near] = await Promise.all([this.far.get(key, api), this.near.get(key, api)]);
+    if (far && (!near || far.fetchedAt > near.fetchedAt)) {
+      await this.near.set(key, far, this.keepMs);
+      return far;
+    }
+    return near;
+  }
+
+  async set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void> {
+    await Promise.all([this.near.set(key, value, keepMs), this.far.set(key, value, keepMs)]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.near.close(), this.far.close()]);
+  }
+}

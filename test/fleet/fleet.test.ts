@@ -1,0 +1,188 @@
+/**
+ * A fleet spends HSS's quota as one gateway would: replicas sharing a real redis-server, in front
+ * of the emulator enforcing HSS's quota (every replica leaves through one address, 127.0.0.1, as
+ * replicas behind one NAT do). Three gateway processes as `npm start` runs them take a cold burst;
+ * three replicas on a clock the test moves serve dashboards for minutes, and through Redis dying
+ * for 30 s; one replica's refusal and open circuit reach the others.
+ */
+import { once } from 'node:events';
+import { request } from 'undici';
+import { isComplete, type Load, runDashboardSession } from '../helpers/dashboard-session.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { describeWithRedis } from '../helpers/redis.js';
+import { type ServerProcess, startServer } from '../helpers/server-process.js';
+
+const DANGER = '{ portStatistics(filter: { status: DANGER }) { totalCount nodes { port } } }';
+
+const incomplete = (loads: Load[]) =>
+  loads
+    .filter((load) => !isComplete(load))
+    .map(
+      (load) =>
+        `${load.at / 1000}s user ${load.user} ${load.what}: ${load.errors?.map((e) => e.extensions?.code)}`,
+    );
+
+describeWithRedis('three gateway processes sharing a real Redis', () => {
+  const fixtures = useFixtures();
+  const processes: ServerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+  });
+
+  it('a cold burst of 21 identical requests over the three makes the calls of one replica', async () => {
+    // What the request costs one replica alone: its scope's snapshot, a call per page of 200 rows.
+    const alone = await fixtures.emulator({ rowsPerScope: 120 });
+    await (await fixtures.gateway(alone, {}, { asShipped: true })).graphql(DANGER);
+    const oneReplicasCalls = alone.received.filter((r) => r.path.startsWith('/v5/')).length;
+    expect(oneReplicasCalls).toBeGreaterThan(0);
+
+    const hss = await fixtures.emulator({ rowsPerScope: 120 });
+    const redis = await fixtures.redis();
+    const env = { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', REDIS_URL: redis.url };
+    processes.push(...(await Promise.all([startServer(env), startServer(env), startServer(env)])));
+    const answers = await Promise.all(
+      Array.from({ length: 21 }, async (_, i) => {
+        const replica = processes[i % 3] as ServerProcess;
+        const response = await request(`${replica.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: DANGER }),
+        });
+        return {
+          status: response.statusCode,
+          body: (await response.body.json()) as { data: any; errors?: unknown[] },
+        };
+      }),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(21).fill(200));
+    expect(answers.filter((a) => a.body.errors)).toEqual([]);
+    const totals = new Set(answers.map((a) => a.body.data.portStatistics.totalCount));
+    expect(totals.size).toBe(1);
+    // The calls of one replica in all: the replicas that lost the race for a lease waited for its page.
+    expect(hss.received.filter((r) => r.path.startsWith('/v5/'))).toHaveLength(oneReplicasCalls);
+  }, 60_000);
+});
+
+describeWithRedis('three replicas on one clock, sharing a real Redis', () => {
+  const fixtures = useFixtures();
+
+  it('dashboards spread over the three for 5 minutes: complete after the first minute, never refused by HSS', async () => {
+    const redis = await fixtures.redis();
+    const { loads, calls } = await runDashboardSession({
+      rows: 499,
+      users: [{}, {}, {}],
+      minutes: 5,
+      replicas: 3,
+      redisUrl: redis.url,
+    });
+    expect(calls.throttled).toBe(0);
+    expect(incomplete(loads.filter((load) => load.at >= 60_000))).toEqual([]);
+    // As one gateway: a snapshot of ceil(499 / 200) = 3 calls per minute of TTL (and the first).
+    expect(calls.statistics).toBeLessThanOrEqual(3 * 6);
+  }, 120_000);
+
+  it('Redis killed for 30 s and started again: no data: null, and HSS never refuses a call', async () => {
+    const redis = await fixtures.redis();
+    const { loads, calls, logs } = await runDashboardSession({
+      rows: 499,
+      users: [{}, {}, {}],
+      minutes: 5,
+      replicas: 3,
+      redisUrl: redis.url,
+      beforeStep: async (at, replicas) => {
+        if (at === 120_000) {
+          await redis.close();
+          // Each replica noticed before the next loads: they are served by replicas deciding alone.
+          await Promise.all(replicas.map((gw) => status(gw, 'reconnecting')));
+        }
+        if (at === 150_000) {
+          await redis.restart(); // empty: it lost the budgets' logs and the pages
+          await Promise.all(replicas.map((gw) => status(gw, 'ready')));
+        }
+      },
+    });
+    // Every replica saw the outage, and told Redis again what the fleet spent meanwhile.
+    for (const replica of [0, 1, 2]) {
+      const said = logs.filter((line) => line.replica === replica).map((line) => line.msg);
+      expect(said).toContain(
+        'Redis unreachable: each replica decides alone on its share of the quota until it is back',
+      );
+      expect(said).toContain('Redis budgets rejoined with the calls of the outage');
+    }
+    // Within HSS's quota per user and per address, before, during and after: the emulator refuses
+    // the first call past it.
+    expect(calls.throttled).toBe(0);
+    expect(loads.filter((load) => load.data == null)).toEqual([]);
+    expect(
+      incomplete(loads.filter((load) => load.at >= 60_000 && (load.at < 120_000 || load.at >= 210_000))),
+    ).toEqual([]);
+  }, 120_000);
+});
+
+describeWithRedis('what one replica learns, the others know', () => {
+  const fixtures = useFixtures();
+
+  it("HSS's refusal of a token: the other replicas refuse it without asking HSS", async () => {
+    const hss = await fixtures.emulator({ acceptAnyToken: false, tokens: ['good'], quotaPerMinute: 0 });
+    const redis = await fixtures.redis();
+    const env = { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', REDIS_URL: redis.url };
+    const [a, b] = [await fixtures.gateway(undefined, env), await fixtures.gateway(undefined, env)];
+    const told = news(b, 'refused');
+    const first = await a.graphql(DANGER, {}, { 'x-auth-token': 'stolen' });
+    expect(first.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await told;
+    const calls = hss.received.length;
+    const second = await b.graphql(DANGER, {}, { 'x-auth-token': 'stolen' });
+    expect(second.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(second.body.errors?.[0]?.message).toContain('less than a minute ago');
+    expect(hss.received.length).toBe(calls);
+  });
+
+  it('a circuit that opened on one replica pauses the calls of the others', async () => {
+    const hss = await fixtures.emulator({ quotaPerMinute: 0 });
+    const redis = await fixtures.redis();
+    const env = {
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      REDIS_URL: redis.url,
+      HSS_RETRY_MAX: '0',
+      HSS_CIRCUIT_FAILURES: '2',
+    };
+    const [a, b] = [await fixtures.gateway(undefined, env), await fixtures.gateway(undefined, env)];
+    hss.emulator.setFaults({ next: ['status-503', 'status-503'], quotaPerMinute: 0 });
+    const told = news(b, 'circuit-open');
+    for (const port of [1, 2])
+      await a.graphql(`{ portStatistics(filter: { port: ${port} }) { totalCount } }`);
+    await told;
+    const calls = hss.received.length;
+    const paused = await b.graphql('{ portStatistics(filter: { port: 3 }) { totalCount } }');
+    expect(paused.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(paused.body.errors?.[0]?.message).toContain('circuit');
+    expect(hss.received.length).toBe(calls);
+  });
+});
+
+/** Resolves once the replica's Redis connection is in `wanted` state (ioredis's own events). */
+async function status(gw: RunningGateway, wanted: 'ready' | 'reconnecting'): Promise<void> {
+  const redis = gw.gateway.quota.fleet?.redis;
+  if (!redis) throw new Error('the gateway has no Redis connection: is REDIS_URL set?');
+  if (redis.status === wanted) return;
+  await once(redis, wanted === 'ready' ? 'ready' : 'reconnecting');
+}
+
+/**
+ * Resolves once `gw` heard news of `type` from another replica (through Redis pub/sub), after its
+ * own listeners, registered when it started, used it.
+ */
+function news(gw: RunningGateway, type: 'refused' | 'circuit-open'): Promise<void> {
+  const channel = gw.gateway.quota.fleet?.channel;
+  if (!channel) throw new Error('the gateway has no fleet channel: is REDIS_URL set?');
+  return new Promise((resolve) => {
+    const stop = channel.on(type, () => {
+      stop();
+      resolve();
+    });
+  });
+}
