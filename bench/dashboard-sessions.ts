@@ -84,7 +84,11 @@ export async function dashboardSessions(): Promise<SessionResult[]> {
         if (at === 120_000) await redis.close();
         if (at === 150_000) await redis.restart();
       };
-      await run(label, { ...options, replicas: 3, redisUrl: redis.url, ...(outage && { beforeStep }) }, identities);
+      await run(
+        label,
+        { ...options, replicas: 3, redisUrl: redis.url, ...(outage && { beforeStep }) },
+        identities,
+      );
     } finally {
       await redis.close();
     }

@@ -4,6 +4,7 @@
  * all of it.
  */
 import { createServer, type Server } from 'node:http';
+import { parse, validate } from 'graphql';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { ConfigError, type GatewayConfig } from './config.js';
@@ -23,6 +24,7 @@ import { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels } from './observability/operation-labels.js';
 import { Readiness } from './observability/readiness.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota-economy.js';
+import { schema } from './schema/index.js';
 import { describeIdentity, serviceCredentials } from './service-identity.js';
 import { createTracing } from './telemetry/tracing.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
@@ -135,6 +137,23 @@ function persistedDocumentsOf(config: GatewayConfig, logger: Logger): PersistedD
   try {
     const documents = readPersistedDocuments(files);
     logger.info({ files, documents: documents.size, trusted }, 'persisted documents');
+    // A document of another schema version still lets the gateway start (a frontend may ship
+    // first), but it will fail every time it is sent: say so now, not at the first request.
+    const invalid = [...documents.entries()]
+      .filter(([, document]) => validate(schema, parse(document)).length > 0)
+      .map(([id]) => id);
+    if (invalid.length > 0) {
+      logger.warn(
+        { ids: invalid.slice(0, 20), count: invalid.length },
+        'persisted documents this schema does not validate: they will be refused',
+      );
+    }
+    if (trusted && documents.size === 0) {
+      logger.warn(
+        { files },
+        'only trusted documents run, and the manifests hold none: every request is refused',
+      );
+    }
     return documents;
   } catch (error) {
     if (!(error instanceof PersistedDocumentsError)) throw error;

@@ -13,13 +13,14 @@ import { FleetMembers } from './fleet/members.js';
 import { connectRedis } from './fleet/redis-connection.js';
 import { RedisBudgetStore } from './quota/budget-store.js';
 import { BUDGET_WINDOW_MS, createCallBudget } from './quota/call-budget.js';
-import { CredentialScreen } from './quota/credential-screen.js';
+import { CredentialScreen, UNPROVEN_TOKENS_API } from './quota/credential-screen.js';
 import { FleetBudget } from './quota/fleet-budget.js';
 import { MemoryPageCache } from './quota/memory-page-cache.js';
 import type { PageCache } from './quota/page-cache.js';
 import { type QuotaObserver, UpstreamPages } from './quota/page-source.js';
 import { RedisPageCache } from './quota/redis-page-cache.js';
 import { TieredPageCache } from './quota/tiered-page-cache.js';
+import { HSS_API_NAMES } from './upstream/hss-apis.js';
 import type { HssClient } from './upstream/hss-client.js';
 import { UpstreamResilience } from './upstream/resilience.js';
 
@@ -46,19 +47,32 @@ function startFleet(redis: Redis, config: GatewayConfig, logger: Logger): Fleet 
   return {
     redis,
     channel,
-    members: new FleetMembers(redis, channel, config.fleet.maxReplicas),
-    // A waiting replica waits at most as long as a request may: then it calls itself.
-    flights: new FleetFlights(redis, channel, { leaseMs: config.deadlineMs, logger }),
+    members: new FleetMembers(redis, channel),
+    // A lease as long as one HSS call may take; a waiting replica waits at most as long as a
+    // request may, then calls itself.
+    flights: new FleetFlights(redis, channel, {
+      leaseMs: config.upstreamTimeouts.totalMs,
+      waitMs: config.deadlineMs,
+      logger,
+    }),
   };
 }
 
 /** Budget logs in Redis, mirrored by each replica for when Redis is unreachable. */
-const fleetBudget = (fleet: Fleet, now: () => number, logger: Logger) =>
+const fleetBudget = (
+  fleet: Fleet,
+  config: GatewayConfig,
+  apis: readonly string[],
+  now: () => number,
+  logger: Logger,
+) =>
   new FleetBudget({
     shared: new RedisBudgetStore(fleet.redis),
     redis: fleet.redis,
     channel: fleet.channel,
     members: fleet.members,
+    maxReplicas: config.fleet.maxReplicas,
+    apis,
     windowMs: BUDGET_WINDOW_MS,
     now,
     logger,
@@ -88,7 +102,7 @@ export async function assembleQuotaEconomy(
   }
   const budget = createCallBudget({
     limits: config.budget,
-    fleet: fleet && fleetBudget(fleet, clock, logger),
+    fleet: fleet && fleetBudget(fleet, config, HSS_API_NAMES, clock, logger),
     now: clock,
     logger,
   });
@@ -100,7 +114,7 @@ export async function assembleQuotaEconomy(
         perAddress: config.unprovenTokens.perMinute,
         refreshReserve: 0,
       },
-      fleet: fleet && fleetBudget(fleet, clock, logger),
+      fleet: fleet && fleetBudget(fleet, config, [UNPROVEN_TOKENS_API], clock, logger),
       now: clock,
       logger,
     }),

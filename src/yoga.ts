@@ -17,7 +17,7 @@ import type { ContextFactory } from './context.js';
 import { type CredentialPolicy, credentialsFromHeaders } from './credentials/caller-credentials.js';
 import { identityOf } from './credentials/credentials.js';
 import type { PersistedDocuments } from './graphql/persisted-documents.js';
-import { corsOptions } from './http/cors.js';
+import { corsOptions, useVaryOnOrigin } from './http/cors.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './http/graphiql-example.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import type { OperationLabels } from './observability/operation-labels.js';
@@ -115,6 +115,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
   ];
   plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }));
+  if (config.http.corsOrigins.length > 0) plugins.push(useVaryOnOrigin());
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));
   if (options.metrics) {
     const { labels } = options;

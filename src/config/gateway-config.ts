@@ -72,7 +72,7 @@ export interface GatewayConfig {
   fleet: {
     /**
      * The most replicas that may run at once (FLEET_MAX_REPLICAS): what a replica divides the
-     * budgets by while Redis is unreachable, until heartbeats told it how many run.
+     * budgets by while Redis is unreachable, and the share it leaves each silent replica.
      */
     maxReplicas: number;
   };

@@ -2,7 +2,8 @@
  * What replicas tell each other, over Redis pub/sub: a page landed (or its call failed), a call was
  * granted or ended (each replica mirrors the fleet's budget logs, for when Redis fails), HSS refused
  * credentials, a circuit opened. Delivery is best effort: every use of it has a bound of its own
- * (a lease expires, a mirror is conservative, a refusal is only remembered for a minute).
+ * (a lease expires, a mirror is also refreshed from every budget decision read in Redis, a refusal
+ * is only remembered for a minute).
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -34,6 +35,8 @@ export class FleetChannel {
   readonly replicaId = randomUUID();
   private readonly subscriber: Redis;
   private readonly listeners = new Map<string, Set<(event: FleetEvent) => void>>();
+  private readonly onSubscribed: (() => void)[] = [];
+  private subscribedOnce = false;
 
   constructor(
     private readonly redis: Redis,
@@ -44,12 +47,24 @@ export class FleetChannel {
     this.subscriber = redis.duplicate();
     this.subscriber.on('error', () => undefined); // the main connection reports outages
     const subscribe = () =>
-      this.subscriber.subscribe(CHANNEL).catch((error: unknown) => {
-        logger.debug({ err: error }, 'fleet channel subscription failed; retried on reconnection');
-      });
+      this.subscriber.subscribe(CHANNEL).then(
+        () => {
+          this.subscribedOnce = true;
+          for (const listener of this.onSubscribed.splice(0)) listener();
+        },
+        (error: unknown) => {
+          logger.debug({ err: error }, 'fleet channel subscription failed; retried on reconnection');
+        },
+      );
     if (this.subscriber.status === 'ready') void subscribe();
     else this.subscriber.once('ready', () => void subscribe());
     this.subscriber.on('message', (_channel: string, text: string) => this.hear(text));
+  }
+
+  /** Calls `listener` once this replica hears the others (at once, if it already does). */
+  whenListening(listener: () => void): void {
+    if (this.subscribedOnce) listener();
+    else this.onSubscribed.push(listener);
   }
 
   /** Calls `listener` for each event of `type` another replica tells. */
@@ -77,15 +92,22 @@ export class FleetChannel {
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 
+  /**
+   * News is whatever anyone with access to Redis published: nothing in it may throw here (ioredis
+   * would pass the error on as an uncaught exception), and each listener checks its fields.
+   */
   private hear(text: string): void {
-    let message: { from?: unknown; event?: FleetEvent };
+    let event: FleetEvent;
     try {
-      message = JSON.parse(text) as typeof message;
+      const message: unknown = JSON.parse(text);
+      if (typeof message !== 'object' || message === null) return;
+      const { from, event: told } = message as { from?: unknown; event?: unknown };
+      if (from === this.replicaId || typeof told !== 'object' || told === null) return;
+      event = told as FleetEvent;
+      if (typeof event.type !== 'string') return;
     } catch {
       return;
     }
-    const { from, event } = message;
-    if (from === this.replicaId || typeof event?.type !== 'string') return;
     for (const listener of this.listeners.get(event.type) ?? []) {
       try {
         listener(event);

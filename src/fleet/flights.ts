@@ -1,8 +1,9 @@
 /**
  * One flight per page across the fleet: a replica about to call HSS for a key takes a lease on it in
  * Redis (`SET NX PX`); the others wait for the news that it landed (the fleet channel) and read what
- * it stored, or share its failure. A lease whose owner died expires, and then the next replica
- * flies; nobody waits longer than the lease, which is as long as the call itself may take. With
+ * it stored, or share HSS's failure. A lease lasts as long as one call may take and is renewed
+ * while the call runs, so a lease whose owner died soon expires and the next replica flies; nobody
+ * waits longer than a request may (then it calls itself). With
  * Redis unreachable, every replica flies for itself (its own budget share keeps the fleet within
  * HSS's quota: quota/call-budget.ts).
  */
@@ -19,6 +20,11 @@ const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
 return redis.call('PTTL', KEYS[1])
 `;
+// Extends the lease, if it is still ours: the call is still running.
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
 // Gives the lease back, if it is still ours.
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -31,9 +37,17 @@ export interface Flight<T> {
   via: 'own' | 'fleet';
 }
 
-/** A failure as it travels between replicas: the contract's fields, nothing of HSS's body. */
+/** Failures that say HSS itself failed these credentials or this query: waiting replicas share them. */
+const SHARED_FAILURES = new Set(['timeout', 'reset', 'refused']);
+
+/**
+ * A failure as it travels between replicas: only what HSS answered or failed to answer. A refusal
+ * of this replica's own (its budget's reserve for a refresh, its shutdown, its open circuit) is not
+ * the waiters' business: they take the lease and decide for themselves.
+ */
 function shareable(error: unknown): SharedFailure | undefined {
   if (!(error instanceof HssError)) return undefined;
+  if (error.upstream === undefined && !SHARED_FAILURES.has(error.failure ?? '')) return undefined;
   return {
     code: error.code,
     message: error.message,
@@ -43,11 +57,37 @@ function shareable(error: unknown): SharedFailure | undefined {
   };
 }
 
-function rebuilt(failure: SharedFailure): HssError {
-  return new HssError(failure.code as HssErrorCode, failure.message, {
-    retryAfter: typeof failure.retryAfter === 'number' ? failure.retryAfter : undefined,
-    upstream: failure.upstream,
-    failure: failure.failure as HssError['failure'],
+const UPSTREAM_CODES: ReadonlySet<string> = new Set<HssErrorCode>([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_UNAVAILABLE',
+]);
+const text = (value: unknown, max: number): string | null =>
+  typeof value === 'string' ? value.slice(0, max) : null;
+
+/** The failure news told, checked field by field (anyone with access to Redis may publish). */
+function rebuilt(failure: SharedFailure): HssError | undefined {
+  if (!UPSTREAM_CODES.has(failure.code) || typeof failure.message !== 'string') return undefined;
+  const retryAfter =
+    typeof failure.retryAfter === 'number' && failure.retryAfter >= 0
+      ? Math.min(3600, Math.ceil(failure.retryAfter))
+      : undefined;
+  const told = failure.upstream;
+  const upstream =
+    told && Number.isInteger(told.status) && told.status >= 100 && told.status <= 599
+      ? { status: told.status, errorCode: text(told.errorCode, 64), requestId: text(told.requestId, 128) }
+      : undefined;
+  const kind = SHARED_FAILURES.has(String(failure.failure))
+    ? (failure.failure as HssError['failure'])
+    : undefined;
+  if (upstream === undefined && kind === undefined) return undefined;
+  return new HssError(failure.code as HssErrorCode, failure.message.slice(0, 500), {
+    retryAfter,
+    upstream,
+    failure: kind,
   });
 }
 
@@ -59,7 +99,13 @@ export class FleetFlights {
   constructor(
     private readonly redis: Redis,
     private readonly channel: FleetChannel,
-    private readonly options: { leaseMs: number; logger: Logger },
+    private readonly options: {
+      /** How long a lease holds without renewal: as long as one HSS call may take. */
+      leaseMs: number;
+      /** How long a replica waits for another's flight before it calls itself. */
+      waitMs: number;
+      logger: Logger;
+    },
   ) {
     channel.on('landed', (event) => {
       if (typeof event.key !== 'string') return;
@@ -71,10 +117,10 @@ export class FleetFlights {
   /**
    * `own()` makes the call (and stores what it brings where `landed()` reads it); `landed()` reads
    * what another replica's flight stored, or undefined. Another replica's failure is thrown here as
-   * it was there.
+   * it was there. A waiter gives up after `waitMs` (a request's deadline) and calls itself.
    */
   async fly<T>(key: string, own: () => Promise<T>, landed: () => Promise<T | undefined>): Promise<Flight<T>> {
-    const giveUpAt = Date.now() + this.options.leaseMs;
+    const giveUpAt = Date.now() + this.options.waitMs;
     for (;;) {
       // Listening before asking for the lease: news that comes in between is not missed.
       const news = this.listen(key);
@@ -96,7 +142,8 @@ export class FleetFlights {
         return { value: await own(), via: 'own' };
       }
       const heard = await news.within(Math.min(left, Math.max(lease.remainingMs, 10)));
-      if (heard !== 'timeout' && heard.failure) throw rebuilt(heard.failure);
+      const failure = heard !== 'timeout' && heard.failure ? rebuilt(heard.failure) : undefined;
+      if (failure) throw failure;
       const value = await landed();
       if (value !== undefined) return { value, via: 'fleet' };
       // Landed with nothing to read (its store failed), or the lease ran out: ask again.
@@ -104,6 +151,14 @@ export class FleetFlights {
   }
 
   private async flyOwn<T>(key: string, token: string | undefined, own: () => Promise<T>): Promise<T> {
+    // A lease as long as one call may take, renewed while this one runs: a replica that dies
+    // (killed, out of memory) holds the key no longer than that.
+    const renewal = token
+      ? setInterval(() => {
+          this.redis.eval(RENEW, 1, PREFIX + key, token, this.options.leaseMs).catch(() => undefined);
+        }, this.options.leaseMs / 3)
+      : undefined;
+    renewal?.unref();
     try {
       const value = await own();
       if (token) this.land(key, token, undefined);
@@ -111,6 +166,8 @@ export class FleetFlights {
     } catch (error) {
       if (token) this.land(key, token, shareable(error));
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
   }
 
@@ -165,6 +222,7 @@ export class FleetFlights {
             return;
           }
           const timer = setTimeout(() => listener('timeout'), ms);
+          timer.unref(); // a wait never keeps a stopping process alive
           wake = (news) => {
             clearTimeout(timer);
             cancel();

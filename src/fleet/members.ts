@@ -1,34 +1,38 @@
 /**
- * How many replicas share the quota: each one says it is alive in Redis every few seconds, and
- * reads how many others did lately. While Redis is unreachable a replica cannot ask the others
- * before a call, so it spends only its share of HSS's quota: the budgets divided by the replicas it
- * last knew of (quota/call-budget.ts); before it ever heard of them, by FLEET_MAX_REPLICAS.
+ * Which replicas share the quota, by heartbeat: each one says it is alive in Redis every few
+ * seconds, on Redis's own clock (hosts' clocks may disagree), and reads how many others are alive,
+ * and how many went silent within the last minute. A silent replica may be cut off from Redis (a
+ * partition) and spending its share alone, so those that still decide in Redis leave it that share
+ * (quota/fleet-budget.ts); one that died costs that share for a minute, no more.
  */
 import type { Redis } from 'ioredis';
 import type { FleetChannel } from './fleet-channel.js';
 
 const KEY = 'hss-gateway:v1:replicas';
-/** How often a replica says it is alive, and how long it counts without saying it again. */
+/** How often a replica says it is alive, and how long it counts as alive without saying it again. */
 const HEARTBEAT_MS = 5_000;
 const ALIVE_FOR_MS = 3 * HEARTBEAT_MS;
+/** A replica silent longer than that is forgotten: its calls have left any budget window by then. */
+const FORGET_AFTER_MS = ALIVE_FOR_MS + 60_000;
 
-// Says this replica is alive, forgets those silent too long, and answers how many are alive.
+// Says this replica is alive at Redis's time, forgets the long silent, answers alive and silent.
 const BEAT = `
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return redis.call('ZCARD', KEYS[1])
+local alive = redis.call('ZCOUNT', KEYS[1], now - ARGV[2], '+inf')
+return {alive, redis.call('ZCARD', KEYS[1]) - alive}
 `;
 
 export class FleetMembers {
-  private known: number | undefined;
+  private silentReplicas = 0;
   private readonly timer: NodeJS.Timeout;
 
-  /** @param maxReplicas how many may run at once (FLEET_MAX_REPLICAS): the share before any heartbeat */
   constructor(
     private readonly redis: Redis,
     private readonly channel: FleetChannel,
-    private readonly maxReplicas: number,
   ) {
     // Liveness is about real time, whatever clock the quota is counted on.
     this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
@@ -36,21 +40,26 @@ export class FleetMembers {
     void this.beat();
   }
 
-  /** The replicas the quota is divided by while Redis is unreachable. */
-  get replicas(): number {
-    return this.known ?? this.maxReplicas;
+  /** Replicas that went silent within the last minute: each may be deciding alone on its share. */
+  get silent(): number {
+    return this.silentReplicas;
   }
 
-  /** Says this replica is alive now (also on start and on every reconnection). */
+  /** Says this replica is alive now (also on start and when Redis is back). */
   async beat(): Promise<void> {
     if (this.redis.status !== 'ready') return;
     try {
-      const alive = Number(
-        await this.redis.eval(BEAT, 1, KEY, Date.now(), this.channel.replicaId, ALIVE_FOR_MS),
-      );
-      if (alive > 0) this.known = alive;
+      const [, silent] = (await this.redis.eval(
+        BEAT,
+        1,
+        KEY,
+        this.channel.replicaId,
+        ALIVE_FOR_MS,
+        FORGET_AFTER_MS,
+      )) as [number, number];
+      this.silentReplicas = Number(silent);
     } catch {
-      // The count stays what it was last known to be.
+      // The count stays what it was.
     }
   }
 

@@ -21,6 +21,8 @@ export interface PersistedDocuments {
   get(id: string): string | undefined;
   /** Named operations of all documents (metric labels are bounded to known names). */
   readonly operationNames: readonly string[];
+  /** Every id (in its one form) with its document. */
+  entries(): IterableIterator<[string, string]>;
   readonly size: number;
 }
 
@@ -106,6 +108,7 @@ export function readPersistedDocuments(files: readonly string[]): PersistedDocum
   return {
     // `sha256:<hex>` and APQ's bare `<hex>` are one id.
     get: (id) => documents.get(key(id)),
+    entries: () => documents.entries(),
     operationNames,
     size: documents.size,
   };

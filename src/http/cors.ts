@@ -3,7 +3,7 @@
  * the frontends; then every header the docs tell teams to send is allowed, and every header an
  * answer carries for them to act on is readable from script.
  */
-import type { CORSOptions } from 'graphql-yoga';
+import type { CORSOptions, Plugin } from 'graphql-yoga';
 
 /** Request headers a browser may send cross-origin (preflighted). */
 const ALLOWED_REQUEST_HEADERS = [
@@ -33,16 +33,42 @@ const EXPOSED_RESPONSE_HEADERS = ['x-request-id', 'retry-after'] as const;
 // Browsers cache a preflight this long (Chromium caps it at 2 hours); fewer round trips per page.
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
-export function corsOptions(origins: readonly string[]): CORSOptions | false {
+/**
+ * The CORS answer for a request, by its Origin: the origin itself when it is listed (and so with
+ * credentials), any origin with `*` (without credentials), and nothing at all for any other origin,
+ * `null` included: yoga's own list handling would answer an unlisted origin `null` with
+ * credentials, which a sandboxed iframe (whose origin is `null`) could then read.
+ */
+export function corsOptions(origins: readonly string[]): false | ((request: Request) => CORSOptions | false) {
   if (origins.length === 0) return false;
   const anyOrigin = origins.includes('*');
-  return {
-    origin: anyOrigin ? '*' : [...origins],
-    // Credentials (cookies) only to named origins: `*` with credentials is refused by browsers.
-    credentials: !anyOrigin,
+  const listed = new Set(origins);
+  const common = {
     allowedHeaders: [...ALLOWED_REQUEST_HEADERS],
     exposedHeaders: [...EXPOSED_RESPONSE_HEADERS],
     methods: ['GET', 'POST'],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+  };
+  return (request) => {
+    const origin = request.headers.get('origin');
+    if (origin === null) return false;
+    // `*`: the origin is echoed (yoga adds Vary: Origin then), never with credentials.
+    if (anyOrigin) return { ...common, origin: ['*'], credentials: false };
+    return listed.has(origin) ? { ...common, origin, credentials: true } : false;
+  };
+}
+
+/**
+ * Answers to named origins differ by Origin: an HTTP cache between the browser and the gateway must
+ * not hand one origin's answer (with its Access-Control-Allow-Origin) to another.
+ */
+export function useVaryOnOrigin(): Plugin {
+  return {
+    onResponse({ response }) {
+      const vary = response.headers.get('vary');
+      if (!vary?.split(',').some((name) => name.trim().toLowerCase() === 'origin')) {
+        response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      }
+    },
   };
 }

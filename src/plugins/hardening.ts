@@ -70,8 +70,10 @@ function usePersistedDocuments(documents: PersistedDocuments, trusted: boolean):
     getPersistedOperation: (id) => documents.get(id) ?? null,
     customErrors: {
       notFound: {
-        // Apollo's APQ link recognises this message as well as the code.
-        message: 'PersistedQueryNotFound',
+        // Apollo's APQ link recognises the code (or the bare message PersistedQueryNotFound).
+        message: trusted
+          ? 'PersistedQueryNotFound: no trusted document has this id. Add the operation to the manifest TRUSTED_DOCUMENTS_FILE names (regenerate it with your codegen) and restart the gateway.'
+          : 'PersistedQueryNotFound: no persisted document has this id; send the document itself (Apollo Client does so by itself).',
         extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
       },
       persistedQueryOnly: {

@@ -31,8 +31,8 @@ export interface BudgetLimits {
 export interface BudgetView {
   /** When the caller's calls in the window were granted, oldest first. */
   caller: readonly number[];
-  /** The address's calls in the window, oldest first: when, and for whom. */
-  address: readonly { at: number; identity: string }[];
+  /** The address's calls in the window, oldest first: when, for whom, and (where known) which. */
+  address: readonly { at: number; identity: string; id?: string }[];
   /** Other callers that asked for calls of this API within the last two windows. */
   othersSeen: number;
   /** Calls that requests waiting for data were refused within the window (per caller, the last). */

@@ -239,10 +239,11 @@ export class RedisBudgetStore implements BudgetStore {
       asking ? '1' : '0',
       DEBT_WINDOWS,
     )) as [string[], string[], number, number];
-    const calls: { at: number; identity: string }[] = [];
+    const calls: { at: number; identity: string; id: string }[] = [];
     for (let i = 0; i + 1 < address.length; i += 2) {
       const member = address[i] as string;
-      calls.push({ at: Number(address[i + 1]), identity: member.slice(0, member.lastIndexOf('|')) });
+      const bar = member.lastIndexOf('|');
+      calls.push({ at: Number(address[i + 1]), identity: member.slice(0, bar), id: member.slice(bar + 1) });
     }
     return { caller: scores(caller), address: calls, othersSeen: Number(others), owed: Number(owed) };
   }

@@ -65,8 +65,10 @@ export interface CallBudgetOptions {
 interface Decider {
   store: BudgetStore;
   limits: BudgetLimits | null;
-  /** Told of each call granted and ended here, for the fleet's mirrors. */
+  /** A fleet's replica: what it grants is mirrored and told to the others. */
   fleet?: FleetBudget;
+  /** Deciding alone while Redis cannot be asked: Redis is told of these calls later. */
+  alone?: boolean;
 }
 
 /** Refused outright: this replica's share of the quota while Redis is unreachable is nothing. */
@@ -81,28 +83,38 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
   if (limits.perCaller === 0 && limits.perAddress === 0) return UNLIMITED_BUDGET;
   const memory = new MemoryBudgetStore();
   const { fleet, shared, now, logger } = options;
-  // Alone, with this replica's share of the limits: Redis is unreachable (fleet.ts says why that
-  // is safe); without a fleet, this replica's memory with the full limits.
+  // Alone: a fleet's replica on its mirror and its share (fleet-budget.ts says why that is safe);
+  // a gateway with Redis but no fleet, on its own memory with the full limits.
   const alone = (): Decider =>
-    fleet ? { store: fleet.mirror, limits: fleet.share(limits) } : { store: memory, limits };
+    fleet
+      ? { store: fleet.mirror, limits: fleet.share(limits), fleet, alone: true }
+      : { store: memory, limits };
   const deciders = (): { first: Decider; fallback: Decider | undefined } => {
     if (fleet) {
       const redis = fleet.shared;
       return redis
-        ? { first: { store: redis, limits, fleet }, fallback: alone() }
+        ? { first: { store: redis, limits: fleet.inRedis(limits), fleet }, fallback: alone() }
         : { first: alone(), fallback: undefined };
     }
     return shared
       ? { first: { store: shared, limits }, fallback: alone() }
       : { first: alone(), fallback: undefined };
   };
-  // A Redis that fails costs the shared count, never a request.
-  const withDecider = async <T>(use: (decider: Decider) => Promise<T>): Promise<T> => {
+  // A Redis that fails costs the shared count, never a request. But a fleet's Redis that is still
+  // connected and only failed to answer (slow, paused) may be answering the other replicas: this
+  // one cannot spend alone without risking the quota, so it waits a second (stale pages stand in).
+  const withDecider = async <T>(use: (decider: Decider) => Promise<T>, hung: () => T): Promise<T> => {
     const { first, fallback } = deciders();
     if (!fallback) return use(first);
     try {
+      // Redis first hears what it missed (calls made alone), or this replica goes on alone.
+      await first.fleet?.report();
       return await use(first);
     } catch (error) {
+      if (first.fleet?.shared) {
+        logger?.warn({ err: error }, 'Redis budget did not answer; no call for a second');
+        return hung();
+      }
       logger?.warn({ err: error }, 'Redis budget unavailable; deciding in this replica alone');
       return use(fallback);
     }
@@ -119,38 +131,47 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
   return {
     limits,
     take: (request) =>
-      withDecider(async ({ store, limits: applied, fleet: told }): Promise<BudgetAnswer> => {
-        if (!applied) return NO_SHARE;
-        for (let round = 0; round < MAX_ROUNDS; round++) {
-          const at = now();
-          const view = await store.view(request.api, request.identity, at, applied.windowMs, true);
-          const answer = decide(view, request, applied, at);
-          if (!answer.granted) {
-            // A waiting request's refusal is a debt refreshes must leave room for.
-            if (request.priority === 'foreground') {
-              await store.owe(request.api, request.identity, request.calls, at, applied.windowMs);
+      withDecider(
+        async (decider): Promise<BudgetAnswer> => {
+          const { store, limits: applied, fleet: told } = decider;
+          if (!applied) return NO_SHARE;
+          for (let round = 0; round < MAX_ROUNDS; round++) {
+            const at = now();
+            const view = await store.view(request.api, request.identity, at, applied.windowMs, true);
+            if (!decider.alone) told?.observed(request.api, view);
+            const answer = decide(view, request, applied, at);
+            if (!answer.granted) {
+              // A waiting request's refusal is a debt refreshes must leave room for.
+              if (request.priority === 'foreground') {
+                await store.owe(request.api, request.identity, request.calls, at, applied.windowMs);
+              }
+              return answer;
             }
-            return answer;
-          }
-          const ids = Array.from({ length: request.calls }, callId);
-          if (await store.record(request.api, request.identity, ids, at, applied.windowMs, view)) {
-            told?.granted(request.api, request.identity, ids, at);
-            if (request.priority === 'foreground' && view.owed > 0) {
-              await store.owe(request.api, request.identity, 0, at, applied.windowMs);
+            const ids = Array.from({ length: request.calls }, callId);
+            if (await store.record(request.api, request.identity, ids, at, applied.windowMs, view)) {
+              told?.granted(request.api, request.identity, ids, at, decider.alone === true);
+              if (request.priority === 'foreground' && view.owed > 0) {
+                await store.owe(request.api, request.identity, 0, at, applied.windowMs);
+              }
+              return { granted: true, calls: ids.map((id) => settleLater(decider, request, id)) };
             }
-            const decider = { store, limits: applied, fleet: told };
-            return { granted: true, calls: ids.map((id) => settleLater(decider, request, id)) };
           }
-        }
-        // Others keep spending under us: they have it, so this one waits.
-        return { granted: false, refusedBy: 'address', retryAfterSeconds: 1 };
-      }),
+          // Others keep spending under us: they have it, so this one waits.
+          return { granted: false, refusedBy: 'address', retryAfterSeconds: 1 };
+        },
+        () => ({ granted: false, refusedBy: 'address', retryAfterSeconds: 1 }),
+      ),
     peek: (api, identity) =>
-      withDecider(async ({ store, limits: applied }) => {
-        const view = await store.view(api, identity, now(), limits.windowMs, false);
-        // No share: nothing remains, whatever was used.
-        return applied ? stateOf(view, applied) : { ...(stateOf(view, limits) as BudgetState), remaining: 0 };
-      }),
+      withDecider(
+        async ({ store, limits: applied }) => {
+          const view = await store.view(api, identity, now(), limits.windowMs, false);
+          // No share: nothing remains, whatever was used.
+          return applied
+            ? stateOf(view, applied)
+            : { ...(stateOf(view, limits) as BudgetState), remaining: 0 };
+        },
+        () => null,
+      ),
   };
 }
 

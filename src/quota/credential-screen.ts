@@ -15,6 +15,9 @@ import type { Credentials } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import type { CallBudget } from './call-budget.js';
 
+/** The unproven tokens' budget, as the budgets name what they count. */
+export const UNPROVEN_TOKENS_API = 'unproven-caller-tokens';
+
 /** How long a refusal is remembered. */
 const REFUSAL_MEMORY_MS = 60_000;
 const MAX_REMEMBERED = 10_000;
@@ -67,7 +70,7 @@ export class CredentialScreen {
       return undefined;
     }
     const grant = await this.options.unproven.take({
-      api: 'unproven-caller-tokens',
+      api: UNPROVEN_TOKENS_API,
       identity: clientAddress,
       calls: 1,
       priority: 'foreground',

@@ -1,17 +1,24 @@
 /**
- * The budgets of a fleet: kept in Redis (budget-store.ts), and mirrored in each replica's memory
- * from what the replicas tell each other of every call they make. While Redis is unreachable, each
- * replica decides on its mirror alone, with its share of the limits (the limits divided by the
- * replicas it knew of), so the fleet together stays within HSS's quota without asking anybody: the
- * calls made before the outage are in every mirror and count against every share. When Redis is
- * back, each replica tells it every call of its mirror still in the window before it decides there
- * again, so the fleet resumes from what was really spent: no burst.
+ * The budgets of a fleet. Decisions are made in Redis (budget-store.ts), and each replica mirrors
+ * the fleet's call log in its memory: from every log it reads there when deciding, and from the
+ * calls the others announce. While Redis is unreachable (or a command to it fails), a replica
+ * decides alone on its mirror with its **share** of each limit: the limit divided by the most
+ * replicas that may run (FLEET_MAX_REPLICAS), rounded down. The calls made before the outage are in
+ * every mirror and count against every share, so the fleet together stays within HSS's quota:
+ * - a replica that has not listened to the fleet for a whole window has an incomplete mirror: it
+ *   makes no call alone;
+ * - calls made alone are told to Redis before this replica decides there again, and when Redis
+ *   comes back each replica tells it its whole mirror (Redis may have restarted empty);
+ * - for a window after its own return, a replica decides in Redis on its share still: replicas
+ *   that are not back yet may be spending theirs;
+ * - those that decide in Redis leave a share to every replica that went silent within the last
+ *   minute (members.ts): it may be cut off from Redis, deciding alone.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FleetChannel } from '../fleet/fleet-channel.js';
 import type { FleetMembers } from '../fleet/members.js';
-import type { BudgetLimits } from './budget-rule.js';
+import type { BudgetLimits, BudgetView } from './budget-rule.js';
 import { MemoryBudgetStore, type RedisBudgetStore } from './budget-store.js';
 
 export interface FleetBudgetOptions {
@@ -19,75 +26,146 @@ export interface FleetBudgetOptions {
   redis: Redis;
   channel: FleetChannel;
   members: FleetMembers;
+  /** FLEET_MAX_REPLICAS: the most replicas that may run, and so decide alone, at once. */
+  maxReplicas: number;
+  /** The budgets' APIs: news of any other is not mirrored (it would only grow the memory). */
+  apis: readonly string[];
   windowMs: number;
   now: () => number;
   logger?: Logger;
 }
 
+type Call = { api: string; identity: string; id: string; at: number };
+
 export class FleetBudget {
-  /** The fleet's calls as this replica knows them: its own, and those it heard of. */
+  /** The fleet's calls as this replica knows them. */
   readonly mirror = new MemoryBudgetStore();
-  private rejoining: Promise<void> | undefined;
+  /** Calls granted alone that Redis has not been told of. */
+  private unreported: Call[] = [];
+  /** Redis lost what it knew (it was down; it may have restarted empty): tell it the whole mirror. */
+  private mirrorUnreported = false;
+  /** Since when this replica hears the others' calls (the budgets' clock). */
+  private listeningSince: number | undefined;
+  /** When this replica last came back to Redis (the budgets' clock). */
+  private returnedAt: number | undefined;
+  private readonly apis: ReadonlySet<string>;
 
   constructor(private readonly options: FleetBudgetOptions) {
-    const { channel, redis, windowMs } = options;
+    const { channel, redis, now } = options;
+    this.apis = new Set(options.apis);
+    channel.whenListening(() => {
+      this.listeningSince ??= now();
+    });
     channel.on('call', (call) => {
-      if (typeof call.id !== 'string' || typeof call.at !== 'number') return;
-      this.mirror.enter(String(call.api), String(call.identity), call.id, call.at, windowMs);
+      if (typeof call.id === 'string' && call.id.length <= 64 && typeof call.identity === 'string') {
+        this.mirrorCall({ api: call.api, identity: call.identity.slice(0, 200), id: call.id, at: call.at });
+      }
     });
     channel.on('settle', (call) => {
-      if (typeof call.id !== 'string' || typeof call.at !== 'number') return;
-      void this.mirror.settle(String(call.api), '', call.id, call.at);
+      if (this.plausible(call.api, call.at) && typeof call.id === 'string') {
+        void this.mirror.settle(call.api, '', call.id, call.at);
+      }
+    });
+    redis.on('close', () => {
+      this.mirrorUnreported = true;
     });
     redis.on('ready', () => {
-      this.rejoining ??= this.rejoin().finally(() => {
-        this.rejoining = undefined;
-      });
+      this.returnedAt = now();
+      void this.report().catch(() => undefined); // retried before the next decision in Redis
     });
   }
 
-  /** Decisions are made in Redis: it is reachable, and knows what was spent while it was not. */
+  /** Redis, where decisions are made while it is reachable; undefined while it is not. */
   get shared(): RedisBudgetStore | undefined {
-    return this.options.redis.status === 'ready' && !this.rejoining ? this.options.shared : undefined;
+    return this.options.redis.status === 'ready' ? this.options.shared : undefined;
   }
 
   /**
-   * This replica's share of `limits` while it decides alone; a limit of 0 stays "not counted", a
-   * share that rounds down to nothing is `null`: no call at all.
+   * The limits a decision in Redis applies: this replica's share for a window after its return,
+   * else the limits less a share for each replica gone silent lately.
    */
-  share(limits: BudgetLimits): BudgetLimits | null {
-    const replicas = Math.max(1, this.options.members.replicas);
-    const part = (limit: number) => (limit === 0 ? 0 : Math.floor(limit / replicas));
-    const perCaller = part(limits.perCaller);
-    const perAddress = part(limits.perAddress);
-    if ((limits.perCaller > 0 && perCaller === 0) || (limits.perAddress > 0 && perAddress === 0)) return null;
-    return { ...limits, perCaller, perAddress, refreshReserve: Math.min(limits.refreshReserve, perAddress) };
+  inRedis(limits: BudgetLimits): BudgetLimits | null {
+    const { now, windowMs, members } = this.options;
+    if (this.returnedAt !== undefined && now() - this.returnedAt < windowMs) return this.share(limits);
+    const silent = members.silent;
+    if (silent === 0) return limits;
+    const less = (limit: number) =>
+      limit === 0 ? 0 : limit - silent * Math.floor(limit / this.options.maxReplicas);
+    return this.nonZero(limits, less(limits.perCaller), less(limits.perAddress));
   }
 
-  /** A call granted in Redis: into the mirror, and told to the others for theirs. */
-  granted(api: string, identity: string, ids: readonly string[], at: number): void {
+  /**
+   * This replica's share of `limits` while it decides alone; `null`: no call at all (the share
+   * rounds down to nothing, or its mirror is not complete yet).
+   */
+  share(limits: BudgetLimits): BudgetLimits | null {
+    const { now, windowMs, maxReplicas } = this.options;
+    if (this.listeningSince === undefined || now() - this.listeningSince < windowMs) return null;
+    const part = (limit: number) => (limit === 0 ? 0 : Math.floor(limit / maxReplicas));
+    return this.nonZero(limits, part(limits.perCaller), part(limits.perAddress));
+  }
+
+  /** Before deciding in Redis: it is told what it missed, or this throws and the caller decides alone. */
+  async report(): Promise<void> {
+    if (this.mirrorUnreported) {
+      const { now, windowMs, shared, members, logger } = this.options;
+      const calls = this.mirror.calls(now(), windowMs);
+      await shared.replay(calls, windowMs);
+      this.mirrorUnreported = false;
+      this.unreported = [];
+      await members.beat();
+      logger?.info({ calls: calls.length }, 'Redis budgets rejoined with the calls of the outage');
+    } else if (this.unreported.length > 0) {
+      const calls = this.unreported;
+      await this.options.shared.replay(calls, this.options.windowMs);
+      this.unreported = this.unreported.filter((call) => !calls.includes(call));
+    }
+  }
+
+  /** What a decision read in Redis: every call of the fleet in the window, into the mirror. */
+  observed(api: string, view: BudgetView): void {
+    for (const call of view.address) {
+      if (call.id !== undefined) this.mirrorCall({ api, identity: call.identity, id: call.id, at: call.at });
+    }
+  }
+
+  /** Calls granted (in Redis, or alone): into the mirror, told to the others; alone, kept for Redis. */
+  granted(api: string, identity: string, ids: readonly string[], at: number, alone: boolean): void {
     for (const id of ids) {
       this.mirror.enter(api, identity, id, at, this.options.windowMs);
+      if (alone) this.unreported.push({ api, identity, id, at });
       this.options.channel.tell({ type: 'call', api, identity, id, at });
     }
   }
 
-  /** A call ended: it counts from then, in the mirror and in the others'. */
+  /** A call ended: it counts from then, in the mirror, in the others', and in what Redis is owed. */
   settled(api: string, identity: string, id: string, at: number): void {
     void this.mirror.settle(api, identity, id, at);
+    for (const call of this.unreported) if (call.id === id) call.at = Math.max(call.at, at);
     this.options.channel.tell({ type: 'settle', api, id, at });
   }
 
-  /** Tells Redis every call of the mirror still in the window; decisions wait for it. */
-  private async rejoin(): Promise<void> {
-    const { shared, windowMs, now, logger, members } = this.options;
-    const calls = this.mirror.calls(now(), windowMs);
-    try {
-      await shared.replay(calls, windowMs);
-      await members.beat();
-      logger?.info({ calls: calls.length }, 'Redis budgets rejoined with the calls of the outage');
-    } catch (error) {
-      logger?.warn({ err: error }, 'Redis budgets could not be told the calls of the outage yet');
+  private mirrorCall(call: Call): void {
+    if (this.plausible(call.api, call.at)) {
+      this.mirror.enter(call.api, call.identity, call.id, call.at, this.options.windowMs);
     }
+  }
+
+  /** A known API and a time within a window of now: news from elsewhere is checked, not trusted. */
+  private plausible(api: unknown, at: unknown): api is string {
+    const { now, windowMs } = this.options;
+    return (
+      typeof api === 'string' &&
+      this.apis.has(api) &&
+      typeof at === 'number' &&
+      Number.isFinite(at) &&
+      Math.abs(at - now()) <= windowMs
+    );
+  }
+
+  /** `limits` with these two, or `null` where one that counts comes to nothing. */
+  private nonZero(limits: BudgetLimits, perCaller: number, perAddress: number): BudgetLimits | null {
+    if ((limits.perCaller > 0 && perCaller <= 0) || (limits.perAddress > 0 && perAddress <= 0)) return null;
+    return { ...limits, perCaller, perAddress, refreshReserve: Math.min(limits.refreshReserve, perAddress) };
   }
 }

@@ -16,6 +16,8 @@ export interface HssListApi<Row> {
 }
 
 export type HssApiName = 'ListPortStatistics' | 'ListPortHost';
+/** Every API the gateway calls: HSS counts its quota per API. */
+export const HSS_API_NAMES: readonly HssApiName[] = ['ListPortStatistics', 'ListPortHost'];
 
 /** The most rows one call of either API brings (`limit` 10..200): the quota counts calls, not rows. */
 export const UPSTREAM_MAX_LIMIT = 200;

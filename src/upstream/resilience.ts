@@ -108,7 +108,9 @@ export class UpstreamResilience {
 
   /**
    * All circuits together: `open` when every circuit is open (HSS is down for everyone),
-   * `half-open` when some are not closed, else `closed`.
+   * `half-open` when some are not closed, else `closed`. A circuit held open on another replica's
+   * news counts as half-open: this replica did not see HSS fail, and readiness must not take every
+   * replica out of service (with its stale pages) on one replica's word.
    */
   get circuitState(): CircuitStateName {
     let notClosed = 0;
@@ -117,10 +119,10 @@ export class UpstreamResilience {
     return this.openCircuits === this.circuits.size ? 'open' : 'half-open';
   }
 
-  /** Circuits open now. */
+  /** Circuits open now on failures seen here. */
   get openCircuits(): number {
     let open = 0;
-    for (const circuit of this.circuits.values()) if (stateName(circuit.state) === 'open') open++;
+    for (const circuit of this.circuits.values()) if (circuit.state === CircuitState.Open) open++;
     return open;
   }
 

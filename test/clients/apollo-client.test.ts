@@ -70,6 +70,32 @@ describe('Apollo Client with relayStylePagination', () => {
     apollo.stop();
   });
 
+  it('keeps a page jumped to by offset apart from the list paged by cursor (`page` is a key)', async () => {
+    const apollo = client();
+    const query = gql`
+      query Ports($first: Int, $page: PageInput) {
+        portStatistics(filter: { status: DANGER }, first: $first, page: $page) {
+          edges {
+            node {
+              id
+              port
+            }
+          }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+        }
+      }
+    `;
+    type Ports = { portStatistics: { edges: { node: { id: string; port: number } }[] } };
+    const listed = await apollo.query<Ports>({ query, variables: { first: 25 } });
+    const jumped = await apollo.query<Ports>({ query, variables: { page: { first: 5, offset: 20 } } });
+    const ports = (result: typeof listed) => result.data?.portStatistics.edges.map((e) => e.node.port);
+    expect(ports(jumped)).toEqual(ports(listed)?.slice(20, 25));
+    apollo.stop();
+  });
+
   it('sees the contract`s error codes', async () => {
     const apollo = client();
     const result = await apollo.query({

@@ -6,7 +6,9 @@
  * for 30 s; one replica's refusal and open circuit reach the others.
  */
 import { once } from 'node:events';
+import { Redis } from 'ioredis';
 import { request } from 'undici';
+import { ManualClock } from '../helpers/clock.js';
 import { isComplete, type Load, runDashboardSession } from '../helpers/dashboard-session.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
@@ -163,6 +165,114 @@ describeWithRedis('what one replica learns, the others know', () => {
     expect(hss.received.length).toBe(calls);
   });
 });
+
+describeWithRedis('Redis failing, and Redis lying', () => {
+  const fixtures = useFixtures();
+  const project = (id: string) => `{ portStatistics(projectId: "${id}") { totalCount } }`;
+  const codeOf = (answer: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) =>
+    answer.body.errors?.[0]?.extensions?.code;
+
+  /** Two replicas that have listened to each other for a whole window, each query a call. */
+  async function twoReplicas(env: Record<string, string> = {}) {
+    const clock = new ManualClock();
+    const hss = await fixtures.emulator({ now: clock.now });
+    const redis = await fixtures.redis();
+    const shared = {
+      HSS_ENDPOINT: hss.url,
+      HSS_PROJECT_ID: 'p',
+      HSS_AUTH_TOKEN: 't',
+      REDIS_URL: redis.url,
+      CACHE_TTL_SECONDS: '0',
+      HSS_RATE_LIMIT_PER_MINUTE: '5',
+      HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '5',
+      HSS_RETRY_MAX: '0',
+      ...env,
+    };
+    const options = { asShipped: true, now: clock.now };
+    const a = await fixtures.gateway(undefined, shared, options);
+    const b = await fixtures.gateway(undefined, shared, options);
+    await Promise.all([listening(a), listening(b)]);
+    clock.advance(61_000);
+    const throttled = () => hss.received.filter((r) => r.status === 429).length;
+    const calls = () => hss.received.filter((r) => r.path.startsWith('/v5/')).length;
+    return { clock, hss, redis, a, b, shared, options, throttled, calls };
+  }
+
+  it('replicas back at different times: the first back spends only its share for a window', async () => {
+    // Two replicas at most: a share of floor(5 / 2) = 2 calls each while alone.
+    const { redis, a, b, throttled, calls } = await twoReplicas({ FLEET_MAX_REPLICAS: '2' });
+    await redis.close();
+    await Promise.all([status(a, 'reconnecting'), status(b, 'reconnecting')]);
+    // B stays cut off (a partition): it goes on deciding alone.
+    b.gateway.quota.fleet?.redis.disconnect();
+    const alone = async (gw: RunningGateway, ids: string[]) => {
+      const answers = [];
+      for (const id of ids) answers.push(codeOf(await gw.graphql(project(id))));
+      return answers;
+    };
+    expect(await alone(a, ['a1', 'a2', 'a3'])).toEqual([undefined, undefined, 'RATE_LIMITED']);
+    expect(await alone(b, ['b1', 'b2', 'b3'])).toEqual([undefined, undefined, 'RATE_LIMITED']);
+    expect(calls()).toBe(4);
+    await redis.restart(); // empty
+    await status(a, 'ready');
+    // Redis knows A's two calls only; B's two are HSS's too. A back with the full 5 would spend 3.
+    expect(await alone(a, ['a4', 'a5', 'a6'])).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(calls()).toBe(4);
+    expect(throttled()).toBe(0);
+  });
+
+  it('a replica that starts while Redis is down makes no call alone: it never heard the others', async () => {
+    const { redis, shared, options, calls } = await twoReplicas();
+    await redis.close();
+    const late = await fixtures.gateway(undefined, shared, options);
+    const answer = await late.graphql(project('late'));
+    expect(codeOf(answer)).toBe('RATE_LIMITED');
+    expect(calls()).toBe(0);
+  });
+
+  it('news anyone could publish in Redis crashes no replica and moves no budget', async () => {
+    const { redis, a, b, calls } = await twoReplicas();
+    const publisher = new Redis(redis.url);
+    const listener = new Redis(redis.url);
+    await listener.subscribe('hss-gateway:v1:fleet');
+    const messages = [
+      'null',
+      '[]',
+      '"text"',
+      '{"event":null}',
+      '{"from":"x","event":{"type":"call","api":"ListPortStatistics","identity":"i","id":"x","at":"soon"}}',
+      '{"from":"x","event":{"type":"call","api":"made-up","identity":"i","id":"y","at":0}}',
+      '{"from":"x","event":{"type":"landed","key":"k","failure":{"code":"EVIL","message":{}}}}',
+      '{"from":"x","event":{"type":"refused","identity":42}}',
+      '{"from":"x","event":{"type":"circuit-open","projectId":null}}',
+    ];
+    const heard = new Promise<void>((resolve) => {
+      let count = 0;
+      listener.on('message', () => {
+        if (++count === messages.length) resolve();
+      });
+    });
+    for (const message of messages) await publisher.publish('hss-gateway:v1:fleet', message);
+    await heard;
+    for (const [name, gw] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      const answer = await gw.graphql(project(`after-${name}`));
+      expect(answer.body.errors).toBeUndefined();
+    }
+    expect(calls()).toBe(2);
+    publisher.disconnect();
+    listener.disconnect();
+  });
+});
+
+/** Resolves once the replica hears the others' news (its mirror of the fleet starts then). */
+function listening(gw: RunningGateway): Promise<void> {
+  const channel = gw.gateway.quota.fleet?.channel;
+  if (!channel) throw new Error('the gateway has no fleet channel: is REDIS_URL set?');
+  return new Promise((resolve) => channel.whenListening(resolve));
+}
 
 /** Resolves once the replica's Redis connection is in `wanted` state (ioredis's own events). */
 async function status(gw: RunningGateway, wanted: 'ready' | 'reconnecting'): Promise<void> {

@@ -101,6 +101,9 @@ describe("a team's manifest (TRUSTED_DOCUMENTS_FILE)", () => {
     expect(codeOf(builtin)).toBe('PERSISTED_QUERY_NOT_FOUND');
     const unknown = await post(gw, { documentId: `sha256:${'0'.repeat(64)}` });
     expect(codeOf(unknown)).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(unknown.body.errors?.[0]?.message).toContain(
+      'Add the operation to the manifest TRUSTED_DOCUMENTS_FILE names',
+    );
     const none = await post(gw, { variables: {} });
     expect(codeOf(none)).toBe('PERSISTED_QUERY_ONLY');
   });
@@ -141,8 +144,8 @@ describe('persisted documents without trusting only them', () => {
     const unknown = await post(gw, {
       extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } },
     });
-    // What Apollo's APQ link waits for before it sends the document in full.
-    expect(unknown.body.errors?.[0]?.message).toBe('PersistedQueryNotFound');
+    // What Apollo's APQ link waits for (the code) before it sends the document in full.
+    expect(unknown.body.errors?.[0]?.message).toMatch(/^PersistedQueryNotFound: .*send the document itself/);
     expect(codeOf(unknown)).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 });
@@ -165,6 +168,27 @@ describe("Apollo's persisted query manifest", () => {
       variables: { first: 1 },
     });
     expect(answer.body.errors).toBeUndefined();
+  });
+});
+
+describe('a manifest that cannot run', () => {
+  it('a document this schema does not validate, and a manifest of none: the gateway starts and says so', async () => {
+    const stale = join(dir, 'stale.json');
+    const old = 'query Old { portStatistics { nodes { portNumber } } }';
+    writeFileSync(
+      stale,
+      JSON.stringify({ [`sha256:${createHash('sha256').update(old).digest('hex')}`]: old }),
+    );
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, '{}');
+    const withStale = await fixtures.gateway(undefined, { TRUSTED_DOCUMENTS_FILE: stale }, AS_SHIPPED);
+    expect(withStale.logs.entries().map((e) => e.msg)).toContain(
+      'persisted documents this schema does not validate: they will be refused',
+    );
+    const withNone = await fixtures.gateway(undefined, { TRUSTED_DOCUMENTS_FILE: empty }, AS_SHIPPED);
+    expect(withNone.logs.entries().map((e) => e.msg)).toContain(
+      'only trusted documents run, and the manifests hold none: every request is refused',
+    );
   });
 });
 

@@ -21,7 +21,7 @@ export const RELAY_MODULES: Record<string, string[]> = {
         filter: { type: "PortStatisticFilter" }
       ) {
         portStatistics(first: $first, after: $after, last: $last, before: $before, filter: $filter)
-          @connection(key: "PortList_portStatistics", filters: ["filter"]) {
+          @connection(key: "PortList_portStatistics") {
           totalCount
           edges {
             node {
