@@ -23,6 +23,8 @@ export type FailureKind =
   | 'reset'
   | 'refused'
   | 'aborted'
+  /** The request's own deadline passed while it waited: HSS may still answer the shared call. */
+  | 'deadline'
   | 'circuit-open'
   /** The gateway could not even send the request (undici refused a header, a bad URL). */
   | 'not-sent'
@@ -174,6 +176,7 @@ const FAILURE_WORDS: Record<FailureKind, string> = {
   reset: 'closed the connection before answering',
   refused: 'could not be reached',
   aborted: 'was not waited for: the request was cancelled',
+  deadline: "did not answer within the request's deadline",
   'circuit-open': 'is failing: calls are paused (circuit open)',
   'not-sent': 'was not called: the gateway could not form the request',
   other: 'could not be reached',

@@ -142,16 +142,32 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     return true;
   }
 
-  async function viaYoga(req: IncomingMessage, request: ReadRequest): Promise<StoredResponse> {
+  async function viaYoga(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: ReadRequest,
+  ): Promise<StoredResponse> {
     const headers: [string, string][] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
     }
-    const response = await yoga.fetch(
-      `${BASE_URL}${GRAPHQL_PATH}`,
-      { method: 'POST', headers, body: request.body },
-      { handoff: request.handoff, clientAddress: request.clientAddress },
-    );
+    // A client that goes away stops its request waiting on HSS (yoga's request.signal), as yoga's
+    // own Node adapter does for the requests it reads itself.
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.once('close', onClose);
+    let response: Response;
+    try {
+      response = await yoga.fetch(
+        `${BASE_URL}${GRAPHQL_PATH}`,
+        { method: 'POST', headers, body: request.body, signal: gone.signal },
+        { handoff: request.handoff, clientAddress: request.clientAddress },
+      );
+    } finally {
+      res.off('close', onClose);
+    }
     return {
       status: response.status,
       headers: [...response.headers].filter(([name]) => name !== 'x-request-id' && name !== 'content-length'),
@@ -172,7 +188,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
   async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {
     const request = readRequest(req, body);
     if (await fromCache(res, request)) return;
-    const answer = await viaYoga(req, request);
+    const answer = await viaYoga(req, res, request);
     send(res, answer, request.handoff.requestId);
     keep(request, answer);
   }

@@ -204,8 +204,11 @@ export class UpstreamPages {
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
     }
     try {
+      // The fetch is shared: whoever started it may go away or run out of time, the others still
+      // wait for it (each until its own deadline, below). A snapshot's pages are fetched inside it.
+      const { cancellation: _ownCancellation, deadlineAt: _ownDeadline, ...sharedCall } = call;
       const { landed, joined } = this.shared(key, request.api.name, call, () =>
-        fetch(mode.priority ?? 'foreground', call),
+        fetch(mode.priority ?? 'foreground', sharedCall),
       );
       const { entry: fresh, fleet } = await untilDeadline(landed, call.cancellation, call.deadlineAt);
       return {

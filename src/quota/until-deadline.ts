@@ -15,7 +15,7 @@ export function untilDeadline<T>(
   if (!cancellation && deadlineAt === undefined) return promise;
   const deadlinePassed = () =>
     new HssError('UPSTREAM_UNAVAILABLE', "HSS did not answer within the request's deadline.", {
-      failure: 'timeout',
+      failure: 'deadline',
     });
   const cancelled = () =>
     new HssError('UPSTREAM_UNAVAILABLE', 'The request was cancelled before HSS answered.', {

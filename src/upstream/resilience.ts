@@ -55,10 +55,11 @@ function isRetryable(error: unknown): error is HssError {
   return error.failure === 'reset';
 }
 
-// No answer came, but not because HSS is unwell: the caller went away, the circuit is already
-// open, or the gateway itself could not form the request.
+// No answer came, but not because HSS is unwell: the caller went away or stopped waiting, the
+// circuit is already open, or the gateway itself could not form the request.
 const NOT_HSS_FAILURES: ReadonlySet<FailureKind | undefined> = new Set([
   'aborted',
+  'deadline',
   'circuit-open',
   'not-sent',
 ]);

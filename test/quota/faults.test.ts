@@ -2,6 +2,7 @@
  * For each way the upstream misbehaves (the emulator's fault injection), what the client gets (data,
  * stale data or the right error code) and how many upstream calls were made.
  */
+import { request } from 'undici';
 import type { FaultKind, FaultSettings } from '../../src/emulator/faults.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
@@ -141,6 +142,39 @@ describe('slow but within bounds', () => {
       message: "HSS did not answer within the request's deadline.",
       extensions: { code: 'UPSTREAM_UNAVAILABLE' },
     });
+  });
+});
+
+describe('a client that goes away', () => {
+  // The emulator counts an HSS request as it arrives (it answers after its latency).
+  const untilHssAsked = async () => {
+    for (;;) {
+      const stats = await request(`${hss.url}/__emulator/stats`);
+      const { requests } = (await stats.body.json()) as { requests: number };
+      if (requests > 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  it("does not fail the requests that joined its call: the snapshot's fetch goes on for them", async () => {
+    // The cache on, so the demo project's table is fetched whole (a snapshot of 2 pages).
+    await setUp({ latencyMs: 300 }, { CACHE_TTL_SECONDS: '60' });
+    const leaving = new AbortController();
+    const left = request(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+      signal: leaving.signal,
+    }).catch((error: unknown) => error);
+    await untilHssAsked();
+    const staying = gw.graphql(QUERY);
+    await gw.logs.waitFor('joined an upstream call already in flight');
+    leaving.abort();
+    expect(await left).toMatchObject({ name: 'AbortError' });
+    const answer = await staying;
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.portStatistics.nodes).toHaveLength(3);
+    expect(calls().filter((c) => c.status === 200)).toHaveLength(2);
   });
 });
 
