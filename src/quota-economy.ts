@@ -27,8 +27,8 @@ import { UpstreamResilience } from './upstream/resilience.js';
 export interface QuotaEconomy {
   pages: UpstreamPages;
   resilience: UpstreamResilience;
-  /** What replicas share besides pages (with REDIS_URL): their connection, and their news. */
-  fleet: { redis: Redis; channel: FleetChannel } | undefined;
+  /** What replicas share besides pages (with REDIS_URL): their connection, news and heartbeats. */
+  fleet: { redis: Redis; channel: FleetChannel; members: FleetMembers } | undefined;
   /** Where pages and budgets are kept, for the start-up log. */
   store: 'memory' | 'redis';
   close(): Promise<void>;
@@ -42,12 +42,12 @@ interface Fleet {
   flights: FleetFlights;
 }
 
-function startFleet(redis: Redis, config: GatewayConfig, logger: Logger): Fleet {
+function startFleet(redis: Redis, config: GatewayConfig, logger: Logger, now: () => number): Fleet {
   const channel = new FleetChannel(redis, logger);
   return {
     redis,
     channel,
-    members: new FleetMembers(redis, channel),
+    members: new FleetMembers(redis, channel, now),
     // A lease as long as one HSS call may take; a waiting replica waits at most as long as a
     // request may, then calls itself.
     flights: new FleetFlights(redis, channel, {
@@ -74,6 +74,7 @@ const fleetBudget = (
     maxReplicas: config.fleet.maxReplicas,
     apis,
     windowMs: BUDGET_WINDOW_MS,
+    callMs: config.upstreamTimeouts.totalMs,
     now,
     logger,
   });
@@ -86,8 +87,8 @@ export async function assembleQuotaEconomy(
   observer?: QuotaObserver,
 ): Promise<QuotaEconomy> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
-  const fleet = redis ? startFleet(redis, config, logger) : undefined;
   const clock = now ?? Date.now;
+  const fleet = redis ? startFleet(redis, config, logger, clock) : undefined;
   const { cache: cacheConfig } = config;
   let cache: PageCache | undefined;
   if (cacheConfig.ttlMs > 0) {

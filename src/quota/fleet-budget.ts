@@ -5,19 +5,30 @@
  * decides alone on its mirror with its **share** of each limit: the limit divided by the most
  * replicas that may run (FLEET_MAX_REPLICAS), rounded down. The calls made before the outage are in
  * every mirror and count against every share, so the fleet together stays within HSS's quota:
+ * - a replica cannot tell a Redis that is down for everyone from one cut off from it alone (a
+ *   partition), where the others still decide in Redis with the full limits until their heartbeats
+ *   count it silent (members.ts), on calls it does not hear. So it makes no call alone until they
+ *   surely count it silent and every call they granted before that has left the window; and none
+ *   once they may have forgotten it. A short outage is served from the pages in memory;
  * - a replica that has not listened to the fleet for a whole window has an incomplete mirror: it
  *   makes no call alone;
  * - calls made alone are told to Redis before this replica decides there again, and when Redis
  *   comes back each replica tells it its whole mirror (Redis may have restarted empty);
  * - for a window after its own return, a replica decides in Redis on its share still: replicas
  *   that are not back yet may be spending theirs;
- * - those that decide in Redis leave a share to every replica that went silent within the last
- *   minute (members.ts): it may be cut off from Redis, deciding alone.
+ * - those that decide in Redis leave a share to every replica gone silent and not yet forgotten (at
+ *   most to as many as FLEET_MAX_REPLICAS leaves room for beside the live ones): it may be cut off
+ *   from Redis, deciding alone.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FleetChannel } from '../fleet/fleet-channel.js';
-import type { FleetMembers } from '../fleet/members.js';
+import {
+  COUNTED_SILENT_AFTER_MS,
+  type FleetMembers,
+  FORGET_AFTER_MS,
+  HEARTBEAT_MS,
+} from '../fleet/members.js';
 import type { BudgetLimits, BudgetView } from './budget-rule.js';
 import { MemoryBudgetStore, type RedisBudgetStore } from './budget-store.js';
 
@@ -31,6 +42,8 @@ export interface FleetBudgetOptions {
   /** The budgets' APIs: news of any other is not mirrored (it would only grow the memory). */
   apis: readonly string[];
   windowMs: number;
+  /** The longest one call to HSS may take (HSS_TIMEOUT_MS): it counts from when it ends. */
+  callMs: number;
   now: () => number;
   logger?: Logger;
 }
@@ -48,6 +61,8 @@ export class FleetBudget {
   private listeningSince: number | undefined;
   /** When this replica last came back to Redis (the budgets' clock). */
   private returnedAt: number | undefined;
+  /** When this replica lost Redis (the budgets' clock); undefined while connected. */
+  private cutAt: number | undefined;
   private readonly apis: ReadonlySet<string>;
 
   constructor(private readonly options: FleetBudgetOptions) {
@@ -68,9 +83,11 @@ export class FleetBudget {
     });
     redis.on('close', () => {
       this.mirrorUnreported = true;
+      this.cutAt ??= now();
     });
     redis.on('ready', () => {
       this.returnedAt = now();
+      this.cutAt = undefined;
       void this.report().catch(() => undefined); // retried before the next decision in Redis
     });
   }
@@ -85,22 +102,38 @@ export class FleetBudget {
    * else the limits less a share for each replica gone silent lately.
    */
   inRedis(limits: BudgetLimits): BudgetLimits | null {
-    const { now, windowMs, members } = this.options;
-    if (this.returnedAt !== undefined && now() - this.returnedAt < windowMs) return this.share(limits);
-    const silent = members.silent;
+    const { now, windowMs, members, maxReplicas } = this.options;
+    if (this.returnedAt !== undefined && now() - this.returnedAt < windowMs) return this.part(limits);
+    // Silent replicas beyond what FLEET_MAX_REPLICAS leaves room for beside the live ones are dead.
+    const silent = Math.min(members.silent, Math.max(0, maxReplicas - members.alive));
     if (silent === 0) return limits;
-    const less = (limit: number) =>
-      limit === 0 ? 0 : limit - silent * Math.floor(limit / this.options.maxReplicas);
+    const less = (limit: number) => (limit === 0 ? 0 : limit - silent * Math.floor(limit / maxReplicas));
     return this.nonZero(limits, less(limits.perCaller), less(limits.perAddress));
   }
 
   /**
    * This replica's share of `limits` while it decides alone; `null`: no call at all (the share
-   * rounds down to nothing, or its mirror is not complete yet).
+   * rounds down to nothing, its mirror is not complete yet, or the others may not leave it a share:
+   * too soon after it lost Redis, or too long).
    */
   share(limits: BudgetLimits): BudgetLimits | null {
-    const { now, windowMs, maxReplicas } = this.options;
-    if (this.listeningSince === undefined || now() - this.listeningSince < windowMs) return null;
+    const { now, windowMs, callMs, members } = this.options;
+    const at = now();
+    if (this.listeningSince === undefined || at - this.listeningSince < windowMs) return null;
+    // Asked before the 'close' event: Redis is being lost now.
+    const cutAt = this.cutAt ?? at;
+    // The others count this replica silent by then, and what they granted before has left the window.
+    if (at - cutAt < COUNTED_SILENT_AFTER_MS + callMs + windowMs) return null;
+    // The others forget it FORGET_AFTER_MS after its last heartbeat: its calls must have left the
+    // window by then. The last heartbeat was at most a beat before the cut, or when it last came.
+    const lastBeat = Math.min(members.lastBeatAt ?? cutAt, cutAt - HEARTBEAT_MS);
+    if (at - lastBeat > FORGET_AFTER_MS - callMs - windowMs) return null;
+    return this.part(limits);
+  }
+
+  /** This replica's part of `limits`: each divided by FLEET_MAX_REPLICAS, rounded down. */
+  private part(limits: BudgetLimits): BudgetLimits | null {
+    const { maxReplicas } = this.options;
     const part = (limit: number) => (limit === 0 ? 0 : Math.floor(limit / maxReplicas));
     return this.nonZero(limits, part(limits.perCaller), part(limits.perAddress));
   }

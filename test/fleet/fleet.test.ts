@@ -171,6 +171,12 @@ describeWithRedis('Redis failing, and Redis lying', () => {
   const project = (id: string) => `{ portStatistics(projectId: "${id}") { totalCount } }`;
   const codeOf = (answer: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) =>
     answer.body.errors?.[0]?.extensions?.code;
+  /** Each project asked in turn (a call each): the error code of each answer, undefined for data. */
+  const each = async (gw: RunningGateway, ids: string[]) => {
+    const answers = [];
+    for (const id of ids) answers.push(codeOf(await gw.graphql(project(id))));
+    return answers;
+  };
 
   /** Two replicas that have listened to each other for a whole window, each query a call. */
   async function twoReplicas(env: Record<string, string> = {}) {
@@ -200,26 +206,84 @@ describeWithRedis('Redis failing, and Redis lying', () => {
 
   it('replicas back at different times: the first back spends only its share for a window', async () => {
     // Two replicas at most: a share of floor(5 / 2) = 2 calls each while alone.
-    const { redis, a, b, throttled, calls } = await twoReplicas({ FLEET_MAX_REPLICAS: '2' });
+    const { clock, redis, a, b, throttled, calls } = await twoReplicas({ FLEET_MAX_REPLICAS: '2' });
     await redis.close();
     await Promise.all([status(a, 'reconnecting'), status(b, 'reconnecting')]);
     // B stays cut off (a partition): it goes on deciding alone.
     b.gateway.quota.fleet?.redis.disconnect();
-    const alone = async (gw: RunningGateway, ids: string[]) => {
-      const answers = [];
-      for (const id of ids) answers.push(codeOf(await gw.graphql(project(id))));
-      return answers;
-    };
-    expect(await alone(a, ['a1', 'a2', 'a3'])).toEqual([undefined, undefined, 'RATE_LIMITED']);
-    expect(await alone(b, ['b1', 'b2', 'b3'])).toEqual([undefined, undefined, 'RATE_LIMITED']);
+    // Alone only once any replica still in Redis would count them silent (20 s) and its calls of
+    // before (10 s each at most) have left the window.
+    expect(await each(a, ['a0'])).toEqual(['RATE_LIMITED']);
+    clock.advance(ALONE_AFTER_MS);
+    expect(await each(a, ['a1', 'a2', 'a3'])).toEqual([undefined, undefined, 'RATE_LIMITED']);
+    expect(await each(b, ['b1', 'b2', 'b3'])).toEqual([undefined, undefined, 'RATE_LIMITED']);
     expect(calls()).toBe(4);
     await redis.restart(); // empty
     await status(a, 'ready');
     // Redis knows A's two calls only; B's two are HSS's too. A back with the full 5 would spend 3.
-    expect(await alone(a, ['a4', 'a5', 'a6'])).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(await each(a, ['a4', 'a5', 'a6'])).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
     expect(calls()).toBe(4);
     expect(throttled()).toBe(0);
   });
+
+  it('a replica cut off from Redis alone: it waits until the others leave it its share, and the fleet never spends more than 5', async () => {
+    const { clock, redis, a, b, throttled, calls } = await twoReplicas();
+    const members = a.gateway.quota.fleet?.members;
+    b.gateway.quota.fleet?.redis.disconnect();
+    // A still counts B alive and spends the full 5: B, cut off, must not spend at once.
+    expect(await each(b, ['b1'])).toEqual(['RATE_LIMITED']);
+    expect(await each(a, ['a1', 'a2', 'a3', 'a4', 'a5'])).toEqual(Array(5).fill(undefined));
+    expect(calls()).toBe(5);
+    // Later: A's heartbeats count B silent (its last beat set back in Redis, as real time would).
+    clock.advance(ALONE_AFTER_MS);
+    const silentFor = async (ms: number) => {
+      const client = new Redis(redis.url);
+      try {
+        const [seconds] = await client.time();
+        await client.zadd(REPLICAS_KEY, Number(seconds) * 1000 - ms, replicaIdOf(b));
+      } finally {
+        client.disconnect();
+      }
+      await members?.beat();
+    };
+    await silentFor(20_000);
+    expect(members?.silent).toBe(1);
+    // B spends its share (5 / FLEET_MAX_REPLICAS 5 = 1), A the rest.
+    expect(await each(b, ['b2', 'b3'])).toEqual([undefined, 'RATE_LIMITED']);
+    expect(await each(a, ['a6', 'a7', 'a8', 'a9', 'a10'])).toEqual([
+      ...Array(4).fill(undefined),
+      'RATE_LIMITED',
+    ]);
+    // Minutes later, B still cut off: the others still leave it its share.
+    clock.advance(61_000);
+    await silentFor(200_000);
+    expect(await each(b, ['b4', 'b5'])).toEqual([undefined, 'RATE_LIMITED']);
+    expect(await each(a, ['a11', 'a12', 'a13', 'a14', 'a15'])).toEqual([
+      ...Array(4).fill(undefined),
+      'RATE_LIMITED',
+    ]);
+    expect(throttled()).toBe(0);
+  });
+
+  it('a Redis that stops answering with its connection open: the replica connects again, and goes on', async () => {
+    const { clock, redis, a, throttled } = await twoReplicas();
+    const connection = a.gateway.quota.fleet?.redis;
+    redis.pause();
+    try {
+      // Dropped by the replica itself after two unanswered pings (a second each).
+      await once(connection as Redis, 'close');
+      expect(connection?.status).not.toBe('ready');
+      clock.advance(ALONE_AFTER_MS);
+      expect(await each(a, ['while-frozen'])).toEqual([undefined]);
+    } finally {
+      redis.resume();
+    }
+    await status(a, 'ready');
+    clock.advance(61_000); // its share for a window after the return, then the whole limits
+    expect(await each(a, ['after'])).toEqual([undefined]);
+    expect(throttled()).toBe(0);
+    expect(a.logs.entries().map((e) => e.msg)).toContain('Redis stopped answering: connecting again');
+  }, 30_000);
 
   it('a replica that starts while Redis is down makes no call alone: it never heard the others', async () => {
     const { redis, shared, options, calls } = await twoReplicas();
@@ -266,6 +330,16 @@ describeWithRedis('Redis failing, and Redis lying', () => {
     listener.disconnect();
   });
 });
+
+/**
+ * How long a replica that lost Redis waits before it calls alone: until any replica still in Redis
+ * counts it silent (20 s after its last heartbeat) and every call those granted before then (10 s
+ * at most, HSS_TIMEOUT_MS) has left the 60 s window.
+ */
+const ALONE_AFTER_MS = 20_000 + 10_000 + 60_000;
+/** Where replicas' heartbeats are kept in Redis. */
+const REPLICAS_KEY = 'hss-gateway:v1:replicas';
+const replicaIdOf = (gw: RunningGateway) => gw.gateway.quota.fleet?.channel.replicaId ?? '';
 
 /** Resolves once the replica hears the others' news (its mirror of the fleet starts then). */
 function listening(gw: RunningGateway): Promise<void> {

@@ -32,6 +32,9 @@ export interface RunningRedis {
   close(): Promise<void>;
   /** A Redis that was closed starts again on the same port, empty (as one without persistence). */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered, until `resume`. */
+  pause(): void;
+  resume(): void;
 }
 
 /** redis-server on `port`, resolved once it accepts connections. */
@@ -63,12 +66,19 @@ export async function startRedis(): Promise<RunningRedis> {
     url: `redis://127.0.0.1:${port}`,
     async close() {
       if (child.exitCode !== null) return;
+      child.kill('SIGCONT'); // a paused server takes its SIGTERM only once it runs
       child.kill('SIGTERM');
       await once(child, 'exit');
     },
     async restart() {
       if (child.exitCode === null) throw new Error('redis-server is still running');
       child = await spawnRedis(binary, port);
+    },
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
     },
   };
 }
