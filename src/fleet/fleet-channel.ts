@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { watchForSilence } from './redis-connection.js';
 
 /** Versioned like the stored formats: replicas of another format do not hear each other. */
 const CHANNEL = 'hss-gateway:v1:fleet';
@@ -46,6 +47,8 @@ export class FleetChannel {
     // each reconnection; the first subscription waits for the first connection.
     this.subscriber = redis.duplicate();
     this.subscriber.on('error', () => undefined); // the main connection reports outages
+    // A subscribed connection only listens: without pings, a silent Redis would go unnoticed here.
+    watchForSilence(this.subscriber, logger, 'news');
     const subscribe = () =>
       this.subscriber.subscribe(CHANNEL).then(
         () => {

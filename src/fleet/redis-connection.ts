@@ -41,7 +41,7 @@ export async function connectRedis(url: string, logger: Logger, readyWithinMs = 
     down = false;
     logger.info('Redis reachable again');
   });
-  watchForSilence(redis, logger);
+  watchForSilence(redis, logger, 'commands');
   const ready = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), readyWithinMs);
     redis.once('ready', () => {
@@ -65,7 +65,7 @@ const UNANSWERED_PINGS = 2;
  * replica goes on as in any outage (alone on its share, see quota/fleet-budget.ts) until Redis
  * answers; the commands it was waiting for fail at once instead of running late.
  */
-function watchForSilence(redis: Redis, logger: Logger): void {
+export function watchForSilence(redis: Redis, logger: Logger, connection: string): void {
   let unanswered = 0;
   let pinging = false;
   const timer = setInterval(() => {
@@ -80,7 +80,10 @@ function watchForSilence(redis: Redis, logger: Logger): void {
         pinging = false;
         if (++unanswered < UNANSWERED_PINGS || redis.status !== 'ready') return;
         unanswered = 0;
-        logger.warn({ unansweredPings: UNANSWERED_PINGS }, 'Redis stopped answering: connecting again');
+        logger.warn(
+          { connection, unansweredPings: UNANSWERED_PINGS },
+          'Redis stopped answering: connecting again',
+        );
         redis.disconnect(true);
       },
     );
