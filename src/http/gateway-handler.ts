@@ -102,6 +102,9 @@ interface ReadRequest {
   cacheKey: string | undefined;
 }
 
+/** The client closed its connection while its answer was being made. */
+class ClientGone extends Error {}
+
 export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
   const { yoga, responseCache, credentials: policy, maxRequestBytes } = options;
 
@@ -158,6 +161,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       if (!res.writableFinished) gone.abort();
     };
     res.once('close', onClose);
+    if (res.destroyed) gone.abort(); // gone already, before it could be heard
     let response: Response;
     try {
       response = await yoga.fetch(
@@ -165,6 +169,9 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
         { method: 'POST', headers, body: request.body, signal: gone.signal },
         { handoff: request.handoff, clientAddress: request.clientAddress },
       );
+    } catch (error) {
+      if (gone.signal.aborted) throw new ClientGone();
+      throw error;
     } finally {
       res.off('close', onClose);
     }
@@ -201,6 +208,11 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     readBody(req, Number(req.headers['content-length'])).then(
       (body) =>
         serveGraphQLPost(req, res, body).catch((error: unknown) => {
+          // Nobody to answer: not a fault, and nothing to write.
+          if (error instanceof ClientGone) {
+            options.logger.debug('the client went away before its answer');
+            return;
+          }
           // A fault of the gateway's own: yoga would have masked it the same way.
           options.logger.error({ err: error }, 'unexpected error answering a GraphQL request');
           if (res.headersSent) res.destroy();

@@ -175,6 +175,8 @@ describe('a client that goes away', () => {
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.portStatistics.nodes).toHaveLength(3);
     expect(calls().filter((c) => c.status === 200)).toHaveLength(2);
+    // A client leaving is no fault of the gateway's: nothing at error level, no 500 written.
+    expect(gw.logs.entries().filter((e) => (e.level as number) >= 50)).toEqual([]);
   });
 });
 
