@@ -43,9 +43,11 @@ export class FleetChannel {
     private readonly redis: Redis,
     private readonly logger: Logger,
   ) {
-    // A subscribed connection can do nothing else: one of its own. ioredis subscribes again after
-    // each reconnection; the first subscription waits for the first connection.
-    this.subscriber = redis.duplicate();
+    // A subscribed connection can do nothing else: one of its own. It subscribes on each connection
+    // itself: ioredis's own resubscription leaves its command's failure unhandled (a crash), and a
+    // subscription lost on the way is never asked for again. One that fails is retried on a new
+    // connection.
+    this.subscriber = redis.duplicate({ autoResubscribe: false });
     this.subscriber.on('error', () => undefined); // the main connection reports outages
     // A subscribed connection only listens: without pings, a silent Redis would go unnoticed here.
     watchForSilence(this.subscriber, logger, 'news');
@@ -56,11 +58,12 @@ export class FleetChannel {
           for (const listener of this.onSubscribed.splice(0)) listener();
         },
         (error: unknown) => {
-          logger.debug({ err: error }, 'fleet channel subscription failed; retried on reconnection');
+          logger.debug({ err: error }, 'fleet channel subscription failed; connecting again');
+          if (this.subscriber.status === 'ready') this.subscriber.disconnect(true);
         },
       );
     if (this.subscriber.status === 'ready') void subscribe();
-    else this.subscriber.once('ready', () => void subscribe());
+    this.subscriber.on('ready', () => void subscribe());
     this.subscriber.on('message', (_channel: string, text: string) => this.hear(text));
   }
 

@@ -7,13 +7,17 @@
  */
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { request } from 'undici';
+import { FleetChannel } from '../../src/fleet/fleet-channel.js';
+import { connectRedis } from '../../src/fleet/redis-connection.js';
 import { ManualClock } from '../helpers/clock.js';
 import { isComplete, type Load, runDashboardSession } from '../helpers/dashboard-session.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
 import { describeWithRedis } from '../helpers/redis.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const DANGER = '{ portStatistics(filter: { status: DANGER }) { totalCount nodes { port } } }';
 
@@ -284,6 +288,34 @@ describeWithRedis('Redis failing, and Redis lying', () => {
     expect(throttled()).toBe(0);
     expect(a.logs.entries().map((e) => e.msg)).toContain('Redis stopped answering: connecting again');
   }, 30_000);
+
+  it('a reconnection whose subscription is lost on the way: the channel subscribes again, and hears', async () => {
+    const redis = await fixtures.redis();
+    const proxy = await startTcpProxy(Number(new URL(redis.url).port));
+    const logger = pino({ level: 'silent' });
+    const connection = await connectRedis(`redis://127.0.0.1:${proxy.port}`, logger);
+    const channel = new FleetChannel(connection, logger);
+    const publisher = new Redis(redis.url);
+    try {
+      await new Promise<void>((resolve) => channel.whenListening(resolve));
+      const heard: unknown[] = [];
+      channel.on('refused', ({ identity }) => heard.push(identity));
+      proxy.loseNext(/subscribe/i);
+      proxy.cut();
+      const news = JSON.stringify({ from: 'another', event: { type: 'refused', identity: 'back' } });
+      // Published until heard: each publication before the new subscription reaches nobody.
+      while (heard.length === 0) {
+        await publisher.publish('hss-gateway:v1:fleet', news);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(heard[0]).toBe('back');
+    } finally {
+      publisher.disconnect();
+      await channel.close();
+      connection.disconnect();
+      await proxy.close();
+    }
+  }, 20_000);
 
   it('a replica that starts while Redis is down makes no call alone: it never heard the others', async () => {
     const { redis, shared, options, calls } = await twoReplicas();
