@@ -24,21 +24,40 @@ export const COUNTED_SILENT_AFTER_MS = ALIVE_FOR_MS + HEARTBEAT_MS;
  */
 export const FORGET_AFTER_MS = ALIVE_FOR_MS + 10 * 60_000;
 
-// Says this replica is alive at Redis's time, forgets the long silent, answers alive and silent.
+// Says this replica is alive at Redis's time, forgets the long silent, answers Redis's time and
+// every replica's last heartbeat.
 const BEAT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[1], now, ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-local alive = redis.call('ZCOUNT', KEYS[1], now - ARGV[2], '+inf')
-return {alive, redis.call('ZCARD', KEYS[1]) - alive}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {now, redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')}
+`;
+// Gives Redis back the heartbeats it lost (it restarted empty): a replica still cut off must stay
+// counted silent, or the others would spend its share beside it.
+const RESTORE = `
+for i = 2, #ARGV, 2 do
+  local known = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if not known or tonumber(known) < tonumber(ARGV[i + 1]) then
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i])
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 0
 `;
 
+/** A count older than this is not trusted: a replica may have gone silent since. */
+const COUNT_TRUSTED_FOR_MS = 3 * HEARTBEAT_MS;
+
 export class FleetMembers {
-  private counted = { alive: 1, silent: 0 };
+  private counted = { alive: 1, silent: 0, at: Number.NEGATIVE_INFINITY };
+  /** The other replicas' last heartbeats, on Redis's clock, as last read. */
+  private beats = new Map<string, number>();
   /** When this replica's heartbeat last reached Redis, on the budgets' clock. */
   private beatAt: number | undefined;
+  /** While one of these holds, this replica does not say it is alive (it owes Redis its calls). */
+  private readonly holds: (() => boolean)[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -58,9 +77,12 @@ export class FleetMembers {
     return this.counted.alive;
   }
 
-  /** Replicas silent but not forgotten at the last count: each may be deciding alone on its share. */
-  get silent(): number {
-    return this.counted.silent;
+  /**
+   * Replicas silent but not forgotten at the last count: each may be deciding alone on its share.
+   * Undefined while no recent count is known (none yet, or heartbeats failing): any may be.
+   */
+  get silent(): number | undefined {
+    return Date.now() - this.counted.at <= COUNT_TRUSTED_FOR_MS ? this.counted.silent : undefined;
   }
 
   /** When this replica's heartbeat last reached Redis (the budgets' clock), if it ever did. */
@@ -68,23 +90,38 @@ export class FleetMembers {
     return this.beatAt;
   }
 
+  /** This replica says it is alive only while `owes` is false: the others count it silent till then. */
+  holdBeatsWhile(owes: () => boolean): void {
+    this.holds.push(owes);
+  }
+
   /** Says this replica is alive now (also on start and when Redis is back). */
   async beat(): Promise<void> {
-    if (this.redis.status !== 'ready') return;
+    if (this.redis.status !== 'ready' || this.holds.some((owes) => owes())) return;
     try {
-      const [alive, silent] = (await this.redis.eval(
-        BEAT,
-        1,
-        KEY,
-        this.channel.replicaId,
-        ALIVE_FOR_MS,
-        FORGET_AFTER_MS,
-      )) as [number, number];
-      this.counted = { alive: Math.max(1, Number(alive)), silent: Number(silent) };
+      const [now, flat] = (await this.redis.eval(BEAT, 1, KEY, this.channel.replicaId, FORGET_AFTER_MS)) as [
+        number,
+        string[],
+      ];
+      const beats = new Map<string, number>();
+      for (let i = 0; i < flat.length; i += 2) {
+        const id = flat[i] as string;
+        if (id !== this.channel.replicaId) beats.set(id, Number(flat[i + 1]));
+      }
+      const alive = [...beats.values()].filter((at) => at >= Number(now) - ALIVE_FOR_MS).length + 1;
+      this.beats = beats;
+      this.counted = { alive, silent: beats.size + 1 - alive, at: Date.now() };
       this.beatAt = this.now();
     } catch {
-      // The count stays what it was.
+      // The count stays what it was, and is trusted only for a while.
     }
+  }
+
+  /** After Redis lost what it knew: the heartbeats last read go back, those it has since are kept. */
+  async restore(): Promise<void> {
+    const pairs = [...this.beats].flatMap(([id, at]) => [id, String(at)]);
+    if (pairs.length === 0) return;
+    await this.redis.eval(RESTORE, 1, KEY, FORGET_AFTER_MS, ...pairs);
   }
 
   async close(): Promise<void> {

@@ -66,7 +66,7 @@ export class FleetBudget {
   private readonly apis: ReadonlySet<string>;
 
   constructor(private readonly options: FleetBudgetOptions) {
-    const { channel, redis, now } = options;
+    const { channel, redis, members, now } = options;
     this.apis = new Set(options.apis);
     channel.whenListening(() => {
       this.listeningSince ??= now();
@@ -81,6 +81,8 @@ export class FleetBudget {
         void this.mirror.settle(call.api, '', call.id, call.at);
       }
     });
+    // Not alive in the others' eyes while Redis has not heard this replica's calls made alone.
+    members.holdBeatsWhile(() => this.mirrorUnreported || this.unreported.length > 0);
     redis.on('close', () => {
       this.mirrorUnreported = true;
       this.cutAt ??= now();
@@ -104,8 +106,10 @@ export class FleetBudget {
   inRedis(limits: BudgetLimits): BudgetLimits | null {
     const { now, windowMs, members, maxReplicas } = this.options;
     if (this.returnedAt !== undefined && now() - this.returnedAt < windowMs) return this.part(limits);
-    // Silent replicas beyond what FLEET_MAX_REPLICAS leaves room for beside the live ones are dead.
-    const silent = Math.min(members.silent, Math.max(0, maxReplicas - members.alive));
+    // Silent replicas beyond what FLEET_MAX_REPLICAS leaves room for beside the live ones are dead;
+    // without a recent count, any of those may be silent.
+    const room = Math.max(0, maxReplicas - members.alive);
+    const silent = Math.min(members.silent ?? room, room);
     if (silent === 0) return limits;
     const less = (limit: number) => (limit === 0 ? 0 : limit - silent * Math.floor(limit / maxReplicas));
     return this.nonZero(limits, less(limits.perCaller), less(limits.perAddress));
@@ -143,6 +147,8 @@ export class FleetBudget {
     if (this.mirrorUnreported) {
       const { now, windowMs, shared, members, logger } = this.options;
       const calls = this.mirror.calls(now(), windowMs);
+      // Redis may have restarted empty: the replicas silent then (cut off, maybe) stay counted.
+      await members.restore();
       await shared.replay(calls, windowMs);
       this.mirrorUnreported = false;
       this.unreported = [];

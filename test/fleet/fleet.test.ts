@@ -241,13 +241,7 @@ describeWithRedis('Redis failing, and Redis lying', () => {
     // Later: A's heartbeats count B silent (its last beat set back in Redis, as real time would).
     clock.advance(ALONE_AFTER_MS);
     const silentFor = async (ms: number) => {
-      const client = new Redis(redis.url);
-      try {
-        const [seconds] = await client.time();
-        await client.zadd(REPLICAS_KEY, Number(seconds) * 1000 - ms, replicaIdOf(b));
-      } finally {
-        client.disconnect();
-      }
+      await setBeatBack(redis.url, b, ms);
       await members?.beat();
     };
     await silentFor(20_000);
@@ -266,6 +260,34 @@ describeWithRedis('Redis failing, and Redis lying', () => {
       ...Array(4).fill(undefined),
       'RATE_LIMITED',
     ]);
+    expect(throttled()).toBe(0);
+  });
+
+  it('Redis restarted empty while a replica stays cut off: the others still leave it its share', async () => {
+    const { clock, redis, a, b, throttled, calls } = await twoReplicas();
+    const members = a.gateway.quota.fleet?.members;
+    b.gateway.quota.fleet?.redis.disconnect(); // B cut off, and stays so
+    await setBeatBack(redis.url, b, 20_000); // as real time would: A counts B silent
+    await members?.beat();
+    expect(members?.silent).toBe(1);
+    await redis.close();
+    await status(a, 'reconnecting');
+    clock.advance(ALONE_AFTER_MS);
+    expect(await each(b, ['b1', 'b2'])).toEqual([undefined, 'RATE_LIMITED']);
+    const rejoined = a.logs.waitFor('Redis budgets rejoined with the calls of the outage');
+    await redis.restart(); // empty: B's heartbeats are gone with the rest
+    await status(a, 'ready');
+    await rejoined;
+    clock.advance(61_000); // A's window on its share is over; B's call has left the window
+    await members?.beat();
+    expect(members?.silent).toBe(1);
+    const before = calls();
+    expect(await each(b, ['b3'])).toEqual([undefined]);
+    expect(await each(a, ['a1', 'a2', 'a3', 'a4', 'a5'])).toEqual([
+      ...Array(4).fill(undefined),
+      'RATE_LIMITED',
+    ]);
+    expect(calls() - before).toBe(5);
     expect(throttled()).toBe(0);
   });
 
@@ -372,6 +394,17 @@ const ALONE_AFTER_MS = 20_000 + 10_000 + 60_000;
 /** Where replicas' heartbeats are kept in Redis. */
 const REPLICAS_KEY = 'hss-gateway:v1:replicas';
 const replicaIdOf = (gw: RunningGateway) => gw.gateway.quota.fleet?.channel.replicaId ?? '';
+
+/** Sets `gw`'s last heartbeat `ms` back in Redis, as that much real time without one would. */
+async function setBeatBack(url: string, gw: RunningGateway, ms: number): Promise<void> {
+  const client = new Redis(url);
+  try {
+    const [seconds] = await client.time();
+    await client.zadd(REPLICAS_KEY, Number(seconds) * 1000 - ms, replicaIdOf(gw));
+  } finally {
+    client.disconnect();
+  }
+}
 
 /** Resolves once the replica hears the others' news (its mirror of the fleet starts then). */
 function listening(gw: RunningGateway): Promise<void> {
