@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { signRequest } from '../../src/credentials/aksk-signer.js';
 import { ManualClock } from '../helpers/clock.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
+import { type IamUser, iamLogin } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 
 const KEYS = { accessKey: 'EMULATORTESTAK01', secretKey: 'emulator-test-secret-key-SECRET' };
@@ -53,28 +54,7 @@ function signed(
   return { ...headers, ...signRequest({ method: 'GET', path, query: params, headers }, keys, new Date(at)) };
 }
 
-async function login(user = USER, projectId = 'proj-1') {
-  const response = await request(`${hss.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json;charset=utf8' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: user.username, password: user.password, domain: { name: user.domainName } },
-          },
-        },
-        scope: { project: { id: projectId } },
-      },
-    }),
-  });
-  return {
-    status: response.statusCode,
-    token: response.headers['x-subject-token'] as string | undefined,
-    body: (await response.body.json()) as any,
-  };
-}
+const login = (user: IamUser = USER, projectId = 'proj-1') => iamLogin(hss.url, user, projectId);
 
 describe('IAM tokens', () => {
   it('POST /v3/auth/tokens issues a project-scoped token in X-Subject-Token with its expiry', async () => {

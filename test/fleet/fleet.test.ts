@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { FleetChannel } from '../../src/fleet/fleet-channel.js';
 import { connectRedis } from '../../src/fleet/redis-connection.js';
 import { ManualClock } from '../helpers/clock.js';
-import { isComplete, type Load, runDashboardSession } from '../helpers/dashboard-session.js';
+import { incompleteLoads as incomplete, runDashboardSession } from '../helpers/dashboard-session.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
 import { describeWithRedis } from '../helpers/redis.js';
@@ -20,14 +20,6 @@ import { type ServerProcess, startServer } from '../helpers/server-process.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const DANGER = '{ portStatistics(filter: { status: DANGER }) { totalCount nodes { port } } }';
-
-const incomplete = (loads: Load[]) =>
-  loads
-    .filter((load) => !isComplete(load))
-    .map(
-      (load) =>
-        `${load.at / 1000}s user ${load.user} ${load.what}: ${load.errors?.map((e) => e.extensions?.code)}`,
-    );
 
 describeWithRedis('three gateway processes sharing a real Redis', () => {
   const fixtures = useFixtures();

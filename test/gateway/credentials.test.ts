@@ -1,11 +1,7 @@
-/**
- * End to end through the gateway against the emulator, for each credential source in its order of
- * precedence; IAM token expiry, renewal, single flight and replacement of a refused token.
- */
-import { request } from 'undici';
 import { ConfigError } from '../../src/config.js';
 import { ManualClock } from '../helpers/clock.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
+import { iamLogin } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 
 const KEYS = { accessKey: 'GATEWAYTESTAK01', secretKey: 'gateway-test-sk-SECRET' };
@@ -49,22 +45,7 @@ describe('each credential source, end to end', () => {
   it("the caller's own token, passed through", async () => {
     const g = await gateway({});
     // A real token, as a frontend would have it: issued by the emulator's IAM.
-    const login = await request(`${hss.url}/v3/auth/tokens`, {
-      method: 'POST',
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: {
-              user: { name: USER.username, password: USER.password, domain: { name: USER.domainName } },
-            },
-          },
-          scope: { project: { id: 'proj-1' } },
-        },
-      }),
-    });
-    await login.body.dump();
-    const token = login.headers['x-subject-token'] as string;
+    const token = (await iamLogin(hss.url, USER, 'proj-1')).token as string;
     ok(await g.graphql(QUERY, {}, { 'x-auth-token': token }));
     ok(await g.graphql(QUERY, {}, { authorization: `Bearer ${token}` }));
     expect(

@@ -133,3 +133,13 @@ export function isComplete(load: Load): boolean {
     Object.values(load.data as Record<string, unknown>).every((root) => root !== null)
   );
 }
+
+/** The loads that were not complete, in a form that reads in a test failure. */
+export function incompleteLoads(loads: Load[]): string[] {
+  return loads
+    .filter((load) => !isComplete(load))
+    .map(
+      (load) =>
+        `${load.at / 1000}s user ${load.user} ${load.what}: ${load.errors?.map((e) => e.extensions?.code)}`,
+    );
+}

@@ -1,4 +1,5 @@
 /** Starts a real HSS emulator on a free loopback port and records what it received. */
+import { request } from 'undici';
 import {
   type EmulatorRequestRecord,
   HssEmulator,
@@ -23,4 +24,38 @@ export async function startEmulator(options: HssEmulatorOptions = {}): Promise<R
   emulator.on('request', (record) => received.push(record));
   const url = await emulator.listen(0);
   return { emulator, url, received, close: () => emulator.close() };
+}
+
+export interface IamUser {
+  domainName: string;
+  username: string;
+  password: string;
+}
+
+/** A password login at the emulator's IAM, as a caller would make one for a project-scoped token. */
+export async function iamLogin(
+  iamUrl: string,
+  user: IamUser,
+  projectId: string,
+): Promise<{ status: number; token: string | undefined; body: any }> {
+  const response = await request(`${iamUrl}/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json;charset=utf8' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: {
+            user: { name: user.username, password: user.password, domain: { name: user.domainName } },
+          },
+        },
+        scope: { project: { id: projectId } },
+      },
+    }),
+  });
+  return {
+    status: response.statusCode,
+    token: response.headers['x-subject-token'] as string | undefined,
+    body: await response.body.json(),
+  };
 }

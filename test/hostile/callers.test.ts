@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
+import { iamLogin } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import { pageAnswer } from '../helpers/scripted-upstream.js';
 
@@ -12,25 +13,7 @@ const perTest = useFixtures({ closeAfter: 'each' });
 const USER = { domainName: 'acme', username: 'alice', password: 'SECRET-password-1' };
 
 /** A token from the emulator's IAM, as a caller would bring one. */
-async function tokenOf(iamUrl: string): Promise<string> {
-  const response = await request(`${iamUrl}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json;charset=utf8' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: USER.username, password: USER.password, domain: { name: USER.domainName } },
-          },
-        },
-        scope: { project: { id: 'p' } },
-      },
-    }),
-  });
-  await response.body.dump();
-  return response.headers['x-subject-token'] as string;
-}
+const tokenOf = async (iamUrl: string) => (await iamLogin(iamUrl, USER, 'p')).token as string;
 
 describe('a token HSS refused gets nothing more, from any cache', () => {
   it('the very bytes it was answered before are not answered again from the response cache', async () => {

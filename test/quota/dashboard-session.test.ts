@@ -4,16 +4,12 @@
  * the gateway's default budgets, cache and snapshots. HSS must never answer 429, and the dashboards
  * must show what the gateway promises.
  */
-import { isComplete, type Load, runDashboardSession } from '../helpers/dashboard-session.js';
+import {
+  incompleteLoads as incomplete,
+  type Load,
+  runDashboardSession,
+} from '../helpers/dashboard-session.js';
 
-/** The loads that were not complete, in a form that reads in a test failure. */
-const incomplete = (loads: Load[]) =>
-  loads
-    .filter((load) => !isComplete(load))
-    .map(
-      (load) =>
-        `${load.at / 1000}s user ${load.user} ${load.what}: ${load.errors?.map((e) => e.extensions?.code)}`,
-    );
 const withoutData = (loads: Load[]) => loads.filter((load) => load.data == null);
 const fromSecondMinute = (loads: Load[]) => loads.filter((load) => load.at >= 60_000);
 
