@@ -112,6 +112,7 @@ describeWithRedis('three replicas on one clock, sharing a real Redis', () => {
     // the first call past it.
     expect(calls.throttled).toBe(0);
     expect(loads.filter((load) => load.data == null)).toEqual([]);
+    expect(loads.filter((load) => load.status >= 500)).toEqual([]);
     expect(
       incomplete(loads.filter((load) => load.at >= 60_000 && (load.at < 120_000 || load.at >= 210_000))),
     ).toEqual([]);

@@ -5,6 +5,7 @@
  * HSS's flow control (every caller leaves through one address), with the gateway as it ships: its
  * cache, snapshots and budgets. The test of it and `npm run bench` run the same session.
  */
+import { print } from 'graphql';
 import {
   DashboardDocument,
   type DashboardQuery,
@@ -25,6 +26,8 @@ export interface Load {
   at: number;
   user: number;
   what: 'Dashboard' | 'next page' | 'servers' | 'filter';
+  /** The HTTP status of the answer. */
+  status: number;
   data: unknown;
   errors: GraphQLAnswer['body']['errors'];
 }
@@ -77,13 +80,13 @@ export async function runDashboardSession(options: SessionOptions): Promise<Sess
         const gw = gateways[turn++ % gateways.length] as (typeof gateways)[number];
         const token = options.users[user]?.token;
         const headers: Record<string, string> = token ? { 'x-auth-token': token } : {};
-        const seen = (what: Load['what'], answer: { data?: unknown; errors?: Load['errors'] }) => {
-          loads.push({ at, user, what, data: answer.data, errors: answer.errors });
-          return answer.data;
+        const seen = (what: Load['what'], { status, body }: GraphQLAnswer) => {
+          loads.push({ at, user, what, status, data: body.data, errors: body.errors });
+          return body.data;
         };
         const dashboard = seen(
           'Dashboard',
-          await gw.execute(DashboardDocument, { category: 'HOST' }, headers),
+          await gw.graphql(print(DashboardDocument), { category: 'HOST' }, headers),
         ) as DashboardQuery | null | undefined;
         const step = at / STEP_MS + user;
         if (step % 3 === 0 && dashboard?.all?.pageInfo.endCursor) {
@@ -92,14 +95,15 @@ export async function runDashboardSession(options: SessionOptions): Promise<Sess
             first: 10,
             after: dashboard.all.pageInfo.endCursor,
           };
-          seen('next page', await gw.execute(PortStatisticsPageDocument, next, headers));
+          seen('next page', await gw.graphql(print(PortStatisticsPageDocument), next, headers));
         } else if (step % 3 === 1 && dashboard?.dangerous?.nodes.length) {
           // The servers of one of the first three dangerous rows: a drill-down click.
           const row = dashboard.dangerous.nodes[step % Math.min(3, dashboard.dangerous.nodes.length)];
-          seen('servers', (await gw.graphql(SERVERS_OF, { id: row?.id }, headers)).body);
+          seen('servers', await gw.graphql(SERVERS_OF, { id: row?.id }, headers));
         } else {
           const filter = { category: 'HOST' as const, status: 'NORMAL' as const, type: 'TCP' as const };
-          seen('filter', await gw.execute(PortStatisticsPageDocument, { filter, first: 10 }, headers));
+          const page = { filter, first: 10 };
+          seen('filter', await gw.graphql(print(PortStatisticsPageDocument), page, headers));
         }
       }
       // Background refreshes land before the clock moves on, as they would in 10 s of real time.
