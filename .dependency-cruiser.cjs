@@ -13,6 +13,7 @@ const LAYERS = [
   'upstream',
   'fleet',
   'quota',
+  'auth',
   'request',
   'paging',
   'port-statistics',

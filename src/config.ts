@@ -12,7 +12,12 @@ import { type HssRegion, hssEndpointOf } from './upstream/regions.js';
 
 export { DEMO_AUTH_TOKEN, DEMO_PROJECT_ID, type GatewayConfig } from './config/gateway-config.js';
 
-import { BUILTIN_PERSISTED_DOCUMENTS, DEMO_AUTH_TOKEN, DEMO_PROJECT_ID } from './config/gateway-config.js';
+import {
+  BUILTIN_PERSISTED_DOCUMENTS,
+  DEMO_AUTH_TOKEN,
+  DEMO_PROJECT_ID,
+  EMBEDDED_AUDIENCE,
+} from './config/gateway-config.js';
 
 /** Every environment variable the gateway reads (deployment manifests are checked against it). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
@@ -90,9 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     hssEndpoint,
     region,
     projectId: e.HSS_PROJECT_ID ?? (embedded ? DEMO_PROJECT_ID : undefined),
+    iamEndpoint: e.IAM_ENDPOINT,
     serviceIdentity: serviceIdentityOf(e, embedded),
     allowCallerToken: e.HSS_ALLOW_CALLER_TOKEN === 'true',
-    requireCallerToken: e.HSS_REQUIRE_CALLER_TOKEN === 'true',
+    requireCallerToken: (e.HSS_REQUIRE_CALLER_TOKEN ?? (e.OIDC_ISSUER ? 'true' : 'false')) === 'true',
     logLevel: e.LOG_LEVEL,
     upstreamTimeouts: {
       connectMs: e.HSS_CONNECT_TIMEOUT_MS,
@@ -120,10 +126,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxPages: e.SNAPSHOT_MAX_PAGES,
       upstreamFilters: (e.SNAPSHOT_UPSTREAM_FILTERS ?? []) as LocalFilter[],
     },
-    // Made-up tokens must not buy unlimited calls to real HSS; the emulator has no quota to protect.
-    unprovenTokens: {
-      perMinute: e.HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE ?? (embedded ? 0 : 60),
-      perClientAddress: e.HSS_UNPROVEN_TOKEN_CALLS_PER_CLIENT_ADDRESS ?? (embedded ? 0 : 10),
+    auth: {
+      signIn: e.OIDC_ISSUER
+        ? {
+            issuer: e.OIDC_ISSUER,
+            audience: e.OIDC_AUDIENCE ?? EMBEDDED_AUDIENCE,
+            jwksUrl: e.OIDC_JWKS_URL,
+            clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS,
+            policyFile: e.ACCESS_POLICY_FILE === undefined ? undefined : resolve(e.ACCESS_POLICY_FILE),
+          }
+        : undefined,
+      // Made-up tokens must not buy unbounded calls to real IAM; the emulator has nothing to protect.
+      iamTokens: {
+        recheckMs: e.IAM_TOKEN_RECHECK_SECONDS * 1000,
+        verifyPerMinute: e.IAM_VERIFY_CALLS_PER_MINUTE ?? (embedded ? 0 : 60),
+        verifyPerClientAddress: e.IAM_VERIFY_CALLS_PER_CLIENT_ADDRESS ?? (embedded ? 0 : 10),
+      },
+      entitlementMs: e.ENTITLEMENT_SECONDS * 1000,
     },
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     resilience: {
@@ -140,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     },
     emulator: {
       rowsPerScope: e.EMULATOR_ROWS_PER_SCOPE,
+      port: e.EMULATOR_PORT,
       quotaPerMinute: e.EMULATOR_QUOTA_PER_MINUTE,
       faultsJson: e.EMULATOR_FAULTS,
     },

@@ -4,12 +4,14 @@
  */
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import { type Credentials, identityOf } from './credentials/credentials.js';
-import type { HssError } from './errors/hss-error.js';
+import type { Caller } from './auth/principal.js';
+import { identityOf } from './credentials/credentials.js';
+import { HssError } from './errors/hss-error.js';
 import {
   createEntityLoader,
   createPageLoader,
   type RecentlyListed,
+  readerFor,
   type SnapshotPolicy,
   serversPageLoader,
   statisticsPageLoader,
@@ -24,7 +26,8 @@ interface ContextInputs {
   requestId: string;
   logger: Logger;
   pages: UpstreamPages;
-  credentials: Credentials | HssError;
+  /** Who asks, verified; or why not: every upstream load fails with it. */
+  caller: Caller | HssError;
   defaultProjectId: string | undefined;
   /** The operation name the client sent, if any. */
   operationName: string | null;
@@ -40,7 +43,23 @@ interface ContextInputs {
 }
 
 /** Rows listed lately stand in for lookups of them (loaders/listed-rows.ts); undefined: never. */
-type ListedRowsPolicy = Omit<RecentlyListed, 'identity' | 'operation'>;
+type ListedRowsPolicy = Omit<RecentlyListed, 'readerOf' | 'operation'>;
+
+/**
+ * Whose listed rows a caller may be answered from: those it may read without a call, as a policy
+ * grants them or as HSS answered its credentials lately.
+ */
+function listedReaderOf(caller: Caller, pages: UpstreamPages): RecentlyListed['readerOf'] {
+  const identity = identityOf(caller.credentials);
+  return ({ projectId, enterpriseProjectId }) => {
+    const access = caller.access(projectId, enterpriseProjectId);
+    if (access instanceof HssError) return undefined;
+    const mayRead =
+      access === 'granted' ||
+      pages.proven({ prover: identity, api: 'ListPortStatistics', projectId, enterpriseProjectId });
+    return mayRead ? readerFor(identity, enterpriseProjectId) : undefined;
+  };
+}
 
 function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const operation: GatewayContext['operation'] = {
@@ -50,7 +69,8 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
     sharedCalls: 0,
     cachedPages: 0,
   };
-  const identity = identityOf(inputs.credentials);
+  const { caller } = inputs;
+  const identity = caller instanceof HssError ? undefined : identityOf(caller.credentials);
   const call = {
     logger: inputs.logger,
     operation,
@@ -60,7 +80,7 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
   };
   const pageLoader = createPageLoader({
     pages: inputs.pages,
-    credentials: inputs.credentials,
+    caller,
     call,
     maxPages: inputs.maxOperationPrice,
     snapshots: inputs.snapshots,
@@ -68,7 +88,9 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
   const loadPage = statisticsPageLoader(
     pageLoader,
     inputs.snapshots,
-    inputs.listed && identity !== undefined ? { ...inputs.listed, identity, operation } : undefined,
+    inputs.listed && !(caller instanceof HssError)
+      ? { ...inputs.listed, readerOf: listedReaderOf(caller, inputs.pages), operation }
+      : undefined,
   );
   let entities: GatewayContext['entities'] | undefined;
   let servers: GatewayContext['servers'] | undefined;
@@ -81,7 +103,7 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
     loadPage,
     loadServersPage,
     maxOperationPrice: inputs.maxOperationPrice,
-    credentialIdentity: identity ?? 'none',
+    principal: caller instanceof HssError ? undefined : caller.principal,
     budget: (api) => (identity === undefined ? Promise.resolve(null) : inputs.pages.budgetOf(identity, api)),
     // Only lookups by id need it: most requests never do.
     get entities() {
@@ -116,7 +138,7 @@ export interface SharedContextInputs {
 /** What is a request's own. */
 interface RequestContextInputs {
   requestId: string;
-  credentials: Credentials | HssError;
+  caller: Caller | HssError;
   operationName: string | null;
   clientAddress: string;
   cancellation?: Cancellation;
@@ -131,7 +153,7 @@ export function createContextFactory(shared: SharedContextInputs): ContextFactor
       requestId: request.requestId,
       logger: shared.logger.child({ requestId: request.requestId }),
       pages: shared.pages,
-      credentials: request.credentials,
+      caller: request.caller,
       defaultProjectId: shared.defaultProjectId,
       operationName: request.operationName,
       clientAddress: request.clientAddress,

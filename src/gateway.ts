@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { parse, validate } from 'graphql';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { assembleAuthenticator } from './authentication.js';
 import { ConfigError, type GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
 import { embeddedEmulatorOptions } from './embedded-emulator.js';
@@ -57,16 +58,20 @@ export interface GatewayOptions {
 /** The upstream: the embedded emulator when no HSS endpoint is configured, else HSS itself. */
 async function startUpstream(config: GatewayConfig, logger: Logger, now: (() => number) | undefined) {
   if (config.hssEndpoint !== undefined) {
-    return { endpoint: config.hssEndpoint, iamEndpoint: GLOBAL_IAM_ENDPOINT, emulator: undefined };
+    return {
+      endpoint: config.hssEndpoint,
+      iamEndpoint: config.iamEndpoint ?? GLOBAL_IAM_ENDPOINT,
+      emulator: undefined,
+    };
   }
   const emulator = new HssEmulator(embeddedEmulatorOptions(config, now));
-  const endpoint = await emulator.listen(0, '127.0.0.1');
+  const endpoint = await emulator.listen(config.emulator.port, '127.0.0.1');
   logger.info(
     { emulator: endpoint, projectId: config.projectId, rowsPerScope: config.emulator.rowsPerScope },
     'HSS_ENDPOINT is not set: serving demo data from the embedded HSS emulator',
   );
   // In emulator mode the emulator is the IAM endpoint too, unless IAM_ENDPOINT says otherwise.
-  return { endpoint, iamEndpoint: endpoint, emulator };
+  return { endpoint, iamEndpoint: config.iamEndpoint ?? endpoint, emulator };
 }
 
 /** Metrics and readiness: both hear of every upstream call, and read the circuits once they exist. */
@@ -114,10 +119,7 @@ function contextFactoryOf(config: GatewayConfig, logger: Logger, quota: QuotaEco
 }
 
 function logStart(config: GatewayConfig, logger: Logger, quota: QuotaEconomy): void {
-  logger.info(
-    { ...describeIdentity(config), callerTokens: config.allowCallerToken ? 'passed through' : 'ignored' },
-    'credentials',
-  );
+  logger.info(describeIdentity(config), 'credentials');
   logger.info(
     {
       store: quota.store,
@@ -189,11 +191,16 @@ export async function startGateway(
   const quota = await assembleQuotaEconomy(config, client, logger, now, metrics);
   observers.watch(quota);
   logStart(config, logger, quota);
-  const credentials = {
+  const authenticator = assembleAuthenticator({
+    config,
     service: serviceCredentials(config, iamEndpoint, dispatcher, logger, now),
-    allowCallerToken: config.allowCallerToken,
-    requireCallerToken: config.requireCallerToken,
-  };
+    iamEndpoint,
+    emulatorUrl: emulator?.url,
+    quota,
+    dispatcher,
+    logger,
+    now: now ?? Date.now,
+  });
   const budgetOf = (identity: string) => quota.pages.budgetOf(identity);
   const yoga = createGatewayYoga({
     persistedDocuments,
@@ -201,7 +208,7 @@ export async function startGateway(
     labels: new OperationLabels([...persistedDocuments.operationNames, ...config.http.metricsOperationNames]),
     budgetOf,
     logger,
-    credentials,
+    authenticator,
     config,
     metrics,
     readiness,
@@ -210,7 +217,7 @@ export async function startGateway(
   });
   const handler = createGatewayHandler({
     yoga,
-    // Half the cache memory (CACHE_MAX_MB) for whole answers, half for pages (quota/assemble.ts).
+    // Half the cache memory (CACHE_MAX_MB) for whole answers, half for pages (quota-economy.ts).
     responseCache:
       config.cache.ttlMs > 0
         ? new ResponseCache({ maxBytes: config.cache.maxBytes / 2, now: now ?? Date.now })
@@ -219,7 +226,7 @@ export async function startGateway(
     budgetOf,
     refusalOf: (identity) => quota.pages.refusalOf(identity),
     clientAddressOf: clientAddressReader(config.trustedProxies),
-    credentials,
+    authenticate: (request) => authenticator.authenticate(request),
     maxRequestBytes: config.http.maxRequestBytes,
     onResponseCacheLookup: metrics && ((result) => metrics.onResponseCacheLookup(result)),
   });

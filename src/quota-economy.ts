@@ -6,14 +6,16 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { IAM_VERIFICATIONS } from './auth/iam-tokens.js';
 import type { GatewayConfig } from './config.js';
 import { FleetChannel } from './fleet/fleet-channel.js';
 import { FleetFlights } from './fleet/flights.js';
 import { FleetMembers } from './fleet/members.js';
 import { connectRedis } from './fleet/redis-connection.js';
 import { RedisBudgetStore } from './quota/budget-store.js';
-import { BUDGET_WINDOW_MS, createCallBudget } from './quota/call-budget.js';
-import { CredentialScreen, UNPROVEN_TOKENS_API } from './quota/credential-screen.js';
+import { BUDGET_WINDOW_MS, type CallBudget, createCallBudget } from './quota/call-budget.js';
+import { CredentialScreen } from './quota/credential-screen.js';
+import { Entitlements } from './quota/entitlements.js';
 import { FleetBudget } from './quota/fleet-budget.js';
 import { MemoryPageCache } from './quota/memory-page-cache.js';
 import type { PageCache } from './quota/page-cache.js';
@@ -26,6 +28,15 @@ import { UpstreamResilience } from './upstream/resilience.js';
 
 export interface QuotaEconomy {
   pages: UpstreamPages;
+  /** What HSS answered each caller's own credentials, per scope (who may read shared pages). */
+  entitlements: Entitlements;
+  /** Hears of credentials HSS refused, here or on another replica (a caller's token verifier). */
+  onRefused(listener: (identity: string) => void): void;
+  /**
+   * First verifications of callers' tokens with IAM: per client address (its per-caller level) and
+   * for all addresses together (its address level), across the fleet.
+   */
+  iamVerifications: CallBudget;
   resilience: UpstreamResilience;
   /** What replicas share besides pages (with REDIS_URL): their connection, news and heartbeats. */
   fleet: { redis: Redis; channel: FleetChannel; members: FleetMembers } | undefined;
@@ -107,21 +118,25 @@ export async function assembleQuotaEconomy(
     now: clock,
     logger,
   });
+  const refusalListeners: ((identity: string) => void)[] = [];
+  const heardRefusal = (identity: string) => {
+    for (const listener of refusalListeners) listener(identity);
+  };
   const screen = new CredentialScreen({
-    unproven: createCallBudget({
-      // Per client address, and for all together: the budget's two levels, by address.
-      limits: {
-        perCaller: config.unprovenTokens.perClientAddress,
-        perAddress: config.unprovenTokens.perMinute,
-        refreshReserve: 0,
-      },
-      fleet: fleet && fleetBudget(fleet, config, [UNPROVEN_TOKENS_API], clock, logger),
-      now: clock,
-      logger,
-    }),
     now: clock,
-    // What HSS refused one replica, it refuses the others: they hear it instead of asking.
-    onRefused: (identity) => fleet?.channel.tell({ type: 'refused', identity }),
+    onRefused: (identity) => {
+      heardRefusal(identity);
+      // What HSS refused one replica, it refuses the others: they hear it instead of asking.
+      fleet?.channel.tell({ type: 'refused', identity });
+    },
+  });
+  const entitlements = new Entitlements({ periodMs: config.auth.entitlementMs, now: clock, redis });
+  const { verifyPerClientAddress, verifyPerMinute } = config.auth.iamTokens;
+  const iamVerifications = createCallBudget({
+    limits: { perCaller: verifyPerClientAddress, perAddress: verifyPerMinute, refreshReserve: 0 },
+    fleet: fleet && fleetBudget(fleet, config, [IAM_VERIFICATIONS], clock, logger),
+    now: clock,
+    logger,
   });
   const resilience = new UpstreamResilience({
     ...config.resilience,
@@ -133,7 +148,9 @@ export async function assembleQuotaEconomy(
       fleet?.channel.tell({ type: 'circuit-open', projectId, identity }),
   });
   fleet?.channel.on('refused', ({ identity }) => {
-    if (typeof identity === 'string') screen.refusedElsewhere(identity);
+    if (typeof identity !== 'string') return;
+    screen.refusedElsewhere(identity);
+    heardRefusal(identity);
   });
   fleet?.channel.on('circuit-open', ({ projectId, identity }) => {
     if (typeof projectId === 'string' && typeof identity === 'string') {
@@ -146,6 +163,7 @@ export async function assembleQuotaEconomy(
     freshness: config.cache,
     budget,
     screen,
+    entitlements,
     resilience,
     flights: fleet?.flights,
     logger,
@@ -154,6 +172,9 @@ export async function assembleQuotaEconomy(
   });
   return {
     pages,
+    entitlements,
+    onRefused: (listener) => refusalListeners.push(listener),
+    iamVerifications,
     resilience,
     fleet,
     store: redis ? 'redis' : 'memory',

@@ -12,10 +12,11 @@ import {
   type YogaServerInstance,
 } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import type { Authenticator } from './auth/authenticate.js';
 import type { GatewayConfig } from './config.js';
 import type { ContextFactory } from './context.js';
-import { type CredentialPolicy, credentialsFromHeaders } from './credentials/caller-credentials.js';
 import { identityOf } from './credentials/credentials.js';
+import { HssError } from './errors/hss-error.js';
 import type { PersistedDocuments } from './graphql/persisted-documents.js';
 import { corsOptions, useVaryOnOrigin } from './http/cors.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './http/graphiql-example.js';
@@ -51,8 +52,8 @@ export interface GatewayYogaOptions {
   /** Where a credential's upstream budget stands. */
   budgetOf: (identity: string) => Promise<BudgetState | null>;
   logger: Logger;
-  /** Which credentials requests use. */
-  credentials: CredentialPolicy;
+  /** Who asks: every request is authenticated before its context is built. */
+  authenticator: Authenticator;
   config: Pick<GatewayConfig, 'projectId' | 'deadlineMs' | 'http' | 'limits' | 'cache'>;
   metrics: GatewayMetrics | undefined;
   readiness: Readiness;
@@ -106,12 +107,11 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     useContractErrors(),
     useFreshness(),
     useCostExtension({
-      budgetOf: (request) => {
-        const identity = identityOf(
-          credentialsFromHeaders((name) => request.headers.get(name), options.credentials),
-        );
-        return identity === undefined ? Promise.resolve(null) : options.budgetOf(identity);
-      },
+      // A request that never ran: the budget of whoever the handler found it came from, if it did.
+      budgetOf: (handoff) =>
+        handoff && !(handoff.caller instanceof HssError)
+          ? options.budgetOf(identityOf(handoff.caller.credentials))
+          : Promise.resolve(null),
     }),
   ];
   plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }));
@@ -152,12 +152,16 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     plugins,
     // Parsed documents bounded in bytes: distinct documents must not fill the heap.
     parserAndValidationCache: boundedParseCaches(config.limits.documentCacheBytes),
-    context: ({ request, params, handoff, clientAddress }) =>
+    context: async ({ request, params, handoff, clientAddress }) =>
       options.contextFor({
         requestId: requestIdOf(request),
-        credentials:
-          handoff?.credentials ??
-          credentialsFromHeaders((name) => request.headers.get(name), options.credentials),
+        caller:
+          handoff?.caller ??
+          (await options.authenticator.authenticate({
+            header: (name) => request.headers.get(name),
+            method: request.method,
+            clientAddress: clientAddress ?? 'unknown',
+          })),
         clientAddress: clientAddress ?? 'unknown',
         operationName: params.operationName ?? null,
         cancellation: signalCancellation(request.signal),

@@ -452,7 +452,7 @@ describe('configuration from the environment', () => {
       expect(loadConfig({}).requireCallerToken).toBe(false);
       expect(loadConfig({ HSS_REQUIRE_CALLER_TOKEN: 'true' }).requireCallerToken).toBe(true);
       expect(refusal({ HSS_REQUIRE_CALLER_TOKEN: 'true', HSS_ALLOW_CALLER_TOKEN: 'false' })).toEqual([
-        'HSS_REQUIRE_CALLER_TOKEN="true": contradicts HSS_ALLOW_CALLER_TOKEN=false: a caller\'s token cannot be required and ignored',
+        'HSS_REQUIRE_CALLER_TOKEN="true": contradicts HSS_ALLOW_CALLER_TOKEN=false: a caller\'s token cannot be required and ignored (unless callers sign in: OIDC_ISSUER)',
       ]);
     });
 
@@ -480,8 +480,9 @@ describe('configuration from the environment', () => {
         'IAM_DOMAIN_NAME=(unset): must be set: an IAM password login needs domain, user and password (IAM_USERNAME is set)',
         'IAM_PASSWORD=(unset): must be set: an IAM password login needs domain, user and password (IAM_USERNAME is set)',
       ]);
-      expect(problems({ IAM_ENDPOINT: 'https://iam.myhuaweicloud.com' })[0]).toMatch(
-        /^IAM_ENDPOINT=.*: is only used for an IAM password login/,
+      // Alone, IAM_ENDPOINT is where callers' tokens are verified.
+      expect(loadConfig({ IAM_ENDPOINT: 'https://iam.ap-southeast-1.myhuaweicloud.com' }).iamEndpoint).toBe(
+        'https://iam.ap-southeast-1.myhuaweicloud.com',
       );
     });
 

@@ -67,7 +67,8 @@ export const environment = z
       .optional(),
     HSS_AUTH_TOKEN: nonEmpty(MAX_TOKEN_LENGTH).optional(),
     HSS_ALLOW_CALLER_TOKEN: boolean.default('true'),
-    HSS_REQUIRE_CALLER_TOKEN: boolean.default('false'),
+    // Unset: true when OIDC_ISSUER is set (signing in is then what lets a caller in), else false.
+    HSS_REQUIRE_CALLER_TOKEN: boolean.optional(),
     HSS_ALLOW_INSECURE_HTTP: boolean.default('false'),
     HSS_ACCESS_KEY: nonEmpty(128).optional(),
     HSS_SECRET_KEY: nonEmpty(256).optional(),
@@ -82,6 +83,7 @@ export const environment = z
     HSS_BODY_TIMEOUT_MS: integer(1, 600_000).default(10_000),
     HSS_TIMEOUT_MS: integer(100, 600_000).default(10_000),
     EMULATOR_ROWS_PER_SCOPE: integer(0, HSS_MAX_TOTAL).optional(),
+    EMULATOR_PORT: integer(0, 65535).default(0),
     EMULATOR_QUOTA_PER_MINUTE: integer(0, 100_000).default(5),
     // Read by the emulator itself when the gateway starts it (embedded-emulator.ts).
     EMULATOR_FAULTS: z.string().optional(),
@@ -103,8 +105,22 @@ export const environment = z
         error: `must be a comma-separated list of ${LOCAL_FILTERS.join(', ')}`,
       })
       .optional(),
-    HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE: integer(0, 100_000).optional(),
-    HSS_UNPROVEN_TOKEN_CALLS_PER_CLIENT_ADDRESS: integer(0, 100_000).optional(),
+    OIDC_ISSUER: z
+      .union([
+        z.literal('embedded'),
+        httpUrl('https://login.example.com/realms/acme').superRefine((url, ctx) => {
+          for (const message of upstreamUrlProblems(url)) ctx.addIssue({ code: 'custom', message });
+        }),
+      ])
+      .optional(),
+    OIDC_AUDIENCE: nonEmpty(256).optional(),
+    OIDC_JWKS_URL: httpUrl('https://login.example.com/realms/acme/protocol/openid-connect/certs').optional(),
+    OIDC_CLOCK_SKEW_SECONDS: integer(0, 300).default(30),
+    ACCESS_POLICY_FILE: nonEmpty(4096).optional(),
+    IAM_TOKEN_RECHECK_SECONDS: integer(10, 86_400).default(300),
+    IAM_VERIFY_CALLS_PER_MINUTE: integer(0, 100_000).optional(),
+    IAM_VERIFY_CALLS_PER_CLIENT_ADDRESS: integer(0, 100_000).optional(),
+    ENTITLEMENT_SECONDS: integer(60, 86_400).default(3600),
     TRUSTED_PROXIES: commaList
       .refine((entries) => entries.every(isAddressOrNetwork), {
         error: 'must be a comma-separated list of IP addresses or CIDR networks such as 10.0.0.0/8',

@@ -10,6 +10,8 @@ import type { HssRegion } from '../upstream/regions.js';
 export const DEMO_PROJECT_ID = '0a1b2c3d4e5f40718293a4b5c6d7e8f9';
 /** The token the gateway uses against its embedded emulator when nothing else is configured. */
 export const DEMO_AUTH_TOKEN = 'demo-token-for-the-embedded-hss-emulator';
+/** The audience the embedded emulator's sign-in tokens are issued for (OIDC_ISSUER=embedded). */
+export const EMBEDDED_AUDIENCE = 'hss-gateway';
 
 /**
  * The gateway's own persisted documents, written by `npm run codegen` (`sha256:<hash>` ->
@@ -46,6 +48,8 @@ export interface GatewayConfig {
   region: HssRegion | undefined;
   /** Default `projectId`; undefined: every query must name one. */
   projectId: string | undefined;
+  /** IAM's base URL (IAM_ENDPOINT): callers' tokens are verified there; undefined: the global IAM, or the emulator. */
+  iamEndpoint: string | undefined;
   /** The one configured of static token, AK/SK and IAM password; undefined: callers must bring a token. */
   serviceIdentity: ServiceIdentity | undefined;
   /** Whether a caller's own token is passed through (HSS_ALLOW_CALLER_TOKEN). */
@@ -92,8 +96,27 @@ export interface GatewayConfig {
     /** Filters a snapshot never answers: a query with one goes to HSS. */
     upstreamFilters: LocalFilter[];
   };
-  /** Upstream calls per minute with caller tokens HSS has not accepted yet; 0: no limit. */
-  unprovenTokens: { perMinute: number; perClientAddress: number };
+  /** Who may ask, and how they are verified (src/auth/). */
+  auth: {
+    /**
+     * Company sign-in: bearer JWTs verified against the issuer's keys; undefined: off. `embedded`:
+     * the embedded emulator plays the identity provider (emulator mode only).
+     */
+    signIn:
+      | {
+          issuer: string;
+          audience: string;
+          jwksUrl: string | undefined;
+          clockSkewSeconds: number;
+          /** The access policy file; undefined only with the embedded issuer (its demo policy). */
+          policyFile: string | undefined;
+        }
+      | undefined;
+    /** Callers' IAM tokens: how often one is verified again with IAM, and first verifications per minute. */
+    iamTokens: { recheckMs: number; verifyPerMinute: number; verifyPerClientAddress: number };
+    /** How long HSS answering a caller's own call proves its entitlement to a scope. */
+    entitlementMs: number;
+  };
   /** Proxies whose X-Forwarded-For names the caller's address (addresses or CIDR networks). */
   trustedProxies: string[];
   resilience: {
@@ -103,6 +126,8 @@ export interface GatewayConfig {
   emulator: {
     /** Undefined: the emulator's own default. */
     rowsPerScope: number | undefined;
+    /** The embedded emulator's loopback port (EMULATOR_PORT); 0: any free one. */
+    port: number;
     /** HSS's flow control: calls per minute per user and per source address, per API; 0: off. */
     quotaPerMinute: number;
     /** EMULATOR_FAULTS as given: the emulator reads it when the gateway starts it. */

@@ -26,8 +26,12 @@ export interface RuleInputs {
   IAM_USERNAME?: string | undefined;
   IAM_PASSWORD?: string | undefined;
   HSS_ALLOW_CALLER_TOKEN: Flag;
-  HSS_REQUIRE_CALLER_TOKEN: Flag;
+  HSS_REQUIRE_CALLER_TOKEN?: Flag | undefined;
   HSS_ALLOW_INSECURE_HTTP: Flag;
+  OIDC_ISSUER?: string | undefined;
+  OIDC_AUDIENCE?: string | undefined;
+  OIDC_JWKS_URL?: string | undefined;
+  ACCESS_POLICY_FILE?: string | undefined;
   HTTP_REQUEST_TIMEOUT_MS: number;
   HTTP_HEADERS_TIMEOUT_MS: number;
 }
@@ -81,15 +85,22 @@ export function upstreamUrlProblems(value: string): string[] {
  */
 function insecureHttp(e: RuleInputs): Problem[] {
   if (e.HSS_ALLOW_INSECURE_HTTP === 'true') return [];
-  const endpoints = (['HSS_ENDPOINT', 'IAM_ENDPOINT'] as const).filter((name) => {
+  const plain = (name: 'HSS_ENDPOINT' | 'IAM_ENDPOINT' | 'OIDC_ISSUER' | 'OIDC_JWKS_URL') => {
     const url = parseUrl(e[name]);
     return url?.protocol === 'http:' && !isLoopbackHost(url.hostname);
-  });
-  return endpoints.map((variable) => ({
+  };
+  const credentials = (['HSS_ENDPOINT', 'IAM_ENDPOINT'] as const).filter(plain).map((variable) => ({
     variable,
     message:
       'must use https:// for a host other than localhost, 127.0.0.0/8 or ::1: credentials would travel in clear text (HSS_ALLOW_INSECURE_HTTP=true allows it)',
   }));
+  // The keys sign-in tokens are checked with: whoever can change them in transit can sign in as anyone.
+  const keys = (['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const).filter(plain).map((variable) => ({
+    variable,
+    message:
+      'must use https:// for a host other than localhost, 127.0.0.0/8 or ::1: whoever can change the identity provider`s keys in transit could sign in as anyone (HSS_ALLOW_INSECURE_HTTP=true allows it)',
+  }));
+  return [...credentials, ...keys];
 }
 
 function parseUrl(value: string | undefined): URL | undefined {
@@ -151,13 +162,6 @@ function partialCredentials(e: RuleInputs): Problem[] {
       message: 'is only used with temporary AK/SK: set HSS_ACCESS_KEY and HSS_SECRET_KEY too',
     });
   }
-  if (e.IAM_ENDPOINT !== undefined && e.IAM_USERNAME === undefined) {
-    problems.push({
-      variable: 'IAM_ENDPOINT',
-      message:
-        'is only used for an IAM password login: set IAM_DOMAIN_NAME, IAM_USERNAME and IAM_PASSWORD too',
-    });
-  }
   return problems;
 }
 
@@ -174,10 +178,63 @@ function callerTokenSwitches(e: RuleInputs): Problem[] {
         "leaves no way to authenticate: callers' tokens are ignored and no service identity is configured (HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*)",
     });
   }
-  if (e.HSS_REQUIRE_CALLER_TOKEN === 'true' && e.HSS_ALLOW_CALLER_TOKEN === 'false') {
+  if (
+    e.HSS_REQUIRE_CALLER_TOKEN === 'true' &&
+    e.HSS_ALLOW_CALLER_TOKEN === 'false' &&
+    e.OIDC_ISSUER === undefined
+  ) {
     problems.push({
       variable: 'HSS_REQUIRE_CALLER_TOKEN',
-      message: "contradicts HSS_ALLOW_CALLER_TOKEN=false: a caller's token cannot be required and ignored",
+      message:
+        "contradicts HSS_ALLOW_CALLER_TOKEN=false: a caller's token cannot be required and ignored (unless callers sign in: OIDC_ISSUER)",
+    });
+  }
+  return problems;
+}
+
+/** Company sign-in: what it needs, and the variables that mean nothing without it. */
+function signIn(e: RuleInputs): Problem[] {
+  const problems: Problem[] = [];
+  const realUpstream = e.HSS_ENDPOINT !== undefined || e.HSS_REGION !== undefined;
+  if (e.OIDC_ISSUER === undefined) {
+    for (const variable of ['OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'ACCESS_POLICY_FILE'] as const) {
+      if (e[variable] !== undefined) {
+        problems.push({ variable, message: 'is only used with company sign-in: set OIDC_ISSUER too' });
+      }
+    }
+    return problems;
+  }
+  if (e.OIDC_ISSUER === 'embedded') {
+    if (realUpstream) {
+      problems.push({
+        variable: 'OIDC_ISSUER',
+        message:
+          'embedded names the embedded emulator as the identity provider, which runs only without HSS_ENDPOINT and HSS_REGION: give your provider`s issuer URL',
+      });
+    }
+    return problems;
+  }
+  if (e.OIDC_AUDIENCE === undefined) {
+    problems.push({
+      variable: 'OIDC_AUDIENCE',
+      message:
+        'must be set with OIDC_ISSUER: the audience (aud) your provider issues tokens for this gateway with',
+    });
+  }
+  if (e.ACCESS_POLICY_FILE === undefined) {
+    problems.push({
+      variable: 'ACCESS_POLICY_FILE',
+      message:
+        'must be set with OIDC_ISSUER: the access policy that says which projects signed-in users may read (none is granted by default)',
+    });
+  }
+  const noIdentity = IDENTITIES.every((id) => id.variables.every((v) => e[v] === undefined));
+  if (noIdentity && realUpstream) {
+    problems.push({
+      variable: 'OIDC_ISSUER',
+      message:
+        'needs a service identity: signed-in users read HSS as the gateway (HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*)',
+      setOnly: true,
     });
   }
   return problems;
@@ -200,6 +257,7 @@ export function configurationProblems(e: RuleInputs): Problem[] {
     ...partialCredentials(e),
     ...severalIdentities(e),
     ...callerTokenSwitches(e),
+    ...signIn(e),
     ...insecureHttp(e),
     ...httpTimeouts(e),
   ];

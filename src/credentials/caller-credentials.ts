@@ -1,31 +1,19 @@
 /**
- * Which credentials a GraphQL request uses, in the contract's order of precedence: the caller's own
- * token (`X-Auth-Token`, or `Authorization: Bearer`), passed through untouched unless the operator
- * turned passthrough off; else the gateway's service identity (static token, AK/SK or IAM).
+ * The token a request brings of its own, as the contract names the headers: `X-Auth-Token`, or
+ * `Authorization: Bearer`. What it is (a sign-in JWT, an IAM token) and whether it is good is the
+ * authenticator's to decide (src/auth/authenticate.ts); here, only whether it is well formed.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { HssError } from '../errors/hss-error.js';
-import { type Credentials, MAX_TOKEN_LENGTH } from './credentials.js';
+import { MAX_TOKEN_LENGTH } from './credentials.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
-// IAM tokens are base64-like text. Anything else would be refused by HSS, or by the HTTP client
-// before it reached HSS: either way a call spent (or a header error) for nothing.
+// IAM tokens and JWTs are base64-like text. Anything else would be refused by HSS or IAM, or by the
+// HTTP client before it reached them: a call spent (or a header error) for nothing.
 const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 
-export interface CredentialPolicy {
-  /** The configured service identity; undefined: callers must bring a token. */
-  service: Credentials | undefined;
-  /** HSS_ALLOW_CALLER_TOKEN: whether a caller's token is used at all. */
-  allowCallerToken: boolean;
-  /**
-   * HSS_REQUIRE_CALLER_TOKEN: a request without a token of its own is refused rather than served
-   * as the service identity (behind a router that must forward callers' tokens).
-   */
-  requireCallerToken: boolean;
-}
-
 /** Reads one request header by its lower-case name: a fetch `Headers`, or node's header object. */
-export type HeaderReader = (name: 'x-auth-token' | 'authorization') => string | null | undefined;
+export type HeaderReader = (name: string) => string | null | undefined;
 
 /** A HeaderReader over node's `IncomingHttpHeaders`. */
 export function nodeHeaderReader(headers: IncomingHttpHeaders): HeaderReader {
@@ -35,49 +23,42 @@ export function nodeHeaderReader(headers: IncomingHttpHeaders): HeaderReader {
   };
 }
 
+/** A token and the header it came in. */
+export interface CallerToken {
+  token: string;
+  header: 'x-auth-token' | 'authorization';
+}
+
 /**
- * The request's credentials, or the UNAUTHENTICATED error every upstream load of the request will
- * fail with (so nothing is sent); resolvers that need no upstream call still work without them.
+ * The request's own token; undefined when it brings none; or the UNAUTHENTICATED error a malformed
+ * one gets (it never silently turns into the service identity).
  */
-export function credentialsFromHeaders(
-  header: HeaderReader,
-  policy: CredentialPolicy,
-): Credentials | HssError {
-  if (policy.allowCallerToken) {
-    const direct = header('x-auth-token')?.trim();
-    const authorization = header('authorization') ?? '';
-    const token = direct || BEARER.exec(authorization)?.[1];
-    if (!token && /^bearer\b/i.test(authorization)) {
-      // A malformed token must not silently turn into the service identity.
-      return new HssError('UNAUTHENTICATED', 'The Authorization header must be `Bearer <token>`.');
+export function callerTokenOf(header: HeaderReader): CallerToken | HssError | undefined {
+  const direct = header('x-auth-token')?.trim();
+  const authorization = header('authorization') ?? '';
+  const bearer = BEARER.exec(authorization)?.[1];
+  const token = direct || bearer;
+  if (!token) {
+    if (/^bearer\b/i.test(authorization)) {
+      return new HssError('UNAUTHENTICATED', 'The Authorization header must be `Bearer <token>`.', {
+        reason: 'MALFORMED',
+      });
     }
-    if (token) {
-      if (token.length > MAX_TOKEN_LENGTH) {
-        return new HssError(
-          'UNAUTHENTICATED',
-          `The token is longer than HSS accepts (${MAX_TOKEN_LENGTH} characters); got ${token.length} characters.`,
-        );
-      }
-      if (!TOKEN_CHARACTERS.test(token)) {
-        return new HssError(
-          'UNAUTHENTICATED',
-          'The token has characters no IAM token has: only visible ASCII characters are allowed.',
-        );
-      }
-      return { kind: 'token', token, source: 'caller' };
-    }
+    return undefined;
   }
-  if (policy.requireCallerToken) {
+  if (token.length > MAX_TOKEN_LENGTH) {
     return new HssError(
       'UNAUTHENTICATED',
-      "No caller token: this gateway serves only callers' own tokens (HSS_REQUIRE_CALLER_TOKEN=true). Send X-Auth-Token or Authorization: Bearer <token>; behind a router, make it forward these headers.",
+      `The token is longer than HSS accepts (${MAX_TOKEN_LENGTH} characters); got ${token.length} characters.`,
+      { reason: 'MALFORMED' },
     );
   }
-  if (policy.service) return policy.service;
-  return new HssError(
-    'UNAUTHENTICATED',
-    policy.allowCallerToken
-      ? 'No credentials: send X-Auth-Token or Authorization: Bearer <token>, or configure a service identity (HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*).'
-      : 'No credentials: caller tokens are turned off (HSS_ALLOW_CALLER_TOKEN=false) and no service identity is configured.',
-  );
+  if (!TOKEN_CHARACTERS.test(token)) {
+    return new HssError(
+      'UNAUTHENTICATED',
+      'The token has characters no IAM token or JWT has: only visible ASCII characters are allowed.',
+      { reason: 'MALFORMED' },
+    );
+  }
+  return { token, header: direct ? 'x-auth-token' : 'authorization' };
 }

@@ -52,6 +52,8 @@ function credentialIdentity(credentials: Credentials): string {
 }
 
 /** The identity of a request's credentials, or undefined where it has none (an error instead). */
+export function identityOf(credentials: Credentials): string;
+export function identityOf(credentials: Credentials | Error): string | undefined;
 export function identityOf(credentials: Credentials | Error): string | undefined {
   return credentials instanceof Error ? undefined : credentialIdentity(credentials);
 }

@@ -53,7 +53,8 @@ export function deliver(
     res.end(page);
     return;
   }
-  const text = JSON.stringify(answer.body);
+  // A 204 (IAM's revocation) has no body.
+  const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
   res.writeHead(answer.status, {
     'Content-Type': 'application/json;charset=UTF-8',
     'Content-Length': Buffer.byteLength(text),

@@ -18,6 +18,7 @@ import { DEFAULT_ROWS_PER_SCOPE } from './dataset.js';
 import { type Answer, deliver, faultAnswer, huaweiError } from './deliver.js';
 import { FaultInjector, type FaultKind, type FaultSettings, parseFaultSettings } from './faults.js';
 import { DEFAULT_TOKEN_LIFETIME_MS, EmulatedIam, type EmulatedIamUser } from './iam.js';
+import { DEMO_USERS, type DemoUser, EmulatedIdentityProvider } from './identity-provider.js';
 import { parsePortHostQuery } from './port-host-query.js';
 import { PortHostDirectory } from './port-hosts.js';
 import { parsePortStatisticsQuery } from './query.js';
@@ -37,6 +38,8 @@ export interface HssEmulatorOptions {
   accessKeys?: Iterable<AccessKeyPair>;
   /** Users its IAM issues tokens to. */
   iamUsers?: Iterable<EmulatedIamUser>;
+  /** The users who sign in at its identity provider (OIDC). Default: alice, bob and carol. */
+  signInUsers?: readonly DemoUser[];
   /** Lifetime of the tokens its IAM issues, in milliseconds. Default 24 hours, as IAM's. */
   tokenLifetimeMs?: number;
   /** When repeated signature failures lock an access key. Default: 5 failures, 5 minutes. */
@@ -75,6 +78,10 @@ const HSS_QUOTA_PER_MINUTE = 5;
 const IAM_TOKENS = '/v3/auth/tokens';
 const ADMIN_FAULTS = '/__emulator/faults';
 const ADMIN_STATS = '/__emulator/stats';
+const OIDC_DISCOVERY = '/.well-known/openid-configuration';
+const OIDC_JWKS = '/.well-known/jwks.json';
+const ADMIN_SIGN_IN = '/__emulator/sign-in';
+const ADMIN_ROTATE_KEY = '/__emulator/signing-key/rotate';
 // An IAM token request is well under 1 KB; HSS's GET has no body.
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -85,6 +92,8 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
   private readonly tokens: ReadonlySet<string>;
   private readonly acceptAnyToken: boolean;
   private readonly iam: EmulatedIam;
+  /** Its identity provider, for company sign-in (OIDC). */
+  readonly identityProvider: EmulatedIdentityProvider;
   private readonly verifier: AkSkVerifier;
   private readonly faults: FaultInjector;
   /** Client connections open now, and the most ever open at once. */
@@ -104,11 +113,13 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,
       now,
     );
+    this.identityProvider = new EmulatedIdentityProvider(options.signInUsers ?? DEMO_USERS, now);
     this.verifier = new AkSkVerifier(options.accessKeys ?? [], options.lockout ?? DEFAULT_LOCKOUT, now);
     this.faults = new FaultInjector(now, options.quotaPerMinute ?? HSS_QUOTA_PER_MINUTE);
     this.faults.set(options.faults ?? {});
-    // HSS takes X-Auth-Token values of up to 32,768 characters; Node's default 16 KB header limit would not.
-    this.server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => this.handle(req, res));
+    // HSS takes X-Auth-Token values of up to 32,768 characters, and IAM's verification sends one twice;
+    // Node's default 16 KB header limit would refuse both.
+    this.server = createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.connections.open++;
       this.connections.peak = Math.max(this.connections.peak, this.connections.open);
@@ -166,8 +177,21 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
         if (size > MAX_BODY_BYTES)
           return { answer: huaweiError(413, 'APIGW.0201', 'Request entity too large', requestId) };
         if (url.pathname === IAM_TOKENS && req.method === 'POST') return { answer: this.iam.issue(body) };
+        if (url.pathname === IAM_TOKENS && req.method === 'GET') return { answer: this.verifyToken(req) };
+        if (url.pathname === IAM_TOKENS && req.method === 'DELETE') {
+          const header = (name: string) => req.headers[name] as string | undefined;
+          return { answer: this.iam.revoke(header('x-auth-token'), header('x-subject-token')) };
+        }
         if (url.pathname === ADMIN_FAULTS) return { answer: this.admin(req, body) };
         if (url.pathname === ADMIN_STATS) return { answer: this.stats(req) };
+        if (
+          url.pathname === OIDC_DISCOVERY ||
+          url.pathname === OIDC_JWKS ||
+          url.pathname.startsWith('/__emulator/s')
+        ) {
+          const answer = this.identity(req, url.pathname, body);
+          if (answer) return { answer };
+        }
         return this.answer(req, url, requestId);
       };
       const { answer, fault } = route();
@@ -192,6 +216,48 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       if (delay > 0) setTimeout(send, delay).unref();
       else send();
     });
+  }
+
+  /** IAM's "Verifying a Token": the caller's own token in both headers. */
+  private verifyToken(req: IncomingMessage): Answer {
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    };
+    return this.iam.verify(
+      header('x-auth-token'),
+      header('x-subject-token'),
+      (token) => this.acceptAnyToken || this.tokens.has(token),
+    );
+  }
+
+  /**
+   * The identity provider: its discovery document and keys for anyone, and (loopback only, as
+   * the admin endpoints) a sign-in for a demo user and a key rotation.
+   */
+  private identity(req: IncomingMessage, path: string, body: string): Answer | undefined {
+    const issuer = this.url;
+    if (path === OIDC_DISCOVERY)
+      return { status: 200, headers: {}, body: this.identityProvider.discovery(issuer) };
+    if (path === OIDC_JWKS) return { status: 200, headers: {}, body: this.identityProvider.jwks() };
+    if (path !== ADMIN_SIGN_IN && path !== ADMIN_ROTATE_KEY) return undefined;
+    if (!isLoopback(req.socket.remoteAddress))
+      return { status: 403, headers: {}, body: { error: 'loopback callers only' } };
+    if (req.method !== 'POST') return { status: 405, headers: {}, body: { error: 'use POST' } };
+    if (path === ADMIN_ROTATE_KEY) {
+      this.identityProvider.rotate();
+      return { status: 200, headers: {}, body: this.identityProvider.jwks() };
+    }
+    let asked: unknown;
+    try {
+      asked = JSON.parse(body || '{}');
+    } catch {
+      return { status: 400, headers: {}, body: { error: 'the body must be JSON: {"user": "alice"}' } };
+    }
+    const signedIn = this.identityProvider.signIn(issuer, asked);
+    return signedIn.ok
+      ? { status: 200, headers: {}, body: signedIn.body }
+      : { status: 400, headers: {}, body: { error: signedIn.message } };
   }
 
   /** `/__emulator/stats`: HSS calls answered so far, and connections; loopback only. */
@@ -259,7 +325,16 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     if (projectId.length > 256) {
       return fail(400, 'HSS.0001', 'Invalid parameter project_id must be 1 to 256 characters long');
     }
-    const read = this.read(route.api, projectId, url.searchParams);
+    // A project-scoped IAM token reads its project only, and its user's enterprise projects only.
+    if (caller.projectId !== undefined && caller.projectId !== projectId) {
+      return fail(403, 'HSS.0013', 'Insufficient permissions: the token is not scoped to this project');
+    }
+    const asked = url.searchParams.get('enterprise_project_id') ?? '0';
+    const granted = caller.enterpriseProjects;
+    if (granted && asked !== 'all_granted_eps' && !granted.includes(asked)) {
+      return fail(403, 'HSS.0013', 'Insufficient permissions for this enterprise project');
+    }
+    const read = this.read(route.api, projectId, url.searchParams, granted);
     if (!read.ok) return fail(400, 'HSS.0001', read.message);
     const answer = { status: 200, headers: {}, body: read.body };
     return fault ? { answer, fault } : { answer };
@@ -270,19 +345,25 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     api: HssApi,
     projectId: string,
     params: URLSearchParams,
+    granted: readonly string[] | undefined,
   ): { ok: true; body: unknown } | { ok: false; message: string } {
     if (api === 'ListPortHost') {
       const parsed = parsePortHostQuery(params);
-      return parsed.ok ? { ok: true, body: this.portHosts.answer(projectId, parsed.query) } : parsed;
+      return parsed.ok ? { ok: true, body: this.portHosts.answer(projectId, parsed.query, granted) } : parsed;
     }
     const parsed = parsePortStatisticsQuery(params);
-    return parsed.ok ? { ok: true, body: this.dataset.answer(projectId, parsed.query) } : parsed;
+    return parsed.ok ? { ok: true, body: this.dataset.answer(projectId, parsed.query, granted) } : parsed;
   }
 
-  /** The caller's credential (what flow control counts per), or why it is refused. */
+  /**
+   * The caller's credential (what flow control counts per), with what an IAM token is scoped to, or
+   * why it is refused.
+   */
   private authenticate(
     req: IncomingMessage,
-  ): { credential: string } | { errorCode: string; message: string } {
+  ):
+    | { credential: string; projectId?: string; enterpriseProjects?: readonly string[] }
+    | { errorCode: string; message: string } {
     const authorization = req.headers.authorization;
     if (typeof authorization === 'string' && authorization.startsWith('SDK-HMAC-SHA256')) {
       const verdict = this.verifier.verify(
@@ -299,7 +380,12 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       };
     }
     const issued = this.iam.check(token);
-    if (issued.state === 'valid') return { credential: `user:${issued.user}` };
+    if (issued.state === 'valid') {
+      const scoped = { credential: `user:${issued.user}`, projectId: issued.projectId };
+      return issued.enterpriseProjects
+        ? { ...scoped, enterpriseProjects: issued.enterpriseProjects }
+        : scoped;
+    }
     if (this.acceptAnyToken || this.tokens.has(token)) return { credential: `token:${token}` };
     const why = issued.state === 'expired' ? 'token expires' : 'decrypt token fail';
     return { errorCode: 'APIGW.0301', message: `Incorrect IAM authentication information: ${why}` };

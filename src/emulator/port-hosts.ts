@@ -132,11 +132,11 @@ function matchesHostFilters(row: UpstreamPortHostRow, query: PortHostQuery): boo
 export class PortHostDirectory {
   constructor(private readonly statistics: PortStatisticsDataset) {}
 
-  /** The ListPortHost answer to a parsed query. */
-  answer(projectId: string, query: PortHostQuery): PortHostAnswer {
+  /** The ListPortHost answer to a parsed query, for a caller granted `granted` enterprise projects. */
+  answer(projectId: string, query: PortHostQuery, granted?: readonly string[]): PortHostAnswer {
     const { port, category } = query;
     const protocols = query.type ? [query.type] : PROTOCOLS;
-    const matches = enterpriseProjectsIn(query.enterpriseProjectId)
+    const matches = enterpriseProjectsIn(query.enterpriseProjectId, granted)
       .flatMap((eps) => {
         const rows = this.statistics.rowsOfPort(projectId, eps, category, port);
         return protocols.flatMap((type) => serversOf(projectId, eps, category, rows, type));

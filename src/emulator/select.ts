@@ -41,19 +41,26 @@ export class PortStatisticsDataset {
     }
   }
 
-  /** The ListPortStatistics answer to a parsed query. */
-  answer(projectId: string, query: StatisticsParameters): PortStatisticsAnswer {
-    const key = `${projectId}\u0000${JSON.stringify(query)}`;
+  /**
+   * The ListPortStatistics answer to a parsed query, for a caller granted `granted` enterprise
+   * projects (undefined: every one).
+   */
+  answer(projectId: string, query: StatisticsParameters, granted?: readonly string[]): PortStatisticsAnswer {
+    const key = `${projectId}\u0000${JSON.stringify(query)}\u0000${granted?.join(',') ?? '*'}`;
     let answer = this.answers.get(key);
     if (!answer) {
-      answer = this.select(projectId, query);
+      answer = this.select(projectId, query, granted);
       this.answers.set(key, answer);
     }
     return answer;
   }
 
-  private select(projectId: string, query: StatisticsParameters): PortStatisticsAnswer {
-    const matches = this.rowsOf(projectId, query).filter((row) => matchesFilters(row, query));
+  private select(
+    projectId: string,
+    query: StatisticsParameters,
+    granted: readonly string[] | undefined,
+  ): PortStatisticsAnswer {
+    const matches = this.rowsOf(projectId, query, granted).filter((row) => matchesFilters(row, query));
     if (query.sortDir === 'desc') matches.reverse();
     const counted = matches.slice(0, MAX_ROWS_PER_SCOPE);
     return {
@@ -81,9 +88,13 @@ export class PortStatisticsDataset {
     return found;
   }
 
-  private rowsOf(projectId: string, query: StatisticsParameters): UpstreamPortRow[] {
+  private rowsOf(
+    projectId: string,
+    query: StatisticsParameters,
+    granted: readonly string[] | undefined,
+  ): UpstreamPortRow[] {
     const categories = query.category ? [query.category] : CATEGORIES;
-    const parts = enterpriseProjectsIn(query.enterpriseProjectId).flatMap((ep) =>
+    const parts = enterpriseProjectsIn(query.enterpriseProjectId, granted).flatMap((ep) =>
       categories.map((c) => this.scope(projectId, ep, c)),
     );
     return mergeRows(parts);
@@ -105,12 +116,16 @@ export class PortStatisticsDataset {
 }
 
 /**
- * The enterprise projects an `enterprise_project_id` stands for: `all_granted_eps` is all of them;
- * an id the demo estate does not have is none.
+ * The enterprise projects an `enterprise_project_id` stands for: `all_granted_eps` is all of them
+ * the caller is granted (`granted`; undefined: every one); an id the demo estate does not have is
+ * none.
  */
-export function enterpriseProjectsIn(enterpriseProjectId: string): readonly string[] {
+export function enterpriseProjectsIn(
+  enterpriseProjectId: string,
+  granted?: readonly string[],
+): readonly string[] {
   return enterpriseProjectId === 'all_granted_eps'
-    ? DEMO_ENTERPRISE_PROJECTS
+    ? DEMO_ENTERPRISE_PROJECTS.filter((id) => granted === undefined || granted.includes(id))
     : DEMO_ENTERPRISE_PROJECTS.filter((id) => id === enterpriseProjectId);
 }
 

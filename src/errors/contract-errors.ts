@@ -28,6 +28,7 @@ export function toContractError(error: GraphQLError): GraphQLError {
   const original = error.originalError;
   if (original instanceof HssError) {
     const extensions: Record<string, unknown> = { code: original.code };
+    if (original.reason) extensions.reason = original.reason;
     if (original.upstream) extensions.upstream = original.upstream;
     if (original.retryAfter !== undefined) {
       extensions.retryAfter = original.retryAfter;

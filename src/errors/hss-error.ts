@@ -39,6 +39,11 @@ export interface HssErrorDetails {
   retryAfter?: number;
   /** HSS's own error message: for logs only, never for clients. */
   upstreamMessage?: string;
+  /**
+   * Which check refused, where a code has several (`extensions.reason`): for FORBIDDEN `POLICY`,
+   * `PROJECT`, `NOT_ENTITLED`, `PREFLIGHT_REQUIRED`; for UNAUTHENTICATED `EXPIRED`, `REVOKED` ...
+   */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -48,6 +53,7 @@ export class HssError extends Error {
   readonly retryAfter: number | undefined;
   readonly upstreamMessage: string | undefined;
   readonly failure: FailureKind | undefined;
+  readonly reason: string | undefined;
 
   constructor(
     readonly code: HssErrorCode,
@@ -59,6 +65,7 @@ export class HssError extends Error {
     this.retryAfter = details.retryAfter;
     this.upstreamMessage = details.upstreamMessage;
     this.failure = details.failure;
+    this.reason = details.reason;
   }
 }
 

@@ -24,7 +24,7 @@ export interface SharedFailure {
 
 export type FleetEvent =
   | { type: 'landed'; key: string; failure?: SharedFailure }
-  | { type: 'call'; api: string; identity: string; id: string; at: number }
+  | { type: 'call'; api: string; identity: string; principal?: string; id: string; at: number }
   | { type: 'settle'; api: string; id: string; at: number }
   | { type: 'refused'; identity: string }
   | { type: 'circuit-open'; projectId: string; identity: string };

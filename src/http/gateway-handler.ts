@@ -10,13 +10,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import {
-  type CredentialPolicy,
-  credentialsFromHeaders,
-  nodeHeaderReader,
-} from '../credentials/caller-credentials.js';
+import type { RequestFacts } from '../auth/authenticate.js';
+import type { Caller } from '../auth/principal.js';
+import { nodeHeaderReader } from '../credentials/caller-credentials.js';
 import { identityOf } from '../credentials/credentials.js';
-import type { HssError } from '../errors/hss-error.js';
+import { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
 import type { BudgetState } from '../quota/call-budget.js';
 import type { GatewayServerContext, RequestHandoff } from '../request/handoff.js';
@@ -31,7 +29,8 @@ export interface GatewayHandlerOptions {
   yoga: YogaServerInstance<GatewayServerContext, GatewayContext>;
   /** Undefined: no response cache (CACHE_TTL_SECONDS=0). */
   responseCache: ResponseCache | undefined;
-  credentials: CredentialPolicy;
+  /** Who asks: settled before the response cache or yoga is asked anything. */
+  authenticate(request: RequestFacts): Promise<Caller | HssError>;
   /** Bodies above this are left to yoga, which refuses them. */
   maxRequestBytes: number;
   /** Who asks, by address (TRUSTED_PROXIES). */
@@ -106,24 +105,32 @@ interface ReadRequest {
 class ClientGone extends Error {}
 
 export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
-  const { yoga, responseCache, credentials: policy, maxRequestBytes } = options;
+  const { yoga, responseCache, maxRequestBytes } = options;
 
-  function readRequest(req: IncomingMessage, body: Buffer<ArrayBuffer>): ReadRequest {
+  async function readRequest(req: IncomingMessage, body: Buffer<ArrayBuffer>): Promise<ReadRequest> {
     const given = req.headers['x-request-id'];
-    const credentials = credentialsFromHeaders(nodeHeaderReader(req.headers), policy);
-    const identity = identityOf(credentials);
+    const clientAddress = options.clientAddressOf(req);
+    const caller = await options.authenticate({
+      header: nodeHeaderReader(req.headers),
+      method: 'POST',
+      clientAddress,
+    });
+    const identity = caller instanceof HssError ? undefined : identityOf(caller.credentials);
     const { origin, accept } = req.headers;
     return {
       body,
       handoff: {
-        credentials,
+        caller,
         requestId: requestIdFor(typeof given === 'string' ? given : undefined),
         cacheableForMs: 0,
       },
-      clientAddress: options.clientAddressOf(req),
+      clientAddress,
       identity,
-      // Without credentials the answer is an error: nothing to cache.
-      cacheKey: identity && responseCache?.keyOf(identity, { body, origin, accept }),
+      // Per principal: what one may read another may not. Unauthenticated, the answer is an error.
+      cacheKey:
+        caller instanceof HssError
+          ? undefined
+          : responseCache?.keyOf(caller.principal.id, { body, origin, accept }),
     };
   }
 
@@ -193,7 +200,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
   }
 
   async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {
-    const request = readRequest(req, body);
+    const request = await readRequest(req, body);
     if (await fromCache(res, request)) return;
     const answer = await viaYoga(req, res, request);
     send(res, answer, request.handoff.requestId);

@@ -52,3 +52,15 @@ export const optionalText = (value: unknown, max: number, min = 1): boolean =>
 /** An integer port number from `min` (0 for statistics rows, which HSS may report) to 65,535. */
 export const portNumber = (value: unknown, min: number): value is number =>
   Number.isInteger(value) && (value as number) >= min && (value as number) <= 65535;
+
+/**
+ * The `id` of a federation representation (`_entities`), which a router passes on as any JSON: one
+ * that is missing, null or not a string is the caller's mistake, not the gateway's.
+ */
+export function representationId(reference: { id?: unknown }, typename: string): string {
+  if (typeof reference.id === 'string') return reference.id;
+  throw new InvalidArgumentError(
+    'representations',
+    `A ${typename} representation needs its id, a string this API issued; got ${reference.id === undefined ? 'none' : JSON.stringify(reference.id)}.`,
+  );
+}

@@ -5,7 +5,9 @@
  * source's cache and coalescing take over.
  */
 import DataLoader from 'dataloader';
-import { type Credentials, identityOf } from '../credentials/credentials.js';
+import { ALL_GRANTED_EPS } from '../auth/access-policy.js';
+import type { Caller } from '../auth/principal.js';
+import { identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import { CostLimitError } from '../errors/refusals.js';
 import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../model/port-statistic.js';
@@ -15,8 +17,15 @@ import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.j
 import { loadPortStatistics } from '../port-statistics/load-entities.js';
 import { type LocalFilter, localFiltersOf, selectRows } from '../port-statistics/local-query.js';
 import { encodePortStatisticKey, type PortStatisticKey } from '../port-statistics/node-id.js';
+import { enterpriseProjectOf } from '../quota/entitlements.js';
 import { canonicalPageKey } from '../quota/page-key.js';
-import type { CallContext, FetchedPage, FetchedSnapshot } from '../quota/page-request.js';
+import {
+  type CallContext,
+  type FetchedPage,
+  type FetchedSnapshot,
+  type PageRequest,
+  SHARED_READER,
+} from '../quota/page-request.js';
 import type { UpstreamPages } from '../quota/page-source.js';
 import { type OperationLedger, recordServed } from '../request/ledger.js';
 import {
@@ -45,8 +54,8 @@ type Loaded = FetchedPage<unknown> | { snapshot: FetchedSnapshot<unknown> | unde
 
 export interface PageLoaderOptions {
   pages: UpstreamPages;
-  /** An error instead: every load fails with it, and nothing is sent upstream. */
-  credentials: Credentials | HssError;
+  /** Who asks; an error instead: every load fails with it, and nothing is sent upstream. */
+  caller: Caller | HssError;
   /** The request's logger and deadline; the operation's name is read at call time. */
   call: Omit<CallContext, 'operationName' | 'traceContext'> & { operation: OperationLedger };
   /** The most distinct pages one operation may ask for (MAX_OPERATION_COST). */
@@ -65,13 +74,38 @@ export interface SnapshotPolicy {
 
 export type PageLoader = DataLoader<LoadKey, Loaded, string>;
 
+/** Whose pages the caller reads in a scope: shared, or its own credentials' (`all_granted_eps`). */
+export const readerFor = (identity: string, enterpriseProjectId: string | undefined) =>
+  enterpriseProjectId === ALL_GRANTED_EPS ? identity : SHARED_READER;
+
+/**
+ * The upstream request for a key, as the caller may make it: refused by its access, or reading its
+ * scope's shared pages (proving the scope first where its access is by proof), or its own where
+ * HSS answers each caller differently (`all_granted_eps`).
+ */
+function requestFor(caller: Caller, identity: string, key: LoadKey): PageRequest<unknown> {
+  const enterpriseProjectId = enterpriseProjectOf(key.parameters);
+  const access = caller.access(key.projectId, enterpriseProjectId);
+  if (access instanceof HssError) throw access;
+  return {
+    api: key.api,
+    projectId: key.projectId,
+    parameters: key.parameters,
+    credentials: caller.credentials,
+    identity,
+    reader: readerFor(identity, enterpriseProjectId),
+    principal: caller.principal.id,
+    mustProve: access === 'proof',
+  };
+}
+
 export function createPageLoader(options: PageLoaderOptions): PageLoader {
-  const { pages, credentials, call, maxPages } = options;
-  const identity = identityOf(credentials) ?? 'none';
+  const { pages, caller, call, maxPages } = options;
+  const identity = caller instanceof HssError ? 'none' : identityOf(caller.credentials);
   return new DataLoader<LoadKey, Loaded, string>(
     // HSS has no batch call: each distinct key is one concurrent load.
     async (keys) => {
-      if (credentials instanceof HssError) return keys.map(() => credentials);
+      if (caller instanceof HssError) return keys.map(() => caller);
       const { operation } = call;
       const { name, traceContext } = operation;
       const context: CallContext = {
@@ -82,6 +116,7 @@ export function createPageLoader(options: PageLoaderOptions): PageLoader {
         onUpstreamCall: () => {
           operation.upstreamCalls++;
         },
+        mayCall: caller.mayCall,
       };
       if (traceContext) context.traceContext = traceContext;
       if (call.cancellation) context.cancellation = call.cancellation;
@@ -90,13 +125,7 @@ export function createPageLoader(options: PageLoaderOptions): PageLoader {
         recordServed(operation, page, pagesServed);
       const loadOne = async (key: LoadKey): Promise<Loaded> => {
         if (++operation.pagesAsked > maxPages) throw new CostLimitError(maxPages);
-        const request = {
-          api: key.api,
-          projectId: key.projectId,
-          parameters: key.parameters,
-          credentials,
-          identity,
-        };
+        const request = requestFor(caller, identity, key);
         if (key.kind === 'page') {
           const page = await pages.load(request, context);
           record(page, 1);
@@ -186,13 +215,14 @@ export function statisticsPageLoader(
       const snapshot = 'snapshot' in loaded ? (loaded.snapshot as FetchedSnapshot | undefined) : undefined;
       if (snapshot) return cutSnapshot(snapshot, filters, offset, limit);
     }
-    const known = listed && lookedUp(listed, scope, query);
+    const reader = listed?.readerOf(scope);
+    const known = listed && reader !== undefined && lookedUp(listed, reader, scope, query);
     if (known) return known;
     const page = await sliceFromBlocks(
       { offset, limit },
       blockLoader(loader, LIST_PORT_STATISTICS, scope.projectId, portStatisticsParameters, filters),
     );
-    listed?.rows.remember(listed.identity, scope, page.rows, page.fetchedAt);
+    if (reader !== undefined) listed?.rows.remember(reader, scope, page.rows, page.fetchedAt);
     return page;
   };
 }
@@ -200,7 +230,11 @@ export function statisticsPageLoader(
 /** Rows listed lately (listed-rows.ts), and how long one may stand in for a lookup. */
 export interface RecentlyListed {
   rows: ListedRows;
-  identity: string;
+  /**
+   * Whose listed rows the caller may be answered from in a scope (a page's reader, see
+   * PageRequest.reader); undefined: none, it goes to the pages (a caller that must prove the scope).
+   */
+  readerOf(scope: PortStatisticScope): string | undefined;
   operation: OperationLedger;
   /** A row is fresh this long after the page that listed it (CACHE_TTL_SECONDS)... */
   ttlMs: number;
@@ -213,13 +247,18 @@ export interface RecentlyListed {
  * A lookup of one row by its port and protocol (`node(id:)`, `_entities`) answered from the row as
  * it was last listed, while its page would still be served: a drill-down click costs no call.
  */
-function lookedUp(listed: RecentlyListed, scope: PortStatisticScope, query: PortStatisticsQuery) {
+function lookedUp(
+  listed: RecentlyListed,
+  reader: string,
+  scope: PortStatisticScope,
+  query: PortStatisticsQuery,
+) {
   const { port, type, ...rest } = query;
   const onlyPortAndType = Object.entries(rest).every(
     ([name, value]) => value === undefined || name === 'enterpriseProjectId' || name === 'category',
   );
   if (port === undefined || type === undefined || !onlyPortAndType) return undefined;
-  const hit = listed.rows.find(listed.identity, scope, port, type);
+  const hit = listed.rows.find(reader, scope, port, type);
   const age = hit ? listed.now() - hit.fetchedAt : Number.POSITIVE_INFINITY;
   if (!hit || age > listed.servableMs) return undefined;
   const page: FetchedPage = {

@@ -6,20 +6,28 @@
  */
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { BudgetState } from '../quota/call-budget.js';
-import type { GatewayServerContext } from '../request/handoff.js';
+import type { GatewayServerContext, RequestHandoff } from '../request/handoff.js';
 import { costExtension } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 
 export interface CostExtensionOptions {
-  /** The budget of whoever sent a request that never ran (no context was built for it). */
-  budgetOf(request: Request): Promise<BudgetState | null>;
+  /**
+   * The budget of whoever sent a request that never ran (no context was built for it), as the HTTP
+   * handler found out; null where it did not read the request itself.
+   */
+  budgetOf(handoff: RequestHandoff | undefined): Promise<BudgetState | null>;
 }
 
 export function useCostExtension(
   options: CostExtensionOptions,
 ): Plugin<GatewayContext & GatewayServerContext> {
   const ran = new WeakSet<Request>();
+  const handoffs = new WeakMap<Request, RequestHandoff>();
   return {
+    onRequest({ request, serverContext }) {
+      const { handoff } = serverContext as GatewayServerContext;
+      if (handoff) handoffs.set(request, handoff);
+    },
     onExecute({ args }) {
       const context = args.contextValue as GatewayContext & GatewayServerContext & { request: Request };
       ran.add(context.request);
@@ -35,7 +43,7 @@ export function useCostExtension(
     },
     async onResultProcess({ request, result, setResult }) {
       if (ran.has(request) || Array.isArray(result) || isAsyncIterable(result)) return;
-      const cost = costExtension(undefined, await options.budgetOf(request));
+      const cost = costExtension(undefined, await options.budgetOf(handoffs.get(request)));
       setResult({ ...result, extensions: { ...result.extensions, cost } });
     },
   };

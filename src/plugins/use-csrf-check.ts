@@ -3,20 +3,15 @@
  * requests (a form POST, `text/plain`) without asking the gateway first (no CORS preflight). Such a
  * POST must carry a header a browser only sends after a preflight (`X-Auth-Token`, `Authorization`,
  * `apollo-require-preflight`, `x-graphql-yoga-csrf`); JSON POSTs, which every GraphQL client sends,
- * always preflight. GET is left alone: it runs queries only (this API has no mutations, and yoga
- * refuses mutations over GET), its answers are private to the caller, and refusing it breaks
- * clients that send queries as GET by default (urql).
+ * always preflight. GET is not refused: it runs queries only (this API has no mutations, and yoga
+ * refuses mutations over GET), its answers are private to the caller, and refusing it would break
+ * clients that send queries as GET by default (urql); but a GET without such a header spends none of
+ * HSS's quota: it is answered from what the gateway has fetched (auth/authenticate.ts).
  */
 import type { Plugin } from 'graphql-yoga';
+import { PREFLIGHT_HEADERS } from '../auth/authenticate.js';
 import { refusalResponse } from '../errors/refusals.js';
 
-/** Headers that make a browser send a CORS preflight: any of them proves a request is not forged. */
-const PREFLIGHT_HEADERS = [
-  'x-graphql-yoga-csrf',
-  'apollo-require-preflight',
-  'x-auth-token',
-  'authorization',
-];
 // The content types a form or `fetch` in `no-cors` mode can send without a preflight.
 const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 

@@ -10,8 +10,8 @@
  * - foreground first: a background refresh leaves `refreshReserve` address calls to requests that
  *   have nothing to show, and more when such requests were refused lately for want of calls (what
  *   they asked for is remembered as a debt until they get it, or for a window);
- * - fair shares: once another caller has asked within the last two windows, no caller may hold the
- *   whole address budget, so a newcomer always gets a call within one window.
+ * - fair shares: once another principal has asked within the last two windows, no principal may
+ *   hold the whole address budget, so a newcomer always gets a call within one window.
  */
 
 /** Why a call is made: a request waits for it, or it renews data that is already being served. */
@@ -27,13 +27,23 @@ export interface BudgetLimits {
   windowMs: number;
 }
 
+/**
+ * Who asks for calls: the credentials HSS is called with (HSS counts its per-user quota by them:
+ * the caller budget), and the principal on whose behalf (fair shares of the address budget are
+ * kept per principal: fifty signed-in users calling as one service identity are fifty callers).
+ */
+export interface Asker {
+  identity: string;
+  principal: string;
+}
+
 /** What the stores know of one API's window for one caller. */
 export interface BudgetView {
   /** When the caller's calls in the window were granted, oldest first. */
   caller: readonly number[];
-  /** The address's calls in the window, oldest first: when, for whom, and (where known) which. */
-  address: readonly { at: number; identity: string; id?: string }[];
-  /** Other callers that asked for calls of this API within the last two windows. */
+  /** The address's calls in the window, oldest first: when, with which credentials, for whom, which. */
+  address: readonly { at: number; identity: string; principal: string; id?: string }[];
+  /** Other principals that asked for calls of this API within the last two windows. */
   othersSeen: number;
   /** Calls that requests waiting for data were refused within the window (per caller, the last). */
   owed: number;
@@ -44,6 +54,8 @@ export interface BudgetRequest {
   api: string;
   /** Who calls: a digest of the credentials. */
   identity: string;
+  /** On whose behalf: fair shares are per principal. Default: the identity. */
+  principal?: string;
   /** How many calls at once (a snapshot's pages are granted together or not at all). */
   calls: number;
   priority: CallPriority;
@@ -95,7 +107,8 @@ export function decide(
     );
   }
   if (view.othersSeen > 0 && limits.perAddress > 1) {
-    const own = view.address.filter((call) => call.identity === request.identity).map((call) => call.at);
+    const who = request.principal ?? request.identity;
+    const own = view.address.filter((call) => call.principal === who).map((call) => call.at);
     const share = limits.perAddress - 1;
     if (own.length + n > share)
       return refusal('fair-share', untilExpired(own, own.length + n - share, limits, now));

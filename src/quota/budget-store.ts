@@ -12,27 +12,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import type { BudgetView } from './budget-rule.js';
+import type { Asker, BudgetView } from './budget-rule.js';
 
 export interface BudgetStore {
-  /** The window at `now`; `asking` records the caller as one that asked (fair shares count it). */
-  view(api: string, identity: string, now: number, windowMs: number, asking: boolean): Promise<BudgetView>;
+  /** The window at `now`; `asking` records the principal as one that asked (fair shares count it). */
+  view(api: string, asker: Asker, now: number, windowMs: number, asking: boolean): Promise<BudgetView>;
   /**
-   * Enters the calls `ids` for the caller at `now`, unless the window changed since `read`: false
-   * then, and the caller decides again.
+   * Enters the calls `ids` for the asker at `now`, unless the window changed since `read`: false
+   * then, and the asker decides again.
    */
   record(
     api: string,
-    identity: string,
+    asker: Asker,
     ids: readonly string[],
     now: number,
     windowMs: number,
     read: BudgetView,
   ): Promise<boolean>;
   /** Moves a call to `at`: when it ended. */
-  settle(api: string, identity: string, id: string, at: number, windowMs: number): Promise<void>;
-  /** Remembers that a waiting request of the caller was refused `calls` calls at `now`; 0 forgets it. */
-  owe(api: string, identity: string, calls: number, now: number, windowMs: number): Promise<void>;
+  settle(api: string, asker: Asker, id: string, at: number, windowMs: number): Promise<void>;
+  /** Remembers that a waiting request of the principal was refused `calls` calls at `now`; 0 forgets it. */
+  owe(api: string, asker: Asker, calls: number, now: number, windowMs: number): Promise<void>;
+}
+
+/** One call of the log: which, when, with which credentials, for whom. */
+export interface LoggedCall extends Asker {
+  id: string;
+  at: number;
 }
 
 /** A fresh id for each granted call. */
@@ -46,17 +52,11 @@ const MAX_CALLERS = 10_000;
  */
 const DEBT_WINDOWS = 2;
 
-interface Entry {
-  id: string;
-  at: number;
-  identity: string;
-}
-
 interface ApiWindow {
-  address: Entry[];
-  /** When each caller last asked. */
+  address: LoggedCall[];
+  /** When each principal last asked. */
   seen: LRUCache<string, number>;
-  /** What each caller's waiting requests were last refused, and when. */
+  /** What each principal's waiting requests were last refused, and when. */
   debts: LRUCache<string, { calls: number; at: number }>;
 }
 
@@ -78,22 +78,22 @@ export class MemoryBudgetStore implements BudgetStore {
     return window;
   }
 
-  async view(api: string, identity: string, now: number, windowMs: number, asking: boolean) {
-    return this.viewNow(api, identity, now, windowMs, asking);
+  async view(api: string, asker: Asker, now: number, windowMs: number, asking: boolean) {
+    return this.viewNow(api, asker, now, windowMs, asking);
   }
 
-  private viewNow(api: string, identity: string, now: number, windowMs: number, asking: boolean): BudgetView {
+  private viewNow(api: string, asker: Asker, now: number, windowMs: number, asking: boolean): BudgetView {
     const window = this.windowOf(api, now, windowMs);
-    if (asking) window.seen.set(identity, now);
+    if (asking) window.seen.set(asker.principal, now);
     let othersSeen = 0;
     for (const [who, at] of window.seen.entries()) {
-      if (who !== identity && at > now - 2 * windowMs) othersSeen++;
+      if (who !== asker.principal && at > now - 2 * windowMs) othersSeen++;
     }
     let owed = 0;
     for (const debt of window.debts.values()) if (debt.at > now - DEBT_WINDOWS * windowMs) owed += debt.calls;
     return {
-      caller: window.address.filter((entry) => entry.identity === identity).map((entry) => entry.at),
-      address: window.address.map(({ at, identity: who }) => ({ at, identity: who })),
+      caller: window.address.filter((entry) => entry.identity === asker.identity).map((entry) => entry.at),
+      address: window.address.map(({ at, identity, principal }) => ({ at, identity, principal })),
       othersSeen,
       owed,
     };
@@ -101,58 +101,67 @@ export class MemoryBudgetStore implements BudgetStore {
 
   async record(
     api: string,
-    identity: string,
+    asker: Asker,
     ids: readonly string[],
     now: number,
     windowMs: number,
     read: BudgetView,
   ) {
     // Single-threaded: nothing ran between the decision and this, unless an await did.
-    const current = this.viewNow(api, identity, now, windowMs, false);
+    const current = this.viewNow(api, asker, now, windowMs, false);
     if (current.caller.length !== read.caller.length || current.address.length !== read.address.length) {
       return false;
     }
-    this.windowOf(api, now, windowMs).address.push(...ids.map((id) => ({ id, at: now, identity })));
+    const { identity, principal } = asker;
+    this.windowOf(api, now, windowMs).address.push(
+      ...ids.map((id) => ({ id, at: now, identity, principal })),
+    );
     return true;
   }
 
-  async settle(api: string, _identity: string, id: string, at: number) {
+  async settle(api: string, _asker: Asker, id: string, at: number) {
     const entry = this.apis.get(api)?.address.find((call) => call.id === id);
     if (entry) entry.at = Math.max(entry.at, at);
   }
 
   /** Enters a call made elsewhere (another replica's, heard of), once: a mirror of the fleet's log. */
-  enter(api: string, identity: string, id: string, at: number, windowMs: number): void {
-    const window = this.windowOf(api, at, windowMs);
-    const known = window.address.find((call) => call.id === id);
-    if (known) known.at = Math.max(known.at, at);
-    else window.address.push({ id, at, identity });
+  enter(api: string, call: LoggedCall, windowMs: number): void {
+    const window = this.windowOf(api, call.at, windowMs);
+    const known = window.address.find((logged) => logged.id === call.id);
+    if (known) known.at = Math.max(known.at, call.at);
+    else window.address.push({ ...call });
   }
 
   /** Every call still in the window at `now`, per API: what a Redis that lost them is told again. */
-  calls(now: number, windowMs: number): { api: string; identity: string; id: string; at: number }[] {
+  calls(now: number, windowMs: number): (LoggedCall & { api: string })[] {
     return [...this.apis.keys()].flatMap((api) =>
       this.windowOf(api, now, windowMs).address.map((call) => ({ api, ...call })),
     );
   }
 
-  async owe(api: string, identity: string, calls: number, now: number, windowMs: number) {
+  async owe(api: string, asker: Asker, calls: number, now: number, windowMs: number) {
     const { debts } = this.windowOf(api, now, windowMs);
-    if (calls > 0) debts.set(identity, { calls, at: now });
-    else debts.delete(identity);
+    if (calls > 0) debts.set(asker.principal, { calls, at: now });
+    else debts.delete(asker.principal);
   }
 }
 
-/** Keys of one API's budget logs; versioned like the page cache's, so formats never mix. */
+/**
+ * Keys of one API's budget logs; versioned like the page cache's, so formats never mix (v2: the
+ * address log's members name the principal and the credentials).
+ */
 const keysOf = (api: string, identity: string) => {
-  const prefix = `hss-gateway:v1:budget:${api}:`;
+  const prefix = `hss-gateway:v2:budget:${api}:`;
   return [`${prefix}caller:${identity}`, `${prefix}address`, `${prefix}seen`, `${prefix}debts`] as const;
 };
 
-// KEYS: caller log, address log, callers seen, debts. ARGV: now, window, identity, asking (1/0),
+/** How a call is named in the address log, before its id: `principal|identity|`. */
+const memberPrefix = (asker: Asker) => `${asker.principal}|${asker.identity}`;
+
+// KEYS: caller log, address log, principals seen, debts. ARGV: now, window, principal, asking (1/0),
 // windows a debt stands.
-// Returns the caller's call times, the address's `identity|id` members with their times, how many
-// other callers asked within two windows, and the calls owed to waiting requests.
+// Returns the caller's call times, the address's `principal|identity|id` members with their times,
+// how many other principals asked within two windows, and the calls owed to waiting requests.
 const VIEW = `
 local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
@@ -173,7 +182,7 @@ end
 return {redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES'), others, owed}
 `;
 
-// KEYS: caller log, address log. ARGV: now, window, identity, caller count read, address count
+// KEYS: caller log, address log. ARGV: now, window, member prefix, caller count read, address count
 // read, then the calls' ids. Enters them only if the counts are still what was read.
 const RECORD = `
 local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -191,8 +200,8 @@ redis.call('PEXPIRE', KEYS[2], win)
 return 1
 `;
 
-// KEYS: caller log, address log. ARGV: the call's id, when it ended, identity, window. Moves it
-// there (only ever later), if it is still in the window.
+// KEYS: caller log, address log. ARGV: the call's id, when it ended, member prefix, window. Moves
+// it there (only ever later), if it is still in the window.
 const SETTLE = `
 local at, win = tonumber(ARGV[2]), tonumber(ARGV[4])
 for i, member in ipairs({ARGV[1], ARGV[3] .. '|' .. ARGV[1]}) do
@@ -204,8 +213,8 @@ redis.call('PEXPIRE', KEYS[2], win)
 return 1
 `;
 
-// KEYS: caller log, address log. ARGV: the call's id, when, identity, window. Enters a call this
-// Redis does not know (it was down, or lost its data), or moves it later; never earlier.
+// KEYS: caller log, address log. ARGV: the call's id, when, member prefix, window. Enters a call
+// this Redis does not know (it was down, or lost its data), or moves it later; never earlier.
 const REPLAY = `
 local at, win = tonumber(ARGV[2]), tonumber(ARGV[4])
 for i, member in ipairs({ARGV[1], ARGV[3] .. '|' .. ARGV[1]}) do
@@ -228,35 +237,34 @@ function scores(flat: readonly string[]): number[] {
 export class RedisBudgetStore implements BudgetStore {
   constructor(private readonly redis: Redis) {}
 
-  async view(api: string, identity: string, now: number, windowMs: number, asking: boolean) {
+  async view(api: string, asker: Asker, now: number, windowMs: number, asking: boolean) {
     const [caller, address, others, owed] = (await this.redis.eval(
       VIEW,
       4,
-      ...keysOf(api, identity),
+      ...keysOf(api, asker.identity),
       now,
       windowMs,
-      identity,
+      asker.principal,
       asking ? '1' : '0',
       DEBT_WINDOWS,
     )) as [string[], string[], number, number];
-    const calls: { at: number; identity: string; id: string }[] = [];
+    const calls: BudgetView['address'][number][] = [];
     for (let i = 0; i + 1 < address.length; i += 2) {
-      const member = address[i] as string;
-      const bar = member.lastIndexOf('|');
-      calls.push({ at: Number(address[i + 1]), identity: member.slice(0, bar), id: member.slice(bar + 1) });
+      const [principal = '', identity = '', id = ''] = (address[i] as string).split('|');
+      calls.push({ at: Number(address[i + 1]), principal, identity, id });
     }
     return { caller: scores(caller), address: calls, othersSeen: Number(others), owed: Number(owed) };
   }
 
   async record(
     api: string,
-    identity: string,
+    asker: Asker,
     ids: readonly string[],
     now: number,
     windowMs: number,
     read: BudgetView,
   ) {
-    const [callerKey, addressKey] = keysOf(api, identity);
+    const [callerKey, addressKey] = keysOf(api, asker.identity);
     const done = await this.redis.eval(
       RECORD,
       2,
@@ -264,7 +272,7 @@ export class RedisBudgetStore implements BudgetStore {
       addressKey,
       now,
       windowMs,
-      identity,
+      memberPrefix(asker),
       read.caller.length,
       read.address.length,
       ...ids,
@@ -272,32 +280,29 @@ export class RedisBudgetStore implements BudgetStore {
     return Number(done) === 1;
   }
 
-  async settle(api: string, identity: string, id: string, at: number, windowMs: number) {
-    const [callerKey, addressKey] = keysOf(api, identity);
-    await this.redis.eval(SETTLE, 2, callerKey, addressKey, id, at, identity, windowMs);
+  async settle(api: string, asker: Asker, id: string, at: number, windowMs: number) {
+    const [callerKey, addressKey] = keysOf(api, asker.identity);
+    await this.redis.eval(SETTLE, 2, callerKey, addressKey, id, at, memberPrefix(asker), windowMs);
   }
 
   /** Tells Redis of calls made while it was unreachable (or before it lost its data). */
-  async replay(
-    calls: readonly { api: string; identity: string; id: string; at: number }[],
-    windowMs: number,
-  ) {
+  async replay(calls: readonly (LoggedCall & { api: string })[], windowMs: number) {
     for (const call of calls) {
       const [callerKey, addressKey] = keysOf(call.api, call.identity);
-      await this.redis.eval(REPLAY, 2, callerKey, addressKey, call.id, call.at, call.identity, windowMs);
+      await this.redis.eval(REPLAY, 2, callerKey, addressKey, call.id, call.at, memberPrefix(call), windowMs);
     }
   }
 
-  async owe(api: string, identity: string, calls: number, now: number, windowMs: number) {
-    const debtsKey = keysOf(api, identity)[3];
+  async owe(api: string, asker: Asker, calls: number, now: number, windowMs: number) {
+    const debtsKey = keysOf(api, asker.identity)[3];
     if (calls > 0) {
       await this.redis
         .multi()
-        .hset(debtsKey, identity, `${calls}:${Math.round(now)}`)
+        .hset(debtsKey, asker.principal, `${calls}:${Math.round(now)}`)
         .pexpire(debtsKey, windowMs)
         .exec();
     } else {
-      await this.redis.hdel(debtsKey, identity);
+      await this.redis.hdel(debtsKey, asker.principal);
     }
   }
 }

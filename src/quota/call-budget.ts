@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import { HssError } from '../errors/hss-error.js';
 import {
+  type Asker,
   type BudgetDecision,
   type BudgetLimits,
   type BudgetRequest,
@@ -122,8 +123,9 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
   const settleLater = (decider: Decider, request: BudgetRequest, id: string): GrantedCall => ({
     settle: () => {
       const at = now();
-      decider.fleet?.settled(request.api, request.identity, id, at);
-      decider.store.settle(request.api, request.identity, id, at, limits.windowMs).catch((error: unknown) => {
+      const asker = askerOf(request);
+      decider.fleet?.settled(request.api, asker, id, at);
+      decider.store.settle(request.api, asker, id, at, limits.windowMs).catch((error: unknown) => {
         logger?.warn({ err: error }, 'Redis budget unavailable; a call keeps the time it was granted');
       });
     },
@@ -135,23 +137,24 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
         async (decider): Promise<BudgetAnswer> => {
           const { store, limits: applied, fleet: told } = decider;
           if (!applied) return NO_SHARE;
+          const asker = askerOf(request);
           for (let round = 0; round < MAX_ROUNDS; round++) {
             const at = now();
-            const view = await store.view(request.api, request.identity, at, applied.windowMs, true);
+            const view = await store.view(request.api, asker, at, applied.windowMs, true);
             if (!decider.alone) told?.observed(request.api, view);
             const answer = decide(view, request, applied, at);
             if (!answer.granted) {
               // A waiting request's refusal is a debt refreshes must leave room for.
               if (request.priority === 'foreground') {
-                await store.owe(request.api, request.identity, request.calls, at, applied.windowMs);
+                await store.owe(request.api, asker, request.calls, at, applied.windowMs);
               }
               return answer;
             }
             const ids = Array.from({ length: request.calls }, callId);
-            if (await store.record(request.api, request.identity, ids, at, applied.windowMs, view)) {
-              told?.granted(request.api, request.identity, ids, at, decider.alone === true);
+            if (await store.record(request.api, asker, ids, at, applied.windowMs, view)) {
+              told?.granted(request.api, asker, ids, at, decider.alone === true);
               if (request.priority === 'foreground' && view.owed > 0) {
-                await store.owe(request.api, request.identity, 0, at, applied.windowMs);
+                await store.owe(request.api, asker, 0, at, applied.windowMs);
               }
               return { granted: true, calls: ids.map((id) => settleLater(decider, request, id)) };
             }
@@ -164,7 +167,13 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
     peek: (api, identity) =>
       withDecider(
         async ({ store, limits: applied }) => {
-          const view = await store.view(api, identity, now(), limits.windowMs, false);
+          const view = await store.view(
+            api,
+            { identity, principal: identity },
+            now(),
+            limits.windowMs,
+            false,
+          );
           // No share: nothing remains, whatever was used.
           return applied
             ? stateOf(view, applied)
@@ -174,6 +183,12 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
       ),
   };
 }
+
+/** Who asks, as the stores keep it: the principal defaults to the credentials. */
+const askerOf = (request: BudgetRequest): Asker => ({
+  identity: request.identity,
+  principal: request.principal ?? request.identity,
+});
 
 /** What a refused call answers: RATE_LIMITED, naming the budget that refused and when to retry. */
 export function budgetRefusal(

@@ -29,8 +29,8 @@ import {
   FORGET_AFTER_MS,
   HEARTBEAT_MS,
 } from '../fleet/members.js';
-import type { BudgetLimits, BudgetView } from './budget-rule.js';
-import { MemoryBudgetStore, type RedisBudgetStore } from './budget-store.js';
+import type { Asker, BudgetLimits, BudgetView } from './budget-rule.js';
+import { type LoggedCall, MemoryBudgetStore, type RedisBudgetStore } from './budget-store.js';
 
 export interface FleetBudgetOptions {
   shared: RedisBudgetStore;
@@ -48,7 +48,7 @@ export interface FleetBudgetOptions {
   logger?: Logger;
 }
 
-type Call = { api: string; identity: string; id: string; at: number };
+type Call = LoggedCall & { api: string };
 
 export class FleetBudget {
   /** The fleet's calls as this replica knows them. */
@@ -72,13 +72,17 @@ export class FleetBudget {
       this.listeningSince ??= now();
     });
     channel.on('call', (call) => {
-      if (typeof call.id === 'string' && call.id.length <= 64 && typeof call.identity === 'string') {
-        this.mirrorCall({ api: call.api, identity: call.identity.slice(0, 200), id: call.id, at: call.at });
+      const { id, identity, principal } = call;
+      if (typeof id === 'string' && id.length <= 64 && typeof identity === 'string') {
+        // News from a replica of the version before principals: its calls count as its credentials'.
+        const who = typeof principal === 'string' ? principal : identity;
+        const asker = { identity: identity.slice(0, 200), principal: who.slice(0, 200) };
+        this.mirrorCall({ api: call.api, ...asker, id, at: call.at });
       }
     });
     channel.on('settle', (call) => {
       if (this.plausible(call.api, call.at) && typeof call.id === 'string') {
-        void this.mirror.settle(call.api, '', call.id, call.at);
+        void this.mirror.settle(call.api, { identity: '', principal: '' }, call.id, call.at);
       }
     });
     // Not alive in the others' eyes while Redis has not heard this replica's calls made alone.
@@ -163,30 +167,32 @@ export class FleetBudget {
 
   /** What a decision read in Redis: every call of the fleet in the window, into the mirror. */
   observed(api: string, view: BudgetView): void {
-    for (const call of view.address) {
-      if (call.id !== undefined) this.mirrorCall({ api, identity: call.identity, id: call.id, at: call.at });
+    for (const { id, identity, principal, at } of view.address) {
+      if (id !== undefined) this.mirrorCall({ api, identity, principal, id, at });
     }
   }
 
   /** Calls granted (in Redis, or alone): into the mirror, told to the others; alone, kept for Redis. */
-  granted(api: string, identity: string, ids: readonly string[], at: number, alone: boolean): void {
+  granted(api: string, asker: Asker, ids: readonly string[], at: number, alone: boolean): void {
+    const { identity, principal } = asker;
     for (const id of ids) {
-      this.mirror.enter(api, identity, id, at, this.options.windowMs);
-      if (alone) this.unreported.push({ api, identity, id, at });
-      this.options.channel.tell({ type: 'call', api, identity, id, at });
+      this.mirror.enter(api, { identity, principal, id, at }, this.options.windowMs);
+      if (alone) this.unreported.push({ api, identity, principal, id, at });
+      this.options.channel.tell({ type: 'call', api, identity, principal, id, at });
     }
   }
 
   /** A call ended: it counts from then, in the mirror, in the others', and in what Redis is owed. */
-  settled(api: string, identity: string, id: string, at: number): void {
-    void this.mirror.settle(api, identity, id, at);
+  settled(api: string, asker: Asker, id: string, at: number): void {
+    void this.mirror.settle(api, asker, id, at);
     for (const call of this.unreported) if (call.id === id) call.at = Math.max(call.at, at);
     this.options.channel.tell({ type: 'settle', api, id, at });
   }
 
   private mirrorCall(call: Call): void {
     if (this.plausible(call.api, call.at)) {
-      this.mirror.enter(call.api, call.identity, call.id, call.at, this.options.windowMs);
+      const { api, ...logged } = call;
+      this.mirror.enter(api, logged, this.options.windowMs);
     }
   }
 

@@ -2,24 +2,24 @@
 import { formatQueryString } from '../upstream/query-string.js';
 
 /**
- * `identity api project sorted-query`: two callers with different credentials never share a key,
- * nor do two APIs.
+ * `reader api project sorted-query`: two readers never share a key (see PageRequest.reader), nor do
+ * two APIs.
  */
 export function canonicalPageKey(
-  identity: string,
+  reader: string,
   api: string,
   projectId: string,
   parameters: readonly (readonly [string, string])[],
 ): string {
-  return `${identity} ${api} ${projectId} ${formatQueryString(parameters)}`;
+  return `${reader} ${api} ${projectId} ${formatQueryString(parameters)}`;
 }
 
-/** The key of one page request: its credentials' identity, API, project and parameters. */
+/** The key of one page request: its reader, API, project and parameters. */
 export function pageKeyOf(request: {
-  identity: string;
+  reader: string;
   api: { name: string };
   projectId: string;
   parameters: readonly (readonly [string, string])[];
 }): string {
-  return canonicalPageKey(request.identity, request.api.name, request.projectId, request.parameters);
+  return canonicalPageKey(request.reader, request.api.name, request.projectId, request.parameters);
 }

@@ -36,13 +36,31 @@ export interface FetchedSnapshot<Row = PortStatisticData> extends FetchedPage<Ro
 export interface PageRequest<Row = PortStatisticData> {
   /** Which list call. */
   api: HssListApi<Row>;
+  /** What HSS is called with. */
   credentials: Credentials;
   /** The credentials' identity (credentialIdentity), computed once per request. */
   identity: string;
+  /**
+   * Whose data the page is: what its cache key begins with. `shared` for a scope HSS answers alike
+   * to everyone it lets read it (a project and an enterprise project), read by every principal
+   * entitled to it; the credentials' identity where HSS's answer depends on who asks
+   * (`all_granted_eps`: each caller's own enterprise projects).
+   */
+  reader: string;
+  /** On whose behalf it is asked: fair shares of the address budget are per principal. */
+  principal: string;
+  /**
+   * The caller reads shared data only once HSS has answered a call of its own credentials for the
+   * scope lately (entitlements.ts); false where the access policy grants the scope.
+   */
+  mustProve: boolean;
   projectId: string;
   /** Its query parameters, in canonical order. */
   parameters: [string, string][];
 }
+
+/** The reader of pages anyone entitled to their scope reads alike. */
+export const SHARED_READER = 'shared';
 
 export interface CallContext {
   logger: Logger;
@@ -57,4 +75,9 @@ export interface CallContext {
   traceContext?: OtelContext;
   /** Told of every upstream call made for this request: each attempt, those HSS refused included. */
   onUpstreamCall?: () => void;
+  /**
+   * False: the request may not spend HSS's quota (a GET any web page could have made a browser
+   * send), and is answered from what is stored, whatever its age, or refused.
+   */
+  mayCall?: boolean;
 }

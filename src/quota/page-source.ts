@@ -15,11 +15,18 @@ import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { CallPriority } from './budget-rule.js';
 import { type BudgetState, budgetRefusal, type CallBudget, type GrantedCall } from './call-budget.js';
 import type { CredentialScreen } from './credential-screen.js';
+import {
+  type EntitledScope,
+  type Entitlements,
+  enterpriseProjectOf,
+  notEntitled,
+  preflightRequired,
+} from './entitlements.js';
 import type { CachedPage, PageCache } from './page-cache.js';
 import { pageKeyOf } from './page-key.js';
 import type { CallContext, FetchedPage, FetchedSnapshot, PageRequest } from './page-request.js';
 import { RefreshQueue } from './refresh-queue.js';
-import { fetchSnapshot, type SnapshotRequest, snapshotTag } from './snapshot.js';
+import { fetchSnapshot, type SnapshotRequest, snapshotTag, tablePage } from './snapshot.js';
 import { untilDeadline } from './until-deadline.js';
 
 interface Freshness {
@@ -50,6 +57,11 @@ export interface UpstreamPagesOptions {
   budget: CallBudget;
   /** Which credentials may be spent on a call at all. */
   screen: CredentialScreen;
+  /**
+   * What HSS answered each caller's own credentials, per scope: who may read shared pages
+   * (PageRequest.mustProve). Undefined: every caller reads as if proven.
+   */
+  entitlements?: Entitlements;
   resilience: UpstreamResilience;
   /** A fleet's flights (REDIS_URL): one call per key across the replicas. Needs the cache. */
   flights?: FleetFlights;
@@ -64,11 +76,19 @@ interface Landed<Row> {
   fleet: boolean;
 }
 
+/** A call proving a scope, in flight: which page it fetches. */
+interface Proof<Row> {
+  key: string;
+  page: Promise<FetchedPage<Row>>;
+}
+
 /** What fetching under a key needs: how to call for it, at a priority, on behalf of a request. */
 type Fetch<Row> = (priority: CallPriority, call: CallContext) => Promise<CachedPage<Row>>;
 
 export class UpstreamPages {
   private readonly inflight = new Map<string, Promise<Landed<unknown>>>();
+  /** Proving calls under way, per credentials and scope: one at a time, whoever waits. */
+  private readonly proving = new Map<string, Proof<unknown>>();
   private readonly refreshes = new RefreshQueue();
   private readonly now: () => number;
 
@@ -77,7 +97,10 @@ export class UpstreamPages {
   }
 
   /** One page of a list call. */
-  load<Row>(request: PageRequest<Row>, call: CallContext): Promise<FetchedPage<Row>> {
+  async load<Row>(request: PageRequest<Row>, call: CallContext): Promise<FetchedPage<Row>> {
+    const proved = await this.prove(request, call);
+    if (proved?.source === 'shared') this.options.observer?.onCoalesced();
+    if (proved) return proved;
     const key = pageKeyOf(request);
     return this.serve(key, request, call, (priority, on) => this.fetchPage(request, priority, on));
   }
@@ -93,6 +116,8 @@ export class UpstreamPages {
     call: CallContext,
     tag?: string,
   ): Promise<FetchedSnapshot<Row> | undefined> {
+    // A caller that must prove the scope does so with the table's first page (a page of the snapshot).
+    await this.prove(tablePage(request, 0), call);
     const key = `${pageKeyOf(request)} snapshot`;
     const versionKey = (version: string) => `${key}@${version}`;
     const { cache, freshness } = this.options;
@@ -113,7 +138,7 @@ export class UpstreamPages {
             (p, c) => this.fetchPage(pageRequest, p, c, prepaid),
             { freshOnly: true, priority: pagePriority },
           ),
-        take: (calls, pagePriority) => this.take(request.api.name, request.identity, calls, pagePriority),
+        take: (calls, pagePriority) => this.take(request, calls, pagePriority),
       });
       // Every version is kept as long as a page, so a cursor can page the one it started on.
       if (cache && entry.page.rows.length === entry.page.totalNum) {
@@ -133,6 +158,12 @@ export class UpstreamPages {
       }
     }
     return { ...current, tag: currentTag, pages };
+  }
+
+  /** Whether HSS answered these credentials for the scope lately (or no proofs are kept at all). */
+  proven(scope: EntitledScope): boolean {
+    const { entitlements } = this.options;
+    return !entitlements || entitlements.state(scope).state === 'proven';
   }
 
   /** Where a credential's budget for one API stands (null: no budget applies). */
@@ -193,6 +224,11 @@ export class UpstreamPages {
     if (cached && age <= freshness.ttlMs) {
       call.logger.debug({ cache: 'hit', key: redactKey(key) }, 'page from cache');
       return { ...cached.page, fetchedAt: cached.fetchedAt, stale: false, source: 'cache' };
+    }
+    if (call.mayCall === false) {
+      // Whatever is stored, however old, but no call, not even a refresh in the background.
+      if (!cached) throw preflightRequired();
+      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: age > freshness.ttlMs, source: 'cache' };
     }
     if (cached && !mode.freshOnly && age <= freshness.ttlMs + freshness.staleWhileRevalidateMs) {
       call.logger.debug(
@@ -321,15 +357,86 @@ export class UpstreamPages {
     return stored && this.now() - stored.fetchedAt <= this.options.freshness.ttlMs ? stored : undefined;
   }
 
+  /**
+   * Where the caller must prove the scope (PageRequest.mustProve) and HSS has not answered its
+   * credentials for it lately, this page is fetched with them now, whatever the cache holds: the
+   * proof, and a page every reader of the scope gets. Undefined where no proof was needed.
+   */
+  private async prove<Row>(
+    request: PageRequest<Row>,
+    call: CallContext,
+  ): Promise<FetchedPage<Row> | undefined> {
+    const { entitlements, cache } = this.options;
+    if (!request.mustProve || !entitlements) return undefined;
+    const { identity, projectId } = request;
+    const enterpriseProjectId = enterpriseProjectOf(request.parameters);
+    const entitled = { prover: identity, api: request.api.name, projectId, enterpriseProjectId };
+    const verdict = await entitlements.recall(entitled);
+    if (verdict.state === 'proven') return undefined;
+    if (verdict.state === 'denied') throw notEntitled(projectId, enterpriseProjectId, verdict.waitMs);
+    this.refuseRecentlyRefused(identity);
+    if (call.mayCall === false) throw preflightRequired();
+    const scope = `${identity} ${request.api.name} ${projectId} ${enterpriseProjectId ?? ''}`;
+    const key = pageKeyOf(request);
+    const running = this.proving.get(scope) as Proof<Row> | undefined;
+    if (running) {
+      // Another request is proving the scope: with this very page, it is this one's too; else,
+      // once proven, this page is served as any other.
+      call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
+      const page = await untilDeadline(running.page, call.cancellation, call.deadlineAt);
+      return running.key === key ? { ...page, source: 'shared' } : undefined;
+    }
+    const { cancellation: _ownCancellation, deadlineAt: _ownDeadline, ...sharedCall } = call;
+    const fetchAndStore = async () => {
+      const entry = await this.fetchPage(request, 'foreground', sharedCall);
+      if (cache) await cache.set(key, entry, this.keepMs);
+      return entry;
+    };
+    // Across a fleet, one replica proves these credentials' scope; the others read its verdict.
+    const { flights } = this.options;
+    const landed = async () =>
+      cache && (await entitlements.recall(entitled)).state === 'proven'
+        ? ((await this.freshIn(cache, key, request.api.name)) as CachedPage<Row> | undefined)
+        : undefined;
+    // A replica that takes the lease after another's proof landed reads that proof instead.
+    const orLanded = async () => {
+      const stored = await landed();
+      return stored ? { entry: stored, called: false } : { entry: await fetchAndStore(), called: true };
+    };
+    const flown =
+      flights && cache
+        ? flights
+            .fly(`proof ${identity} ${key}`, orLanded, async () => {
+              const stored = await landed();
+              return stored && { entry: stored, called: false };
+            })
+            .then(({ value }) => value)
+        : fetchAndStore().then((entry) => ({ entry, called: true }));
+    const page = flown
+      .then(({ entry, called }): FetchedPage<Row> => {
+        const source = called ? 'call' : 'shared';
+        return { ...entry.page, fetchedAt: entry.fetchedAt, stale: false, source };
+      })
+      .finally(() => this.proving.delete(scope));
+    this.proving.set(scope, { key, page });
+    return untilDeadline(page, call.cancellation, call.deadlineAt);
+  }
+
   /** Takes `calls` calls of both budgets at once, or throws the refusal. */
   private async take(
-    api: HssApiName,
-    identity: string,
+    request: { api: { name: HssApiName }; identity: string; principal: string },
     calls: number,
     priority: CallPriority,
   ): Promise<GrantedCall[]> {
     const { budget, observer } = this.options;
-    const grant = await budget.take({ api, identity, calls, priority });
+    const api = request.api.name;
+    const grant = await budget.take({
+      api,
+      identity: request.identity,
+      principal: request.principal,
+      calls,
+      priority,
+    });
     if (grant.granted) return grant.calls;
     observer?.onBudgetRefused();
     throw budgetRefusal(
@@ -349,14 +456,18 @@ export class UpstreamPages {
     call: CallContext,
     prepaid?: GrantedCall,
   ): Promise<CachedPage<Row>> {
-    const { client, screen, resilience } = this.options;
-    const inadmissible = await screen.admit(request.credentials, request.identity, call.clientAddress);
-    if (inadmissible) throw inadmissible;
+    const { client, screen, resilience, entitlements } = this.options;
+    const heard = (error: unknown) => {
+      screen.onAnswer(request.credentials, request.identity, error);
+      const { identity: prover, projectId } = request;
+      const enterpriseProjectId = enterpriseProjectOf(request.parameters);
+      entitlements?.heard({ prover, api: request.api.name, projectId, enterpriseProjectId }, error);
+    };
     let paid = prepaid;
     // A circuit per project and credentials: one caller's failures do not pause the others' calls.
     const page = await resilience.execute(request.projectId, request.identity, async () => {
       // HSS counts its quota per user, per address and per API.
-      const granted = paid ?? (await this.take(request.api.name, request.identity, 1, priority))[0];
+      const granted = paid ?? (await this.take(request, 1, priority))[0];
       paid = undefined;
       call.onUpstreamCall?.();
       // The shared call is not tied to one caller's cancellation: others may be waiting for it.
@@ -368,11 +479,11 @@ export class UpstreamPages {
         })
         .then(
           (answered) => {
-            screen.onAnswer(request.credentials, request.identity, undefined);
+            heard(undefined);
             return answered;
           },
           (error: unknown) => {
-            screen.onAnswer(request.credentials, request.identity, error);
+            heard(error);
             throw error;
           },
         )

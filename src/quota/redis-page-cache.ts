@@ -11,9 +11,10 @@ import { readStoredPage, type StoredPageReading } from './stored-page.js';
 /**
  * The format of the stored value, in every key: a gateway never reads entries written in another
  * format (they expire on their own). Bump it when CachedPage's JSON or the key's form changes. 1 was
- * the unversioned `hss-gateway:page:`; 3 added the API to the key.
+ * the unversioned `hss-gateway:page:`; 3 added the API to the key; 4 begins the key with its reader
+ * (a scope's shared pages), no longer with the credentials that fetched it.
  */
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 const PREFIX = `hss-gateway:v${FORMAT_VERSION}:page:`;
 
 export class RedisPageCache implements PageCache {

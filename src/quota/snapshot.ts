@@ -46,6 +46,11 @@ function pageParameters(parameters: readonly [string, string][], offset: number)
   return [...parameters, ...paging].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The page of 200 rows of a table (a list call's query without paging) at `offset`. */
+export function tablePage<R extends { parameters: [string, string][] }>(table: R, offset: number): R {
+  return { ...table, parameters: pageParameters(table.parameters, offset) };
+}
+
 /**
  * Fetches the table. Its size is known from what is stored of it (an older snapshot, or its first
  * page), so all its pages are paid for at once and fetched together; a table seen for the first
@@ -57,12 +62,11 @@ export async function fetchSnapshot<Row>(
   call: CallContext,
   parts: SnapshotParts,
 ): Promise<CachedPage<Row>> {
-  const pageAt = (offset: number): PageRequest<Row> => ({
-    ...request,
-    parameters: pageParameters(request.parameters, offset),
-  });
+  const pageAt = (offset: number): PageRequest<Row> => tablePage(request, offset);
   const stored = await parts.cache?.get(pageKeyOf(pageAt(0)), request.api.name);
-  const expected = Math.min(request.maxPages, pagesOf(request.knownRows ?? stored?.page.totalNum ?? 0));
+  // A table known to be too large is asked for its first page alone: it tells whether that changed.
+  const known = pagesOf(request.knownRows ?? stored?.page.totalNum ?? 0);
+  const expected = known > request.maxPages ? 1 : known;
   const pages = await fetchPages(pageAt, 0, expected, priority, call, parts);
   const total = pages[0]?.totalNum ?? 0;
   const fetchedAt = pages[0]?.fetchedAt ?? parts.now();

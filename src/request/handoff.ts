@@ -3,13 +3,13 @@
  * has answered: the gateway's part of yoga's server context for that request.
  */
 
-import type { Credentials } from '../credentials/credentials.js';
+import type { Caller } from '../auth/principal.js';
 import type { HssError } from '../errors/hss-error.js';
 import type { CostExtension } from './ledger.js';
 
 export interface RequestHandoff {
-  /** Read once from the request's headers, by the handler. */
-  credentials: Credentials | HssError;
+  /** Who asks, authenticated once by the handler; or why not. */
+  caller: Caller | HssError;
   requestId: string;
   /** How long the answer may be served from the response cache; 0: not at all. */
   cacheableForMs: number;

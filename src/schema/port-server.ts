@@ -3,6 +3,8 @@
  * Relay node and a federation entity. `Host` is a stub entity keyed by `hostId`, so a CMDB subgraph
  * can add what it knows of the host.
  */
+
+import { representationId } from '../ids/local-id.js';
 import type { PortServerRow } from '../port-servers/connection.js';
 import { decodePortServerId, encodePortServerKey } from '../port-servers/node-id.js';
 import { builder } from './builder.js';
@@ -95,5 +97,6 @@ builder.node(PortServer, {
 builder.asEntity(PortServer, {
   key: builder.selection<{ id: string }>('id'),
   // Async, so a malformed id rejects its own entity instead of throwing for the whole `_entities` list.
-  resolveReference: async (reference, context) => context.servers.load(decodePortServerId(reference.id)),
+  resolveReference: async (reference, context) =>
+    context.servers.load(decodePortServerId(representationId(reference, 'PortServer'))),
 });

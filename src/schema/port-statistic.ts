@@ -3,6 +3,7 @@
  * whose id encodes its scope and row, so `node(id:)` can fetch it again.
  */
 
+import { representationId } from '../ids/local-id.js';
 import type { PortStatisticRow } from '../port-statistics/connection.js';
 import { decodePortStatisticId, encodePortStatisticKey } from '../port-statistics/node-id.js';
 import { builder } from './builder.js';
@@ -32,5 +33,6 @@ builder.node(PortStatistic, {
 builder.asEntity(PortStatistic, {
   key: builder.selection<{ id: string }>('id'),
   // Async, so a malformed id rejects its own entity instead of throwing for the whole `_entities` list.
-  resolveReference: async (reference, context) => context.entities.load(decodePortStatisticId(reference.id)),
+  resolveReference: async (reference, context) =>
+    context.entities.load(decodePortStatisticId(representationId(reference, 'PortStatistic'))),
 });

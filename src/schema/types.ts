@@ -5,6 +5,7 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type DataLoader from 'dataloader';
 import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
 import type { LoadServersPage, PortServerRow } from '../port-servers/connection.js';
 import type { PortServerKey } from '../port-servers/node-id.js';
 import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.js';
@@ -23,8 +24,8 @@ export interface GatewayContext {
    * `traceContext` by the tracing plugin (when tracing is on), for upstream calls' spans.
    */
   operation: OperationLedger & { name: string | null; traceContext?: OtelContext };
-  /** Who the request calls HSS as, by a digest: what caches key per caller. `none` without credentials. */
-  credentialIdentity: string;
+  /** Who asks, verified; undefined where the request could not be authenticated. */
+  principal: Principal | undefined;
   loadPage: LoadPage;
   /** Pages of the servers with a port open (ListPortHost), through the same loader. */
   loadServersPage: LoadServersPage;

@@ -23,6 +23,7 @@ const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
 
 // A 200-row page is about 12 KB; anything near this bound is not a port-statistics answer.
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const MAX_RESPONSE_HEADER_BYTES = 96 * 1024;
 
 export function createUpstreamDispatcher(timeouts: UpstreamTimeouts = DEFAULT_UPSTREAM_TIMEOUTS): Agent {
   return new Agent({
@@ -33,5 +34,8 @@ export function createUpstreamDispatcher(timeouts: UpstreamTimeouts = DEFAULT_UP
     // A burst of GraphQL traffic queues here instead of opening hundreds of sockets to HSS.
     connections: timeouts.connections ?? 10,
     maxResponseSize: MAX_RESPONSE_BYTES,
+    // IAM echoes the token it verifies in X-Subject-Token: IAM tokens run to ~10 KB (HSS takes 32 KB),
+    // past undici's default of 16 KB of response headers.
+    maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
   });
 }

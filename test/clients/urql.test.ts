@@ -10,6 +10,7 @@ import { Client, cacheExchange as documentCacheExchange, fetchExchange } from '@
 import { type CacheExchangeOpts, cacheExchange } from '@urql/exchange-graphcache';
 import { buildSchema, isObjectType } from 'graphql';
 import { DangerousPortsAndServersDocument, DashboardDocument } from '../../schema/generated/graphql.js';
+import { DEMO_AUTH_TOKEN } from '../../src/config.js';
 import { DANGEROUS_PORTS, type DangerousPortsData } from '../helpers/dangerous-ports.js';
 import { useDemoGateway } from '../helpers/fixtures.js';
 import { runSnippet, snippetOf } from '../helpers/snippets.js';
@@ -35,10 +36,14 @@ function readmeGraphcacheOptions(): CacheExchangeOpts {
   return options;
 }
 
+/** The README's `fetchOptions`: the caller's token (here the demo's), which urql's GETs carry. */
+const withToken = () => ({ headers: { 'x-auth-token': DEMO_AUTH_TOKEN } });
+
 /** A graphcache client with the README's options, against the demo. */
 const readmeClient = () =>
   new Client({
     url: `${demo.gw.url}/graphql`,
+    fetchOptions: withToken,
     exchanges: [cacheExchange(readmeGraphcacheOptions()), fetchExchange],
   });
 
@@ -51,10 +56,11 @@ function recordingFetch(methods: string[]): typeof fetch {
 }
 
 describe("urql's default client", () => {
-  it('sends queries as GET, and they are answered', async () => {
+  it('sends queries as GET with the caller`s token, and they are answered', async () => {
     const methods: string[] = [];
     const client = new Client({
       url: `${demo.gw.url}/graphql`,
+      fetchOptions: withToken,
       exchanges: [documentCacheExchange, fetchExchange],
       fetch: recordingFetch(methods),
     });
@@ -64,6 +70,25 @@ describe("urql's default client", () => {
     expect(result.error).toBeUndefined();
     expect(result.data?.portStatistics.edges).toHaveLength(5);
     expect(methods).toEqual(['GET']);
+  });
+
+  it('a GET with no header a browser preflights (any web page could send it) spends nothing', async () => {
+    const client = new Client({ url: `${demo.gw.url}/graphql`, exchanges: [fetchExchange] });
+    // Never fetched: refused, with what to send; no call.
+    const servers = await client
+      .query('query { portServers(port: 4444) { totalCount } }', {}, { requestPolicy: 'network-only' })
+      .toPromise();
+    expect(servers.error?.graphQLErrors[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'PREFLIGHT_REQUIRED',
+    });
+    expect(servers.extensions?.cost).toMatchObject({ upstreamCalls: 0 });
+    // Fetched already (the test above): answered, still with no call.
+    const listed = await client
+      .query<DangerousPortsData>(DANGEROUS_PORTS, { filter: { status: 'DANGER' }, first: 5 })
+      .toPromise();
+    expect(listed.error).toBeUndefined();
+    expect(listed.extensions?.cost).toMatchObject({ upstreamCalls: 0 });
   });
 });
 

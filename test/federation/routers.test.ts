@@ -158,24 +158,21 @@ describe.each([hiveGateway, apolloGateway])('behind $name', (adapter) => {
       expect(notes.tokens.every((token) => token === null)).toBe(true);
     });
 
-    it('a token HSS refuses is UNAUTHENTICATED for the client, with no data', async () => {
+    it('a token IAM does not vouch for is UNAUTHENTICATED for the client, with no data', async () => {
       const answer = await stack.router.graphql(TOTAL, {}, { 'x-auth-token': 'made-up' });
       // Both routers pass the subgraph's error on as it was, adding the subgraph's name.
       expect(answer.status).toBe(200);
       expect(answer.body.data).toEqual({ portStatistics: null });
       expect(answer.body.errors).toEqual([
         {
-          message: 'HSS did not accept the credentials (APIGW.0301).',
+          message: expect.stringContaining('IAM does not know this token'),
           path: ['portStatistics'],
-          extensions: {
-            code: 'UNAUTHENTICATED',
-            upstream: { status: 401, errorCode: 'APIGW.0301', requestId: expect.any(String) },
-            serviceName: HSS_SUBGRAPH,
-          },
+          extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN', serviceName: HSS_SUBGRAPH },
         },
       ]);
-      // The made-up token itself reached HSS, and the gateway did not fall back to its own.
-      expect(hssStatuses(stack.hss)).toEqual([401]);
+      // The made-up token reached IAM, not HSS, and the gateway did not fall back to its own.
+      expect(stack.hss.received.filter((r) => r.path === '/v3/auth/tokens')).toHaveLength(1);
+      expect(hssStatuses(stack.hss)).toEqual([]);
     });
 
     it('Authorization: Bearer reaches HSS too', async () => {

@@ -1,8 +1,9 @@
 /**
  * Nobody can open the circuit or spend quota with garbage: malformed project ids and tokens are
  * refused before any call, a request the gateway could not form never counts against HSS, one
- * project's failures do not block the others, a refused token is not tried again for a minute,
- * made-up tokens buy a bounded number of calls, and a deployment can insist on callers' tokens.
+ * project's failures do not block the others, a token IAM does not vouch for costs no HSS call and
+ * its verification is not asked again, made-up tokens buy a bounded number of IAM verifications, and
+ * a deployment can insist on callers' tokens.
  */
 import { request } from 'undici';
 import { LIST_PORT_STATISTICS } from '../../src/upstream/hss-apis.js';
@@ -68,6 +69,9 @@ describe('a request the gateway could not form', () => {
           api: LIST_PORT_STATISTICS,
           credentials,
           identity: 'token:bad',
+          reader: 'shared',
+          principal: 'anonymous',
+          mustProve: false,
           projectId: 'p',
           parameters: [['port', String(i + 1)]],
         },
@@ -119,10 +123,10 @@ describe('the circuit is per project', () => {
   });
 });
 
-describe('a token HSS refused', () => {
-  it('is refused again without an upstream call for a minute, then asked about again', async () => {
-    const clock = new ManualClock(Date.parse('2026-11-27T12:00:00Z'));
-    const { gw, calls } = await rig({}, { acceptAnyToken: false, tokens: ['good'] }, clock);
+describe('a token IAM does not vouch for', () => {
+  it('costs no HSS call, and is refused again without asking IAM', async () => {
+    const { hss, gw, calls } = await rig({}, { acceptAnyToken: false, tokens: ['good'] });
+    const verifications = () => hss.received.filter((r) => r.path === '/v3/auth/tokens').length;
     const as = (token: string, port: number) =>
       gw.graphql(
         `{ portStatistics(filter: { port: ${port} }) { totalCount } }`,
@@ -130,38 +134,35 @@ describe('a token HSS refused', () => {
         { 'x-auth-token': token },
       );
     expect(code(await as('made-up', 1))).toBe('UNAUTHENTICATED');
-    expect(calls()).toBe(1);
-    const again = await as('made-up', 2);
-    expect(code(again)).toBe('UNAUTHENTICATED');
-    expect(again.body.errors?.[0]?.extensions?.upstream).toBeUndefined();
-    expect(calls()).toBe(1);
+    expect(code(await as('made-up', 2))).toBe('UNAUTHENTICATED');
+    expect(calls()).toBe(0);
+    expect(verifications()).toBe(1);
     expect((await as('good', 3)).body.errors).toBeUndefined();
-    clock.advance(61_000);
-    expect(code(await as('made-up', 4))).toBe('UNAUTHENTICATED');
-    expect(calls()).toBe(3);
+    expect(calls()).toBe(1);
   });
 });
 
 describe('made-up tokens', () => {
-  it('buy at most HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE calls; tokens HSS accepted are not held back', async () => {
-    const { gw, calls } = await rig(
-      { HSS_UNPROVEN_TOKEN_CALLS_PER_MINUTE: '3' },
+  it('cost no HSS call; their verifications are rationed (IAM_VERIFY_CALLS_PER_MINUTE), tokens already verified are not', async () => {
+    const { hss, gw, calls } = await rig(
+      { IAM_VERIFY_CALLS_PER_MINUTE: '3' },
       { acceptAnyToken: false, tokens: ['good'] },
     );
     expect((await gw.graphql(COUNT, {}, { 'x-auth-token': 'good' })).body.errors).toBeUndefined();
     const codes = [];
     for (let i = 0; i < 10; i++)
       codes.push(code(await gw.graphql(COUNT, {}, { 'x-auth-token': `random-${i}` })));
-    // The first call with 'good' was unproven too: 3 calls in all.
-    expect(calls()).toBe(3);
+    // The verification of 'good' was a first one too: 3 in all, then none.
+    expect(hss.received.filter((r) => r.path === '/v3/auth/tokens')).toHaveLength(3);
     expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(2);
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(8);
-    const proven = await gw.graphql(
+    expect(calls()).toBe(1);
+    const verified = await gw.graphql(
       '{ portStatistics(filter: { port: 9 }) { totalCount } }',
       {},
       { 'x-auth-token': 'good' },
     );
-    expect(proven.body.errors).toBeUndefined();
+    expect(verified.body.errors).toBeUndefined();
   });
 });
 

@@ -67,9 +67,10 @@ describe('partial answers', () => {
 
 describe('extensions.cost counts every call made', () => {
   it('a call HSS refused (401) counts as one', async () => {
+    // A service identity HSS no longer accepts (callers' tokens are verified with IAM before any call).
     const hss = await perTest.emulator({ acceptAnyToken: false, tokens: ['good'] });
-    const gw = await perTest.gateway(hss, { HSS_AUTH_TOKEN: 'good' });
-    const answer = await gw.graphql('{ portStatistics { totalCount } }', {}, { 'x-auth-token': 'revoked' });
+    const gw = await perTest.gateway(hss, { HSS_AUTH_TOKEN: 'revoked' });
+    const answer = await gw.graphql('{ portStatistics { totalCount } }');
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(answer.body.extensions?.cost).toMatchObject({ upstreamCalls: 1, sharedCalls: 0, cachedPages: 0 });
   });

@@ -24,8 +24,9 @@ export interface Fixtures {
   /** A real redis-server of its own (only inside describeWithRedis). */
   redis(): Promise<RunningRedis>;
   /**
-   * A gateway in front of `upstream` as project `p` with the static token `t`, unless `env` says
-   * otherwise; with no upstream, exactly `env` (`{}` is the embedded demo, as `npm start` serves).
+   * A gateway in front of `upstream` (HSS, and IAM where callers' tokens are verified) as project `p`
+   * with the static token `t`, unless `env` says otherwise; with no upstream, exactly `env` (`{}` is
+   * the embedded demo, as `npm start` serves).
    */
   gateway(
     upstream: { url: string } | undefined,
@@ -59,7 +60,15 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
     gateway: async (upstream, env = {}, options = {}) =>
       track(
         await startTestGateway(
-          upstream ? { HSS_ENDPOINT: upstream.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', ...env } : env,
+          upstream
+            ? {
+                HSS_ENDPOINT: upstream.url,
+                IAM_ENDPOINT: upstream.url,
+                HSS_PROJECT_ID: 'p',
+                HSS_AUTH_TOKEN: 't',
+                ...env,
+              }
+            : env,
           options,
         ),
       ),

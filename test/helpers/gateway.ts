@@ -58,7 +58,10 @@ export async function startTestGateway(
   const testDefaults = options.asShipped
     ? {}
     : { CACHE_TTL_SECONDS: '0', HSS_RATE_LIMIT_PER_MINUTE: '0', HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '0' };
-  const config = loadConfig({ LOG_LEVEL: 'debug', ...testDefaults, ...env });
+  // The upstream a test names plays IAM too (callers' tokens are verified there): no test reaches
+  // the real IAM.
+  const iam = env.HSS_ENDPOINT && !env.IAM_ENDPOINT ? { IAM_ENDPOINT: env.HSS_ENDPOINT } : {};
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...testDefaults, ...iam, ...env });
   const gateway = await startGateway(config, logs.logger, options);
   const server = createGatewayHttpServer(gateway, config.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

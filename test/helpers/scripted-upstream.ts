@@ -25,14 +25,48 @@ export type Script = (request: RecordedRequest, res: ServerResponse) => Scripted
 
 export interface ScriptedUpstream {
   url: string;
+  /** Every request but IAM's token verifications, which are answered apart. */
   received: RecordedRequest[];
+  /** IAM token verifications (`GET /v3/auth/tokens`): each answered valid, of no project. */
+  verifications: RecordedRequest[];
   close(): Promise<void>;
 }
 
-export async function startScriptedUpstream(script: Script): Promise<ScriptedUpstream> {
+/**
+ * IAM's "Verifying a Token" as a scripted upstream answers it, unless its script is about IAM: any
+ * token is valid for a day, of no project (the gateway then leaves the project to HSS).
+ */
+function vouchFor(request: RecordedRequest): ScriptedAnswer {
+  const token = String(request.headers['x-subject-token'] ?? '');
+  return {
+    status: 200,
+    headers: { 'x-subject-token': token },
+    body: {
+      token: {
+        expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+        methods: ['token'],
+        user: { id: `scripted-${token.length}-${token.slice(0, 12)}`, name: 'scripted' },
+      },
+    },
+  };
+}
+
+export async function startScriptedUpstream(
+  script: Script,
+  options: { iam?: 'vouch' | 'script' } = {},
+): Promise<ScriptedUpstream> {
   const received: RecordedRequest[] = [];
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+  const verifications: RecordedRequest[] = [];
+  const server = createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => {
     const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+    const verification = req.method === 'GET' && request.url.startsWith('/v3/auth/tokens');
+    if (verification && options.iam !== 'script') {
+      verifications.push(request);
+      const answer = vouchFor(request);
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+      return;
+    }
     received.push(request);
     const answer = script(request, res);
     if (!answer) return;
@@ -45,6 +79,7 @@ export async function startScriptedUpstream(script: Script): Promise<ScriptedUps
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    verifications,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -113,7 +113,7 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
 
   it('the key prefix carries the format version', async () => {
     await replicas.a.graphql(QUERY);
-    expect(await pageKeys()).toEqual([expect.stringMatching(/^hss-gateway:v3:page:/)]);
+    expect(await pageKeys()).toEqual([expect.stringMatching(/^hss-gateway:v4:page:/)]);
   });
 
   // Each value carries SECRET: the log audit fails the run if any of it reaches a log line.
@@ -162,7 +162,7 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
     const [key] = await pageKeys();
     if (!key) throw new Error('the first query stored no page');
     const fake: CachedPage = { page: { totalNum: 999_999, rows: [] }, fetchedAt: Date.now() };
-    await raw.set(key.replace(':v3:page:', ':page:'), JSON.stringify(fake), 'PX', 60_000);
+    await raw.set(key.replace(':v4:page:', ':page:'), JSON.stringify(fake), 'PX', 60_000);
     await raw.del(key);
     expect((await replicas.b.graphql(QUERY)).body.data.portStatistics.totalCount).toBe(first.totalCount);
   });
@@ -185,7 +185,7 @@ describeWithRedis('what a stored page must look like', () => {
   async function read(value: unknown) {
     const logs = captureLogs();
     const cache = new RedisPageCache(raw, logs.logger);
-    await raw.set('hss-gateway:v3:page:k', JSON.stringify(value));
+    await raw.set('hss-gateway:v4:page:k', JSON.stringify(value));
     return {
       got: await cache.get('k', 'ListPortStatistics'),
       warnings: logs.entries().filter((e) => e.msg === NOT_A_PAGE),
