@@ -33,6 +33,8 @@ export interface AuthenticationParts {
   /** The embedded emulator's URL, where it plays the identity provider (OIDC_ISSUER=embedded). */
   emulatorUrl: string | undefined;
   quota: QuotaEconomy;
+  /** Told how each request came in, and whether it was let in. */
+  onOutcome?: (way: 'sign-in' | 'iam-token' | 'anonymous', result: string) => void;
   dispatcher: Dispatcher;
   logger: Logger;
   now: () => number;
@@ -74,6 +76,7 @@ export function assembleAuthenticator(parts: AuthenticationParts): Authenticator
     allowCallerToken: config.allowCallerToken,
     requireCallerToken: config.requireCallerToken,
     iamTokens: verifier,
+    onOutcome: parts.onOutcome,
     signIn:
       signIn && issuer !== undefined
         ? {

@@ -170,6 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxRequestBytes: e.MAX_REQUEST_BYTES,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      maxHeaderBytes: e.HTTP_MAX_HEADER_BYTES,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+      maxBytesInFlight: e.HTTP_MAX_BYTES_IN_FLIGHT,
       // Naming manifests means trusting only them, unless TRUSTED_DOCUMENTS=false says the ids are a
       // convenience beside arbitrary documents (a migration to persisted documents, for instance).
       trustedDocuments: (e.TRUSTED_DOCUMENTS ?? (e.TRUSTED_DOCUMENTS_FILE ? 'true' : 'false')) === 'true',

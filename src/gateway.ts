@@ -17,7 +17,8 @@ import {
   PersistedDocumentsError,
   readPersistedDocuments,
 } from './graphql/persisted-documents.js';
-import { clientAddressReader } from './http/client-address.js';
+import { clientAddressReader, trustedProxyCheck } from './http/client-address.js';
+import { BytesInFlight, connectionDefaults, limitConnections } from './http/connection-limits.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
 import { ListedRows } from './loaders/listed-rows.js';
@@ -47,6 +48,8 @@ export interface Gateway {
   quota: QuotaEconomy;
   /** What `/ready` answers; `drain()` on shutdown. */
   readiness: Readiness;
+  /** Undefined with METRICS=false. */
+  metrics: GatewayMetrics | undefined;
   close(): Promise<void>;
 }
 
@@ -197,6 +200,7 @@ export async function startGateway(
     iamEndpoint,
     emulatorUrl: emulator?.url,
     quota,
+    onOutcome: metrics && ((way, result) => metrics.onAuthentication(way, result)),
     dispatcher,
     logger,
     now: now ?? Date.now,
@@ -228,6 +232,9 @@ export async function startGateway(
     clientAddressOf: clientAddressReader(config.trustedProxies),
     authenticate: (request) => authenticator.authenticate(request),
     maxRequestBytes: config.http.maxRequestBytes,
+    bytesInFlight: new BytesInFlight(
+      config.http.maxBytesInFlight ?? connectionDefaults(undefined, config.http.maxHeaderBytes).bytesInFlight,
+    ),
     onResponseCacheLookup: metrics && ((result) => metrics.onResponseCacheLookup(result)),
   });
   return {
@@ -237,6 +244,7 @@ export async function startGateway(
     emulator,
     quota,
     readiness,
+    metrics,
     async close() {
       // Whatever HSS is doing, shutdown does not wait for it: calls in flight end now.
       client.abortAll();
@@ -248,27 +256,39 @@ export async function startGateway(
   };
 }
 
-// HSS accepts tokens of up to 32,768 characters (IAM tokens of ~10 KB are common); Node's default
-// header limit of 16 KB would refuse them with a bare 431 before the gateway could say why.
-const MAX_REQUEST_HEADER_BYTES = 64 * 1024;
-
 /**
  * The HTTP server that serves a gateway; not yet listening. A client that takes longer than the
  * request timeout to send its request (headers and body) is answered 408 and cut off: Node's
- * default of five minutes would let slow clients hold sockets for nothing.
+ * default of five minutes would let slow clients hold sockets for nothing. What connections can
+ * hold before anyone knows who they are is bounded (http/connection-limits.ts).
  */
 export function createGatewayHttpServer(
   gateway: Gateway,
-  timeouts: Pick<GatewayConfig['http'], 'requestTimeoutMs' | 'headersTimeoutMs'>,
+  http: Pick<
+    GatewayConfig['http'],
+    'requestTimeoutMs' | 'headersTimeoutMs' | 'maxHeaderBytes' | 'maxConnections' | 'maxConnectionsPerAddress'
+  >,
+  trustedProxies: readonly string[] = [],
 ): Server {
-  return createServer(
+  const server = createServer(
     {
-      maxHeaderSize: MAX_REQUEST_HEADER_BYTES,
-      requestTimeout: timeouts.requestTimeoutMs,
-      headersTimeout: timeouts.headersTimeoutMs,
+      // HSS accepts tokens of up to 32,768 characters (IAM tokens of ~10 KB are common); Node's
+      // default of 16 KB would refuse them with a bare 431 before the gateway could say why.
+      maxHeaderSize: http.maxHeaderBytes,
+      requestTimeout: http.requestTimeoutMs,
+      headersTimeout: http.headersTimeoutMs,
       // How often those timeouts are checked; Node's default of 30 s would blur them.
-      connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, http.headersTimeoutMs),
     },
     gateway.handler,
   );
+  const defaults = connectionDefaults(undefined, http.maxHeaderBytes);
+  limitConnections(server, {
+    headersTimeoutMs: http.headersTimeoutMs,
+    maxConnections: http.maxConnections ?? defaults.maxConnections,
+    perAddress: http.maxConnectionsPerAddress ?? defaults.perAddress,
+    isTrustedProxy: trustedProxyCheck(trustedProxies),
+    onRefused: (limit) => gateway.metrics?.onConnectionRefused(limit),
+  });
+  return server;
 }

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const gateway = await startGateway(config, logger);
-  const server = createGatewayHttpServer(gateway, config.http);
+  const server = createGatewayHttpServer(gateway, config.http, config.trustedProxies);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);

@@ -41,7 +41,12 @@ export interface AuthenticatorOptions {
   signIn: { verifier: SignInVerifier; policy: AccessPolicy } | undefined;
   /** Callers' IAM tokens' verifier; undefined when caller tokens are off. */
   iamTokens: IamTokenVerifier | undefined;
+  /** Told how each request came in, and whether it was let in (`OK`) or the refusal's code. */
+  onOutcome?: (way: Way, result: string) => void;
 }
+
+/** How a request came in. */
+type Way = 'sign-in' | 'iam-token' | 'anonymous';
 
 /** What the authenticator reads of a request. */
 export interface RequestFacts {
@@ -65,14 +70,22 @@ export class Authenticator {
   }
 
   async authenticate(request: RequestFacts): Promise<Caller | HssError> {
+    const { way, caller } = await this.settle(request);
+    this.options.onOutcome?.(way, caller instanceof HssError ? caller.code : 'OK');
+    return caller;
+  }
+
+  private async settle(request: RequestFacts): Promise<{ way: Way; caller: Caller | HssError }> {
     const brought = callerTokenOf(request.header);
-    if (brought instanceof HssError) return brought;
+    if (brought instanceof HssError) return { way: 'iam-token', caller: brought };
     const { signIn } = this.options;
     if (brought && signIn && brought.header === 'authorization' && looksLikeJwt(brought.token)) {
-      return this.signedIn(brought.token, request, signIn);
+      return { way: 'sign-in', caller: await this.signedIn(brought.token, request, signIn) };
     }
-    if (brought && this.options.allowCallerToken) return this.withIamToken(brought, request);
-    return this.anonymous(request);
+    if (brought && this.options.allowCallerToken) {
+      return { way: 'iam-token', caller: await this.withIamToken(brought, request) };
+    }
+    return { way: 'anonymous', caller: this.anonymous(request) };
   }
 
   private async signedIn(

@@ -143,6 +143,15 @@ export interface GatewayConfig {
     requestTimeoutMs: number;
     /** How long a client may take to send the request's headers; at most `requestTimeoutMs`. */
     headersTimeoutMs: number;
+    /** A request's header block at most (HTTP_MAX_HEADER_BYTES). */
+    maxHeaderBytes: number;
+    /**
+     * Connections at once, from one address, and request bodies held at once (http/connection-limits.ts);
+     * undefined: sized to the heap.
+     */
+    maxConnections: number | undefined;
+    maxConnectionsPerAddress: number | undefined;
+    maxBytesInFlight: number | undefined;
     /** Only persisted documents run (by `documentId` or APQ hash); no other document. */
     trustedDocuments: boolean;
     /** Manifests of the persisted documents, read at start-up (TRUSTED_DOCUMENTS_FILE). */

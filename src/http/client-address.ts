@@ -1,5 +1,5 @@
 /**
- * Who is asking, by network address: what the gateway rations tokens HSS has not accepted yet by
+ * Who is asking, by network address: what the gateway rations first verifications of tokens by
  * (a caller can make up tokens, but not addresses). Behind a proxy every request comes from the
  * proxy, so the address a proxy names in `X-Forwarded-For` is believed, but only from the proxies
  * TRUSTED_PROXIES lists: anyone else could write any address there.
@@ -9,8 +9,8 @@ import { BlockList, isIP } from 'node:net';
 
 export type ClientAddressOf = (req: IncomingMessage) => string;
 
-/** The addresses (`10.0.0.7`) and networks (`10.0.0.0/8`, `fd00::/8`) whose X-Forwarded-For counts. */
-export function clientAddressReader(trustedProxies: readonly string[]): ClientAddressOf {
+/** Whether an address is one of the proxies (`10.0.0.7`) or networks (`10.0.0.0/8`) listed. */
+export function trustedProxyCheck(trustedProxies: readonly string[]): (address: string) => boolean {
   const trusted = new BlockList();
   for (const entry of trustedProxies) {
     const [address = '', prefix] = entry.split('/');
@@ -18,10 +18,15 @@ export function clientAddressReader(trustedProxies: readonly string[]): ClientAd
     if (prefix === undefined) trusted.addAddress(address, family);
     else trusted.addSubnet(address, Number(prefix), family);
   }
-  const isTrusted = (address: string) => {
+  return (address: string) => {
     const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
     return trustedProxies.length > 0 && trusted.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
   };
+}
+
+/** The addresses (`10.0.0.7`) and networks (`10.0.0.0/8`, `fd00::/8`) whose X-Forwarded-For counts. */
+export function clientAddressReader(trustedProxies: readonly string[]): ClientAddressOf {
+  const isTrusted = trustedProxyCheck(trustedProxies);
   return (req) => {
     let address = req.socket.remoteAddress ?? 'unknown';
     const forwarded = req.headers['x-forwarded-for'];

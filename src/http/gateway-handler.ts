@@ -23,6 +23,7 @@ import { requestIdFor } from '../request/request-id.js';
 import type { GatewayContext } from '../schema/types.js';
 import { withCost, withoutCost } from './answer-cost.js';
 import type { ClientAddressOf } from './client-address.js';
+import type { BytesInFlight } from './connection-limits.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
 
 export interface GatewayHandlerOptions {
@@ -31,6 +32,8 @@ export interface GatewayHandlerOptions {
   responseCache: ResponseCache | undefined;
   /** Who asks: settled before the response cache or yoga is asked anything. */
   authenticate(request: RequestFacts): Promise<Caller | HssError>;
+  /** Request bodies held at once (HTTP_MAX_BYTES_IN_FLIGHT); undefined: not bounded. */
+  bytesInFlight?: BytesInFlight;
   /** Bodies above this are left to yoga, which refuses them. */
   maxRequestBytes: number;
   /** Who asks, by address (TRUSTED_PROXIES). */
@@ -48,6 +51,10 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 const GRAPHQL_PATH = '/graphql';
 const INTERNAL_ERROR = refusalBody('INTERNAL_SERVER_ERROR', 'Unexpected error.');
+const BUSY = refusalBody(
+  'SERVICE_UNAVAILABLE',
+  'The gateway is reading as many request bodies as it may hold at once; retry in a second.',
+);
 // The URL yoga sees for a request the handler has read; only its path matters to yoga.
 const BASE_URL = 'http://gateway.invalid';
 
@@ -208,11 +215,24 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
   }
 
   return (req, res) => {
+    // Bodies being read are held in memory: their sum is bounded, whoever sends them.
+    const length = Number(req.headers['content-length']);
+    const held = Number.isInteger(length) && length > 0 ? Math.min(length, maxRequestBytes) : 0;
+    if (held > 0 && options.bytesInFlight && !options.bytesInFlight.take(held)) {
+      res.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': '1',
+        connection: 'close',
+      });
+      res.end(BUSY);
+      return;
+    }
+    if (held > 0) res.once('close', () => options.bytesInFlight?.give(held));
     if (!readsItself(req, maxRequestBytes)) {
       yoga(req, res, { clientAddress: options.clientAddressOf(req) });
       return;
     }
-    readBody(req, Number(req.headers['content-length'])).then(
+    readBody(req, length).then(
       (body) =>
         serveGraphQLPost(req, res, body).catch((error: unknown) => {
           // Nobody to answer: not a fault, and nothing to write.

@@ -122,6 +122,16 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     'hss_budget_refusals_total',
     'Upstream calls not made because the credential`s budget was spent.',
   );
+  private readonly connectionsRefused = this.counter(
+    'hss_connections_refused_total',
+    'Connections closed as they came: too many at once (connections) or from one address (address).',
+    ['limit'],
+  );
+  private readonly authentications = this.counter(
+    'hss_authentications_total',
+    'Requests by how their caller came in (sign-in, iam-token, anonymous) and whether it was let in (OK, else the refusal`s code).',
+    ['way', 'result'],
+  );
 
   /** @param circuits read at scrape time */
   constructor(circuits: () => { state: CircuitStateName; open: number }) {
@@ -150,6 +160,7 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   private readonly graphqlRequestsOf = childrenOf((...v) => this.graphqlRequests.labels(...v));
   private readonly graphqlDurationOf = childrenOf((...v) => this.graphqlDuration.labels(...v));
   private readonly httpDurationOf = childrenOf((...v) => this.httpDuration.labels(...v));
+  private readonly authenticationsOf = childrenOf((...v) => this.authentications.labels(...v));
 
   onUpstreamCall(event: UpstreamCallEvent): void {
     const status = event.status === null ? 'none' : String(event.status);
@@ -171,6 +182,15 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
 
   onBudgetRefused(): void {
     this.budgetRefusals.inc();
+  }
+
+  onConnectionRefused(limit: 'connections' | 'address'): void {
+    this.connectionsRefused.inc({ limit });
+  }
+
+  /** A request's caller was let in (`ok`) or refused (the error's code). */
+  onAuthentication(way: 'sign-in' | 'iam-token' | 'anonymous', result: string): void {
+    this.authenticationsOf(way, errorCodeLabel(result)).inc();
   }
 
   onStaleServed(reason: 'revalidate' | 'error' | 'budget'): void {

@@ -3,6 +3,7 @@
  * no upstream call; body size, introspection, GraphiQL, CORS, trusted documents, masking (CSRF:
  * test/plugins/csrf.test.ts).
  */
+import { connect } from 'node:net';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { request } from 'undici';
 import { DashboardDocument } from '../../schema/generated/graphql.js';
@@ -108,6 +109,46 @@ describe('requests', () => {
         { message: expect.stringContaining('at most 2048'), extensions: { code: 'PAYLOAD_TOO_LARGE' } },
       ],
     });
+  });
+
+  it('bodies being read are bounded in sum (HTTP_MAX_BYTES_IN_FLIGHT): one more is 503, retried once they are read', async () => {
+    const gw = await gateway({ HTTP_MAX_BYTES_IN_FLIGHT: '100000' });
+    const { port } = new URL(gw.url);
+    // Two senders announce 45 KB each and send nothing yet: 90 KB held.
+    const slow = [0, 1].map(() => {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 45000\r\n\r\n',
+      );
+      return socket;
+    });
+    const post = () =>
+      request(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ rateLimit { used } } # ${'x'.repeat(20_000)}` }),
+      });
+    let busy = await post();
+    // The two may not have been read yet: the first refusal comes once they are.
+    while (busy.statusCode === 200) {
+      await busy.body.dump();
+      busy = await post();
+    }
+    expect(busy.statusCode).toBe(503);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect(await busy.body.json()).toEqual({
+      errors: [{ message: expect.stringContaining('retry'), extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+    });
+    for (const socket of slow) socket.destroy();
+    await Promise.all(slow.map((socket) => new Promise((closed) => socket.once('close', closed))));
+    let served = await post();
+    while (served.statusCode === 503) {
+      await served.body.dump();
+      served = await post();
+    }
+    expect(served.statusCode).toBe(200);
+    await served.body.dump();
   });
 });
 

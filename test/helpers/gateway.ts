@@ -63,7 +63,7 @@ export async function startTestGateway(
   const iam = env.HSS_ENDPOINT && !env.IAM_ENDPOINT ? { IAM_ENDPOINT: env.HSS_ENDPOINT } : {};
   const config = loadConfig({ LOG_LEVEL: 'debug', ...testDefaults, ...iam, ...env });
   const gateway = await startGateway(config, logs.logger, options);
-  const server = createGatewayHttpServer(gateway, config.http);
+  const server = createGatewayHttpServer(gateway, config.http, config.trustedProxies);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let closing: Promise<void> | undefined;

@@ -74,6 +74,29 @@ describe('forged ids', () => {
   );
 });
 
+describe('malformed federation representations', () => {
+  it.each([
+    ['no id', '{ __typename: "PortStatistic" }'],
+    ['a numeric id', '{ __typename: "PortStatistic", id: 42 }'],
+    ['a null id', '{ __typename: "PortStatistic", id: null }'],
+    ['an object id', '{ __typename: "PortServer", id: { port: 22 } }'],
+  ])('%s is BAD_USER_INPUT for that entity alone, with no error logged', async (_, representation) => {
+    const hss = await perTest.emulator();
+    const gw = await perTest.gateway(hss);
+    const good = Buffer.from(`PortStatistic:${JSON.stringify([1, 'p', null, null, 22, 'TCP'])}`).toString(
+      'base64',
+    );
+    const answer = await gw.graphql(
+      `{ _entities(representations: [${representation}, { __typename: "PortStatistic", id: "${good}" }]) { ... on PortStatistic { port } } }`,
+    );
+    expect(answer.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['_entities', 0], 'BAD_USER_INPUT'],
+    ]);
+    expect(answer.body.data._entities[1]).toEqual({ port: 22 });
+    expect(gw.logs.entries().filter((e) => (e.level as number) >= 50)).toEqual([]);
+  });
+});
+
 describe('made-up tokens', () => {
   it('sixty from one address do not lock a new caller at another address out', async () => {
     const hss = await perTest.emulator({ acceptAnyToken: false, tokens: ['good'] });
