@@ -85,6 +85,7 @@ export function assembleAuthenticator(parts: AuthenticationParts): Authenticator
               audience: signIn.audience,
               jwksUrl: signIn.jwksUrl,
               clockSkewSeconds: signIn.clockSkewSeconds,
+              jwksCooldownMs: signIn.jwksCooldownMs,
               now,
               logger,
             }),

@@ -133,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
             audience: e.OIDC_AUDIENCE ?? EMBEDDED_AUDIENCE,
             jwksUrl: e.OIDC_JWKS_URL,
             clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS,
+            jwksCooldownMs: e.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
             policyFile: e.ACCESS_POLICY_FILE === undefined ? undefined : resolve(e.ACCESS_POLICY_FILE),
           }
         : undefined,

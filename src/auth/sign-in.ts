@@ -2,7 +2,8 @@
  * Company sign-in: a bearer JWT from the organisation's OpenID Connect provider, verified here with
  * `jose` against the issuer's published keys (JWKS), before the request can cost anything. The
  * JWKS URL comes from OIDC_JWKS_URL or the issuer's discovery document; jose keeps the keys, and
- * fetches them again when a token names a key it does not know (a rotation), at most every 30 s.
+ * fetches them again when a token names a key it does not know (a rotation), at most every
+ * OIDC_JWKS_COOLDOWN_SECONDS.
  * Checked: the signature, `iss` (OIDC_ISSUER), `aud` (OIDC_AUDIENCE), `exp` and `nbf` within a small
  * clock skew (OIDC_CLOCK_SKEW_SECONDS). A verified token is kept (by digest, bounded) until it
  * expires, so a dashboard's requests do not verify it again each time.
@@ -19,6 +20,12 @@ export interface SignInOptions {
   /** Undefined: from the issuer's `/.well-known/openid-configuration`. */
   jwksUrl: string | undefined;
   clockSkewSeconds: number;
+  /**
+   * The least time between two fetches of the keys (OIDC_JWKS_COOLDOWN_SECONDS): a token naming a
+   * key the gateway does not know makes it fetch them again, but a stranger's made-up key ids must
+   * not make it hammer the provider.
+   */
+  jwksCooldownMs: number;
   now: () => number;
   logger: Logger;
 }
@@ -107,7 +114,10 @@ export class SignInVerifier {
     this.keys ??= (async () => {
       const { createRemoteJWKSet } = await loadJose();
       const url = this.options.jwksUrl ?? (await this.discoverJwksUrl());
-      return createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+      return createRemoteJWKSet(new URL(url), {
+        timeoutDuration: 5000,
+        cooldownDuration: this.options.jwksCooldownMs,
+      });
     })();
     return this.keys;
   }

@@ -116,6 +116,7 @@ export const environment = z
     OIDC_AUDIENCE: nonEmpty(256).optional(),
     OIDC_JWKS_URL: httpUrl('https://login.example.com/realms/acme/protocol/openid-connect/certs').optional(),
     OIDC_CLOCK_SKEW_SECONDS: integer(0, 300).default(30),
+    OIDC_JWKS_COOLDOWN_SECONDS: integer(0, 3600).default(30),
     ACCESS_POLICY_FILE: nonEmpty(4096).optional(),
     IAM_TOKEN_RECHECK_SECONDS: integer(10, 86_400).default(300),
     IAM_VERIFY_CALLS_PER_MINUTE: integer(0, 100_000).optional(),

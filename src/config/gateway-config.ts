@@ -108,6 +108,8 @@ export interface GatewayConfig {
           audience: string;
           jwksUrl: string | undefined;
           clockSkewSeconds: number;
+          /** The least time between two fetches of the keys (a token naming an unknown key asks). */
+          jwksCooldownMs: number;
           /** The access policy file; undefined only with the embedded issuer (its demo policy). */
           policyFile: string | undefined;
         }

@@ -17,6 +17,20 @@ export interface EmulatedIamUser {
   enterpriseProjects?: readonly string[];
 }
 
+/**
+ * The embedded demo's IAM users (domain `demo`), who log in for tokens of their own: alice reads
+ * every enterprise project, bob the production one only, as the demo's sign-in users do.
+ */
+export const DEMO_IAM_USERS: readonly EmulatedIamUser[] = [
+  { domainName: 'demo', username: 'alice', password: 'alice-demo-password' },
+  {
+    domainName: 'demo',
+    username: 'bob',
+    password: 'bob-demo-password',
+    enterpriseProjects: ['ep-production'],
+  },
+];
+
 export interface IamAnswer {
   status: number;
   headers: Record<string, string>;

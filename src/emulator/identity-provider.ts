@@ -29,6 +29,8 @@ interface SignInRequest {
   audience?: string;
   /** Default 3600; negative makes an expired token. */
   lifetimeSeconds?: number;
+  /** More claims (a provider's roles, say); the registered ones (iss, sub, aud, iat, exp) stay. */
+  claims?: Record<string, unknown>;
 }
 
 interface SigningKey {
@@ -93,7 +95,9 @@ export class EmulatedIdentityProvider {
     }
     const lifetime = typeof asked?.lifetimeSeconds === 'number' ? asked.lifetimeSeconds : 3600;
     const issuedAt = Math.floor(this.now() / 1000);
+    const extra = typeof asked?.claims === 'object' && asked.claims !== null ? asked.claims : {};
     const claims = {
+      ...extra,
       iss: issuer,
       sub: user.name,
       aud: typeof asked?.audience === 'string' ? asked.audience : 'hss-gateway',

@@ -5,13 +5,19 @@
  * HSS's flow control (every caller leaves through one address), with the gateway as it ships: its
  * cache, snapshots and budgets. The test of it and `npm run bench` run the same session.
  */
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { print } from 'graphql';
+import { request } from 'undici';
 import {
   DashboardDocument,
   type DashboardQuery,
   PortStatisticsPageDocument,
 } from '../../schema/generated/graphql.js';
-import { startEmulator } from './emulator.js';
+import type { DemoUser } from '../../src/emulator/identity-provider.js';
+import { iamLogin, type RunningEmulator, startEmulator } from './emulator.js';
 import { type GraphQLAnswer, type RunningGateway, startTestGateway } from './gateway.js';
 
 const STEP_MS = 10_000;
@@ -30,14 +36,29 @@ export interface Load {
   status: number;
   data: unknown;
   errors: GraphQLAnswer['body']['errors'];
+  /** How old the oldest data of the answer was (`extensions.freshness`), ms; undefined: none. */
+  ageMs: number | undefined;
 }
+
+/**
+ * A user of the session: anonymous (the gateway's service identity), with a token of their own (a
+ * static one the emulator takes), signed in at the emulator's identity provider (a JWT, read as
+ * the service identity by the access policy), or with an IAM token its IAM issued them.
+ */
+type SessionUser =
+  | { token?: string }
+  | { signIn: string }
+  | { iam: { domainName: string; username: string; password: string } };
 
 export interface SessionOptions {
   /** Rows of the hosts' table the dashboard shows. */
   rows: number;
-  /** Each user, with their own token or (none) the gateway's service identity. */
-  users: { token?: string }[];
+  users: SessionUser[];
   minutes: number;
+  /** How often each user loads (default every 10 s). */
+  stepMs?: number;
+  /** Whether each load is followed by a click (the next page, a row's servers, a filter); default yes. */
+  clicks?: boolean;
   /**
    * A fleet: this many gateway replicas sharing `redisUrl`, every load going to the next replica
    * in turn (as a load balancer spreads them). Default: one gateway, no Redis.
@@ -62,10 +83,57 @@ function handClock(start: number) {
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
+/** Signed-in users: every one the session names, in one group the access policy grants project p. */
+function signInSetup(users: SessionUser[]) {
+  const names = users.flatMap((user) => ('signIn' in user ? [user.signIn] : []));
+  if (names.length === 0) return undefined;
+  const policyFile = join(mkdtempSync(join(tmpdir(), 'session-policy-')), 'access-policy.json');
+  writeFileSync(policyFile, JSON.stringify({ grants: [{ when: { groups: 'secops' }, read: { p: ['*'] } }] }));
+  return {
+    signInUsers: names.map((name): DemoUser => ({ name, groups: ['secops'] })),
+    env: (hss: RunningEmulator) => ({
+      OIDC_ISSUER: hss.url,
+      OIDC_AUDIENCE: 'hss-gateway',
+      ACCESS_POLICY_FILE: policyFile,
+    }),
+  };
+}
+
+/** The headers each user sends: tokens asked of the emulator's identity provider or IAM. */
+async function headersOf(hss: RunningEmulator, user: SessionUser): Promise<Record<string, string>> {
+  if ('signIn' in user) {
+    const response = await request(`${hss.url}/__emulator/sign-in`, {
+      method: 'POST',
+      body: JSON.stringify({ user: user.signIn, lifetimeSeconds: 86_400 }),
+    });
+    const { access_token: token } = (await response.body.json()) as { access_token: string };
+    return { authorization: `Bearer ${token}` };
+  }
+  if ('iam' in user) {
+    const { token } = await iamLogin(hss.url, user.iam, 'p');
+    return { 'x-auth-token': token as string };
+  }
+  return user.token ? { 'x-auth-token': user.token } : {};
+}
+
 export async function runDashboardSession(options: SessionOptions): Promise<Session> {
   const clock = handClock(Date.parse('2026-12-01T09:00:00Z'));
-  const hss = await startEmulator({ rowsPerScope: options.rows, now: clock.now });
-  const env = { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't' };
+  const signIn = signInSetup(options.users);
+  const iamUsers = options.users.flatMap((user) => ('iam' in user ? [user.iam] : []));
+  const hss = await startEmulator({
+    rowsPerScope: options.rows,
+    now: clock.now,
+    ...(signIn && { signInUsers: signIn.signInUsers }),
+    ...(iamUsers.length > 0 && { iamUsers }),
+  });
+  const env = {
+    HSS_ENDPOINT: hss.url,
+    HSS_PROJECT_ID: 'p',
+    HSS_AUTH_TOKEN: 't',
+    ...signIn?.env(hss),
+  };
+  const headers = await Promise.all(options.users.map((user) => headersOf(hss, user)));
+  const stepMs = options.stepMs ?? STEP_MS;
   const fleet: Record<string, string> = options.redisUrl ? { REDIS_URL: options.redisUrl } : {};
   const gateways: RunningGateway[] = [];
   for (let i = 0; i < (options.replicas ?? 1); i++) {
@@ -74,41 +142,44 @@ export async function runDashboardSession(options: SessionOptions): Promise<Sess
   let turn = 0;
   const loads: Load[] = [];
   try {
-    for (let at = 0; at < options.minutes * 60_000; at += STEP_MS) {
+    for (let at = 0; at < options.minutes * 60_000; at += stepMs) {
       await options.beforeStep?.(at, gateways);
       for (let user = 0; user < options.users.length; user++) {
         const gw = gateways[turn++ % gateways.length] as (typeof gateways)[number];
-        const token = options.users[user]?.token;
-        const headers: Record<string, string> = token ? { 'x-auth-token': token } : {};
+        const userHeaders = headers[user] ?? {};
         const seen = (what: Load['what'], { status, body }: GraphQLAnswer) => {
-          loads.push({ at, user, what, status, data: body.data, errors: body.errors });
+          const fetchedAt = Date.parse(String(body.extensions?.freshness?.fetchedAt));
+          const ageMs = Number.isNaN(fetchedAt) ? undefined : clock.now() - fetchedAt;
+          loads.push({ at, user, what, status, data: body.data, errors: body.errors, ageMs });
           return body.data;
         };
         const dashboard = seen(
           'Dashboard',
-          await gw.graphql(print(DashboardDocument), { category: 'HOST' }, headers),
+          await gw.graphql(print(DashboardDocument), { category: 'HOST' }, userHeaders),
         ) as DashboardQuery | null | undefined;
-        const step = at / STEP_MS + user;
-        if (step % 3 === 0 && dashboard?.all?.pageInfo.endCursor) {
+        const step = at / stepMs + user;
+        if (options.clicks === false) {
+          // A reload only.
+        } else if (step % 3 === 0 && dashboard?.all?.pageInfo.endCursor) {
           const next = {
             filter: { category: 'HOST' as const },
             first: 10,
             after: dashboard.all.pageInfo.endCursor,
           };
-          seen('next page', await gw.graphql(print(PortStatisticsPageDocument), next, headers));
+          seen('next page', await gw.graphql(print(PortStatisticsPageDocument), next, userHeaders));
         } else if (step % 3 === 1 && dashboard?.dangerous?.nodes.length) {
           // The servers of one of the first three dangerous rows: a drill-down click.
           const row = dashboard.dangerous.nodes[step % Math.min(3, dashboard.dangerous.nodes.length)];
-          seen('servers', await gw.graphql(SERVERS_OF, { id: row?.id }, headers));
+          seen('servers', await gw.graphql(SERVERS_OF, { id: row?.id }, userHeaders));
         } else {
           const filter = { category: 'HOST' as const, status: 'NORMAL' as const, type: 'TCP' as const };
           const page = { filter, first: 10 };
-          seen('filter', await gw.graphql(print(PortStatisticsPageDocument), page, headers));
+          seen('filter', await gw.graphql(print(PortStatisticsPageDocument), page, userHeaders));
         }
       }
       // Background refreshes land before the clock moves on, as they would in 10 s of real time.
       for (const gw of gateways) await gw.gateway.quota.pages.settled();
-      clock.advance(STEP_MS);
+      clock.advance(stepMs);
     }
   } finally {
     for (const gw of gateways) await gw.close();

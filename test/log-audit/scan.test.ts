@@ -10,6 +10,10 @@ describe('the log audit', () => {
       `Authorization: SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=${'ab'.repeat(32)}`,
     ],
     ['the demo token', 'x-auth-token: demo-token-for-the-embedded-hss-emulator'],
+    [
+      'a sign-in token (JWT)',
+      'authorization: Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLWEtand0LXRva2Vu',
+    ],
   ])('finds %s', (what, line) => {
     expect(findLeaks(['{"msg":"fine"}', line])).toEqual([{ what, line }]);
   });
