@@ -9,6 +9,7 @@ import { type SessionResult, sessionsTable } from './dashboard-sessions.js';
 import { median, type Run } from './measure.js';
 import type { Latency } from './single-client.js';
 import type { TargetKey, WorkloadKey } from './targets.js';
+import { type VerifiedResult, verifiedTable } from './verified-users.js';
 
 export interface TargetResult {
   key: TargetKey;
@@ -26,6 +27,8 @@ export interface Results {
   churn: Churn;
   /** HSS calls per 10-minute dashboard session under HSS's quota. */
   sessions: SessionResult[];
+  /** HSS calls per user-hour by way in and number of users (verified-users.ts). */
+  verified: VerifiedResult[];
   /** Markdown to append: the CPU profiles' top lists, when BENCH_PROFILE=1. */
   profiles?: string;
 }
@@ -174,6 +177,8 @@ export function report(results: Results): string {
     ...goals.map((row) => `| ${row.join(' | ')} |`),
     '',
     sessionsTable(results.sessions),
+    '',
+    verifiedTable(results.verified),
     '',
     ...(results.profiles ? [results.profiles, ''] : []),
   ].join('\n');

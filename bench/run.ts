@@ -17,6 +17,7 @@ import { selfTimeTable } from './profile-top.js';
 import { report, type TargetResult } from './report.js';
 import { firstThousand, latencies } from './single-client.js';
 import { checkAnswers, fullPagePortStrings, startServers, targetsOf, type WorkloadKey } from './targets.js';
+import { verifiedUsers } from './verified-users.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
     const churned = await churn(emulator, CHURN_REQUESTS);
     console.log('dashboard sessions under HSS`s quota, 10 minutes of a hand-moved clock each ...');
     const sessions = await dashboardSessions();
+    console.log('verified users (signed in, IAM tokens, anonymous), 1, 10 and 50 of each ...');
+    const verified = await verifiedUsers();
     const profiles = profileSection();
 
     const table = report({
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
       dashboard: dashboardOps,
       churn: churned,
       sessions,
+      verified,
       ...(profiles ? { profiles } : {}),
     });
     console.log(`\n${table}`);

@@ -11,6 +11,8 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { getHeapStatistics } from 'node:v8';
 
+const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+
 /** Header fields read per request; more are not kept (clients send about twenty). */
 const MAX_HEADER_FIELDS = 100;
 
@@ -51,7 +53,8 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
   server.on('drop', () => limits.onRefused?.('connections'));
   const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
   const awaitHeaders = (socket: Socket, ms: number) => {
-    const deadline = setTimeout(() => socket.destroy(), ms);
+    // As Node answers it: a 408, then the connection goes.
+    const deadline = setTimeout(() => socket.end(REQUEST_TIMEOUT, () => socket.destroy()), ms);
     deadline.unref();
     deadlines.set(socket, deadline);
   };

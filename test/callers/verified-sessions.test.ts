@@ -12,7 +12,7 @@ import {
   runDashboardSession,
 } from '../helpers/dashboard-session.js';
 
-const after = (ms: number, loads: Load[]) => loads.filter((load) => load.at >= ms);
+const loadedFrom = (ms: number, loads: Load[]) => loads.filter((load) => load.at >= ms);
 const olderThan = (ms: number, loads: Load[]) =>
   loads
     .filter((load) => load.ageMs === undefined || load.ageMs > ms)
@@ -29,8 +29,8 @@ describe('verified users share one read', () => {
       clicks: false,
     });
     expect(calls.throttled).toBe(0);
-    expect(incomplete(after(60_000, loads))).toEqual([]);
-    expect(olderThan(5 * 60_000, after(60_000, loads))).toEqual([]);
+    expect(incomplete(loadedFrom(60_000, loads))).toEqual([]);
+    expect(olderThan(5 * 60_000, loadedFrom(60_000, loads))).toEqual([]);
     // One snapshot of 3 pages per minute of TTL (and the first): what one user costs.
     expect(calls.statistics).toBeLessThanOrEqual(3 * 11);
   }, 120_000);
@@ -47,8 +47,8 @@ describe('verified users share one read', () => {
       clicks: false,
     });
     expect(calls.throttled).toBe(0);
-    expect(incomplete(after(180_000, loads))).toEqual([]);
-    expect(olderThan(5 * 60_000, after(180_000, loads))).toEqual([]);
+    expect(incomplete(loadedFrom(180_000, loads))).toEqual([]);
+    expect(olderThan(5 * 60_000, loadedFrom(180_000, loads))).toEqual([]);
     expect(calls.statistics).toBeLessThanOrEqual(3 * 11 + 10);
   }, 120_000);
 });
