@@ -76,6 +76,7 @@ export function assembleAuthenticator(parts: AuthenticationParts): Authenticator
     allowCallerToken: config.allowCallerToken,
     requireCallerToken: config.requireCallerToken,
     iamTokens: verifier,
+    tokenScopes: { projects: iamTokens.projects, domains: iamTokens.domains },
     onOutcome: parts.onOutcome,
     signIn:
       signIn && issuer !== undefined
@@ -93,11 +94,18 @@ export function assembleAuthenticator(parts: AuthenticationParts): Authenticator
           }
         : undefined,
   });
+  if (verifier && iamTokens.projects.includes('*') && config.hssEndpoint !== undefined) {
+    logger.warn(
+      'callers` IAM tokens of any project are served: any Huawei Cloud user may spend this gateway`s quota; name the projects in IAM_TOKEN_PROJECTS',
+    );
+  }
   logger.info(
     {
       signIn: issuer ?? 'off',
       accessPolicy: signIn ? (signIn.policyFile ?? 'the embedded demo policy') : undefined,
-      callerTokens: verifier ? `verified with IAM at ${parts.iamEndpoint}` : 'ignored',
+      callerTokens: verifier
+        ? `verified with IAM at ${parts.iamEndpoint}, of projects ${iamTokens.projects.join(', ')}`
+        : 'ignored',
       anonymous: config.requireCallerToken || !parts.service ? 'refused' : 'read as the service identity',
     },
     'callers',

@@ -90,11 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const region = e.HSS_REGION as HssRegion | undefined;
   const hssEndpoint = e.HSS_ENDPOINT ?? (region ? hssEndpointOf(region) : undefined);
   const embedded = hssEndpoint === undefined;
+  const projectId = e.HSS_PROJECT_ID ?? (embedded ? DEMO_PROJECT_ID : undefined);
   return {
     port: e.PORT,
     hssEndpoint,
     region,
-    projectId: e.HSS_PROJECT_ID ?? (embedded ? DEMO_PROJECT_ID : undefined),
+    projectId,
     iamEndpoint: e.IAM_ENDPOINT,
     serviceIdentity: serviceIdentityOf(e, embedded),
     allowCallerToken: e.HSS_ALLOW_CALLER_TOKEN === 'true',
@@ -142,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
         recheckMs: e.IAM_TOKEN_RECHECK_SECONDS * 1000,
         verifyPerMinute: e.IAM_VERIFY_CALLS_PER_MINUTE ?? (embedded ? 0 : 60),
         verifyPerClientAddress: e.IAM_VERIFY_CALLS_PER_CLIENT_ADDRESS ?? (embedded ? 0 : 10),
+        // By default the gateway's own project: any Huawei Cloud user can get a token of their own.
+        projects: e.IAM_TOKEN_PROJECTS ?? (projectId ? [projectId] : ['*']),
+        domains: e.IAM_TOKEN_DOMAINS,
       },
       entitlementMs: e.ENTITLEMENT_SECONDS * 1000,
     },

@@ -18,6 +18,8 @@ export function embeddedEmulatorOptions(
     tokens: [DEMO_AUTH_TOKEN],
     // Users who log in at its IAM for tokens of their own, as callers with IAM tokens do.
     iamUsers: DEMO_IAM_USERS,
+    // The demo token, sent by a caller, is one of the demo project.
+    ...(config.projectId !== undefined && { staticTokenProject: config.projectId }),
   };
   if (config.emulator.rowsPerScope !== undefined) options.rowsPerScope = config.emulator.rowsPerScope;
   if (config.emulator.faultsJson !== undefined) {

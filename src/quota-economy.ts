@@ -124,10 +124,12 @@ export async function assembleQuotaEconomy(
   };
   const screen = new CredentialScreen({
     now: clock,
-    onRefused: (identity) => {
-      heardRefusal(identity);
+    onRefused: (identity, projectId) => {
+      if (projectId === undefined) heardRefusal(identity);
       // What HSS refused one replica, it refuses the others: they hear it instead of asking.
-      fleet?.channel.tell({ type: 'refused', identity });
+      fleet?.channel.tell(
+        projectId === undefined ? { type: 'refused', identity } : { type: 'refused', identity, projectId },
+      );
     },
   });
   const entitlements = new Entitlements({ periodMs: config.auth.entitlementMs, now: clock, redis });
@@ -147,8 +149,12 @@ export async function assembleQuotaEconomy(
     onCircuitOpened: ({ projectId, identity }) =>
       fleet?.channel.tell({ type: 'circuit-open', projectId, identity }),
   });
-  fleet?.channel.on('refused', ({ identity }) => {
+  fleet?.channel.on('refused', ({ identity, projectId }) => {
     if (typeof identity !== 'string') return;
+    if (typeof projectId === 'string') {
+      screen.refusedElsewhere(identity, projectId);
+      return;
+    }
     screen.refusedElsewhere(identity);
     heardRefusal(identity);
   });

@@ -134,6 +134,8 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     graphqlEndpoint: '/graphql',
     // GraphQL over HTTP's persisted documents: a body may name a document instead of sending it.
     extraParamNames: ['documentId'],
+    // No uploads in this API; its parser answered a malformed `map` with a 500.
+    multipart: false,
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: config.http.graphiql

@@ -20,7 +20,14 @@ import { z } from 'zod';
 import { HssError } from '../errors/hss-error.js';
 
 /** HSS's name for every enterprise project the caller is granted; it needs a `*` grant. */
-export const ALL_GRANTED_EPS = 'all_granted_eps';
+const ALL_GRANTED_EPS = 'all_granted_eps';
+
+/**
+ * Whether an enterprise project id means "every one the caller is granted". Read in any case: should
+ * HSS read it so, an answer that differs per caller must never be taken for a shared one.
+ */
+export const isAllGrantedEps = (enterpriseProjectId: string | undefined) =>
+  enterpriseProjectId?.toLowerCase() === ALL_GRANTED_EPS;
 /** The enterprise project a query without one reads (HSS's default). */
 const DEFAULT_ENTERPRISE_PROJECT = '0';
 const EVERY = '*';
@@ -51,6 +58,12 @@ export class AccessPolicyError extends Error {
 export class ScopeGrants {
   constructor(private readonly projects: ReadonlyMap<string, ReadonlySet<string>>) {}
 
+  /** The grants in a canonical form: two principals with the same one read the same. */
+  get canonical(): string {
+    const sorted = [...this.projects].map(([project, eps]) => [project, [...eps].sort()] as const);
+    return JSON.stringify(sorted.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
   /** Nothing at all: no grant matched. */
   get empty(): boolean {
     return this.projects.size === 0;
@@ -59,7 +72,7 @@ export class ScopeGrants {
   allows(projectId: string, enterpriseProjectId: string | undefined): boolean {
     const wanted = enterpriseProjectId ?? DEFAULT_ENTERPRISE_PROJECT;
     return [this.projects.get(projectId), this.projects.get(EVERY)].some(
-      (eps) => eps !== undefined && (eps.has(EVERY) || (wanted !== ALL_GRANTED_EPS && eps.has(wanted))),
+      (eps) => eps !== undefined && (eps.has(EVERY) || (!isAllGrantedEps(wanted) && eps.has(wanted))),
     );
   }
 }
@@ -140,7 +153,7 @@ export function policyRefusal(
       : `project ${projectId}, enterprise project ${enterpriseProjectId}`;
   const why = grants.empty
     ? 'no grant of the access policy matches your sign-in token'
-    : enterpriseProjectId === ALL_GRANTED_EPS
+    : isAllGrantedEps(enterpriseProjectId)
       ? 'all_granted_eps needs a grant of every enterprise project (*) of the project; name one you are granted instead'
       : 'the access policy grants you other scopes';
   return new HssError('FORBIDDEN', `You may not read ${scope}: ${why}.`, { reason: 'POLICY' });

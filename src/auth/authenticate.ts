@@ -11,7 +11,7 @@
  * field's error, and nothing is called for it.
  */
 import { type CallerToken, callerTokenOf, type HeaderReader } from '../credentials/caller-credentials.js';
-import type { Credentials } from '../credentials/credentials.js';
+import { type Credentials, identityOf } from '../credentials/credentials.js';
 import { digest } from '../credentials/digest.js';
 import { HssError } from '../errors/hss-error.js';
 import { type AccessPolicy, policyRefusal } from './access-policy.js';
@@ -41,6 +41,8 @@ export interface AuthenticatorOptions {
   signIn: { verifier: SignInVerifier; policy: AccessPolicy } | undefined;
   /** Callers' IAM tokens' verifier; undefined when caller tokens are off. */
   iamTokens: IamTokenVerifier | undefined;
+  /** Which callers' IAM tokens this gateway serves: their projects (`*`: any) and accounts (undefined: any). */
+  tokenScopes: { projects: readonly string[]; domains: readonly string[] | undefined };
   /** Told how each request came in, and whether it was let in (`OK`) or the refusal's code. */
   onOutcome?: (way: Way, result: string) => void;
 }
@@ -56,9 +58,21 @@ export interface RequestFacts {
   clientAddress: string;
 }
 
+/**
+ * Whether a request carries a header a browser sends only after a CORS preflight the gateway
+ * allowed. `Authorization` counts as a bearer token only: a browser adds `Basic` and `Negotiate`
+ * credentials by itself (behind an intranet login), to requests any page makes.
+ */
+export function preflighted(header: HeaderReader): boolean {
+  return PREFLIGHT_HEADERS.some((name) => {
+    const value = header(name);
+    return value != null && (name !== 'authorization' || /^bearer\s/i.test(value));
+  });
+}
+
 /** A GET with no header that needs a preflight may have been sent by any web page: it spends nothing. */
 function mayCall(request: RequestFacts): boolean {
-  return request.method !== 'GET' || PREFLIGHT_HEADERS.some((name) => request.header(name) != null);
+  return request.method !== 'GET' || preflighted(request.header);
 }
 
 export class Authenticator {
@@ -100,13 +114,11 @@ export class Authenticator {
     if (!service) return new HssError('UNAUTHENTICATED', 'No service identity is configured.');
     const grants = signIn.policy.grantsFor(verified.claims);
     const issuer = String(verified.claims.iss);
+    const id = `sign-in:${digest(`${issuer}\u0000${verified.subject}`)}`;
     return {
-      principal: {
-        kind: 'sign-in',
-        id: `sign-in:${digest(`${issuer}\u0000${verified.subject}`)}`,
-        label: verified.subject.slice(0, 128),
-      },
+      principal: { kind: 'sign-in', id, label: verified.subject.slice(0, 128) },
       credentials: service,
+      answers: `${id} ${digest(grants.canonical)}`,
       access: (projectId, enterpriseProjectId) =>
         grants.allows(projectId, enterpriseProjectId)
           ? 'granted'
@@ -120,13 +132,18 @@ export class Authenticator {
     if (!iamTokens) return new HssError('UNAUTHENTICATED', "Callers' tokens are turned off.");
     const verified = await iamTokens.verify(brought.token, request.clientAddress);
     if (verified instanceof HssError) return verified;
+    const foreign = foreignToken(verified, this.options.tokenScopes);
+    if (foreign) return foreign;
+    const credentials: Credentials = { kind: 'token', token: brought.token, source: 'caller' };
     return {
       principal: {
         kind: 'iam-token',
         id: `iam-user:${digest(verified.userId)}`,
         label: verified.userName,
       },
-      credentials: { kind: 'token', token: brought.token, source: 'caller' },
+      credentials,
+      // Per token: two tokens of one user may be scoped to different projects.
+      answers: identityOf(credentials),
       access: (projectId) => projectAccess(verified, projectId),
       mayCall: mayCall(request),
     };
@@ -158,11 +175,40 @@ export class Authenticator {
       // One principal for every anonymous caller: together they hold one fair share.
       principal: { kind: 'anonymous', id: 'anonymous', label: 'anonymous' },
       credentials: service,
+      answers: 'anonymous',
       // What the service identity has been answered, it may read: it proves scopes as callers do.
       access: () => 'proof',
       mayCall: mayCall(request),
     };
   }
+}
+
+/**
+ * A token IAM vouches for may be any Huawei Cloud user's: this gateway serves the projects
+ * (IAM_TOKEN_PROJECTS) and accounts (IAM_TOKEN_DOMAINS) it is for, nobody else's.
+ */
+function foreignToken(
+  verified: VerifiedIamToken,
+  scopes: AuthenticatorOptions['tokenScopes'],
+): HssError | undefined {
+  const { projects, domains } = scopes;
+  if (
+    !projects.includes('*') &&
+    (verified.projectId === undefined || !projects.includes(verified.projectId))
+  ) {
+    return new HssError(
+      'FORBIDDEN',
+      `This gateway serves IAM tokens of project${projects.length > 1 ? 's' : ''} ${projects.join(', ')} only; this one is ${verified.projectId === undefined ? 'of no project' : `scoped to ${verified.projectId}`}.`,
+      { reason: 'PROJECT' },
+    );
+  }
+  const { id, name } = verified.domain;
+  if (domains && !domains.some((allowed) => allowed === id || allowed === name)) {
+    return new HssError('FORBIDDEN', "This gateway does not serve your account's IAM users.", {
+      reason: 'ACCOUNT',
+    });
+  }
+  return undefined;
 }
 
 /** An IAM token is scoped to one project (HSS refuses it for any other): asked for another, refused at once. */

@@ -24,6 +24,8 @@ export interface VerifiedIamToken {
   userName: string;
   /** The project the token is scoped to; undefined for a token of no project (a domain token). */
   projectId: string | undefined;
+  /** The user's account (IAM's domain), by id and name, where IAM says. */
+  domain: { id: string | undefined; name: string | undefined };
   expiresAt: number;
   /** When IAM last vouched for it. */
   checkedAt: number;
@@ -215,7 +217,9 @@ export class IamTokenVerifier {
 function readVerification(body: unknown, now: number): VerifiedIamToken | undefined {
   const token = (body as { token?: Record<string, unknown> } | undefined)?.token;
   if (typeof token !== 'object' || token === null) return undefined;
-  const user = token.user as { id?: unknown; name?: unknown } | undefined;
+  const user = token.user as
+    | { id?: unknown; name?: unknown; domain?: { id?: unknown; name?: unknown } }
+    | undefined;
   const project = token.project as { id?: unknown } | undefined;
   const expiresAt = Date.parse(String(token.expires_at));
   const userId =
@@ -225,6 +229,10 @@ function readVerification(body: unknown, now: number): VerifiedIamToken | undefi
     userId: userId.slice(0, 256),
     userName: (typeof user?.name === 'string' ? user.name : userId).slice(0, 256),
     projectId: typeof project?.id === 'string' ? project.id : undefined,
+    domain: {
+      id: typeof user?.domain?.id === 'string' ? user.domain.id : undefined,
+      name: typeof user?.domain?.name === 'string' ? user.domain.name : undefined,
+    },
     expiresAt,
     checkedAt: now,
   };

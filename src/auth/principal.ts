@@ -38,6 +38,12 @@ export interface Caller {
   principal: Principal;
   /** What HSS is called with on its behalf: what proves entitlements, when HSS answers it. */
   credentials: Credentials;
+  /**
+   * Whose whole answers these are (the response cache's key): callers with the same one may be
+   * given the same answer. Not the principal alone: a subject's token that lost a group, or a user's
+   * token of another project, reads less.
+   */
+  answers: string;
   access(projectId: string, enterpriseProjectId: string | undefined): ScopeAccess;
   /**
    * Whether the request may spend HSS's quota at all: a GET a page on another site could have

@@ -55,8 +55,20 @@ export function looksLikeJwt(token: string): boolean {
   return JWS_COMPACT.test(token);
 }
 
+/** jose's codes for a key set that could not be fetched or read (any other code: the token's fault). */
+const PROVIDER_FAILURES = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
+
+const unavailable = () =>
+  new HssError(
+    'UPSTREAM_UNAVAILABLE',
+    "The sign-in token could not be checked: the identity provider's keys (JWKS) could not be fetched; retry.",
+    { reason: 'JWKS_UNAVAILABLE' },
+  );
+
 export class SignInVerifier {
   private keys: Promise<KeySet> | undefined;
+  /** Until when the provider counts as failing (its keys could not be fetched). */
+  private unavailableUntil = 0;
   private readonly verified = new LRUCache<string, SignedIn>({ max: MAX_VERIFIED });
 
   constructor(private readonly options: SignInOptions) {}
@@ -66,19 +78,16 @@ export class SignInVerifier {
     const known = this.verified.get(key);
     const now = this.options.now();
     if (known && now < known.expiresAt + this.options.clockSkewSeconds * 1000) return known;
+    // The provider failed lately: no fetch for every bearer that comes (made-up ones included).
+    if (now < this.unavailableUntil) return unavailable();
     let keySet: KeySet;
     try {
       keySet = await this.keySet();
     } catch (error) {
-      this.keys = undefined; // asked again next time
-      this.options.logger.warn({ err: error }, 'the identity provider`s keys could not be fetched');
-      return new HssError(
-        'UPSTREAM_UNAVAILABLE',
-        "The sign-in token could not be checked: the identity provider's keys (JWKS) could not be fetched; retry.",
-        { reason: 'JWKS_UNAVAILABLE' },
-      );
+      this.keys = undefined; // asked again once the cooldown has passed
+      return this.failed(error);
     }
-    const { jwtVerify, errors } = await loadJose();
+    const { jwtVerify } = await loadJose();
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: this.options.issuer,
@@ -95,19 +104,18 @@ export class SignInVerifier {
       this.verified.set(key, signedIn);
       return signedIn;
     } catch (error) {
+      const code = (error as { code?: unknown }).code;
       // The keys could not be fetched or read: the provider's problem, not the token's.
-      const unavailable =
-        !(error instanceof errors.JOSEError) ||
-        error instanceof errors.JWKSTimeout ||
-        error instanceof errors.JWKSInvalid;
-      if (unavailable) {
-        this.options.logger.warn({ err: error }, 'a sign-in token could not be checked');
-        return new HssError('UPSTREAM_UNAVAILABLE', 'The sign-in token could not be checked now; retry.', {
-          reason: 'JWKS_UNAVAILABLE',
-        });
-      }
-      return refusal(error as InstanceType<Jose['errors']['JOSEError']>, this.options);
+      if (typeof code !== 'string' || PROVIDER_FAILURES.has(code)) return this.failed(error);
+      return refusal(error as { code?: string; claim?: string; message: string }, this.options);
     }
+  }
+
+  /** The provider failed: logged, and no new fetch until the cooldown has passed. */
+  private failed(error: unknown): HssError {
+    this.unavailableUntil = this.options.now() + this.options.jwksCooldownMs;
+    this.options.logger.warn({ err: error }, 'the identity provider`s keys could not be fetched');
+    return unavailable();
   }
 
   private keySet(): Promise<KeySet> {

@@ -119,6 +119,16 @@ export const environment = z
     OIDC_JWKS_COOLDOWN_SECONDS: integer(0, 3600).default(30),
     ACCESS_POLICY_FILE: nonEmpty(4096).optional(),
     IAM_TOKEN_RECHECK_SECONDS: integer(10, 86_400).default(300),
+    IAM_TOKEN_PROJECTS: commaList
+      .refine((ids) => ids.length > 0 && ids.every((id) => id === '*' || /^[A-Za-z0-9_-]{1,256}$/.test(id)), {
+        error: 'must be * or a comma-separated list of HSS project ids',
+      })
+      .optional(),
+    IAM_TOKEN_DOMAINS: commaList
+      .refine((names) => names.length > 0 && names.every((name) => name.length <= 256), {
+        error: 'must be a comma-separated list of account (domain) ids or names',
+      })
+      .optional(),
     IAM_VERIFY_CALLS_PER_MINUTE: integer(0, 100_000).optional(),
     IAM_VERIFY_CALLS_PER_CLIENT_ADDRESS: integer(0, 100_000).optional(),
     ENTITLEMENT_SECONDS: integer(60, 86_400).default(3600),

@@ -115,7 +115,18 @@ export interface GatewayConfig {
         }
       | undefined;
     /** Callers' IAM tokens: how often one is verified again with IAM, and first verifications per minute. */
-    iamTokens: { recheckMs: number; verifyPerMinute: number; verifyPerClientAddress: number };
+    iamTokens: {
+      recheckMs: number;
+      verifyPerMinute: number;
+      verifyPerClientAddress: number;
+      /**
+       * The projects callers' tokens may be scoped to (IAM_TOKEN_PROJECTS); `*`: any, which admits
+       * every Huawei Cloud account's users.
+       */
+      projects: string[];
+      /** The accounts (domain ids or names) callers' tokens may belong to; undefined: any. */
+      domains: string[] | undefined;
+    };
     /** How long HSS answering a caller's own call proves its entitlement to a scope. */
     entitlementMs: number;
   };

@@ -38,6 +38,11 @@ export interface HssEmulatorOptions {
   accessKeys?: Iterable<AccessKeyPair>;
   /** Users its IAM issues tokens to. */
   iamUsers?: Iterable<EmulatedIamUser>;
+  /**
+   * The project its IAM says its static tokens (and, with `acceptAnyToken`, any token) are scoped to
+   * when it verifies one; undefined: to none (a token of no project).
+   */
+  staticTokenProject?: string;
   /** The users who sign in at its identity provider (OIDC). Default: alice, bob and carol. */
   signInUsers?: readonly DemoUser[];
   /** Lifetime of the tokens its IAM issues, in milliseconds. Default 24 hours, as IAM's. */
@@ -91,6 +96,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
   private readonly portHosts: PortHostDirectory;
   private readonly tokens: ReadonlySet<string>;
   private readonly acceptAnyToken: boolean;
+  private readonly staticTokenProject: string | undefined;
   private readonly iam: EmulatedIam;
   /** Its identity provider, for company sign-in (OIDC). */
   readonly identityProvider: EmulatedIdentityProvider;
@@ -108,6 +114,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
     this.portHosts = new PortHostDirectory(this.dataset);
     this.tokens = new Set(options.tokens ?? []);
     this.acceptAnyToken = options.acceptAnyToken ?? false;
+    this.staticTokenProject = options.staticTokenProject;
     this.iam = new EmulatedIam(
       options.iamUsers ?? [],
       options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,
@@ -228,6 +235,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       header('x-auth-token'),
       header('x-subject-token'),
       (token) => this.acceptAnyToken || this.tokens.has(token),
+      this.staticTokenProject,
     );
   }
 

@@ -160,6 +160,7 @@ export class EmulatedIam {
     authToken: string | undefined,
     subjectToken: string | undefined,
     vouched: (token: string) => boolean,
+    vouchedProject?: string,
   ): IamAnswer {
     if (!authToken)
       return iamError(401, 'Unauthorized', 'The request you have made requires authentication.');
@@ -195,6 +196,7 @@ export class EmulatedIam {
           id: `static-${createHash('sha256').update(subjectToken).digest('hex').slice(0, 16)}`,
           name: 'static-token',
         },
+        ...(vouchedProject !== undefined && { project: { id: vouchedProject, name: vouchedProject } }),
         roles: [],
       });
     }

@@ -14,6 +14,8 @@ export type UpstreamErrorCode =
 
 export type RefusalCode =
   | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'LENGTH_REQUIRED'
   | 'PERSISTED_QUERY_ONLY'

@@ -26,7 +26,7 @@ export type FleetEvent =
   | { type: 'landed'; key: string; failure?: SharedFailure }
   | { type: 'call'; api: string; identity: string; principal?: string; id: string; at: number }
   | { type: 'settle'; api: string; id: string; at: number }
-  | { type: 'refused'; identity: string }
+  | { type: 'refused'; identity: string; projectId?: string }
   | { type: 'circuit-open'; projectId: string; identity: string };
 
 type Listener<T extends FleetEvent['type']> = (event: Extract<FleetEvent, { type: T }>) => void;

@@ -2,7 +2,8 @@
  * What connections can hold before anyone knows who they are: a stranger that opens thousands of
  * connections and sends each most of a header block, slowly, holds the gateway's memory until the
  * header timeout cuts them off (a 160 MB heap died of 3,000 of them). So the server keeps at most
- * HTTP_MAX_CONNECTIONS at once and HTTP_MAX_CONNECTIONS_PER_ADDRESS from one address (a proxy that
+ * HTTP_MAX_CONNECTIONS at once and HTTP_MAX_CONNECTIONS_PER_ADDRESS from one address (an IPv6
+ * address's /64; a proxy that
  * TRUSTED_PROXIES lists carries many callers and is exempt), reads at most MAX_HEADER_FIELDS header
  * fields of a request, and holds at most HTTP_MAX_BYTES_IN_FLIGHT of request bodies at once (more
  * is answered 503 with Retry-After, before it is read). The defaults are sized to the heap.
@@ -10,6 +11,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { getHeapStatistics } from 'node:v8';
+import { addressGroup } from './client-address.js';
 
 const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
 
@@ -58,12 +60,19 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
     deadline.unref();
     deadlines.set(socket, deadline);
   };
+  // Requests being answered per connection: a client may pipeline the next before the last is done.
+  const answering = new WeakMap<Socket, number>();
   server.on('request', (req, res) => {
     const { socket } = req;
     clearTimeout(deadlines.get(socket));
-    // Kept alive, the connection has its idle time and then the headers' time for the next request.
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    // Kept alive and idle, the connection has its idle time, then the headers' time for the next.
     res.once('finish', () => {
-      if (!socket.destroyed) awaitHeaders(socket, server.keepAliveTimeout + limits.headersTimeoutMs);
+      const left = (answering.get(socket) ?? 1) - 1;
+      answering.set(socket, left);
+      if (left === 0 && !socket.destroyed) {
+        awaitHeaders(socket, server.keepAliveTimeout + limits.headersTimeoutMs);
+      }
     });
   });
   const open = new Map<string, number>();
@@ -72,17 +81,18 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
     socket.once('close', () => clearTimeout(deadlines.get(socket)));
     const address = socket.remoteAddress ?? 'unknown';
     if (limits.isTrustedProxy(address)) return;
-    const count = (open.get(address) ?? 0) + 1;
+    const group = addressGroup(address);
+    const count = (open.get(group) ?? 0) + 1;
     if (count > limits.perAddress) {
       limits.onRefused?.('address');
       socket.destroy();
       return;
     }
-    open.set(address, count);
+    open.set(group, count);
     socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
+      const left = (open.get(group) ?? 1) - 1;
+      if (left > 0) open.set(group, left);
+      else open.delete(group);
     });
   });
 }

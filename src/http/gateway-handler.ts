@@ -133,11 +133,11 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       },
       clientAddress,
       identity,
-      // Per principal: what one may read another may not. Unauthenticated, the answer is an error.
+      // Per what the caller may read (Caller.answers). Unauthenticated, the answer is an error.
       cacheKey:
         caller instanceof HssError
           ? undefined
-          : responseCache?.keyOf(caller.principal.id, { body, origin, accept }),
+          : responseCache?.keyOf(caller.answers, { body, origin, accept }),
     };
   }
 

@@ -5,7 +5,7 @@
  * source's cache and coalescing take over.
  */
 import DataLoader from 'dataloader';
-import { ALL_GRANTED_EPS } from '../auth/access-policy.js';
+import { isAllGrantedEps } from '../auth/access-policy.js';
 import type { Caller } from '../auth/principal.js';
 import { identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
@@ -76,7 +76,7 @@ export type PageLoader = DataLoader<LoadKey, Loaded, string>;
 
 /** Whose pages the caller reads in a scope: shared, or its own credentials' (`all_granted_eps`). */
 export const readerFor = (identity: string, enterpriseProjectId: string | undefined) =>
-  enterpriseProjectId === ALL_GRANTED_EPS ? identity : SHARED_READER;
+  isAllGrantedEps(enterpriseProjectId) ? identity : SHARED_READER;
 
 /**
  * The upstream request for a key, as the caller may make it: refused by its access, or reading its

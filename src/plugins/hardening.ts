@@ -1,9 +1,10 @@
 /**
- * What keeps a public GraphQL endpoint safe to run: limits on depth, aliases, tokens and directives
- * (graphql-armor) checked before execution, CSRF prevention for browser requests, a request size
- * limit, introspection that can be switched off, and persisted documents (run by id; with
- * TRUSTED_DOCUMENTS, only they run). The cost limit lives with the schema (Pothos complexity plugin), since
- * it needs to know what each field costs upstream. Every refusal carries `extensions.code`.
+ * What keeps a public GraphQL endpoint safe to run: only the gateway's own paths and request shapes,
+ * limits on depth, aliases, tokens and directives (graphql-armor) checked before execution, CSRF
+ * prevention for browser requests, a request size limit, introspection that can be switched off,
+ * and persisted documents (run by id; with TRUSTED_DOCUMENTS, only they run). The price limit is
+ * usePriceLimit's, since it needs to know what each field costs upstream. Every refusal carries
+ * `extensions.code`.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -15,6 +16,7 @@ import { refusalResponse } from '../errors/refusals.js';
 import type { PersistedDocuments } from '../graphql/persisted-documents.js';
 import { useCsrfCheck } from './use-csrf-check.js';
 import { useRequestErrors } from './use-request-errors.js';
+import { useGraphQLRequestShape, useKnownPaths } from './use-request-shape.js';
 import { useWellFormedParams } from './use-well-formed-params.js';
 
 /** Refuses bodies over the limit from their Content-Length, before anything reads them. */
@@ -103,8 +105,10 @@ export function hardeningPlugins(
 ): Plugin[] {
   const { http, limits } = config;
   const plugins: Plugin[] = [
+    useKnownPaths(['/graphql', '/health', '/ready', ...(http.metrics ? ['/metrics'] : [])]),
     useRequestSizeLimit(http.maxRequestBytes),
     useCsrfCheck('/graphql'),
+    useGraphQLRequestShape('/graphql'),
     useWellFormedParams(),
     useRequestErrors({ suggestions: http.introspection }),
   ];

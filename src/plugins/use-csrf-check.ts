@@ -1,7 +1,7 @@
 /**
  * Cross-site request forgery: a web page on another origin can make a browser send "simple"
  * requests (a form POST, `text/plain`) without asking the gateway first (no CORS preflight). Such a
- * POST must carry a header a browser only sends after a preflight (`X-Auth-Token`, `Authorization`,
+ * POST must carry a header a browser only sends after a preflight (`X-Auth-Token`, `Authorization: Bearer`,
  * `apollo-require-preflight`, `x-graphql-yoga-csrf`); JSON POSTs, which every GraphQL client sends,
  * always preflight. GET is not refused: it runs queries only (this API has no mutations, and yoga
  * refuses mutations over GET), its answers are private to the caller, and refusing it would break
@@ -9,7 +9,7 @@
  * HSS's quota: it is answered from what the gateway has fetched (auth/authenticate.ts).
  */
 import type { Plugin } from 'graphql-yoga';
-import { PREFLIGHT_HEADERS } from '../auth/authenticate.js';
+import { PREFLIGHT_HEADERS, preflighted } from '../auth/authenticate.js';
 import { refusalResponse } from '../errors/refusals.js';
 
 // The content types a form or `fetch` in `no-cors` mode can send without a preflight.
@@ -25,7 +25,7 @@ export function useCsrfCheck(graphqlEndpoint: string): Plugin {
     onRequest({ request, url, endResponse }) {
       if (request.method !== 'POST' || url.pathname !== graphqlEndpoint) return;
       if (!isSimple(request.headers.get('content-type'))) return;
-      if (PREFLIGHT_HEADERS.some((name) => request.headers.has(name))) return;
+      if (preflighted((name) => request.headers.get(name))) return;
       const message = `This request was blocked as a possible cross-site request forgery: send it with Content-Type: application/json, or with one of these headers: ${PREFLIGHT_HEADERS.join(', ')}.`;
       endResponse(refusalResponse(403, 'BAD_REQUEST', message));
     },

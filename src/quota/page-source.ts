@@ -188,8 +188,8 @@ export class UpstreamPages {
   }
 
   /** Refused credentials get nothing, not even cached pages they were once given. */
-  private refuseRecentlyRefused(identity: string): void {
-    const refused = this.options.screen.recentRefusal(identity);
+  private refuseRecentlyRefused(identity: string, projectId: string): void {
+    const refused = this.options.screen.recentRefusal(identity, projectId);
     if (refused) throw refused;
   }
 
@@ -201,13 +201,13 @@ export class UpstreamPages {
    */
   private async serve<Row>(
     key: string,
-    request: { api: { name: HssApiName }; identity: string },
+    request: { api: { name: HssApiName }; identity: string; projectId: string },
     call: CallContext,
     fetch: Fetch<Row>,
     mode: { freshOnly?: boolean; priority?: CallPriority } = {},
   ): Promise<FetchedPage<Row>> {
     const { cache, freshness, observer } = this.options;
-    this.refuseRecentlyRefused(request.identity);
+    this.refuseRecentlyRefused(request.identity, request.projectId);
     // The key names the API, so what is stored under it is a page of its rows.
     const cached = cache
       ? ((await cache.get(key, request.api.name)) as CachedPage<Row> | undefined)
@@ -374,7 +374,7 @@ export class UpstreamPages {
     const verdict = await entitlements.recall(entitled);
     if (verdict.state === 'proven') return undefined;
     if (verdict.state === 'denied') throw notEntitled(projectId, enterpriseProjectId, verdict.waitMs);
-    this.refuseRecentlyRefused(identity);
+    this.refuseRecentlyRefused(identity, projectId);
     if (call.mayCall === false) throw preflightRequired();
     const scope = `${identity} ${request.api.name} ${projectId} ${enterpriseProjectId ?? ''}`;
     const key = pageKeyOf(request);
@@ -458,7 +458,7 @@ export class UpstreamPages {
   ): Promise<CachedPage<Row>> {
     const { client, screen, resilience, entitlements } = this.options;
     const heard = (error: unknown) => {
-      screen.onAnswer(request.credentials, request.identity, error);
+      screen.onAnswer(request.credentials, request.identity, request.projectId, error);
       const { identity: prover, projectId } = request;
       const enterpriseProjectId = enterpriseProjectOf(request.parameters);
       entitlements?.heard({ prover, api: request.api.name, projectId, enterpriseProjectId }, error);

@@ -171,3 +171,43 @@ describe('first verifications are rationed per client address', () => {
     expect(calls(hss)).toBeGreaterThan(0);
   });
 });
+
+describe('whose tokens the gateway serves (IAM_TOKEN_PROJECTS, IAM_TOKEN_DOMAINS)', () => {
+  it('by default its own project`s only: any Huawei Cloud user can get a token of their own', async () => {
+    const { hss, tokenOf, gw } = await rig({ IAM_TOKEN_PROJECTS: '' });
+    const stranger = await tokenOf(ALICE, 'strangers-project');
+    const answer = await gw.graphql(
+      '{ portStatistics(projectId: "strangers-project") { totalCount } }',
+      {},
+      { 'x-auth-token': stranger },
+    );
+    expect(refusal(answer)).toEqual({ code: 'FORBIDDEN', reason: 'PROJECT' });
+    expect(answer.body.errors?.[0]?.message).toContain('serves IAM tokens of project p only');
+    expect(calls(hss)).toBe(0);
+    expect(
+      (await gw.graphql(DASHBOARD, {}, { 'x-auth-token': await tokenOf(ALICE) })).body.errors,
+    ).toBeUndefined();
+  });
+
+  it('IAM_TOKEN_DOMAINS: users of other accounts are refused, before any HSS call', async () => {
+    const { hss, tokenOf, as } = await rig({ IAM_TOKEN_DOMAINS: 'another-account' });
+    expect(refusal(await as(await tokenOf(ALICE)))).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT' });
+    expect(calls(hss)).toBe(0);
+  });
+});
+
+describe('whole answers kept for one token', () => {
+  it('are not given to another token of the same user, scoped to another project', async () => {
+    const { tokenOf, gw } = await rig({ IAM_TOKEN_PROJECTS: '*' });
+    const query = '{ portStatistics(projectId: "p") { totalCount } }';
+    const inP = await tokenOf(ALICE, 'p');
+    const elsewhere = await tokenOf(ALICE, 'q');
+    expect((await gw.graphql(query, {}, { 'x-auth-token': inP })).body.errors).toBeUndefined();
+    expect((await gw.graphql(query, {}, { 'x-auth-token': inP })).body.errors).toBeUndefined();
+    const other = await gw.graphql(query, {}, { 'x-auth-token': elsewhere });
+    expect(refusal(other)).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'PROJECT',
+    });
+  });
+});

@@ -212,3 +212,41 @@ describe('the embedded demo (OIDC_ISSUER=embedded)', () => {
     expect(refusal(await gw.graphql(COUNT))?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('whole answers kept for one sign-in', () => {
+  it('are not given to another token of the same subject that the policy grants less', async () => {
+    const { hss, as } = await rig();
+    const admin = await signIn(hss, { user: 'bob', groups: ['hss-admins'] });
+    const plain = await signIn(hss, { user: 'bob' });
+    expect((await as(admin)).body.errors).toBeUndefined();
+    expect((await as(admin)).body.errors).toBeUndefined(); // kept whole by now
+    expect(refusal(await as(plain))?.extensions).toEqual({ code: 'FORBIDDEN', reason: 'POLICY' });
+  });
+});
+
+describe('an identity provider whose keys cannot be fetched', () => {
+  it('is UPSTREAM_UNAVAILABLE (not a bad token), logged, and not asked again within the cooldown', async () => {
+    let keys = 0;
+    const provider = await fixtures.scripted(() => {
+      keys++;
+      return { status: 503, body: { error: 'down' } };
+    });
+    const { hss, gw, as } = await rig({
+      OIDC_JWKS_URL: `${provider.url}/jwks.json`,
+      OIDC_JWKS_COOLDOWN_SECONDS: '60',
+    });
+    const token = await signIn(hss, { user: 'alice' });
+    expect(refusal(await as(token))?.extensions).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      reason: 'JWKS_UNAVAILABLE',
+    });
+    expect(refusal(await as(`${token}x`))?.extensions).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      reason: 'JWKS_UNAVAILABLE',
+    });
+    expect(keys).toBe(1);
+    expect(
+      gw.logs.entries().filter((e) => e.msg === 'the identity provider`s keys could not be fetched'),
+    ).toHaveLength(1);
+  });
+});

@@ -5,6 +5,7 @@
  * minute; now verified callers and the service identity are served throughout.
  */
 import { request } from 'undici';
+import { addressGroup } from '../../src/http/client-address.js';
 import { ManualClock } from '../helpers/clock.js';
 import { iamLogin } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
@@ -81,5 +82,36 @@ describe('GETs any web page could make a browser send (no header that needs a pr
     );
     expect(((await again.body.json()) as { errors?: unknown }).errors).toBeUndefined();
     expect(calls()).toHaveLength(made);
+  });
+});
+
+describe('credentials a browser adds by itself', () => {
+  it('Authorization: Basic or Negotiate is not a header that needs a preflight: such a GET spends nothing, such a form POST is refused', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-01T09:00:00Z'));
+    const { gw, calls } = await rig(clock);
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'Negotiate YIIabc']) {
+      const url = `${gw.url}/graphql?query=${encodeURIComponent('{ portStatistics(filter: { port: 7 }) { totalCount } }')}`;
+      const response = await request(url, { headers: { authorization } });
+      const body = (await response.body.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PREFLIGHT_REQUIRED' });
+      const form = await request(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'query=%7BportStatistics%7BtotalCount%7D%7D',
+      });
+      expect(form.statusCode).toBe(403);
+      await form.body.dump();
+    }
+    expect(calls()).toHaveLength(0);
+  });
+});
+
+describe('addresses', () => {
+  it('an IPv6 caller counts by its /64, as one host holds a whole one; IPv4 by its address', () => {
+    expect(addressGroup('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressGroup('2001:db8:1:2::9')).toBe(addressGroup('2001:db8:1:2:ffff::1'));
+    expect(addressGroup('2001:db8:1:3::9')).not.toBe(addressGroup('2001:db8:1:2::9'));
+    expect(addressGroup('::ffff:10.0.0.7')).toBe('10.0.0.7');
+    expect(addressGroup('10.0.0.7')).not.toBe(addressGroup('10.0.0.8'));
   });
 });

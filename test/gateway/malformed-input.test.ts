@@ -109,3 +109,64 @@ describe('with INTROSPECTION=false', () => {
     expect(JSON.stringify(answer.body)).not.toMatch(/DANGER|"port"|totalCount"/);
   });
 });
+
+describe('request shapes no GraphQL client sends', () => {
+  const get = async (query: string) => {
+    const response = await request(`${rig.gw.url}/graphql?${query}`, {
+      headers: { accept: 'application/json' },
+    });
+    return {
+      status: response.statusCode,
+      json: (await response.body.json()) as { errors?: { extensions?: { code?: string } }[] },
+    };
+  };
+
+  it.each([
+    ['variables that are not JSON', 'query=%7B__typename%7D&variables=%ZZ'],
+    ['variables that are not an object', 'query=%7B__typename%7D&variables=x'],
+    ['extensions that are not JSON', 'query=%7B__typename%7D&extensions=x'],
+  ])('a GET with %s is 400, with no error line', async (_, query) => {
+    const errorsBefore = rig.gw.logs.entries().filter((e) => (e.level as number) >= 50).length;
+    const { status, json } = await get(query);
+    expect(status).toBe(400);
+    expect(json.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(rig.gw.logs.entries().filter((e) => (e.level as number) >= 50)).toHaveLength(errorsBefore);
+  });
+
+  it.each([
+    [
+      'multipart',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="map"\r\n\r\n[1,2]\r\n--x--',
+    ],
+    ['a form', 'application/x-www-form-urlencoded', 'query=%7B__typename%7D&variables=%7B'],
+    ['text', 'text/plain', '{"query":"{ __typename }"}'],
+  ])('a POST of %s, even with a preflight header, is 415: GraphQL POSTs are JSON', async (_, type, body) => {
+    const errorsBefore = rig.gw.logs.entries().filter((e) => (e.level as number) >= 50).length;
+    const response = await request(`${rig.gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': type, 'x-graphql-yoga-csrf': '1' },
+      body,
+    });
+    expect(response.statusCode).toBe(415);
+    expect(await response.body.json()).toMatchObject({
+      errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }],
+    });
+    expect(rig.gw.logs.entries().filter((e) => (e.level as number) >= 50)).toHaveLength(errorsBefore);
+  });
+
+  it.each(['/graphql/', '//graphql', '/graphql/x', '/GRAPHQL'])(
+    '%s is 404: only the gateway`s own paths are served, so every check keyed on /graphql runs',
+    async (path) => {
+      const calls = rig.hss.received.length;
+      const response = await request(`${rig.gw.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'query=%7BportStatistics%7BtotalCount%7D%7D',
+      });
+      expect(response.statusCode).toBe(404);
+      expect(await response.body.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+      expect(rig.hss.received).toHaveLength(calls);
+    },
+  );
+});

@@ -61,7 +61,10 @@ export async function startTestGateway(
   // The upstream a test names plays IAM too (callers' tokens are verified there): no test reaches
   // the real IAM.
   const iam = env.HSS_ENDPOINT && !env.IAM_ENDPOINT ? { IAM_ENDPOINT: env.HSS_ENDPOINT } : {};
-  const config = loadConfig({ LOG_LEVEL: 'debug', ...testDefaults, ...iam, ...env });
+  // Callers' tokens of any project: which projects a gateway serves is a few tests' subject only
+  // (the emulator vouches for the tokens it takes without naming a project).
+  const anyProject = { IAM_TOKEN_PROJECTS: '*' };
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...testDefaults, ...anyProject, ...iam, ...env });
   const gateway = await startGateway(config, logs.logger, options);
   const server = createGatewayHttpServer(gateway, config.http, config.trustedProxies);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

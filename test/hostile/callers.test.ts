@@ -145,3 +145,23 @@ describe("one caller's failures stay theirs", () => {
     expect(other.body.data.portStatistics.totalCount).toBe(7);
   });
 });
+
+describe('the service identity refused in one project', () => {
+  it('is refused there for a minute, and still serves the gateway`s own project: anyone may ask for any project id', async () => {
+    const upstream = await perTest.scripted((req) =>
+      req.url.startsWith('/v5/someone-elses/')
+        ? { status: 401, body: { error_code: 'APIGW.0301', error_msg: 'not this project' } }
+        : pageAnswer(3, []),
+    );
+    const gw = await perTest.gateway(upstream, { HSS_RETRY_MAX: '0' });
+    const count = (projectId: string, port: number) =>
+      gw.graphql(`{ portStatistics(projectId: "${projectId}", filter: { port: ${port} }) { totalCount } }`);
+    expect((await count('someone-elses', 1)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const asked = upstream.received.length;
+    expect((await count('someone-elses', 2)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(upstream.received).toHaveLength(asked);
+    const own = await count('p', 3);
+    expect(own.body.errors).toBeUndefined();
+    expect(own.body.data.portStatistics.totalCount).toBe(3);
+  });
+});

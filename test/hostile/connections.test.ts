@@ -7,14 +7,11 @@
  */
 import { connect } from 'node:net';
 import { Agent, request } from 'undici';
+import { useFixtures } from '../helpers/fixtures.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
+const fixtures = useFixtures({ closeAfter: 'each' });
 let server: ServerProcess;
-beforeEach(async () => {
-  // Cut off quickly, so the test waits for the server closing them, not for a clock.
-  server = await startServer({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '1000' });
-});
-afterEach(() => server.stop());
 
 /** A header block of about `bytes` in fields of 100 bytes, never finished. */
 const unfinishedHeaders = (bytes: number) =>
@@ -78,6 +75,12 @@ async function expectServedOnceClosed(): Promise<void> {
 }
 
 describe('connections that send most of a header block and wait', () => {
+  beforeEach(async () => {
+    // Cut off quickly, so the test waits for the server closing them, not for a clock.
+    server = await startServer({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '1000' });
+  });
+  afterEach(() => server.stop());
+
   it('3,000 from one address: the process stays up, and a caller elsewhere is served meanwhile', async () => {
     const { closed } = await flood(3000, 1, unfinishedHeaders(60_000));
     await expectServed();
@@ -92,4 +95,31 @@ describe('connections that send most of a header block and wait', () => {
     expect(server.alive).toBe(true);
     await expectServedOnceClosed();
   }, 60_000);
+});
+
+describe('a connection that pipelines its requests', () => {
+  it('is not cut off while its second request is still being answered', async () => {
+    // The second request waits on HSS for longer than the idle time and the headers' time together.
+    const hss = await fixtures.emulator({ faults: { latencyMs: 6500 } });
+    const gw = await fixtures.gateway(hss, {
+      HTTP_HEADERS_TIMEOUT_MS: '1000',
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+    });
+    const socket = connect(Number(new URL(gw.url).port), '127.0.0.1');
+    const body = JSON.stringify({ query: '{ portStatistics { totalCount } }' });
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+    });
+    socket.write(
+      `GET /health HTTP/1.1\r\nHost: gateway\r\n\r\nPOST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await new Promise<void>((answered) => {
+      socket.on('data', () => received.includes('"totalCount"') && answered());
+      socket.on('close', () => answered());
+    });
+    socket.destroy();
+    expect(received).not.toContain('408 Request Timeout');
+    expect(received).toContain('"totalCount"');
+  }, 30_000);
 });
