@@ -18,14 +18,14 @@ import {
 } from './loaders/page-loader.js';
 import { loadPortServer } from './port-servers/connection.js';
 import { encodePortServerKey } from './port-servers/node-id.js';
+import type { UpstreamBlocks } from './quota/block-source.js';
 import type { Cancellation } from './quota/cancellation.js';
-import type { UpstreamPages } from './quota/page-source.js';
 import type { GatewayContext } from './schema/types.js';
 
 interface ContextInputs {
   requestId: string;
   logger: Logger;
-  pages: UpstreamPages;
+  pages: UpstreamBlocks;
   /** Who asks, verified; or why not: every upstream load fails with it. */
   caller: Caller | HssError;
   defaultProjectId: string | undefined;
@@ -49,7 +49,7 @@ type ListedRowsPolicy = Omit<RecentlyListed, 'readerOf' | 'operation'>;
  * Whose listed rows a caller may be answered from: those it may read without a call, as a policy
  * grants them or as HSS answered its credentials lately.
  */
-function listedReaderOf(caller: Caller, pages: UpstreamPages): RecentlyListed['readerOf'] {
+function listedReaderOf(caller: Caller, pages: UpstreamBlocks): RecentlyListed['readerOf'] {
   const identity = identityOf(caller.credentials);
   return ({ projectId, enterpriseProjectId }) => {
     const access = caller.access(projectId, enterpriseProjectId);
@@ -125,7 +125,7 @@ function createGatewayContext(inputs: ContextInputs): GatewayContext {
 /** What every request's context shares: the gateway's own parts. */
 export interface SharedContextInputs {
   logger: Logger;
-  pages: UpstreamPages;
+  pages: UpstreamBlocks;
   defaultProjectId: string | undefined;
   /** How long a request waits for HSS at most (GRAPHQL_DEADLINE_MS). */
   deadlineMs: number;

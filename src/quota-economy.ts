@@ -12,22 +12,22 @@ import { FleetChannel } from './fleet/fleet-channel.js';
 import { FleetFlights } from './fleet/flights.js';
 import { FleetMembers } from './fleet/members.js';
 import { connectRedis } from './fleet/redis-connection.js';
+import type { BlockCache } from './quota/block-cache.js';
+import { type QuotaObserver, UpstreamBlocks } from './quota/block-source.js';
 import { RedisBudgetStore } from './quota/budget-store.js';
 import { BUDGET_WINDOW_MS, type CallBudget, createCallBudget } from './quota/call-budget.js';
 import { CredentialScreen } from './quota/credential-screen.js';
 import { Entitlements } from './quota/entitlements.js';
 import { FleetBudget } from './quota/fleet-budget.js';
-import { MemoryPageCache } from './quota/memory-page-cache.js';
-import type { PageCache } from './quota/page-cache.js';
-import { type QuotaObserver, UpstreamPages } from './quota/page-source.js';
-import { RedisPageCache } from './quota/redis-page-cache.js';
-import { TieredPageCache } from './quota/tiered-page-cache.js';
+import { MemoryBlockCache } from './quota/memory-block-cache.js';
+import { RedisBlockCache } from './quota/redis-block-cache.js';
+import { TieredBlockCache } from './quota/tiered-block-cache.js';
 import { HSS_API_NAMES } from './upstream/hss-apis.js';
 import type { HssClient } from './upstream/hss-client.js';
 import { UpstreamResilience } from './upstream/resilience.js';
 
 export interface QuotaEconomy {
-  pages: UpstreamPages;
+  pages: UpstreamBlocks;
   /** What HSS answered each caller's own credentials, per scope (who may read shared pages). */
   entitlements: Entitlements;
   /** Hears of credentials HSS refused, here or on another replica (a caller's token verifier). */
@@ -101,16 +101,16 @@ export async function assembleQuotaEconomy(
   const clock = now ?? Date.now;
   const fleet = redis ? startFleet(redis, config, logger, clock) : undefined;
   const { cache: cacheConfig } = config;
-  let cache: PageCache | undefined;
+  let cache: BlockCache | undefined;
   if (cacheConfig.ttlMs > 0) {
     // Half the cache memory (CACHE_MAX_MB) for pages, half for whole answers (the response cache).
-    const memory = new MemoryPageCache({
+    const memory = new MemoryBlockCache({
       maxEntries: cacheConfig.maxEntries,
       maxBytes: cacheConfig.maxBytes / 2,
     });
     const keepMs =
       cacheConfig.ttlMs + Math.max(cacheConfig.staleWhileRevalidateMs, cacheConfig.staleIfErrorMs);
-    cache = redis ? new TieredPageCache(memory, new RedisPageCache(redis, logger), keepMs) : memory;
+    cache = redis ? new TieredBlockCache(memory, new RedisBlockCache(redis, logger), keepMs) : memory;
   }
   const budget = createCallBudget({
     limits: config.budget,
@@ -163,7 +163,7 @@ export async function assembleQuotaEconomy(
       resilience.openedElsewhere(projectId, identity);
     }
   });
-  const pages = new UpstreamPages({
+  const pages = new UpstreamBlocks({
     client,
     cache,
     freshness: config.cache,

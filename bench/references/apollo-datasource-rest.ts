@@ -12,7 +12,7 @@ import {
   type PortStatisticsArgs,
   settingsFromEnv,
   typeDefs,
-  type UpstreamPage,
+  type UpstreamBlock,
   upstreamParams,
 } from './schema.js';
 
@@ -31,8 +31,8 @@ class HssAPI extends RESTDataSource {
     request.headers['x-auth-token'] = this.token;
   }
 
-  async getPortStatistics(projectId: string, params: Record<string, string>): Promise<UpstreamPage> {
-    return this.get<UpstreamPage>(`v5/${encodeURIComponent(projectId)}/asset/port/statistics`, { params });
+  async getPortStatistics(projectId: string, params: Record<string, string>): Promise<UpstreamBlock> {
+    return this.get<UpstreamBlock>(`v5/${encodeURIComponent(projectId)}/asset/port/statistics`, { params });
   }
 }
 

@@ -29,7 +29,7 @@ export interface PortStatisticsArgs {
 }
 
 /** HSS's answer to `GET /v5/{project_id}/asset/port/statistics`. */
-export interface UpstreamPage {
+export interface UpstreamBlock {
   total_num: number;
   data_list: { port: number; type: string; num: number; status: string }[];
 }
@@ -43,7 +43,7 @@ export function upstreamParams({ filter, page }: PortStatisticsArgs): Record<str
 }
 
 /** The GraphQL answer: totalCount and the first `first` rows (HSS's smallest page is 10). */
-export function connectionOf(answer: UpstreamPage, { page }: PortStatisticsArgs) {
+export function connectionOf(answer: UpstreamBlock, { page }: PortStatisticsArgs) {
   return { totalCount: answer.total_num, nodes: answer.data_list.slice(0, page?.first ?? 10) };
 }
 

@@ -15,7 +15,7 @@ const statisticsUrl = `${settings.endpoint}/v5/${encodeURIComponent(settings.pro
 async function getPortStatistics(
   token: string,
   params: Record<string, string>,
-): Promise<reference.UpstreamPage> {
+): Promise<reference.UpstreamBlock> {
   const { statusCode, body } = await request(`${statisticsUrl}?${new URLSearchParams(params)}`, {
     dispatcher: agent,
     headers: { 'x-auth-token': token },
@@ -24,7 +24,7 @@ async function getPortStatistics(
     await body.dump();
     throw new GraphQLError(`HSS answered ${statusCode}`);
   }
-  return (await body.json()) as reference.UpstreamPage;
+  return (await body.json()) as reference.UpstreamBlock;
 }
 
 const yoga = createYoga<{ request: Request }>({

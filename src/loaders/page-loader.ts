@@ -17,16 +17,16 @@ import type { LoadPage, PortStatisticRow } from '../port-statistics/connection.j
 import { loadPortStatistics } from '../port-statistics/load-entities.js';
 import { type LocalFilter, localFiltersOf, selectRows } from '../port-statistics/local-query.js';
 import { encodePortStatisticKey, type PortStatisticKey } from '../port-statistics/node-id.js';
-import { enterpriseProjectOf } from '../quota/entitlements.js';
-import { canonicalPageKey } from '../quota/page-key.js';
+import { canonicalBlockKey } from '../quota/block-key.js';
 import {
+  type BlockRequest,
   type CallContext,
-  type FetchedPage,
+  type FetchedBlock,
   type FetchedSnapshot,
-  type PageRequest,
   SHARED_READER,
-} from '../quota/page-request.js';
-import type { UpstreamPages } from '../quota/page-source.js';
+} from '../quota/block-request.js';
+import type { UpstreamBlocks } from '../quota/block-source.js';
+import { enterpriseProjectOf } from '../quota/entitlements.js';
 import { type OperationLedger, recordServed } from '../request/ledger.js';
 import {
   type HssListApi,
@@ -50,10 +50,10 @@ interface LoadKey {
 }
 
 /** A snapshot load answers `undefined` when the table is too large for one. */
-type Loaded = FetchedPage<unknown> | { snapshot: FetchedSnapshot<unknown> | undefined };
+type Loaded = FetchedBlock<unknown> | { snapshot: FetchedSnapshot<unknown> | undefined };
 
 export interface PageLoaderOptions {
-  pages: UpstreamPages;
+  pages: UpstreamBlocks;
   /** Who asks; an error instead: every load fails with it, and nothing is sent upstream. */
   caller: Caller | HssError;
   /** The request's logger and deadline; the operation's name is read at call time. */
@@ -83,7 +83,7 @@ export const readerFor = (identity: string, enterpriseProjectId: string | undefi
  * scope's shared pages (proving the scope first where its access is by proof), or its own where
  * HSS answers each caller differently (`all_granted_eps`).
  */
-function requestFor(caller: Caller, identity: string, key: LoadKey): PageRequest<unknown> {
+function requestFor(caller: Caller, identity: string, key: LoadKey): BlockRequest<unknown> {
   const enterpriseProjectId = enterpriseProjectOf(key.parameters);
   const access = caller.access(key.projectId, enterpriseProjectId);
   if (access instanceof HssError) throw access;
@@ -121,7 +121,7 @@ export function createPageLoader(options: PageLoaderOptions): PageLoader {
       if (traceContext) context.traceContext = traceContext;
       if (call.cancellation) context.cancellation = call.cancellation;
       if (call.deadlineAt !== undefined) context.deadlineAt = call.deadlineAt;
-      const record = (page: FetchedPage<unknown>, pagesServed: number) =>
+      const record = (page: FetchedBlock<unknown>, pagesServed: number) =>
         recordServed(operation, page, pagesServed);
       const loadOne = async (key: LoadKey): Promise<Loaded> => {
         if (++operation.pagesAsked > maxPages) throw new CostLimitError(maxPages);
@@ -151,7 +151,7 @@ export function createPageLoader(options: PageLoaderOptions): PageLoader {
     },
     {
       cacheKeyFn: (key) =>
-        `${key.kind} ${key.tag ?? ''} ${canonicalPageKey(identity, key.api.name, key.projectId, key.parameters)}`,
+        `${key.kind} ${key.tag ?? ''} ${canonicalBlockKey(identity, key.api.name, key.projectId, key.parameters)}`,
     },
   );
 }
@@ -174,7 +174,7 @@ function blockLoader<Query extends object>(
         limit: UPSTREAM_MAX_LIMIT,
         offset: offset > 0 ? offset : undefined,
       }),
-    }) as Promise<FetchedPage<never>>;
+    }) as Promise<FetchedBlock<never>>;
 }
 
 /** Whether a snapshot failure may be covered by pages already cached: a budget or HSS being down. */
@@ -232,7 +232,7 @@ export interface RecentlyListed {
   rows: ListedRows;
   /**
    * Whose listed rows the caller may be answered from in a scope (a page's reader, see
-   * PageRequest.reader); undefined: none, it goes to the pages (a caller that must prove the scope).
+   * BlockRequest.reader); undefined: none, it goes to the pages (a caller that must prove the scope).
    */
   readerOf(scope: PortStatisticScope): string | undefined;
   operation: OperationLedger;
@@ -261,7 +261,7 @@ function lookedUp(
   const hit = listed.rows.find(reader, scope, port, type);
   const age = hit ? listed.now() - hit.fetchedAt : Number.POSITIVE_INFINITY;
   if (!hit || age > listed.servableMs) return undefined;
-  const page: FetchedPage = {
+  const page: FetchedBlock = {
     totalNum: 1,
     rows: [hit.row],
     fetchedAt: hit.fetchedAt,
@@ -278,7 +278,7 @@ function cutSnapshot(
   filters: PortStatisticsQuery,
   offset = 0,
   limit = UPSTREAM_MIN_LIMIT,
-): FetchedPage {
+): FetchedBlock {
   const selected = selectRows(snapshot.rows as PortStatisticData[], filters);
   return {
     totalNum: selected.length,

@@ -55,7 +55,7 @@ export interface PortStatisticsQuery {
 }
 
 /** One upstream page of a list call, as read. */
-export interface UpstreamPage<Row> {
+export interface UpstreamBlock<Row> {
   /** `total_num`: rows matching the query in all pages (HSS counts at most 10,000). */
   totalNum: number;
   /**
@@ -67,4 +67,4 @@ export interface UpstreamPage<Row> {
 }
 
 /** One upstream page of ListPortStatistics. */
-export type PortStatisticsPage = UpstreamPage<PortStatisticData>;
+export type PortStatisticsBlock = UpstreamBlock<PortStatisticData>;

@@ -6,7 +6,7 @@
  * yoga Prometheus plugin gave them, so dashboards built on them keep working.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { QuotaObserver } from '../quota/page-source.js';
+import type { QuotaObserver } from '../quota/block-source.js';
 import type { UpstreamCallEvent, UpstreamObserver } from '../upstream/observer.js';
 import type { CircuitStateName } from '../upstream/resilience.js';
 

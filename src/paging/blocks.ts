@@ -5,7 +5,7 @@
  * its `totalCount`, cost one call instead of several, and share it with every other request for the
  * same list.
  */
-import type { FetchedPage } from '../quota/page-request.js';
+import type { FetchedBlock } from '../quota/block-request.js';
 import { UPSTREAM_MAX_LIMIT, UPSTREAM_MIN_LIMIT } from '../upstream/hss-apis.js';
 import { readCursor } from './cursor.js';
 import type { PageSlice } from './page-plan.js';
@@ -41,8 +41,8 @@ export function startOf(cursor: string | null | undefined, offset?: number | nul
  */
 export async function sliceFromBlocks<Row>(
   slice: PageSlice,
-  block: (offset: number) => Promise<FetchedPage<Row>>,
-): Promise<FetchedPage<Row>> {
+  block: (offset: number) => Promise<FetchedBlock<Row>>,
+): Promise<FetchedBlock<Row>> {
   const start = slice.offset ?? 0;
   const count = slice.limit ?? UPSTREAM_MIN_LIMIT;
   const firstAt = blockOf(start);
@@ -68,7 +68,7 @@ export async function sliceFromBlocks<Row>(
     });
   }
   const pages = placed.map((p) => p.page);
-  const cut: FetchedPage<Row> = {
+  const cut: FetchedBlock<Row> = {
     totalNum: first.totalNum,
     rows: Array.from(rows, (row) => row ?? null),
     fetchedAt: Math.min(...pages.map((page) => page.fetchedAt)),

@@ -3,7 +3,7 @@
  * rows needs, fetched through the request's loader, stitched into edges with offset cursors and a
  * truthful pageInfo.
  */
-import type { FetchedPage } from '../quota/page-request.js';
+import type { FetchedBlock } from '../quota/block-request.js';
 import { offsetToCursor } from './cursor.js';
 import { firstPage, followingPages, type PageSlice } from './page-plan.js';
 import type { RowWindow } from './window.js';
@@ -29,7 +29,7 @@ export interface ConnectionShape<Node> {
 }
 
 /** Fetches one slice of the list: in the gateway, through the request's deduplicating loader. */
-export type FetchSlice<Row> = (slice: PageSlice) => Promise<FetchedPage<Row>>;
+export type FetchSlice<Row> = (slice: PageSlice) => Promise<FetchedBlock<Row>>;
 
 /**
  * An edge whose cursor is made when asked for: a `nodes`-only selection of 1,000 rows asks for
@@ -51,7 +51,7 @@ class Edge<Node> implements EdgeShape<Node> {
 /** Upstream pages as fetched, each at its record offset. */
 interface PlacedPage<Row> {
   offset: number;
-  page: FetchedPage<Row>;
+  page: FetchedBlock<Row>;
 }
 
 /**
@@ -66,7 +66,7 @@ function connectionOf<Row, Node>(
   totalCount: number,
   toNode: (row: Row) => Node,
   /** Pages fetched on the way that hold none of the rows: they still say how fresh the answer is. */
-  alsoFetched: readonly FetchedPage<Row>[] = [],
+  alsoFetched: readonly FetchedBlock<Row>[] = [],
 ): ConnectionShape<Node> {
   const fetched = [...placed.map((p) => p.page), ...alsoFetched];
   const end = start + count;
@@ -99,7 +99,7 @@ async function loadForward<Row, Node>(
   window: RowWindow,
   fetch: FetchSlice<Row>,
   toNode: (row: Row) => Node,
-  probe?: FetchedPage<Row>,
+  probe?: FetchedBlock<Row>,
 ): Promise<ConnectionShape<Node>> {
   const start = window.offset ?? 0;
   const first = await fetch(firstPage(window));

@@ -5,7 +5,7 @@
 
 import type { PortServerData, PortServerScope, PortServersQuery } from '../model/port-server.js';
 import { type ConnectionShape, loadConnection } from '../paging/connection.js';
-import type { FetchedPage } from '../quota/page-request.js';
+import type { FetchedBlock } from '../quota/block-request.js';
 import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { PortServersRequest } from './arguments.js';
 import type { PortServerKey } from './node-id.js';
@@ -14,7 +14,7 @@ import type { PortServerKey } from './node-id.js';
 export type LoadServersPage = (
   projectId: string,
   query: PortServersQuery,
-) => Promise<FetchedPage<PortServerData>>;
+) => Promise<FetchedBlock<PortServerData>>;
 
 /** A server row as the GraphQL layer holds it. */
 export interface PortServerRow extends PortServerData {

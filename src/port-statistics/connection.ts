@@ -5,7 +5,7 @@
 
 import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../model/port-statistic.js';
 import { type ConnectionShape, loadConnection } from '../paging/connection.js';
-import type { FetchedPage } from '../quota/page-request.js';
+import type { FetchedBlock } from '../quota/block-request.js';
 import type { PortStatisticsRequest } from './arguments.js';
 
 /** A row as the GraphQL layer holds it: the statistic and the scope that gives it its identity. */
@@ -23,7 +23,7 @@ export type PortStatisticConnectionShape = ConnectionShape<PortStatisticRow>;
 export type LoadPage = (
   scope: PortStatisticScope,
   query: PortStatisticsQuery & { snapshotTag?: string },
-) => Promise<FetchedPage>;
+) => Promise<FetchedBlock>;
 
 export function loadPortStatisticsConnection(
   request: PortStatisticsRequest,

@@ -15,7 +15,7 @@ import {
   PORT_PROTOCOLS,
   PORT_RISK_STATUSES,
   type PortStatisticScope,
-  type PortStatisticsPage,
+  type PortStatisticsBlock,
   type PortStatisticsQuery,
   type ProtocolName,
   type RiskStatusName,
@@ -24,7 +24,7 @@ import type { LoadPage } from './connection.js';
 
 const TOTAL_CEILING = 10_000;
 
-const exact = (page: PortStatisticsPage) => page.totalNum < TOTAL_CEILING;
+const exact = (page: PortStatisticsBlock) => page.totalNum < TOTAL_CEILING;
 
 export class PortStatisticsSummary {
   constructor(

@@ -61,7 +61,11 @@ export interface BudgetRequest {
   priority: CallPriority;
 }
 
-type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share';
+/**
+ * Which budget refused: the caller's, the address's, the reserve refreshes leave, a fair share; or
+ * none could be decided (`undecided`: Redis did not answer, or other replicas kept taking calls).
+ */
+type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share' | 'undecided';
 
 export type BudgetDecision =
   | { granted: true }

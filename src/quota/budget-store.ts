@@ -18,8 +18,8 @@ export interface BudgetStore {
   /** The window at `now`; `asking` records the principal as one that asked (fair shares count it). */
   view(api: string, asker: Asker, now: number, windowMs: number, asking: boolean): Promise<BudgetView>;
   /**
-   * Enters the calls `ids` for the asker at `now`, unless the window changed since `read`: false
-   * then, and the asker decides again.
+   * Enters the calls `ids` for the asker at `now`, unless the window changed since `read` in what
+   * the rule counts (`counted`): false then, and the asker decides again.
    */
   record(
     api: string,
@@ -28,11 +28,18 @@ export interface BudgetStore {
     now: number,
     windowMs: number,
     read: BudgetView,
+    counted: Counted,
   ): Promise<boolean>;
   /** Moves a call to `at`: when it ended. */
   settle(api: string, asker: Asker, id: string, at: number, windowMs: number): Promise<void>;
   /** Remembers that a waiting request of the principal was refused `calls` calls at `now`; 0 forgets it. */
   owe(api: string, asker: Asker, calls: number, now: number, windowMs: number): Promise<void>;
+}
+
+/** Which of the two logs the rule counts (a budget of 0 is off). */
+export interface Counted {
+  caller: boolean;
+  address: boolean;
 }
 
 /** One call of the log: which, when, with which credentials, for whom. */
@@ -106,12 +113,14 @@ export class MemoryBudgetStore implements BudgetStore {
     now: number,
     windowMs: number,
     read: BudgetView,
+    counted: Counted,
   ) {
     // Single-threaded: nothing ran between the decision and this, unless an await did.
     const current = this.viewNow(api, asker, now, windowMs, false);
-    if (current.caller.length !== read.caller.length || current.address.length !== read.address.length) {
-      return false;
-    }
+    const moved =
+      (counted.caller && current.caller.length !== read.caller.length) ||
+      (counted.address && current.address.length !== read.address.length);
+    if (moved) return false;
     const { identity, principal } = asker;
     this.windowOf(api, now, windowMs).address.push(
       ...ids.map((id) => ({ id, at: now, identity, principal })),
@@ -183,12 +192,13 @@ return {redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), redis.call('ZRANGE',
 `;
 
 // KEYS: caller log, address log. ARGV: now, window, member prefix, caller count read, address count
-// read, then the calls' ids. Enters them only if the counts are still what was read.
+// read (-1: not counted), then the calls' ids. Enters them only if the counts are still what was read.
 const RECORD = `
 local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - win)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - win)
-if redis.call('ZCARD', KEYS[1]) ~= tonumber(ARGV[4]) or redis.call('ZCARD', KEYS[2]) ~= tonumber(ARGV[5]) then
+local caller, address = tonumber(ARGV[4]), tonumber(ARGV[5])
+if (caller >= 0 and redis.call('ZCARD', KEYS[1]) ~= caller) or (address >= 0 and redis.call('ZCARD', KEYS[2]) ~= address) then
   return 0
 end
 for i = 6, #ARGV do
@@ -263,6 +273,7 @@ export class RedisBudgetStore implements BudgetStore {
     now: number,
     windowMs: number,
     read: BudgetView,
+    counted: Counted,
   ) {
     const [callerKey, addressKey] = keysOf(api, asker.identity);
     const done = await this.redis.eval(
@@ -273,8 +284,8 @@ export class RedisBudgetStore implements BudgetStore {
       now,
       windowMs,
       memberPrefix(asker),
-      read.caller.length,
-      read.address.length,
+      counted.caller ? read.caller.length : -1,
+      counted.address ? read.address.length : -1,
       ...ids,
     );
     return Number(done) === 1;

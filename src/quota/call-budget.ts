@@ -32,7 +32,15 @@ export interface GrantedCall {
 type BudgetAnswer = { granted: true; calls: GrantedCall[] } | Extract<BudgetDecision, { granted: false }>;
 
 // Replicas deciding at the same moment make one of them decide again; a few rounds settle it.
+// (This replica's own decisions never race each other: they are taken one at a time.)
 const MAX_ROUNDS = 5;
+
+/** No decision could be made now: Redis did not answer, or other replicas kept taking calls. */
+const UNDECIDED: Extract<BudgetDecision, { granted: false }> = {
+  granted: false,
+  refusedBy: 'undecided',
+  retryAfterSeconds: 1,
+};
 
 export interface CallBudget {
   /** What it counts; null: no budget at all. */
@@ -130,39 +138,55 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
       });
     },
   });
+  // One decision at a time per API in this replica: the parallel calls of one request (a summary's
+  // counts) are granted or refused by the rule, one after the other, never by losing a race.
+  const turns = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(api: string, decide: () => Promise<T>): Promise<T> => {
+    const turn = (turns.get(api) ?? Promise.resolve()).then(decide, decide);
+    const settled = turn.catch(() => undefined);
+    turns.set(api, settled);
+    void settled.then(() => {
+      if (turns.get(api) === settled) turns.delete(api);
+    });
+    return turn;
+  };
   return {
     limits,
     take: (request) =>
-      withDecider(
-        async (decider): Promise<BudgetAnswer> => {
-          const { store, limits: applied, fleet: told } = decider;
-          if (!applied) return NO_SHARE;
-          const asker = askerOf(request);
-          for (let round = 0; round < MAX_ROUNDS; round++) {
-            const at = now();
-            const view = await store.view(request.api, asker, at, applied.windowMs, true);
-            if (!decider.alone) told?.observed(request.api, view);
-            const answer = decide(view, request, applied, at);
-            if (!answer.granted) {
-              // A waiting request's refusal is a debt refreshes must leave room for.
-              if (request.priority === 'foreground') {
-                await store.owe(request.api, asker, request.calls, at, applied.windowMs);
+      oneAtATime(request.api, () =>
+        withDecider(
+          async (decider): Promise<BudgetAnswer> => {
+            const { store, limits: applied, fleet: told } = decider;
+            if (!applied) return NO_SHARE;
+            const asker = askerOf(request);
+            for (let round = 0; round < MAX_ROUNDS; round++) {
+              const at = now();
+              const view = await store.view(request.api, asker, at, applied.windowMs, true);
+              if (!decider.alone) told?.observed(request.api, view);
+              const answer = decide(view, request, applied, at);
+              if (!answer.granted) {
+                // A waiting request's refusal is a debt refreshes must leave room for.
+                if (request.priority === 'foreground') {
+                  await store.owe(request.api, asker, request.calls, at, applied.windowMs);
+                }
+                return answer;
               }
-              return answer;
-            }
-            const ids = Array.from({ length: request.calls }, callId);
-            if (await store.record(request.api, asker, ids, at, applied.windowMs, view)) {
-              told?.granted(request.api, asker, ids, at, decider.alone === true);
-              if (request.priority === 'foreground' && view.owed > 0) {
-                await store.owe(request.api, asker, 0, at, applied.windowMs);
+              const ids = Array.from({ length: request.calls }, callId);
+              // Only what the rule counts is compared: a budget that is off cannot make a grant fail.
+              const counted = { caller: applied.perCaller > 0, address: applied.perAddress > 0 };
+              if (await store.record(request.api, asker, ids, at, applied.windowMs, view, counted)) {
+                told?.granted(request.api, asker, ids, at, decider.alone === true);
+                if (request.priority === 'foreground' && view.owed > 0) {
+                  await store.owe(request.api, asker, 0, at, applied.windowMs);
+                }
+                return { granted: true, calls: ids.map((id) => settleLater(decider, request, id)) };
               }
-              return { granted: true, calls: ids.map((id) => settleLater(decider, request, id)) };
             }
-          }
-          // Others keep spending under us: they have it, so this one waits.
-          return { granted: false, refusedBy: 'address', retryAfterSeconds: 1 };
-        },
-        () => ({ granted: false, refusedBy: 'address', retryAfterSeconds: 1 }),
+            // Other replicas keep spending under us: this one waits a second.
+            return UNDECIDED;
+          },
+          () => UNDECIDED,
+        ),
       ),
     peek: (api, identity) =>
       withDecider(
@@ -197,11 +221,17 @@ export function budgetRefusal(
   limits: BudgetLimits,
 ): HssError {
   const wait = `retry in ${answer.retryAfterSeconds} s.`;
-  const message =
-    answer.refusedBy === 'caller'
-      ? `The gateway's budget of ${limits.perCaller} ${api} calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); ${wait}`
-      : answer.refusedBy === 'fair-share'
-        ? `These credentials have had their share of the ${limits.perAddress} ${api} calls a minute HSS allows this gateway's address while other callers wait (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE); ${wait}`
-        : `The gateway's budget of ${limits.perAddress} ${api} calls a minute for all callers together is spent (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: HSS counts calls per source address); ${wait}`;
-  return new HssError('RATE_LIMITED', message, { retryAfter: answer.retryAfterSeconds });
+  const all = `The gateway's budget of ${limits.perAddress} ${api} calls a minute for all callers together is spent (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: HSS counts calls per source address); ${wait}`;
+  const messages: Record<typeof answer.refusedBy, string> = {
+    undecided: `The gateway's budgets of ${api} calls could not be decided now (Redis did not answer, or other replicas kept taking calls); ${wait}`,
+    caller: `The gateway's budget of ${limits.perCaller} ${api} calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); ${wait}`,
+    'fair-share': `These credentials have had their share of the ${limits.perAddress} ${api} calls a minute HSS allows this gateway's address while other callers wait (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE); ${wait}`,
+    address: all,
+    // Only refreshes are refused for the reserve, and no client sees them; said as the address's.
+    reserve: all,
+  };
+  return new HssError('RATE_LIMITED', messages[answer.refusedBy], {
+    retryAfter: answer.retryAfterSeconds,
+    reason: answer.refusedBy === 'fair-share' ? 'FAIR_SHARE' : answer.refusedBy.toUpperCase(),
+  });
 }

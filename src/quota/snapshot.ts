@@ -9,11 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
+import type { BlockCache, CachedBlock } from './block-cache.js';
+import { blockKeyOf } from './block-key.js';
+import type { BlockRequest, CallContext, FetchedBlock } from './block-request.js';
 import type { CallPriority } from './budget-rule.js';
 import type { GrantedCall } from './call-budget.js';
-import type { CachedPage, PageCache } from './page-cache.js';
-import { pageKeyOf } from './page-key.js';
-import type { CallContext, FetchedPage, PageRequest } from './page-request.js';
 
 export interface SnapshotRequest {
   /** The most pages of 200 a snapshot may take (SNAPSHOT_MAX_PAGES). */
@@ -24,17 +24,17 @@ export interface SnapshotRequest {
 
 /** What fetching a snapshot uses of the page source. */
 export interface SnapshotParts {
-  cache: PageCache | undefined;
+  cache: BlockCache | undefined;
   /** How long a cached page is fresh (CACHE_TTL_SECONDS). */
   ttlMs: number;
   now: () => number;
   /** One page of the table: from the cache while fresh, else a call (`prepaid`: granted already). */
   page<Row>(
-    request: PageRequest<Row>,
+    request: BlockRequest<Row>,
     priority: CallPriority,
     call: CallContext,
     prepaid: GrantedCall | undefined,
-  ): Promise<FetchedPage<Row>>;
+  ): Promise<FetchedBlock<Row>>;
   /** Takes `calls` calls of the budget at once, or throws the refusal. */
   take(calls: number, priority: CallPriority): Promise<GrantedCall[]>;
 }
@@ -57,21 +57,21 @@ export function tablePage<R extends { parameters: [string, string][] }>(table: R
  * time is asked for its first page alone, then the rest.
  */
 export async function fetchSnapshot<Row>(
-  request: PageRequest<Row> & SnapshotRequest,
+  request: BlockRequest<Row> & SnapshotRequest,
   priority: CallPriority,
   call: CallContext,
   parts: SnapshotParts,
-): Promise<CachedPage<Row>> {
-  const pageAt = (offset: number): PageRequest<Row> => tablePage(request, offset);
-  const stored = await parts.cache?.get(pageKeyOf(pageAt(0)), request.api.name);
+): Promise<CachedBlock<Row>> {
+  const pageAt = (offset: number): BlockRequest<Row> => tablePage(request, offset);
+  const stored = await parts.cache?.get(blockKeyOf(pageAt(0)), request.api.name);
   // A table known to be too large is asked for its first page alone: it tells whether that changed.
-  const known = pagesOf(request.knownRows ?? stored?.page.totalNum ?? 0);
+  const known = pagesOf(request.knownRows ?? stored?.block.totalNum ?? 0);
   const expected = known > request.maxPages ? 1 : known;
   const pages = await fetchPages(pageAt, 0, expected, priority, call, parts);
   const total = pages[0]?.totalNum ?? 0;
   const fetchedAt = pages[0]?.fetchedAt ?? parts.now();
   // Too large: only its size is kept, and its pages are cached for the caller to page through.
-  const notASnapshot = { page: { totalNum: total, rows: [] }, fetchedAt };
+  const notASnapshot = { block: { totalNum: total, rows: [] }, fetchedAt };
   const needed = pagesOf(total);
   if (needed > request.maxPages) return notASnapshot;
   // The table grew since it was last seen: its further pages now.
@@ -81,24 +81,24 @@ export async function fetchSnapshot<Row>(
   const table = assemble(pages.slice(0, needed));
   // Rows HSS counted but did not list (or the gateway could not read): a snapshot would answer
   // wrong totals, so the list is answered from its pages, as HSS gave them.
-  return table.page.rows.length === total ? table : notASnapshot;
+  return table.block.rows.length === total ? table : notASnapshot;
 }
 
 const pagesOf = (rows: number) => Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT));
 
 /** Pages [from, to) of the table: those fresh in the cache for nothing, the others paid at once. */
 async function fetchPages<Row>(
-  pageAt: (offset: number) => PageRequest<Row>,
+  pageAt: (offset: number) => BlockRequest<Row>,
   from: number,
   to: number,
   priority: CallPriority,
   call: CallContext,
   parts: SnapshotParts,
-): Promise<FetchedPage<Row>[]> {
+): Promise<FetchedBlock<Row>[]> {
   const offsets = Array.from({ length: to - from }, (_, i) => (from + i) * UPSTREAM_MAX_LIMIT);
   const fresh = await Promise.all(
     offsets.map(async (offset) => {
-      const stored = await parts.cache?.get(pageKeyOf(pageAt(offset)), pageAt(offset).api.name);
+      const stored = await parts.cache?.get(blockKeyOf(pageAt(offset)), pageAt(offset).api.name);
       return stored !== undefined && parts.now() - stored.fetchedAt <= parts.ttlMs;
     }),
   );
@@ -116,7 +116,7 @@ async function fetchPages<Row>(
  * the table moved between two calls is one row; a row skipped for the same reason makes the table
  * fall short of its total, which fetchSnapshot then refuses to answer from).
  */
-function assemble<Row>(pages: readonly FetchedPage<Row>[]): CachedPage<Row> {
+function assemble<Row>(pages: readonly FetchedBlock<Row>[]): CachedBlock<Row> {
   const rows: Row[] = [];
   const seen = new Set<string>();
   for (const page of pages) {
@@ -129,7 +129,7 @@ function assemble<Row>(pages: readonly FetchedPage<Row>[]): CachedPage<Row> {
     }
   }
   return {
-    page: { totalNum: rows.length, rows },
+    block: { totalNum: rows.length, rows },
     fetchedAt: Math.min(...pages.map((page) => page.fetchedAt)),
   };
 }

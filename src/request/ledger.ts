@@ -4,8 +4,8 @@
  * `extensions` (`cost`, `freshness`), and whether it may be served again from the response cache.
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
+import type { FetchedBlock } from '../quota/block-request.js';
 import type { BudgetState } from '../quota/call-budget.js';
-import type { FetchedPage } from '../quota/page-request.js';
 
 /** What the loader reads of the running operation, at call time, and records of it. */
 export interface OperationLedger {
@@ -24,7 +24,7 @@ export interface OperationLedger {
 }
 
 export /** Records how a page reached the operation: its freshness, and whether a call was saved. */
-function recordServed(operation: OperationLedger, page: FetchedPage<unknown>, pagesServed: number): void {
+function recordServed(operation: OperationLedger, page: FetchedBlock<unknown>, pagesServed: number): void {
   if (page.source === 'shared') operation.sharedCalls += pagesServed;
   else if (page.source === 'cache') operation.cachedPages += pagesServed;
   const seen = operation.freshness;

@@ -3,7 +3,7 @@
  * budgets: HSS counts its quota per API), its path, and how its 200 answer reads.
  */
 import type { PortServerData } from '../model/port-server.js';
-import type { PortStatisticData, UpstreamPage } from '../model/port-statistic.js';
+import type { PortStatisticData, UpstreamBlock } from '../model/port-statistic.js';
 import { portServersPath, portStatisticsPath } from './query-string.js';
 import { readPage, readPortServer, readPortStatistic } from './read-answer.js';
 
@@ -12,7 +12,7 @@ export interface HssListApi<Row> {
   readonly name: HssApiName;
   path(projectId: string): string;
   /** A 200 body as a page, or undefined when it is not one. */
-  read(body: unknown): Omit<UpstreamPage<Row>, 'requestId'> | undefined;
+  read(body: unknown): Omit<UpstreamBlock<Row>, 'requestId'> | undefined;
 }
 
 export type HssApiName = 'ListPortStatistics' | 'ListPortHost';

@@ -21,7 +21,7 @@ import {
   invalidAnswerError,
   unreadableAnswerError,
 } from '../errors/hss-error.js';
-import type { UpstreamPage } from '../model/port-statistic.js';
+import type { UpstreamBlock } from '../model/port-statistic.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { HssListApi } from './hss-apis.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './observer.js';
@@ -102,7 +102,7 @@ export class HssClient {
     parameters: [string, string][],
     credentials: Credentials,
     call: HssCallOptions = {},
-  ): Promise<UpstreamPage<Row>> {
+  ): Promise<UpstreamBlock<Row>> {
     const path = api.path(projectId);
     const logger = call.logger ?? this.options.logger;
     const send = (auth: Record<string, string>) => this.send({ api, path, parameters, auth, logger, call });
@@ -130,7 +130,7 @@ export class HssClient {
   }
 
   /** One call, in a client span when tracing is on; the span's context goes to HSS in `traceparent`. */
-  private async send<Row>(outgoing: OutgoingCall<Row>): Promise<UpstreamPage<Row>> {
+  private async send<Row>(outgoing: OutgoingCall<Row>): Promise<UpstreamBlock<Row>> {
     const { path, auth, call } = outgoing;
     const tracing = this.options.tracing;
     if (!tracing) return this.callOnce(outgoing);
@@ -167,7 +167,7 @@ export class HssClient {
     auth,
     logger,
     call,
-  }: OutgoingCall<Row>): Promise<UpstreamPage<Row>> {
+  }: OutgoingCall<Row>): Promise<UpstreamBlock<Row>> {
     const queryString = formatQueryString(parameters);
     const line = {
       upstreamOperation: api.name,

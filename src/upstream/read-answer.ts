@@ -7,10 +7,10 @@ import type { PortServerData } from '../model/port-server.js';
 import {
   PORT_PROTOCOLS,
   type PortStatisticData,
-  type PortStatisticsPage,
+  type PortStatisticsBlock,
   type ProtocolName,
   type RiskStatusName,
-  type UpstreamPage,
+  type UpstreamBlock,
 } from '../model/port-statistic.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -54,7 +54,7 @@ export function readPortStatistic(entry: unknown): PortStatisticData | null {
 export function readPage<Row>(
   body: unknown,
   readRow: (entry: unknown) => Row | null,
-): Omit<UpstreamPage<Row>, 'requestId'> | undefined {
+): Omit<UpstreamBlock<Row>, 'requestId'> | undefined {
   if (!isRecord(body)) return undefined;
   const { total_num: totalNum, data_list: list } = body;
   if (!isInteger(totalNum, 0, MAX_INT32) || !Array.isArray(list)) return undefined;
@@ -62,7 +62,7 @@ export function readPage<Row>(
 }
 
 /** A 200 body of ListPortStatistics (see readPage). */
-export function readPortStatisticsPage(body: unknown): Omit<PortStatisticsPage, 'requestId'> | undefined {
+export function readPortStatisticsBlock(body: unknown): Omit<PortStatisticsBlock, 'requestId'> | undefined {
   return readPage(body, readPortStatistic);
 }
 

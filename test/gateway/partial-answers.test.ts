@@ -34,7 +34,7 @@ describe('partial answers', () => {
     expect(answer.body.errors).toEqual([
       expect.objectContaining({
         path: ['summary', 'byProtocol'],
-        extensions: { code: 'RATE_LIMITED', retryAfter: 60 },
+        extensions: { code: 'RATE_LIMITED', reason: 'CALLER', retryAfter: 60 },
       }),
     ]);
     expect(answer.headers['retry-after']).toBe('60');

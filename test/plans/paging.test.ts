@@ -8,7 +8,7 @@ import { loadConnection } from '../../src/paging/connection.js';
 import { offsetToCursor } from '../../src/paging/cursor.js';
 import type { PageSlice } from '../../src/paging/page-plan.js';
 import { pageWindow, type RowWindow, relayWindow } from '../../src/paging/window.js';
-import type { FetchedPage } from '../../src/quota/page-request.js';
+import type { FetchedBlock } from '../../src/quota/block-request.js';
 
 /** A row as the loader hands it over: an object, as HSS's rows are. */
 interface Row {
@@ -18,7 +18,7 @@ interface Row {
 /** `count` rows at 0..count-1, served page by page; `pages` lists the slices asked for. */
 function listOf(count: number, options: { fetchedAt?: (slice: PageSlice) => number; stale?: boolean } = {}) {
   const pages: PageSlice[] = [];
-  const fetch = async (slice: PageSlice): Promise<FetchedPage<Row>> => {
+  const fetch = async (slice: PageSlice): Promise<FetchedBlock<Row>> => {
     pages.push(slice);
     const offset = slice.offset ?? 0;
     const limit = slice.limit ?? 10;
@@ -151,7 +151,7 @@ describe('the two styles share cursors', () => {
 
 describe('what a page says about the connection', () => {
   it('an unreadable row keeps its place: the cursors after it stay true', async () => {
-    const fetch = async (): Promise<FetchedPage<Row>> => ({
+    const fetch = async (): Promise<FetchedBlock<Row>> => ({
       totalNum: 3,
       rows: [{ at: 0 }, null, { at: 2 }],
       fetchedAt: 1_000,

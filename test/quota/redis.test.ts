@@ -3,8 +3,8 @@
  * paid HSS for, another serves; what one spent of the budget, the other cannot spend again.
  */
 import { Redis } from 'ioredis';
-import type { CachedPage } from '../../src/quota/page-cache.js';
-import { RedisPageCache } from '../../src/quota/redis-page-cache.js';
+import type { CachedBlock } from '../../src/quota/block-cache.js';
+import { RedisBlockCache } from '../../src/quota/redis-block-cache.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
@@ -99,13 +99,13 @@ describeWithRedis('two gateway replicas sharing Redis', () => {
   });
 });
 
-const NOT_A_PAGE = 'Redis cache entry is not a page; treating it as a miss';
+const NOT_A_BLOCK = 'Redis cache entry is not a block; treating it as a miss';
 
 describeWithRedis('Redis entries are versioned and checked when read', () => {
   // One page a query, as each page is stored: snapshots (stored the same way) would add their keys.
   const replicas = useReplicas({ SNAPSHOT_MAX_PAGES: '0' });
   let raw: Redis;
-  const pageKeys = async () => (await raw.keys('hss-gateway:*')).filter((k) => k.includes(':page:'));
+  const pageKeys = async () => (await raw.keys('hss-gateway:*')).filter((k) => k.includes(':block:'));
   beforeEach(() => {
     raw = new Redis(replicas.redis.url);
   });
@@ -113,7 +113,7 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
 
   it('the key prefix carries the format version', async () => {
     await replicas.a.graphql(QUERY);
-    expect(await pageKeys()).toEqual([expect.stringMatching(/^hss-gateway:v4:page:/)]);
+    expect(await pageKeys()).toEqual([expect.stringMatching(/^hss-gateway:v4:block:/)]);
   });
 
   // Each value carries SECRET: the log audit fails the run if any of it reaches a log line.
@@ -122,10 +122,10 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
     ['truncated JSON', (valid) => `${valid.slice(0, valid.length / 2)}SECRET`, 'not JSON'],
     [
       'a foreign JSON shape that looks fresh',
-      () => JSON.stringify({ page: { totalNum: 'SECRET', rows: [{ port: 'ssh' }] }, fetchedAt: Date.now() }),
-      'page.totalNum: invalid_type',
+      () => JSON.stringify({ block: { totalNum: 'SECRET', rows: [{ port: 'ssh' }] }, fetchedAt: Date.now() }),
+      'block.totalNum: invalid_type',
     ],
-    ['a session someone else stored', () => JSON.stringify({ session: 'SECRET' }), 'page: invalid_type'],
+    ['a session someone else stored', () => JSON.stringify({ session: 'SECRET' }), 'block: invalid_type'],
   ])(
     '%s under the gateway`s key is a miss: the answer is right and the entry replaced',
     async (_, corrupt, problem) => {
@@ -144,14 +144,14 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
         stale: false,
       });
       expect(replicas.calls()).toHaveLength(2);
-      const replaced = JSON.parse((await raw.get(key)) ?? 'null') as CachedPage;
-      const before = JSON.parse(valid) as CachedPage;
+      const replaced = JSON.parse((await raw.get(key)) ?? 'null') as CachedBlock;
+      const before = JSON.parse(valid) as CachedBlock;
       expect(replaced).toEqual({
-        page: { ...before.page, requestId: expect.any(String) },
+        block: { ...before.block, requestId: expect.any(String) },
         fetchedAt: expect.any(Number),
       });
       expect(replaced.fetchedAt).toBeGreaterThan(before.fetchedAt);
-      const warnings = replicas.b.logs.entries().filter((e) => e.msg === NOT_A_PAGE);
+      const warnings = replicas.b.logs.entries().filter((e) => e.msg === NOT_A_BLOCK);
       expect(warnings).toEqual([expect.objectContaining({ problem })]);
       expect(replicas.b.logs.lines.join('')).not.toContain('SECRET');
     },
@@ -161,8 +161,8 @@ describeWithRedis('Redis entries are versioned and checked when read', () => {
     const first = (await replicas.a.graphql(QUERY)).body.data.portStatistics;
     const [key] = await pageKeys();
     if (!key) throw new Error('the first query stored no page');
-    const fake: CachedPage = { page: { totalNum: 999_999, rows: [] }, fetchedAt: Date.now() };
-    await raw.set(key.replace(':v4:page:', ':page:'), JSON.stringify(fake), 'PX', 60_000);
+    const fake: CachedBlock = { block: { totalNum: 999_999, rows: [] }, fetchedAt: Date.now() };
+    await raw.set(key.replace(':v4:block:', ':page:'), JSON.stringify(fake), 'PX', 60_000);
     await raw.del(key);
     expect((await replicas.b.graphql(QUERY)).body.data.portStatistics.totalCount).toBe(first.totalCount);
   });
@@ -177,18 +177,18 @@ describeWithRedis('what a stored page must look like', () => {
   afterAll(() => raw.disconnect());
 
   const row = { port: 22, type: 'TCP', num: 3, status: 'DANGER' };
-  const entry = (page: Record<string, unknown>) => ({
-    page: { totalNum: 1, rows: [row], ...page },
+  const entry = (block: Record<string, unknown>) => ({
+    block: { totalNum: 1, rows: [row], ...block },
     fetchedAt: 1,
   });
 
   async function read(value: unknown) {
     const logs = captureLogs();
-    const cache = new RedisPageCache(raw, logs.logger);
-    await raw.set('hss-gateway:v4:page:k', JSON.stringify(value));
+    const cache = new RedisBlockCache(raw, logs.logger);
+    await raw.set('hss-gateway:v4:block:k', JSON.stringify(value));
     return {
       got: await cache.get('k', 'ListPortStatistics'),
-      warnings: logs.entries().filter((e) => e.msg === NOT_A_PAGE),
+      warnings: logs.entries().filter((e) => e.msg === NOT_A_BLOCK),
     };
   }
 
@@ -207,21 +207,25 @@ describeWithRedis('what a stored page must look like', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['a port out of range', entry({ rows: [{ ...row, port: 65_536 }] }), 'page.rows.0.port: too_big'],
-    ['a port that is not whole', entry({ rows: [{ ...row, port: 22.5 }] }), 'page.rows.0.port: invalid_type'],
-    ['an unknown protocol', entry({ rows: [{ ...row, type: 'SCTP' }] }), 'page.rows.0.type: invalid_value'],
+    ['a port out of range', entry({ rows: [{ ...row, port: 65_536 }] }), 'block.rows.0.port: too_big'],
+    [
+      'a port that is not whole',
+      entry({ rows: [{ ...row, port: 22.5 }] }),
+      'block.rows.0.port: invalid_type',
+    ],
+    ['an unknown protocol', entry({ rows: [{ ...row, type: 'SCTP' }] }), 'block.rows.0.type: invalid_value'],
     [
       'a status in the wrong case',
       entry({ rows: [{ ...row, status: 'danger' }] }),
-      'page.rows.0.status: invalid_value',
+      'block.rows.0.status: invalid_value',
     ],
-    ['a negative count', entry({ rows: [{ ...row, num: -1 }] }), 'page.rows.0.num: too_small'],
-    ['a negative total', entry({ totalNum: -1 }), 'page.totalNum: too_small'],
-    ['no total (a page always has one)', entry({ totalNum: null }), 'page.totalNum: invalid_type'],
-    ['a count a GraphQL Int cannot carry', entry({ totalNum: 2 ** 31 }), 'page.totalNum: too_big'],
-    ['rows that are not a list', entry({ rows: {} }), 'page.rows: invalid_type'],
-    ['a request id that is not text', entry({ requestId: 7 }), 'page.requestId: invalid_type'],
-    ['no fetchedAt', { page: entry({}).page }, 'fetchedAt: invalid_type'],
+    ['a negative count', entry({ rows: [{ ...row, num: -1 }] }), 'block.rows.0.num: too_small'],
+    ['a negative total', entry({ totalNum: -1 }), 'block.totalNum: too_small'],
+    ['no total (a page always has one)', entry({ totalNum: null }), 'block.totalNum: invalid_type'],
+    ['a count a GraphQL Int cannot carry', entry({ totalNum: 2 ** 31 }), 'block.totalNum: too_big'],
+    ['rows that are not a list', entry({ rows: {} }), 'block.rows: invalid_type'],
+    ['a request id that is not text', entry({ requestId: 7 }), 'block.requestId: invalid_type'],
+    ['no fetchedAt', { block: entry({}).block }, 'fetchedAt: invalid_type'],
     ['a list', [entry({})], '(root): invalid_type'],
     ['null', null, '(root): invalid_type'],
   ])('%s is a miss, with one warning naming where', async (_, value, problem) => {
@@ -229,7 +233,7 @@ describeWithRedis('what a stored page must look like', () => {
     expect(got).toBeUndefined();
     // Where the entry is wrong, and nothing of what it holds.
     expect(warnings).toEqual([
-      { level: 40, msg: NOT_A_PAGE, problem, service: expect.any(String), time: expect.any(String) },
+      { level: 40, msg: NOT_A_BLOCK, problem, service: expect.any(String), time: expect.any(String) },
     ]);
   });
 });

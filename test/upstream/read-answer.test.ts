@@ -1,10 +1,10 @@
 import { readErrorBody } from '../../src/errors/error-body.js';
-import { readPortStatistic, readPortStatisticsPage } from '../../src/upstream/read-answer.js';
+import { readPortStatistic, readPortStatisticsBlock } from '../../src/upstream/read-answer.js';
 
 describe('reading a 200 body', () => {
   it('reads rows in upstream order, mapping HSS spellings to the domain', () => {
     expect(
-      readPortStatisticsPage({
+      readPortStatisticsBlock({
         total_num: 2,
         data_list: [
           { num: 4, port: 123, type: 'UDP', status: 'danger' },
@@ -43,7 +43,7 @@ describe('reading a 200 body', () => {
     ['not an object', 'row'],
     ['null', null],
   ])('an odd row (%s) reads as null in its place, and the rest of the page survives', (_label, odd) => {
-    const page = readPortStatisticsPage({
+    const page = readPortStatisticsBlock({
       total_num: 3,
       data_list: [
         { port: 21, type: 'TCP', num: 1, status: 'danger' },
@@ -55,15 +55,15 @@ describe('reading a 200 body', () => {
   });
 
   it('a body that is not a page reads as undefined', () => {
-    expect(readPortStatisticsPage(undefined)).toBeUndefined();
-    expect(readPortStatisticsPage([1, 2])).toBeUndefined();
-    expect(readPortStatisticsPage({ data_list: 'rows' })).toBeUndefined();
+    expect(readPortStatisticsBlock(undefined)).toBeUndefined();
+    expect(readPortStatisticsBlock([1, 2])).toBeUndefined();
+    expect(readPortStatisticsBlock({ data_list: 'rows' })).toBeUndefined();
     // A page always has both: without them, "no rows" would be a guess, not an answer.
-    expect(readPortStatisticsPage({})).toBeUndefined();
-    expect(readPortStatisticsPage({ total_num: 'many', data_list: [] })).toBeUndefined();
-    expect(readPortStatisticsPage({ total_num: 2, data_list: undefined })).toBeUndefined();
-    expect(readPortStatisticsPage({ total_num: 2 ** 31, data_list: [] })).toBeUndefined();
-    expect(readPortStatisticsPage({ total_num: 0, data_list: [] })).toEqual({ totalNum: 0, rows: [] });
+    expect(readPortStatisticsBlock({})).toBeUndefined();
+    expect(readPortStatisticsBlock({ total_num: 'many', data_list: [] })).toBeUndefined();
+    expect(readPortStatisticsBlock({ total_num: 2, data_list: undefined })).toBeUndefined();
+    expect(readPortStatisticsBlock({ total_num: 2 ** 31, data_list: [] })).toBeUndefined();
+    expect(readPortStatisticsBlock({ total_num: 0, data_list: [] })).toEqual({ totalNum: 0, rows: [] });
   });
 });
 

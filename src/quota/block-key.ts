@@ -2,10 +2,10 @@
 import { formatQueryString } from '../upstream/query-string.js';
 
 /**
- * `reader api project sorted-query`: two readers never share a key (see PageRequest.reader), nor do
+ * `reader api project sorted-query`: two readers never share a key (see BlockRequest.reader), nor do
  * two APIs.
  */
-export function canonicalPageKey(
+export function canonicalBlockKey(
   reader: string,
   api: string,
   projectId: string,
@@ -15,11 +15,11 @@ export function canonicalPageKey(
 }
 
 /** The key of one page request: its reader, API, project and parameters. */
-export function pageKeyOf(request: {
+export function blockKeyOf(request: {
   reader: string;
   api: { name: string };
   projectId: string;
   parameters: readonly (readonly [string, string])[];
 }): string {
-  return canonicalPageKey(request.reader, request.api.name, request.projectId, request.parameters);
+  return canonicalBlockKey(request.reader, request.api.name, request.projectId, request.parameters);
 }

@@ -1,6 +1,6 @@
 /** The default page cache: an in-process LRU (lru-cache), bounded in entries and in bytes. */
 import { LRUCache } from 'lru-cache';
-import type { CachedPage, PageCache } from './page-cache.js';
+import type { BlockCache, CachedBlock } from './block-cache.js';
 
 export interface MemoryPageCacheOptions {
   maxEntries: number;
@@ -8,24 +8,24 @@ export interface MemoryPageCacheOptions {
   maxBytes: number;
 }
 
-export class MemoryPageCache implements PageCache {
-  private readonly lru: LRUCache<string, CachedPage<unknown>>;
+export class MemoryBlockCache implements BlockCache {
+  private readonly lru: LRUCache<string, CachedBlock<unknown>>;
 
   constructor(options: MemoryPageCacheOptions) {
-    this.lru = new LRUCache<string, CachedPage<unknown>>({
+    this.lru = new LRUCache<string, CachedBlock<unknown>>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
       // A row is an object of four fields, about 100 bytes of heap with its slot in the list; the
       // key and the page's own objects about 300. Counting rows avoids measuring every page.
-      sizeCalculation: (value) => 300 + value.page.rows.length * 100,
+      sizeCalculation: (value) => 300 + value.block.rows.length * 100,
     });
   }
 
-  async get(key: string): Promise<CachedPage<unknown> | undefined> {
+  async get(key: string): Promise<CachedBlock<unknown> | undefined> {
     return this.lru.get(key);
   }
 
-  async set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void> {
+  async set(key: string, value: CachedBlock<unknown>, keepMs: number): Promise<void> {
     this.lru.set(key, value, { ttl: keepMs });
   }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { SERVER_PROTOCOLS } from '../model/port-server.js';
 import { PORT_PROTOCOLS, PORT_RISK_STATUSES, type PortStatisticData } from '../model/port-statistic.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
-import type { CachedPage } from './page-cache.js';
+import type { CachedBlock } from './block-cache.js';
 
 // Counts a GraphQL Int can carry, as the upstream reader accepts them.
 const count = z
@@ -40,26 +40,26 @@ const portServer = z.object({
   agentId: text(64),
 });
 
-const storedPageOf = <Row extends z.ZodType>(row: Row) =>
+const storedBlockOf = <Row extends z.ZodType>(row: Row) =>
   z.object({
-    page: z.object({ totalNum: count, rows: z.array(row.nullable()), requestId: z.string().optional() }),
+    block: z.object({ totalNum: count, rows: z.array(row.nullable()), requestId: z.string().optional() }),
     fetchedAt: z.number(),
   });
 
-const STORED_PAGES = {
-  ListPortStatistics: storedPageOf(portStatistic),
-  ListPortHost: storedPageOf(portServer),
+const STORED_BLOCKS = {
+  ListPortStatistics: storedBlockOf(portStatistic),
+  ListPortHost: storedBlockOf(portServer),
 } satisfies Record<HssApiName, z.ZodType>;
 
-export type StoredPageReading =
-  | { ok: true; value: CachedPage<unknown> }
-  /** `problem` names where the value is wrong (`page.rows.3.port: too_big`), never what it holds. */
+export type StoredBlockReading =
+  | { ok: true; value: CachedBlock<unknown> }
+  /** `problem` names where the value is wrong (`block.rows.3.port: too_big`), never what it holds. */
   | { ok: false; problem: string };
 
-/** Checks a value read back from a page store as a page of the API's rows; unknown keys are dropped. */
-export function readStoredPage(value: unknown, api: HssApiName): StoredPageReading {
-  const parsed = STORED_PAGES[api].safeParse(value);
-  if (parsed.success) return { ok: true, value: parsed.data as CachedPage<unknown> };
+/** Checks a value read back from a block store as a block of the API's rows; unknown keys are dropped. */
+export function readStoredBlock(value: unknown, api: HssApiName): StoredBlockReading {
+  const parsed = STORED_BLOCKS[api].safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data as CachedBlock<unknown> };
   const issue = parsed.error.issues[0];
   // Paths hold only the schema's own keys and array indices: safe to log, unlike messages or values.
   return { ok: false, problem: issue ? `${issue.path.join('.') || '(root)'}: ${issue.code}` : 'invalid' };

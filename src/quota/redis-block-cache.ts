@@ -5,25 +5,26 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { HssApiName } from '../upstream/hss-apis.js';
-import type { CachedPage, PageCache } from './page-cache.js';
-import { readStoredPage, type StoredPageReading } from './stored-page.js';
+import type { BlockCache, CachedBlock } from './block-cache.js';
+import { readStoredBlock, type StoredBlockReading } from './stored-block.js';
 
 /**
  * The format of the stored value, in every key: a gateway never reads entries written in another
- * format (they expire on their own). Bump it when CachedPage's JSON or the key's form changes. 1 was
- * the unversioned `hss-gateway:page:`; 3 added the API to the key; 4 begins the key with its reader
+ * format (they expire on their own). Bump it when CachedBlock's JSON or the key's form changes. 1 was
+ * the unversioned `hss-gateway:page:`; 3 added the API to the key; 4 names blocks (`…:block:`) and
+ * begins the key with its reader
  * (a scope's shared pages), no longer with the credentials that fetched it.
  */
 const FORMAT_VERSION = 4;
-const PREFIX = `hss-gateway:v${FORMAT_VERSION}:page:`;
+const PREFIX = `hss-gateway:v${FORMAT_VERSION}:block:`;
 
-export class RedisPageCache implements PageCache {
+export class RedisBlockCache implements BlockCache {
   constructor(
     private readonly redis: Redis,
     private readonly logger: Logger,
   ) {}
 
-  async get(key: string, api: HssApiName): Promise<CachedPage<unknown> | undefined> {
+  async get(key: string, api: HssApiName): Promise<CachedBlock<unknown> | undefined> {
     // Unreachable: the outage was reported once (fleet/redis-connection.ts); memory answers.
     if (this.redis.status !== 'ready') return undefined;
     let text: string | null;
@@ -37,11 +38,11 @@ export class RedisPageCache implements PageCache {
     // A corrupt, truncated or foreign entry is a miss: the page is fetched again and the entry replaced.
     const reading = readEntry(text, api);
     if (reading.ok) return reading.value;
-    this.logger.warn({ problem: reading.problem }, 'Redis cache entry is not a page; treating it as a miss');
+    this.logger.warn({ problem: reading.problem }, 'Redis cache entry is not a block; treating it as a miss');
     return undefined;
   }
 
-  async set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void> {
+  async set(key: string, value: CachedBlock<unknown>, keepMs: number): Promise<void> {
     if (this.redis.status !== 'ready') return;
     try {
       await this.redis.set(PREFIX + key, JSON.stringify(value), 'PX', Math.max(1, Math.round(keepMs)));
@@ -56,12 +57,12 @@ export class RedisPageCache implements PageCache {
 }
 
 /** The entry's page. JSON.parse's own error quotes the text, which must not be logged. */
-function readEntry(text: string, api: HssApiName): StoredPageReading {
+function readEntry(text: string, api: HssApiName): StoredBlockReading {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return { ok: false, problem: 'not JSON' };
   }
-  return readStoredPage(value, api);
+  return readStoredBlock(value, api);
 }

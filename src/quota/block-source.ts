@@ -12,6 +12,9 @@ import type { FleetFlights } from '../fleet/flights.js';
 import { type HssApiName, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
+import type { BlockCache, CachedBlock } from './block-cache.js';
+import { blockKeyOf } from './block-key.js';
+import type { BlockRequest, CallContext, FetchedBlock, FetchedSnapshot } from './block-request.js';
 import type { CallPriority } from './budget-rule.js';
 import { type BudgetState, budgetRefusal, type CallBudget, type GrantedCall } from './call-budget.js';
 import type { CredentialScreen } from './credential-screen.js';
@@ -22,9 +25,6 @@ import {
   notEntitled,
   preflightRequired,
 } from './entitlements.js';
-import type { CachedPage, PageCache } from './page-cache.js';
-import { pageKeyOf } from './page-key.js';
-import type { CallContext, FetchedPage, FetchedSnapshot, PageRequest } from './page-request.js';
 import { RefreshQueue } from './refresh-queue.js';
 import { fetchSnapshot, type SnapshotRequest, snapshotTag, tablePage } from './snapshot.js';
 import { untilDeadline } from './until-deadline.js';
@@ -52,14 +52,14 @@ export interface QuotaObserver {
 export interface UpstreamPagesOptions {
   client: HssClient;
   /** Undefined: no cache (CACHE_TTL_SECONDS=0). */
-  cache: PageCache | undefined;
+  cache: BlockCache | undefined;
   freshness: Freshness;
   budget: CallBudget;
   /** Which credentials may be spent on a call at all. */
   screen: CredentialScreen;
   /**
    * What HSS answered each caller's own credentials, per scope: who may read shared pages
-   * (PageRequest.mustProve). Undefined: every caller reads as if proven.
+   * (BlockRequest.mustProve). Undefined: every caller reads as if proven.
    */
   entitlements?: Entitlements;
   resilience: UpstreamResilience;
@@ -72,20 +72,20 @@ export interface UpstreamPagesOptions {
 
 /** What a fetch under a key brought, and whether another replica's call brought it. */
 interface Landed<Row> {
-  entry: CachedPage<Row>;
+  entry: CachedBlock<Row>;
   fleet: boolean;
 }
 
 /** A call proving a scope, in flight: which page it fetches. */
 interface Proof<Row> {
   key: string;
-  page: Promise<FetchedPage<Row>>;
+  page: Promise<FetchedBlock<Row>>;
 }
 
 /** What fetching under a key needs: how to call for it, at a priority, on behalf of a request. */
-type Fetch<Row> = (priority: CallPriority, call: CallContext) => Promise<CachedPage<Row>>;
+type Fetch<Row> = (priority: CallPriority, call: CallContext) => Promise<CachedBlock<Row>>;
 
-export class UpstreamPages {
+export class UpstreamBlocks {
   private readonly inflight = new Map<string, Promise<Landed<unknown>>>();
   /** Proving calls under way, per credentials and scope: one at a time, whoever waits. */
   private readonly proving = new Map<string, Proof<unknown>>();
@@ -97,11 +97,11 @@ export class UpstreamPages {
   }
 
   /** One page of a list call. */
-  async load<Row>(request: PageRequest<Row>, call: CallContext): Promise<FetchedPage<Row>> {
+  async load<Row>(request: BlockRequest<Row>, call: CallContext): Promise<FetchedBlock<Row>> {
     const proved = await this.prove(request, call);
     if (proved?.source === 'shared') this.options.observer?.onCoalesced();
     if (proved) return proved;
-    const key = pageKeyOf(request);
+    const key = blockKeyOf(request);
     return this.serve(key, request, call, (priority, on) => this.fetchPage(request, priority, on));
   }
 
@@ -112,19 +112,19 @@ export class UpstreamPages {
    * content while it is kept (a cursor pages the snapshot it started on), else the current one.
    */
   async loadSnapshot<Row>(
-    request: PageRequest<Row> & SnapshotRequest,
+    request: BlockRequest<Row> & SnapshotRequest,
     call: CallContext,
     tag?: string,
   ): Promise<FetchedSnapshot<Row> | undefined> {
     // A caller that must prove the scope does so with the table's first page (a page of the snapshot).
     await this.prove(tablePage(request, 0), call);
-    const key = `${pageKeyOf(request)} snapshot`;
+    const key = `${blockKeyOf(request)} snapshot`;
     const versionKey = (version: string) => `${key}@${version}`;
     const { cache, freshness } = this.options;
     const current = await this.serve(key, request, call, async (priority, on) => {
       // What is stored of the table says how large it is: all its pages are then paid for at once.
       const stored = await cache?.get(key, request.api.name);
-      const sized = stored ? { ...request, knownRows: stored.page.totalNum } : request;
+      const sized = stored ? { ...request, knownRows: stored.block.totalNum } : request;
       const entry = await fetchSnapshot(sized, priority, on, {
         cache,
         ttlMs: freshness.ttlMs,
@@ -132,7 +132,7 @@ export class UpstreamPages {
         // Each page of the table is a page like any other: cached, shared, paid for; never stale.
         page: (pageRequest, pagePriority, pageCall, prepaid) =>
           this.serve(
-            pageKeyOf(pageRequest),
+            blockKeyOf(pageRequest),
             pageRequest,
             pageCall,
             (p, c) => this.fetchPage(pageRequest, p, c, prepaid),
@@ -141,8 +141,8 @@ export class UpstreamPages {
         take: (calls, pagePriority) => this.take(request, calls, pagePriority),
       });
       // Every version is kept as long as a page, so a cursor can page the one it started on.
-      if (cache && entry.page.rows.length === entry.page.totalNum) {
-        await cache.set(versionKey(snapshotTag(entry.page.rows)), entry, this.keepMs);
+      if (cache && entry.block.rows.length === entry.block.totalNum) {
+        await cache.set(versionKey(snapshotTag(entry.block.rows)), entry, this.keepMs);
       }
       return entry;
     });
@@ -151,10 +151,10 @@ export class UpstreamPages {
     const pages = Math.max(1, Math.ceil(current.totalNum / UPSTREAM_MAX_LIMIT));
     const currentTag = snapshotTag(current.rows);
     if (tag !== undefined && tag !== currentTag && cache) {
-      const pinned = (await cache.get(versionKey(tag), request.api.name)) as CachedPage<Row> | undefined;
+      const pinned = (await cache.get(versionKey(tag), request.api.name)) as CachedBlock<Row> | undefined;
       if (pinned) {
         const stale = this.now() - pinned.fetchedAt > freshness.ttlMs;
-        return { ...pinned.page, fetchedAt: pinned.fetchedAt, stale, source: 'cache', tag, pages };
+        return { ...pinned.block, fetchedAt: pinned.fetchedAt, stale, source: 'cache', tag, pages };
       }
     }
     return { ...current, tag: currentTag, pages };
@@ -205,12 +205,12 @@ export class UpstreamPages {
     call: CallContext,
     fetch: Fetch<Row>,
     mode: { freshOnly?: boolean; priority?: CallPriority } = {},
-  ): Promise<FetchedPage<Row>> {
+  ): Promise<FetchedBlock<Row>> {
     const { cache, freshness, observer } = this.options;
     this.refuseRecentlyRefused(request.identity, request.projectId);
     // The key names the API, so what is stored under it is a page of its rows.
     const cached = cache
-      ? ((await cache.get(key, request.api.name)) as CachedPage<Row> | undefined)
+      ? ((await cache.get(key, request.api.name)) as CachedBlock<Row> | undefined)
       : undefined;
     const age = cached ? this.now() - cached.fetchedAt : Number.POSITIVE_INFINITY;
     if (cache)
@@ -223,12 +223,12 @@ export class UpstreamPages {
       );
     if (cached && age <= freshness.ttlMs) {
       call.logger.debug({ cache: 'hit', key: redactKey(key) }, 'page from cache');
-      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: false, source: 'cache' };
+      return { ...cached.block, fetchedAt: cached.fetchedAt, stale: false, source: 'cache' };
     }
     if (call.mayCall === false) {
       // Whatever is stored, however old, but no call, not even a refresh in the background.
       if (!cached) throw preflightRequired();
-      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: age > freshness.ttlMs, source: 'cache' };
+      return { ...cached.block, fetchedAt: cached.fetchedAt, stale: age > freshness.ttlMs, source: 'cache' };
     }
     if (cached && !mode.freshOnly && age <= freshness.ttlMs + freshness.staleWhileRevalidateMs) {
       call.logger.debug(
@@ -237,7 +237,7 @@ export class UpstreamPages {
       );
       this.queueRefresh(key, cached.fetchedAt, request.api.name, call, fetch);
       observer?.onStaleServed('revalidate');
-      return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
+      return { ...cached.block, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
     }
     try {
       // The fetch is shared: whoever started it may go away or run out of time, the others still
@@ -248,7 +248,7 @@ export class UpstreamPages {
       );
       const { entry: fresh, fleet } = await untilDeadline(landed, call.cancellation, call.deadlineAt);
       return {
-        ...fresh.page,
+        ...fresh.block,
         fetchedAt: fresh.fetchedAt,
         stale: false,
         source: joined || fleet ? 'shared' : 'call',
@@ -260,7 +260,7 @@ export class UpstreamPages {
           { cache: 'stale', reason: (error as HssError).code, ageMs: age },
           'serving a stale page instead of an error',
         );
-        return { ...cached.page, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
+        return { ...cached.block, fetchedAt: cached.fetchedAt, stale: true, source: 'cache' };
       }
       throw error;
     }
@@ -310,7 +310,7 @@ export class UpstreamPages {
     key: string,
     api: HssApiName,
     call: CallContext,
-    fetch: () => Promise<CachedPage<Row>>,
+    fetch: () => Promise<CachedBlock<Row>>,
   ): { landed: Promise<Landed<Row>>; joined: boolean } {
     // Keys name the API: a fetch in flight under this key brings this API's rows.
     const running = this.inflight.get(key) as Promise<Landed<Row>> | undefined;
@@ -320,7 +320,7 @@ export class UpstreamPages {
       return { landed: running, joined: true };
     }
     const { cache, flights } = this.options;
-    const fetchAndStore = async (): Promise<CachedPage<Row>> => {
+    const fetchAndStore = async (): Promise<CachedBlock<Row>> => {
       const entry = await fetch();
       if (cache) await cache.set(key, entry, this.keepMs);
       return entry;
@@ -332,7 +332,7 @@ export class UpstreamPages {
             .fly(
               key,
               fetchAndStore,
-              () => this.freshIn(cache, key, api) as Promise<CachedPage<Row> | undefined>,
+              () => this.freshIn(cache, key, api) as Promise<CachedBlock<Row> | undefined>,
             )
             .then(({ value, via }) => {
               if (via === 'fleet') {
@@ -349,23 +349,23 @@ export class UpstreamPages {
 
   /** What is stored under `key`, if it is fresh: what another replica's call brought. */
   private async freshIn(
-    cache: PageCache,
+    cache: BlockCache,
     key: string,
     api: HssApiName,
-  ): Promise<CachedPage<unknown> | undefined> {
+  ): Promise<CachedBlock<unknown> | undefined> {
     const stored = await cache.get(key, api);
     return stored && this.now() - stored.fetchedAt <= this.options.freshness.ttlMs ? stored : undefined;
   }
 
   /**
-   * Where the caller must prove the scope (PageRequest.mustProve) and HSS has not answered its
+   * Where the caller must prove the scope (BlockRequest.mustProve) and HSS has not answered its
    * credentials for it lately, this page is fetched with them now, whatever the cache holds: the
    * proof, and a page every reader of the scope gets. Undefined where no proof was needed.
    */
   private async prove<Row>(
-    request: PageRequest<Row>,
+    request: BlockRequest<Row>,
     call: CallContext,
-  ): Promise<FetchedPage<Row> | undefined> {
+  ): Promise<FetchedBlock<Row> | undefined> {
     const { entitlements, cache } = this.options;
     if (!request.mustProve || !entitlements) return undefined;
     const { identity, projectId } = request;
@@ -377,7 +377,7 @@ export class UpstreamPages {
     this.refuseRecentlyRefused(identity, projectId);
     if (call.mayCall === false) throw preflightRequired();
     const scope = `${identity} ${request.api.name} ${projectId} ${enterpriseProjectId ?? ''}`;
-    const key = pageKeyOf(request);
+    const key = blockKeyOf(request);
     const running = this.proving.get(scope) as Proof<Row> | undefined;
     if (running) {
       // Another request is proving the scope: with this very page, it is this one's too; else,
@@ -396,7 +396,7 @@ export class UpstreamPages {
     const { flights } = this.options;
     const landed = async () =>
       cache && (await entitlements.recall(entitled)).state === 'proven'
-        ? ((await this.freshIn(cache, key, request.api.name)) as CachedPage<Row> | undefined)
+        ? ((await this.freshIn(cache, key, request.api.name)) as CachedBlock<Row> | undefined)
         : undefined;
     // A replica that takes the lease after another's proof landed reads that proof instead.
     const orLanded = async () => {
@@ -413,9 +413,9 @@ export class UpstreamPages {
             .then(({ value }) => value)
         : fetchAndStore().then((entry) => ({ entry, called: true }));
     const page = flown
-      .then(({ entry, called }): FetchedPage<Row> => {
+      .then(({ entry, called }): FetchedBlock<Row> => {
         const source = called ? 'call' : 'shared';
-        return { ...entry.page, fetchedAt: entry.fetchedAt, stale: false, source };
+        return { ...entry.block, fetchedAt: entry.fetchedAt, stale: false, source };
       })
       .finally(() => this.proving.delete(scope));
     this.proving.set(scope, { key, page });
@@ -451,11 +451,11 @@ export class UpstreamPages {
    * calls too; a `prepaid` one was granted already), through retries and the circuit.
    */
   private async fetchPage<Row>(
-    request: PageRequest<Row>,
+    request: BlockRequest<Row>,
     priority: CallPriority,
     call: CallContext,
     prepaid?: GrantedCall,
-  ): Promise<CachedPage<Row>> {
+  ): Promise<CachedBlock<Row>> {
     const { client, screen, resilience, entitlements } = this.options;
     const heard = (error: unknown) => {
       screen.onAnswer(request.credentials, request.identity, request.projectId, error);
@@ -489,7 +489,7 @@ export class UpstreamPages {
         )
         .finally(() => granted?.settle());
     });
-    return { page, fetchedAt: this.now() };
+    return { block: page, fetchedAt: this.now() };
   }
 }
 

@@ -6,12 +6,12 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Credentials } from '../credentials/credentials.js';
-import type { PortStatisticData, UpstreamPage } from '../model/port-statistic.js';
+import type { PortStatisticData, UpstreamBlock } from '../model/port-statistic.js';
 import type { HssListApi } from '../upstream/hss-apis.js';
 import type { Cancellation } from './cancellation.js';
 
 /** A page and how fresh it is. */
-export interface FetchedPage<Row = PortStatisticData> extends UpstreamPage<Row> {
+export interface FetchedBlock<Row = PortStatisticData> extends UpstreamBlock<Row> {
   /** When HSS answered it, epoch milliseconds. */
   fetchedAt: number;
   /** True when it is older than the cache's time-to-live. */
@@ -26,14 +26,14 @@ export interface FetchedPage<Row = PortStatisticData> extends UpstreamPage<Row> 
 }
 
 /** A list's whole table: every row, in the order HSS lists them, and a tag naming its content. */
-export interface FetchedSnapshot<Row = PortStatisticData> extends FetchedPage<Row> {
+export interface FetchedSnapshot<Row = PortStatisticData> extends FetchedBlock<Row> {
   /** Names the content: the same rows in the same order, the same tag. */
   tag: string;
   /** Upstream pages it was fetched in: what it saved every request it serves. */
   pages: number;
 }
 
-export interface PageRequest<Row = PortStatisticData> {
+export interface BlockRequest<Row = PortStatisticData> {
   /** Which list call. */
   api: HssListApi<Row>;
   /** What HSS is called with. */

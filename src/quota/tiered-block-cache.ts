@@ -5,17 +5,17 @@
  * Of the two copies of a page, the fresher one is answered.
  */
 import type { HssApiName } from '../upstream/hss-apis.js';
-import type { CachedPage, PageCache } from './page-cache.js';
+import type { BlockCache, CachedBlock } from './block-cache.js';
 
-export class TieredPageCache implements PageCache {
+export class TieredBlockCache implements BlockCache {
   /** @param keepMs how long a page read from Redis is kept in memory: a page's whole usable life */
   constructor(
-    private readonly near: PageCache,
-    private readonly far: PageCache,
+    private readonly near: BlockCache,
+    private readonly far: BlockCache,
     private readonly keepMs: number,
   ) {}
 
-  async get(key: string, api: HssApiName): Promise<CachedPage<unknown> | undefined> {
+  async get(key: string, api: HssApiName): Promise<CachedBlock<unknown> | undefined> {
     const [far, near] = await Promise.all([this.far.get(key, api), this.near.get(key, api)]);
     if (far && (!near || far.fetchedAt > near.fetchedAt)) {
       await this.near.set(key, far, this.keepMs);
@@ -24,7 +24,7 @@ export class TieredPageCache implements PageCache {
     return near;
   }
 
-  async set(key: string, value: CachedPage<unknown>, keepMs: number): Promise<void> {
+  async set(key: string, value: CachedBlock<unknown>, keepMs: number): Promise<void> {
     await Promise.all([this.near.set(key, value, keepMs), this.far.set(key, value, keepMs)]);
   }
 
