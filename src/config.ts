@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { type Environment, environment } from './config/environment.js';
 import type { GatewayConfig, ServiceIdentity } from './config/gateway-config.js';
 import { withoutUserinfo } from './config/rules.js';
-import type { LocalFilter } from './port-statistics/local-query.js';
+import type { LocalFilter } from './rows/snapshot-query.js';
 import { type HssRegion, hssEndpointOf } from './upstream/regions.js';
 
 export { DEMO_AUTH_TOKEN, DEMO_PROJECT_ID, type GatewayConfig } from './config/gateway-config.js';

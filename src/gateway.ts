@@ -21,11 +21,11 @@ import { clientAddressReader, trustedProxyCheck } from './http/client-address.js
 import { BytesInFlight, connectionDefaults, limitConnections } from './http/connection-limits.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
-import { ListedRows } from './loaders/listed-rows.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels } from './observability/operation-labels.js';
 import { Readiness } from './observability/readiness.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota-economy.js';
+import { ListedRows } from './rows/listed-rows.js';
 import { schema } from './schema/index.js';
 import { describeIdentity, serviceCredentials } from './service-identity.js';
 import { createTracing } from './telemetry/tracing.js';
@@ -100,7 +100,7 @@ function contextFactoryOf(config: GatewayConfig, logger: Logger, quota: QuotaEco
   const caching = config.cache.ttlMs > 0;
   return createContextFactory({
     logger,
-    pages: quota.pages,
+    blocks: quota.blocks,
     defaultProjectId: config.projectId,
     deadlineMs: config.deadlineMs,
     maxOperationPrice: config.limits.cost,
@@ -205,7 +205,7 @@ export async function startGateway(
     logger,
     now: now ?? Date.now,
   });
-  const budgetOf = (identity: string) => quota.pages.budgetOf(identity);
+  const budgetOf = (identity: string) => quota.blocks.budgetOf(identity);
   const yoga = createGatewayYoga({
     persistedDocuments,
     contextFor: contextFactoryOf(config, logger, quota, now),
@@ -228,7 +228,7 @@ export async function startGateway(
         : undefined,
     logger,
     budgetOf,
-    refusalOf: (identity) => quota.pages.refusalOf(identity),
+    refusalOf: (identity) => quota.blocks.refusalOf(identity),
     clientAddressOf: clientAddressReader(config.trustedProxies),
     authenticate: (request) => authenticator.authenticate(request),
     maxRequestBytes: config.http.maxRequestBytes,

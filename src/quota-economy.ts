@@ -1,7 +1,7 @@
 /**
- * Puts the quota economy together from the configuration: the page cache (memory, or Redis with
+ * Puts the quota economy together from the configuration: the block cache (memory, or Redis with
  * memory beside it), the budgets, retries and the circuit breaker around the HSS client; and, with
- * REDIS_URL, the fleet: one flight per page across replicas, budgets that survive Redis failing,
+ * REDIS_URL, the fleet: one flight per block across replicas, budgets that survive Redis failing,
  * refusals and open circuits told to every replica.
  */
 import type { Redis } from 'ioredis';
@@ -19,6 +19,7 @@ import { BUDGET_WINDOW_MS, type CallBudget, createCallBudget } from './quota/cal
 import { CredentialScreen } from './quota/credential-screen.js';
 import { Entitlements } from './quota/entitlements.js';
 import { FleetBudget } from './quota/fleet-budget.js';
+import { keepMsOf } from './quota/freshness.js';
 import { MemoryBlockCache } from './quota/memory-block-cache.js';
 import { RedisBlockCache } from './quota/redis-block-cache.js';
 import { TieredBlockCache } from './quota/tiered-block-cache.js';
@@ -27,8 +28,8 @@ import type { HssClient } from './upstream/hss-client.js';
 import { UpstreamResilience } from './upstream/resilience.js';
 
 export interface QuotaEconomy {
-  pages: UpstreamBlocks;
-  /** What HSS answered each caller's own credentials, per scope (who may read shared pages). */
+  blocks: UpstreamBlocks;
+  /** What HSS answered each caller's own credentials, per scope (who may read shared blocks). */
   entitlements: Entitlements;
   /** Hears of credentials HSS refused, here or on another replica (a caller's token verifier). */
   onRefused(listener: (identity: string) => void): void;
@@ -38,14 +39,14 @@ export interface QuotaEconomy {
    */
   iamVerifications: CallBudget;
   resilience: UpstreamResilience;
-  /** What replicas share besides pages (with REDIS_URL): their connection, news and heartbeats. */
+  /** What replicas share besides blocks (with REDIS_URL): their connection, news and heartbeats. */
   fleet: { redis: Redis; channel: FleetChannel; members: FleetMembers } | undefined;
-  /** Where pages and budgets are kept, for the start-up log. */
+  /** Where blocks and budgets are kept, for the start-up log. */
   store: 'memory' | 'redis';
   close(): Promise<void>;
 }
 
-/** What replicas share through Redis besides the page cache: news, heartbeats, leases. */
+/** What replicas share through Redis besides the block cache: news, heartbeats, leases. */
 interface Fleet {
   redis: Redis;
   channel: FleetChannel;
@@ -103,14 +104,13 @@ export async function assembleQuotaEconomy(
   const { cache: cacheConfig } = config;
   let cache: BlockCache | undefined;
   if (cacheConfig.ttlMs > 0) {
-    // Half the cache memory (CACHE_MAX_MB) for pages, half for whole answers (the response cache).
+    // Half the cache memory (CACHE_MAX_MB) for blocks, half for whole answers (the response cache).
     const memory = new MemoryBlockCache({
       maxEntries: cacheConfig.maxEntries,
       maxBytes: cacheConfig.maxBytes / 2,
     });
-    const keepMs =
-      cacheConfig.ttlMs + Math.max(cacheConfig.staleWhileRevalidateMs, cacheConfig.staleIfErrorMs);
-    cache = redis ? new TieredBlockCache(memory, new RedisBlockCache(redis, logger), keepMs) : memory;
+    const redisCache = redis && new RedisBlockCache(redis, logger);
+    cache = redisCache ? new TieredBlockCache(memory, redisCache, keepMsOf(cacheConfig)) : memory;
   }
   const budget = createCallBudget({
     limits: config.budget,
@@ -163,7 +163,7 @@ export async function assembleQuotaEconomy(
       resilience.openedElsewhere(projectId, identity);
     }
   });
-  const pages = new UpstreamBlocks({
+  const blocks = new UpstreamBlocks({
     client,
     cache,
     freshness: config.cache,
@@ -177,7 +177,7 @@ export async function assembleQuotaEconomy(
     observer,
   });
   return {
-    pages,
+    blocks,
     entitlements,
     onRefused: (listener) => refusalListeners.push(listener),
     iamVerifications,

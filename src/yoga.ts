@@ -164,7 +164,6 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
             method: request.method,
             clientAddress: clientAddress ?? 'unknown',
           })),
-        clientAddress: clientAddress ?? 'unknown',
         operationName: params.operationName ?? null,
         cancellation: signalCancellation(request.signal),
       }),

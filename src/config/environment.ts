@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MAX_TOKEN_LENGTH } from '../credentials/credentials.js';
-import { LOCAL_FILTERS } from '../port-statistics/local-query.js';
+import { LOCAL_FILTERS } from '../rows/snapshot-query.js';
 import { HSS_MAX_TOTAL } from '../upstream/hss-apis.js';
 import { HSS_REGIONS, isHssRegion } from '../upstream/regions.js';
 import { configurationProblems, upstreamUrlProblems } from './rules.js';

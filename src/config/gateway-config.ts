@@ -3,7 +3,7 @@
  * (config.ts), then handed to whatever needs its part.
  */
 import { join } from 'node:path';
-import type { LocalFilter } from '../port-statistics/local-query.js';
+import type { LocalFilter } from '../rows/snapshot-query.js';
 import type { HssRegion } from '../upstream/regions.js';
 
 /** The project the emulator's demo data is served for when no HSS_PROJECT_ID is set. */

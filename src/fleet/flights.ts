@@ -1,5 +1,5 @@
 /**
- * One flight per page across the fleet: a replica about to call HSS for a key takes a lease on it in
+ * One flight per block across the fleet: a replica about to call HSS for a key takes a lease on it in
  * Redis (`SET NX PX`); the others wait for the news that it landed (the fleet channel) and read what
  * it stored, or share HSS's failure. A lease lasts as long as one call may take and is renewed
  * while the call runs, so a lease whose owner died soon expires and the next replica flies; nobody
@@ -25,11 +25,18 @@ const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 `;
-// Gives the lease back, if it is still ours.
+// Gives the lease back, if it is still ours: at once after a failure (the next replica flies);
+// after a landing, held a moment more as `landed` (ARGV[2] ms), so that a replica that looked
+// before the value was stored finds the lease taken and reads the value instead of calling again.
 const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) > 0 then return redis.call('SET', KEYS[1], 'landed', 'PX', ARGV[2]) end
+return redis.call('DEL', KEYS[1])
 `;
+
+// Long enough for a replica's look and lease request, and no longer: a waiter finding nothing
+// stored under a landed lease (the store failed) waits at most this, then flies.
+const LANDED_HOLD_MS = 1000;
 
 /** Who brought the value: this replica's own call, or another replica's. */
 export interface Flight<T> {
@@ -174,7 +181,7 @@ export class FleetFlights {
   /** The lease given back and the news told, in that order (a waiter woken early finds it free). */
   private land(key: string, token: string, failure: SharedFailure | undefined): void {
     this.redis
-      .eval(RELEASE, 1, PREFIX + key, token)
+      .eval(RELEASE, 1, PREFIX + key, token, failure ? 0 : LANDED_HOLD_MS)
       .catch(() => undefined) // it expires on its own
       .finally(() => this.channel.tell(failure ? { type: 'landed', key, failure } : { type: 'landed', key }));
   }

@@ -2,6 +2,7 @@
  * The domain of open-port statistics, in the gateway's own words. The upstream client speaks it to
  * the GraphQL layer; only src/upstream knows HSS's spellings.
  */
+import type { UpstreamBlock } from './block.js';
 
 export const PORT_PROTOCOLS = ['TCP', 'TCP6', 'UDP', 'UDP6'] as const;
 export type ProtocolName = (typeof PORT_PROTOCOLS)[number];
@@ -54,17 +55,5 @@ export interface PortStatisticsQuery {
   offset?: number;
 }
 
-/** One upstream page of a list call, as read. */
-export interface UpstreamBlock<Row> {
-  /** `total_num`: rows matching the query in all pages (HSS counts at most 10,000). */
-  totalNum: number;
-  /**
-   * The rows in upstream order. A row the gateway could not read is `null` in its place, so the
-   * positions of the others (and their cursors) stay true.
-   */
-  rows: (Row | null)[];
-  requestId?: string;
-}
-
-/** One upstream page of ListPortStatistics. */
+/** One upstream block of ListPortStatistics. */
 export type PortStatisticsBlock = UpstreamBlock<PortStatisticData>;

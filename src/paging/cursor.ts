@@ -1,7 +1,7 @@
 /**
  * Opaque connection cursors over HSS's record offsets, encoded as the Relay plugin encodes offset
  * cursors (`OffsetConnection:<offset>`, base64) so Pothos tooling reads them too. A row served from
- * a snapshot (a list's whole table, see src/quota/snapshot.ts) also names the snapshot's content
+ * a snapshot (a list's whole table, see src/rows/tables.ts) also names the snapshot's content
  * (`OffsetConnection:<offset>:<tag>`), so the next page is cut from the same table while it is kept:
  * no row skipped or repeated because HSS's data moved between two pages.
  */
@@ -34,4 +34,15 @@ export function readCursor(argument: string, cursor: string): CursorPosition {
     );
   }
   return tag === undefined ? { offset } : { offset, tag };
+}
+
+/** The record offset a paging argument starts at, for pricing: 0 for a cursor this API did not issue. */
+export function startOf(cursor: string | null | undefined, offset?: number | null): number {
+  if (offset != null) return Math.max(0, offset);
+  if (cursor == null) return 0;
+  try {
+    return readCursor('after', cursor).offset + 1;
+  } catch {
+    return 0;
+  }
 }

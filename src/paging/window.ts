@@ -4,31 +4,15 @@
  * of either style work in the other. Anything outside HSS's ranges is refused before any call.
  */
 import { checkRange, InvalidArgumentError } from '../errors/invalid-argument.js';
+import type { RowWindow } from '../model/rows.js';
 import { readCursor } from './cursor.js';
 
-/** The most rows one list field may ask for (five upstream pages of 200). */
+export type { RowWindow };
+
+/** The most rows one list field may ask for (five blocks of 200). */
 export const MAX_FIRST = 1000;
 export const DEFAULT_FIRST = 10;
 export const MAX_OFFSET = 2_000_000;
-
-/** Rows read forward: `first` rows from `offset`. */
-export interface RowWindow {
-  /** Rows wanted; DEFAULT_FIRST when not given. */
-  first: number;
-  /** Whether the caller gave `first`: if not, no `limit` is sent. */
-  firstGiven: boolean;
-  /** Record offset of the first row; undefined when the caller gave no `after` or `offset`. */
-  offset: number | undefined;
-  /** Exclusive record offset where the window ends (`before`); undefined: the list's end. */
-  end?: number;
-  /**
-   * Backward paging (`last`): the window is the last `first` rows before `end` (or the list's end,
-   * which the first upstream page tells), but not before `offset` (`after`).
-   */
-  fromEnd?: boolean;
-  /** The snapshot the cursor given was cut from: the rows are cut from it again while it is kept. */
-  tag?: string;
-}
 
 export interface RelayArguments {
   first?: number | null;
@@ -74,7 +58,7 @@ export function pageWindow(page: PageArguments): RowWindow {
   } else if (page.after != null) {
     ({ offset, tag } = positionAfter('page.after', page.after));
   }
-  return withTag({ first, firstGiven: page.first != null, offset }, tag);
+  return withTag({ first, offset }, tag);
 }
 
 /**
@@ -97,17 +81,16 @@ export function relayWindow(args: RelayArguments): RowWindow {
   if (args.last != null) {
     checkRange('last', args.last, 0, MAX_FIRST);
     const lower = offset ?? 0;
-    if (end === undefined) return withTag({ first: args.last, firstGiven: true, offset, fromEnd: true }, tag);
+    if (end === undefined) return withTag({ first: args.last, offset, fromEnd: true }, tag);
     // The window is known: it reads forward from where the last `last` rows before `end` begin.
     const start = Math.max(lower, end - args.last);
-    return withTag({ first: Math.max(0, end - start), firstGiven: true, offset: start, end }, tag);
+    return withTag({ first: Math.max(0, end - start), offset: start, end }, tag);
   }
   const first = args.first ?? DEFAULT_FIRST;
   checkRange('first', first, 0, MAX_FIRST);
   return withTag(
     {
       first: end === undefined ? first : Math.max(0, Math.min(first, end - (offset ?? 0))),
-      firstGiven: args.first != null,
       offset,
       end,
     },

@@ -3,16 +3,19 @@
  * upstream calls as the data allows. Keys are grouped by scope; in each scope:
  * - one key: the upstream query for exactly that port and protocol;
  * - several protocols of one port: one query for the port;
- * - several ports: the scope's list in pages of 200, which answers them all when the scope has at
- *   most 200 rows (one call for 50 entities), then the cheaper of the remaining pages or one query
+ * - several ports: the scope's list in blocks of 200, which answers them all when the scope has at
+ *   most 200 rows (one call for 50 entities), then the cheaper of the remaining blocks or one query
  *   per remaining port.
  * A key whose row is gone resolves to null; a scope whose calls fail fails only its own keys.
  */
 
+import DataLoader from 'dataloader';
 import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../model/port-statistic.js';
+import type { RowWindow } from '../model/rows.js';
+import type { ReadStatistics } from '../rows/statistics-rows.js';
 import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
-import type { LoadPage, PortStatisticRow } from './connection.js';
-import type { PortStatisticKey } from './node-id.js';
+import type { PortStatisticRow } from './connection.js';
+import { encodePortStatisticKey, type PortStatisticKey } from './node-id.js';
 
 const rowKey = (port: number, type: string) => `${port}/${type}`;
 
@@ -28,34 +31,33 @@ function scopeQuery(scope: PortStatisticScope): PortStatisticsQuery {
 }
 
 /** Rows of one scope that answer the keys, from the fewest calls. */
-async function loadScope(scope: PortStatisticScope, keys: readonly PortStatisticKey[], load: LoadPage) {
+async function loadScope(scope: PortStatisticScope, keys: readonly PortStatisticKey[], read: ReadStatistics) {
   const found = new Map<string, PortStatisticData>();
   const take = (rows: readonly (PortStatisticData | null)[]) => {
     for (const row of rows) if (row) found.set(rowKey(row.port, row.type), row);
   };
   const base = scopeQuery(scope);
+  // A block's rows: what one call brings, whichever of them is wanted.
+  const block = (offset: number): RowWindow => ({ first: UPSTREAM_MAX_LIMIT, offset: offset || undefined });
+  const load = (query: PortStatisticsQuery, offset = 0) => read({ scope, query }, block(offset));
   const ports = [...new Set(keys.map((k) => k.port))];
   const [only] = keys;
   if (keys.length === 1 && only) {
-    take((await load(scope, { ...base, port: only.port, type: only.type })).rows);
+    take((await load({ ...base, port: only.port, type: only.type })).rows);
   } else if (ports.length === 1) {
-    take((await load(scope, { ...base, port: ports[0] })).rows);
+    take((await load({ ...base, port: ports[0] })).rows);
   } else {
-    const first = await load(scope, { ...base, limit: UPSTREAM_MAX_LIMIT });
+    const first = await load(base);
     take(first.rows);
     const missing = [...new Set(keys.filter((k) => !found.has(rowKey(k.port, k.type))).map((k) => k.port))];
-    const total = first.totalNum;
-    const remainingPages = Math.max(0, Math.ceil((total - UPSTREAM_MAX_LIMIT) / UPSTREAM_MAX_LIMIT));
-    if (missing.length > 0 && remainingPages > 0) {
-      const queries =
-        remainingPages <= missing.length
-          ? Array.from({ length: remainingPages }, (_, i) => ({
-              ...base,
-              limit: UPSTREAM_MAX_LIMIT,
-              offset: (i + 1) * UPSTREAM_MAX_LIMIT,
-            }))
-          : missing.map((port) => ({ ...base, port }));
-      for (const page of await Promise.all(queries.map((q) => load(scope, q)))) take(page.rows);
+    const total = first.totalCount;
+    const remainingBlocks = Math.max(0, Math.ceil((total - UPSTREAM_MAX_LIMIT) / UPSTREAM_MAX_LIMIT));
+    if (missing.length > 0 && remainingBlocks > 0) {
+      const reads =
+        remainingBlocks <= missing.length
+          ? Array.from({ length: remainingBlocks }, (_, i) => load(base, (i + 1) * UPSTREAM_MAX_LIMIT))
+          : missing.map((port) => load({ ...base, port }));
+      for (const rows of await Promise.all(reads)) take(rows.rows);
     }
   }
   return found;
@@ -63,7 +65,7 @@ async function loadScope(scope: PortStatisticScope, keys: readonly PortStatistic
 
 export async function loadPortStatistics(
   keys: readonly PortStatisticKey[],
-  load: LoadPage,
+  read: ReadStatistics,
 ): Promise<(PortStatisticRow | null | Error)[]> {
   const scopes = new Map<string, { scope: PortStatisticScope; keys: PortStatisticKey[] }>();
   for (const key of keys) {
@@ -76,7 +78,7 @@ export async function loadPortStatistics(
   await Promise.all(
     [...scopes.values()].map(async ({ scope, keys: scoped }) => {
       try {
-        const found = await loadScope(scope, scoped, load);
+        const found = await loadScope(scope, scoped, read);
         for (const key of scoped) {
           const row = found.get(rowKey(key.port, key.type));
           results.set(key, row ? { ...row, scope } : null);
@@ -87,4 +89,14 @@ export async function loadPortStatistics(
     }),
   );
   return keys.map((key) => results.get(key) ?? null);
+}
+
+/**
+ * The per-request loader of PortStatistics by identity: `node`, `nodes` and federation's
+ * `_entities` all go through it, so a batch of keys is planned together.
+ */
+export function createEntityLoader(
+  read: ReadStatistics,
+): DataLoader<PortStatisticKey, PortStatisticRow | null, string> {
+  return new DataLoader((keys) => loadPortStatistics(keys, read), { cacheKeyFn: encodePortStatisticKey });
 }

@@ -2,12 +2,12 @@
  * What a security dashboard's header shows, from the totals of filtered queries, each field
  * loading only what it needs through the request's loader. When the scope's table fits a snapshot,
  * every count is counted in it, at no further call, and all of them from the same table. Otherwise
- * each count is the `total_num` of a query's first page of 200, the very page its list shows:
+ * each count is the `total_num` of a query's first block of 200, the very block its list shows:
  * - totalCount: the filter's own query (1);
  * - byStatus: DANGER and NORMAL (2), UNKNOWN being the rest of the total;
  * - byProtocol: TCP, TCP6 and UDP (3), UDP6 being the rest.
  * That is 6 calls at most, fewer when the filter fixes a status or a protocol or when the cache or
- * the operation's other fields already hold the pages. A derived count is only derived while the
+ * the operation's other fields already hold the blocks. A derived count is only derived while the
  * total is exact (under HSS's 10,000 ceiling); above it, it is asked for.
  */
 
@@ -15,32 +15,34 @@ import {
   PORT_PROTOCOLS,
   PORT_RISK_STATUSES,
   type PortStatisticScope,
-  type PortStatisticsBlock,
   type PortStatisticsQuery,
   type ProtocolName,
   type RiskStatusName,
 } from '../model/port-statistic.js';
-import type { LoadPage } from './connection.js';
+import type { ReadStatistics } from '../rows/statistics-rows.js';
 
 const TOTAL_CEILING = 10_000;
 
-const exact = (page: PortStatisticsBlock) => page.totalNum < TOTAL_CEILING;
+const exact = (total: number) => total < TOTAL_CEILING;
+
+/** No rows, only the count: the first block (or the snapshot) tells it. */
+const COUNT_ONLY = { first: 0, offset: undefined };
 
 export class PortStatisticsSummary {
   constructor(
     private readonly scope: PortStatisticScope,
     /** The filters; no paging, no order. */
     private readonly query: PortStatisticsQuery,
-    private readonly load: LoadPage,
+    private readonly read: ReadStatistics,
   ) {}
 
-  /** The filter's own call: its count, and when it was fetched. */
+  /** The filter's own count, and when it was fetched. */
   total() {
-    return this.load(this.scope, this.query);
+    return this.read({ scope: this.scope, query: this.query }, COUNT_ONLY);
   }
 
   async totalCount(): Promise<number> {
-    return (await this.total()).totalNum;
+    return (await this.total()).totalCount;
   }
 
   byStatus(): Promise<{ status: RiskStatusName; count: number }[]> {
@@ -68,13 +70,15 @@ export class PortStatisticsSummary {
       return values.map((value) => [value, value === fixed ? total : 0]);
     }
     const count = (value: V) =>
-      this.load(this.scope, { ...this.query, [field]: value }).then((page) => page.totalNum);
+      this.read({ scope: this.scope, query: { ...this.query, [field]: value } }, COUNT_ONLY).then(
+        (read) => read.totalCount,
+      );
     const [total, ...counted] = await Promise.all([
       this.total(),
       ...values.filter((v) => v !== derived).map(count),
     ]);
     const others = counted.reduce((sum, n) => sum + n, 0);
-    const rest = exact(total) ? Math.max(0, total.totalNum - others) : await count(derived);
+    const rest = exact(total.totalCount) ? Math.max(0, total.totalCount - others) : await count(derived);
     const byValue = new Map<V, number>(
       values.filter((v) => v !== derived).map((v, i) => [v, counted[i] ?? 0]),
     );

@@ -4,7 +4,9 @@
  * BlockRequest.reader), and name the API, so a block is only ever read back as one of its own
  * API's rows.
  */
-import type { PortStatisticData, UpstreamBlock } from '../model/port-statistic.js';
+
+import type { UpstreamBlock } from '../model/block.js';
+import type { PortStatisticData } from '../model/port-statistic.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
 
 export interface CachedBlock<Row = PortStatisticData> {

@@ -1,39 +1,14 @@
 /**
- * What the page source is asked for and answers with: an upstream request (which list call, with
- * which credentials, for which project and parameters), the request it is made for, and a page
- * with how fresh it is and where it came from.
+ * What the block source is asked for: an upstream request (which list call, with which
+ * credentials, for which project and parameters, read by whom), and the request it is made for.
  */
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Credentials } from '../credentials/credentials.js';
-import type { PortStatisticData, UpstreamBlock } from '../model/port-statistic.js';
 import type { HssListApi } from '../upstream/hss-apis.js';
 import type { Cancellation } from './cancellation.js';
 
-/** A page and how fresh it is. */
-export interface FetchedBlock<Row = PortStatisticData> extends UpstreamBlock<Row> {
-  /** When HSS answered it, epoch milliseconds. */
-  fetchedAt: number;
-  /** True when it is older than the cache's time-to-live. */
-  stale: boolean;
-  /**
-   * Where it came from: the cache, a call this load made, or a call another request had already
-   * made and this one joined (coalescing).
-   */
-  source: 'cache' | 'call' | 'shared';
-  /** Set when the rows were cut from a snapshot: its tag (see snapshot.ts), for cursors. */
-  tag?: string;
-}
-
-/** A list's whole table: every row, in the order HSS lists them, and a tag naming its content. */
-export interface FetchedSnapshot<Row = PortStatisticData> extends FetchedBlock<Row> {
-  /** Names the content: the same rows in the same order, the same tag. */
-  tag: string;
-  /** Upstream pages it was fetched in: what it saved every request it serves. */
-  pages: number;
-}
-
-export interface BlockRequest<Row = PortStatisticData> {
+export interface BlockRequest<Row> {
   /** Which list call. */
   api: HssListApi<Row>;
   /** What HSS is called with. */
@@ -41,9 +16,9 @@ export interface BlockRequest<Row = PortStatisticData> {
   /** The credentials' identity (credentialIdentity), computed once per request. */
   identity: string;
   /**
-   * Whose data the page is: what its cache key begins with. `shared` for a scope HSS answers alike
-   * to everyone it lets read it (a project and an enterprise project), read by every principal
-   * entitled to it; the credentials' identity where HSS's answer depends on who asks
+   * Whose data the block is: what its cache key begins with. `shared` for a scope HSS answers
+   * alike to everyone it lets read it (a project and an enterprise project), read by every
+   * principal entitled to it; the credentials' identity where HSS's answer depends on who asks
    * (`all_granted_eps`: each caller's own enterprise projects).
    */
   reader: string;
@@ -55,18 +30,16 @@ export interface BlockRequest<Row = PortStatisticData> {
    */
   mustProve: boolean;
   projectId: string;
-  /** Its query parameters, in canonical order. */
+  /** Its query parameters, in canonical order (a block's include `limit` and `offset`). */
   parameters: [string, string][];
 }
 
-/** The reader of pages anyone entitled to their scope reads alike. */
+/** The reader of blocks anyone entitled to their scope reads alike. */
 export const SHARED_READER = 'shared';
 
 export interface CallContext {
   logger: Logger;
   operationName: string | null;
-  /** Who asks, by address: what tokens HSS has not accepted yet are rationed by. */
-  clientAddress?: string;
   /** The GraphQL request's cancellation (the client went away): it stops waiting, the shared call goes on. */
   cancellation?: Cancellation;
   /** The GraphQL request's deadline, epoch milliseconds: it stops waiting then. */
@@ -80,4 +53,10 @@ export interface CallContext {
    * send), and is answered from what is stored, whatever its age, or refused.
    */
   mayCall?: boolean;
+}
+
+/** A request's call context for work it starts but others may share: no cancellation, no deadline. */
+export function sharedCallOf(call: CallContext): CallContext {
+  const { cancellation: _ownCancellation, deadlineAt: _ownDeadline, ...shared } = call;
+  return shared;
 }

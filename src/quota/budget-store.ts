@@ -156,7 +156,7 @@ export class MemoryBudgetStore implements BudgetStore {
 }
 
 /**
- * Keys of one API's budget logs; versioned like the page cache's, so formats never mix (v2: the
+ * Keys of one API's budget logs; versioned like the block cache's, so formats never mix (v2: the
  * address log's members name the principal and the credentials).
  */
 const keysOf = (api: string, identity: string) => {

@@ -56,7 +56,7 @@ export class RedisBlockCache implements BlockCache {
   }
 }
 
-/** The entry's page. JSON.parse's own error quotes the text, which must not be logged. */
+/** The entry's block. JSON.parse's own error quotes the text, which must not be logged. */
 function readEntry(text: string, api: HssApiName): StoredBlockReading {
   let value: unknown;
   try {

@@ -2,10 +2,11 @@
  * `PortServerConnection` and the fields that return it: `portServers` (the servers with one port
  * open) and `PortStatistic.servers` (the drill-down from a statistics row).
  */
-import { blocksCovering, startOf } from '../paging/blocks.js';
+import { startOf } from '../paging/cursor.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
 import { type PortServersArguments, readPortServersArguments } from '../port-servers/arguments.js';
 import { loadPortServersConnection } from '../port-servers/connection.js';
+import { blocksCovering } from '../rows/blocks.js';
 import { builder } from './builder.js';
 import { AssetCategory, PortProtocol } from './enums.js';
 import { countAndFreshnessFields } from './list-fields.js';
@@ -45,10 +46,7 @@ const pagesOf = (args: { first?: number | null; after?: string | null }) =>
 
 /** The servers list both fields answer, from their arguments. */
 const serversOf = (args: PortServersArguments, context: GatewayContext) =>
-  loadPortServersConnection(
-    readPortServersArguments(args, context.defaultProjectId),
-    context.loadServersPage,
-  );
+  loadPortServersConnection(readPortServersArguments(args, context.defaultProjectId), context.readServers);
 
 builder.queryField('portServers', (t) =>
   t.field({

@@ -1,9 +1,10 @@
 /** `PortStatisticConnection` and the `portStatistics` query field that returns it. */
 
-import { blocksCovering, startOf } from '../paging/blocks.js';
+import { startOf } from '../paging/cursor.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../paging/window.js';
 import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
 import { loadPortStatisticsConnection } from '../port-statistics/connection.js';
+import { blocksCovering } from '../rows/blocks.js';
 import { builder } from './builder.js';
 import { countAndFreshnessFields } from './list-fields.js';
 import { PageInput } from './page-input.js';
@@ -91,7 +92,7 @@ builder.queryField('portStatistics', (t) =>
           { ...args, projectId: args.projectId?.toString() },
           context.defaultProjectId,
         ),
-        context.loadPage,
+        context.readStatistics,
       ),
   }),
 );

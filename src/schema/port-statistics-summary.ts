@@ -88,7 +88,7 @@ builder.queryField('portStatisticsSummary', (t) =>
         { filter: args.filter, projectId: args.projectId?.toString() },
         context.defaultProjectId,
       );
-      return new Summary(request.scope, request.query, context.loadPage);
+      return new Summary(request.scope, request.query, context.readStatistics);
     },
   }),
 );

@@ -2,8 +2,10 @@
  * The HSS list calls the gateway makes, each described once: its name (in logs, metrics, spans and
  * budgets: HSS counts its quota per API), its path, and how its 200 answer reads.
  */
+
+import type { UpstreamBlock } from '../model/block.js';
 import type { PortServerData } from '../model/port-server.js';
-import type { PortStatisticData, UpstreamBlock } from '../model/port-statistic.js';
+import type { PortStatisticData } from '../model/port-statistic.js';
 import { portServersPath, portStatisticsPath } from './query-string.js';
 import { readPage, readPortServer, readPortStatistic } from './read-answer.js';
 
@@ -23,8 +25,6 @@ export const HSS_API_NAMES: readonly HssApiName[] = ['ListPortStatistics', 'List
 export const UPSTREAM_MAX_LIMIT = 200;
 /** The most rows HSS counts in `total_num`. */
 export const HSS_MAX_TOTAL = 10_000;
-/** The fewest rows HSS pages hold: it refuses a smaller `limit`. */
-export const UPSTREAM_MIN_LIMIT = 10;
 
 /** `GET /v5/{project_id}/asset/port/statistics`: open ports and on how many servers. */
 export const LIST_PORT_STATISTICS: HssListApi<PortStatisticData> = {

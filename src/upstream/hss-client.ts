@@ -21,7 +21,7 @@ import {
   invalidAnswerError,
   unreadableAnswerError,
 } from '../errors/hss-error.js';
-import type { UpstreamBlock } from '../model/port-statistic.js';
+import type { UpstreamBlock } from '../model/block.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { HssListApi } from './hss-apis.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './observer.js';

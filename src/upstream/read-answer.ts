@@ -3,6 +3,7 @@
  * never cost the caller a whole page. (Error bodies: src/errors/error-body.ts.)
  */
 
+import type { UpstreamBlock } from '../model/block.js';
 import type { PortServerData } from '../model/port-server.js';
 import {
   PORT_PROTOCOLS,
@@ -10,7 +11,6 @@ import {
   type PortStatisticsBlock,
   type ProtocolName,
   type RiskStatusName,
-  type UpstreamBlock,
 } from '../model/port-statistic.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {

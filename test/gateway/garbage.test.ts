@@ -61,10 +61,10 @@ describe('caller tokens', () => {
 describe('a request the gateway could not form', () => {
   it('fails as UPSTREAM_UNAVAILABLE (not-sent) and never opens the circuit', async () => {
     const { gw, calls } = await rig({ HSS_CIRCUIT_FAILURES: '2' });
-    const { pages } = gw.gateway.quota;
+    const { blocks } = gw.gateway.quota;
     const credentials = { kind: 'token' as const, token: 'bad\nheader', source: 'static' as const };
     for (let i = 0; i < 4; i++) {
-      const load = pages.load(
+      const load = blocks.block(
         {
           api: LIST_PORT_STATISTICS,
           credentials,

@@ -38,10 +38,10 @@ describe('/metrics', () => {
   it('counts GraphQL requests by operation, upstream calls by status, cache hits and misses', async () => {
     const before = await metrics();
     // Two texts, one snapshot of the project's table (the cache is on; its rows, hosts and containers
-    // together, take two upstream pages of 200): the first proves the service identity may read the
-    // project with the table's first page (a call, no lookup), then misses the snapshot, hits that
-    // first page and misses the second; the second text misses the response cache and hits the
-    // snapshot.
+    // together, take two blocks of 200): the first proves the service identity may read the project
+    // with the table's first block (a call, no lookup), which tells the table's size; then it hits
+    // that first block and misses the second. The second text misses the response cache, and hits
+    // both blocks: each block is looked up once per request.
     // TopPorts is a name the gateway was told of (METRICS_OPERATION_NAMES).
     await gw.graphql('query TopPorts { portStatistics { totalCount } }', {}, {}, 'TopPorts');
     await gw.graphql('query TopPorts { portStatistics { nodes { port } } }', {}, {}, 'TopPorts');
@@ -53,8 +53,8 @@ describe('/metrics', () => {
     expect(
       sample(after, 'hss_upstream_calls_total', { status: '200', operation: 'ListPortStatistics' }),
     ).toBe(2);
-    expect(sample(after, 'hss_cache_lookups_total', { result: 'miss' })).toBe(2);
-    expect(sample(after, 'hss_cache_lookups_total', { result: 'hit' })).toBe(2);
+    expect(sample(after, 'hss_cache_lookups_total', { result: 'miss' })).toBe(1);
+    expect(sample(after, 'hss_cache_lookups_total', { result: 'hit' })).toBe(3);
     expect(sample(after, 'hss_upstream_duration_seconds_count', { operation: 'ListPortStatistics' })).toBe(2);
   });
 
@@ -108,15 +108,16 @@ describe('/metrics', () => {
 
   it('counts requests that joined a call in flight', async () => {
     hss.emulator.setFaults({ latencyMs: 100 });
-    // Five requests at once for the project's snapshot: one of them makes its calls (two pages of
-    // 200), the other four join it.
+    // Five requests at once for the project's snapshot: one of them makes its calls, the other four
+    // join each: the proof that is the table's first block, which tells its size, then the second
+    // block of 200.
     await Promise.all(
       Array.from({ length: 5 }, () => gw.graphql('{ portStatistics(filter: { port: 9 }) { totalCount } }')),
     );
     const text = await metrics();
     expect(hss.received.map((r) => r.query)).toEqual(['limit=200', 'limit=200&offset=200']);
     expect(sample(text, 'hss_upstream_calls_total', { status: '200' })).toBe(2);
-    expect(sample(text, 'hss_coalesced_calls_total')).toBe(4);
+    expect(sample(text, 'hss_coalesced_calls_total')).toBe(8);
   });
 
   it('METRICS=false serves no /metrics', async () => {

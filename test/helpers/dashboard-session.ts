@@ -178,7 +178,7 @@ export async function runDashboardSession(options: SessionOptions): Promise<Sess
         }
       }
       // Background refreshes land before the clock moves on, as they would in 10 s of real time.
-      for (const gw of gateways) await gw.gateway.quota.pages.settled();
+      for (const gw of gateways) await gw.gateway.quota.blocks.settled();
       clock.advance(stepMs);
     }
   } finally {

@@ -108,7 +108,7 @@ describe.each(MODES)('$mode', (current) => {
       clock.advance(120_000);
       const stale = (await gw.graphql(QUERY)).body.data.portStatistics;
       expect(stale).toMatchObject({ stale: true, fetchedAt: new Date(clock.now() - 120_000).toISOString() });
-      await gw.gateway.quota.pages.settled();
+      await gw.gateway.quota.blocks.settled();
       const fresh = (await gw.graphql(QUERY)).body.data.portStatistics;
       expect(fresh).toMatchObject({ stale: false, fetchedAt: new Date(clock.now()).toISOString() });
       expect(calls()).toHaveLength(2);
@@ -264,10 +264,10 @@ describe.each(MODES)('$mode', (current) => {
       expect((await gw.graphql(mode.another)).body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
       const staleLines = gw.logs
         .entries()
-        .filter((e) => e.msg === 'serving a stale page instead of an error').length;
+        .filter((e) => e.msg === 'serving a stale block instead of an error').length;
       await gw.graphql(QUERY);
       expect(
-        gw.logs.entries().filter((e) => e.msg === 'serving a stale page instead of an error').length,
+        gw.logs.entries().filter((e) => e.msg === 'serving a stale block instead of an error').length,
       ).toBe(staleLines + 1);
     });
   });
@@ -296,11 +296,12 @@ describe('tenants', () => {
     const query = '{ portStatistics { nodes { port } } }';
     const as = async (token: string) => (await shared.graphql(query, {}, { 'x-auth-token': token })).body;
     expect((await as('tenant-a')).data.portStatistics.nodes).toEqual([{ port: 1111 }]);
-    // B's first read costs a call of its own (HSS answering it is the proof), then B reads the
-    // scope's snapshot as anyone entitled does. (HSS answers one scope alike to all who may read
-    // it; this upstream does not, to show whose rows are served.)
-    expect((await as('tenant-b')).data.portStatistics.nodes).toEqual([{ port: 1111 }]);
-    expect((await as('tenant-b')).data.portStatistics.nodes).toEqual([{ port: 1111 }]);
+    // B's first read costs a call of its own (HSS answering it is the proof), which it is served and
+    // which renews the scope's snapshot for anyone entitled; then B reads that snapshot as they do.
+    // (HSS answers one scope alike to all who may read it; this upstream does not, to show whose
+    // rows are served.)
+    expect((await as('tenant-b')).data.portStatistics.nodes).toEqual([{ port: 2222 }]);
+    expect((await as('tenant-b')).data.portStatistics.nodes).toEqual([{ port: 2222 }]);
     const refused = await as('tenant-c');
     expect(refused.data.portStatistics).toBeNull();
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', upstream: { status: 403 } });

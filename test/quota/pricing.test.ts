@@ -24,7 +24,7 @@ describe('a table larger than a snapshot', () => {
       const before = calls().length;
       const stale = await gw.graphql(DANGER);
       expect(stale.body.data.portStatistics.stale).toBe(true);
-      await gw.gateway.quota.pages.settled();
+      await gw.gateway.quota.blocks.settled();
       expect(calls().slice(before)).toEqual(['category=host&limit=200&status=danger']);
       const renewed = await gw.graphql(`${DANGER} `);
       expect(renewed.body.data.portStatistics.stale).toBe(false);

@@ -1,7 +1,7 @@
 /**
  * Lookups by id (`node`, `nodes`, `_entities`) planned in memory: which ListPortStatistics queries
- * a set of keys costs. The page loader is a scope's rows answering the query's filters and paging
- * as HSS does, recording every query; test/federation/entities.test.ts checks the same plans
+ * a set of keys costs. The row source is a scope's rows answering the query's filters and window
+ * as HSS would, recording every query; test/federation/entities.test.ts checks the same plans
  * against the emulator.
  */
 
@@ -10,10 +10,9 @@ import type {
   PortStatisticScope,
   PortStatisticsQuery,
 } from '../../src/model/port-statistic.js';
-import type { LoadPage } from '../../src/port-statistics/connection.js';
 import { loadPortStatistics } from '../../src/port-statistics/load-entities.js';
 import type { PortStatisticKey } from '../../src/port-statistics/node-id.js';
-import { UPSTREAM_MAX_LIMIT } from '../../src/upstream/hss-apis.js';
+import type { ReadStatistics } from '../../src/rows/statistics-rows.js';
 
 const scope: PortStatisticScope = { projectId: 'p', category: 'HOST' };
 const otherScope: PortStatisticScope = { projectId: 'q' };
@@ -28,21 +27,21 @@ function estate(ports: number): PortStatisticData[] {
 
 function loaderOver(rowsByProject: Record<string, PortStatisticData[]>, failing: string[] = []) {
   const asked: { projectId: string; query: PortStatisticsQuery }[] = [];
-  const load: LoadPage = async (s, query) => {
-    asked.push({ projectId: s.projectId, query });
+  const load: ReadStatistics = async ({ scope: s, query }, window) => {
+    const offset = window.offset ?? 0;
+    asked.push({ projectId: s.projectId, query: window.offset === undefined ? query : { ...query, offset } });
     if (failing.includes(s.projectId)) throw new Error(`HSS failed for ${s.projectId}`);
     const matching = (rowsByProject[s.projectId] ?? []).filter(
       (row) =>
         (query.port === undefined || row.port === query.port) &&
         (query.type === undefined || row.type === query.type),
     );
-    const offset = query.offset ?? 0;
     return {
-      totalNum: matching.length,
-      rows: matching.slice(offset, offset + (query.limit ?? 10)),
+      start: offset,
+      rows: matching.slice(offset, offset + window.first),
+      totalCount: matching.length,
       fetchedAt: 0,
       stale: false,
-      source: 'call',
     };
   };
   return { asked, load };
@@ -65,30 +64,27 @@ describe('planning lookups by id', () => {
     expect(rows.map((r) => (r && !(r instanceof Error) ? r.type : r))).toEqual(['TCP', 'UDP']);
   });
 
-  it('50 ports of a scope of at most 200 rows: one page of 200 answers them all', async () => {
+  it('50 ports of a scope of at most 200 rows: one block of 200 answers them all', async () => {
     const { asked, load } = loaderOver({ p: estate(100) });
     const keys = Array.from({ length: 50 }, (_, i) => key(i + 1, 'TCP'));
     const rows = await loadPortStatistics(keys, load);
-    expect(asked.map((a) => a.query)).toEqual([{ category: 'HOST', limit: UPSTREAM_MAX_LIMIT }]);
+    expect(asked.map((a) => a.query)).toEqual([{ category: 'HOST' }]);
     expect(rows.every((r) => r !== null && !(r instanceof Error))).toBe(true);
   });
 
-  it('past the first page: the cheaper of the remaining pages or one query per missing port', async () => {
-    // 450 rows: ports 1..100 are on the first page of 200; 2 pages remain.
+  it('past the first block: the cheaper of the remaining blocks or one query per missing port', async () => {
+    // 450 rows: ports 1..100 are in the first block of 200; 2 blocks remain.
     const pages = loaderOver({ p: estate(225) });
     await loadPortStatistics([key(1, 'TCP'), key(150, 'TCP'), key(160, 'UDP'), key(220, 'TCP')], pages.load);
     expect(pages.asked.map((a) => a.query)).toEqual([
-      { category: 'HOST', limit: 200 },
-      { category: 'HOST', limit: 200, offset: 200 },
-      { category: 'HOST', limit: 200, offset: 400 },
+      { category: 'HOST' },
+      { category: 'HOST', offset: 200 },
+      { category: 'HOST', offset: 400 },
     ]);
-    // One port missing and 2 pages remaining: one query for that port.
+    // One port missing and 2 blocks remaining: one query for that port.
     const byPort = loaderOver({ p: estate(225) });
     await loadPortStatistics([key(1, 'TCP'), key(150, 'TCP')], byPort.load);
-    expect(byPort.asked.map((a) => a.query)).toEqual([
-      { category: 'HOST', limit: 200 },
-      { category: 'HOST', port: 150 },
-    ]);
+    expect(byPort.asked.map((a) => a.query)).toEqual([{ category: 'HOST' }, { category: 'HOST', port: 150 }]);
   });
 
   it('a row that is gone is null, and a scope that fails fails only its own keys', async () => {

@@ -1,0 +1,204 @@
+/**
+ * The calls behind blocks: each one paid for by both budgets (per caller and per address; a retry
+ * is a call too; the calls of blocks served together taken at once), made through retries and the
+ * circuit, heard by the credential screen and the entitlements; and one call per key at a time,
+ * whoever asks (coalescing in this replica, one flight per key across a fleet), what it brings
+ * stored for its whole usable life.
+ */
+import type { Logger } from 'pino';
+import type { FleetFlights } from '../fleet/flights.js';
+import type { FetchedBlock } from '../model/block.js';
+import type { HssApiName } from '../upstream/hss-apis.js';
+import type { HssClient } from '../upstream/hss-client.js';
+import type { UpstreamResilience } from '../upstream/resilience.js';
+import type { BlockCache, CachedBlock } from './block-cache.js';
+import { blockKeyOf } from './block-key.js';
+import type { Looked } from './block-lookup.js';
+import type { BlockRequest, CallContext } from './block-request.js';
+import type { CallPriority } from './budget-rule.js';
+import { budgetRefusal, type CallBudget, type GrantedCall } from './call-budget.js';
+import type { CredentialScreen } from './credential-screen.js';
+import { type Entitlements, enterpriseProjectOf } from './entitlements.js';
+import { redactKey, served } from './freshness.js';
+import type { QuotaObserver } from './quota-observer.js';
+
+export interface BlockCallsOptions {
+  client: HssClient;
+  /** Undefined: no cache (CACHE_TTL_SECONDS=0). */
+  cache: BlockCache | undefined;
+  /** How long what a call brings is kept (freshness.ts: keepMsOf). */
+  keepMs: number;
+  /** How long it counts as fresh, for what another replica stored. */
+  ttlMs: number;
+  budget: CallBudget;
+  /** Credentials HSS refused, here or on another replica. */
+  screen: CredentialScreen;
+  /** What HSS answered each caller's own credentials, per scope. */
+  entitlements?: Entitlements;
+  resilience: UpstreamResilience;
+  /** A fleet's flights (REDIS_URL): one call per key across the replicas. Needs the cache. */
+  flights?: FleetFlights;
+  logger: Logger;
+  now: () => number;
+  observer?: QuotaObserver;
+}
+
+/** What a run under a key brought, and whether another replica's run brought it. */
+interface Landed<T> {
+  value: T;
+  fleet: boolean;
+}
+
+export class BlockCalls {
+  private readonly inflight = new Map<string, Promise<Landed<unknown>>>();
+
+  constructor(private readonly options: BlockCallsOptions) {}
+
+  /** Takes `calls` calls of both budgets at once, or throws the refusal. */
+  async take(
+    request: { api: { name: HssApiName }; identity: string; principal: string },
+    calls: number,
+    priority: CallPriority,
+  ): Promise<GrantedCall[]> {
+    const { budget, observer } = this.options;
+    const api = request.api.name;
+    const { identity, principal } = request;
+    const grant = await budget.take({ api, identity, principal, calls, priority });
+    if (grant.granted) return grant.calls;
+    observer?.onBudgetRefused();
+    throw budgetRefusal(
+      api,
+      grant,
+      budget.limits ?? { perCaller: 0, perAddress: 0, refreshReserve: 0, windowMs: 0 },
+    );
+  }
+
+  /**
+   * Blocks served together, those not stored fresh fetched now (those no call is bringing already
+   * with one take of the budgets for all of them: a group is granted whole or not at all); the fresh
+   * ones as they are. Across a fleet, one replica fetches a group (`once`), so only it takes calls.
+   */
+  async fetchAll<Row>(
+    requests: readonly BlockRequest<Row>[],
+    looked: readonly Looked<Row>[],
+    priority: CallPriority,
+    call: CallContext,
+  ): Promise<FetchedBlock<Row>[]> {
+    const toCall = requests.filter(
+      (request, i) => looked[i]?.standing !== 'fresh' && !this.inflight.has(blockKeyOf(request)),
+    ).length;
+    // One block takes its call when it flies: another replica's flight may bring it for nothing.
+    const grants = toCall > 1 ? await this.take(requests[0] as BlockRequest<Row>, toCall, priority) : [];
+    return Promise.all(
+      requests.map(async (request, i) => {
+        const { entry, standing } = looked[i] as Looked<Row>;
+        if (entry && standing === 'fresh') return served(entry, false, 'cache');
+        const grant = grants.shift();
+        const key = blockKeyOf(request);
+        const { landed, joined } = this.once(
+          key,
+          call,
+          () => this.fetch(request, priority, call, grant),
+          () => this.freshIn(key, request.api.name) as Promise<CachedBlock<Row> | undefined>,
+        );
+        // Joined a call that started while the budget decided: the grant was taken, and counts.
+        if (joined) grant?.settle();
+        const { value, fleet } = await landed;
+        if (fleet) grant?.settle();
+        return served(value, false, joined || fleet ? 'shared' : 'call');
+      }),
+    );
+  }
+
+  /**
+   * One block from HSS: a call of the budgets for each attempt (a `prepaid` one was granted
+   * already), through retries and the circuit of the request's project and credentials; stored
+   * before anyone hears that HSS answered (a replica that reads a proof's verdict finds its block).
+   */
+  async fetch<Row>(
+    request: BlockRequest<Row>,
+    priority: CallPriority,
+    call: CallContext,
+    prepaid?: GrantedCall,
+  ): Promise<CachedBlock<Row>> {
+    const { client, resilience } = this.options;
+    let paid = prepaid;
+    const block = await resilience.execute(request.projectId, request.identity, async () => {
+      const granted = paid ?? (await this.take(request, 1, priority))[0];
+      paid = undefined;
+      call.onUpstreamCall?.();
+      // The call is not tied to one caller's cancellation: others may be waiting for it.
+      return client
+        .list(request.api, request.projectId, request.parameters, request.credentials, {
+          logger: call.logger,
+          operationName: call.operationName,
+          traceContext: call.traceContext,
+        })
+        .catch((error: unknown) => {
+          this.heard(request, error);
+          throw error;
+        })
+        .finally(() => granted?.settle());
+    });
+    const entry = { block, fetchedAt: this.options.now() };
+    await this.store(blockKeyOf(request), entry);
+    this.heard(request, undefined);
+    return entry;
+  }
+
+  /**
+   * One run per key at a time, whoever asks: `joined` when another request of this replica asked
+   * first; across a fleet, one flight per key, `fleet` when another replica's run brought the value
+   * (`landed` reads what it stored).
+   */
+  once<T>(
+    key: string,
+    call: CallContext,
+    run: () => Promise<T>,
+    landed: () => Promise<T | undefined>,
+  ): { landed: Promise<Landed<T>>; joined: boolean } {
+    const running = this.inflight.get(key) as Promise<Landed<T>> | undefined;
+    if (running) {
+      this.options.observer?.onCoalesced();
+      call.logger.debug({ key: redactKey(key) }, 'joined an upstream call already in flight');
+      return { landed: running, joined: true };
+    }
+    const { cache, flights } = this.options;
+    // Across the fleet, another replica may be calling for the same key: wait for what it stores.
+    const started = (
+      flights && cache
+        ? flights.fly(key, run, landed).then(({ value, via }) => {
+            if (via === 'fleet') {
+              this.options.observer?.onCoalesced();
+              call.logger.debug({ key: redactKey(key) }, "served by another replica's call");
+            }
+            return { value, fleet: via === 'fleet' };
+          })
+        : run().then((value) => ({ value, fleet: false }))
+    ).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, started);
+    return { landed: started, joined: false };
+  }
+
+  /** Stores what a call brought, for its whole usable life. */
+  async store(key: string, entry: CachedBlock<unknown>): Promise<void> {
+    await this.options.cache?.set(key, entry, this.options.keepMs);
+  }
+
+  /** What is stored under `key`, if it is fresh: what another replica's call brought. */
+  async freshIn(key: string, api: HssApiName): Promise<CachedBlock<unknown> | undefined> {
+    const stored = await this.options.cache?.get(key, api);
+    return stored && this.options.now() - stored.fetchedAt <= this.options.ttlMs ? stored : undefined;
+  }
+
+  /** How HSS answered a call: the credential screen and the entitlements hear of it. */
+  private heard(request: BlockRequest<unknown>, error: unknown): void {
+    const { identity: prover, projectId, credentials } = request;
+    this.options.screen.onAnswer(credentials, prover, projectId, error);
+    const enterpriseProjectId = enterpriseProjectOf(request.parameters);
+    this.options.entitlements?.heard(
+      { prover, api: request.api.name, projectId, enterpriseProjectId },
+      error,
+    );
+  }
+}

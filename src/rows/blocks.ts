@@ -1,0 +1,91 @@
+/**
+ * Every call brings the most rows: HSS's quota counts calls, not rows, so a list is always asked
+ * for in blocks of 200 rows at record offsets that are multiples of 200, and any window of it, a
+ * later page of the same list, or a bare count is cut from them. Ten pages of 10 rows, or a list
+ * and its `totalCount`, cost one call instead of several, and share it with every other request
+ * for the same list.
+ */
+import type { FetchedBlock } from '../model/block.js';
+import type { RowsRead, RowWindow } from '../model/rows.js';
+import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
+
+/** The block holding a record offset. */
+const blockOf = (offset: number) => offset - (offset % UPSTREAM_MAX_LIMIT);
+
+/** How many blocks a table of `rows` rows takes (one, even for none). */
+export const blocksOf = (rows: number) => Math.max(1, Math.ceil(rows / UPSTREAM_MAX_LIMIT));
+
+/** The upstream calls `rows` rows from `offset` cost: one per block they touch, one even for none. */
+export function blocksCovering(offset: number, rows: number): number {
+  return Math.max(
+    1,
+    Math.floor((offset + Math.max(1, rows) - 1) / UPSTREAM_MAX_LIMIT) -
+      Math.floor(offset / UPSTREAM_MAX_LIMIT) +
+      1,
+  );
+}
+
+/**
+ * Where a window starts in a list of `total` rows: at its offset, or for the last rows (`fromEnd`)
+ * where they begin, but not before its offset.
+ */
+function windowStart(window: RowWindow, total: number): number {
+  const lower = window.offset ?? 0;
+  return window.fromEnd ? Math.max(lower, total - window.first) : lower;
+}
+
+/**
+ * The rows a window holds in a list whose blocks `blockAt` loads. The block where the window may
+ * start comes first: it tells the list's length, so blocks past its end are never asked for (the
+ * last rows of a list cost that one more, where it does not hold them).
+ */
+export async function readBlocks<Row>(
+  window: RowWindow,
+  blockAt: (offset: number) => Promise<FetchedBlock<Row>>,
+): Promise<RowsRead<Row>> {
+  const firstAt = blockOf(window.offset ?? 0);
+  const first = await blockAt(firstAt);
+  const total = first.totalNum;
+  const start = windowStart(window, total);
+  const end = Math.min(start + window.first, total);
+  const offsets: number[] = [];
+  for (let at = blockOf(start); at < end; at += UPSTREAM_MAX_LIMIT) if (at !== firstAt) offsets.push(at);
+  const placed = [
+    { at: firstAt, block: first },
+    ...(await Promise.all(offsets.map(async (at) => ({ at, block: await blockAt(at) })))),
+  ];
+  // Each row sits at its block's offset plus its index: a short block cannot shift the others.
+  const rows: (Row | null)[] = [];
+  for (const { at, block } of placed) {
+    block.rows.forEach((row, index) => {
+      const position = at + index;
+      if (position >= start && position < end) rows[position - start] = row;
+    });
+  }
+  const blocks = placed.map((p) => p.block);
+  return {
+    start,
+    rows: Array.from(rows, (row) => row ?? null),
+    totalCount: total,
+    fetchedAt: Math.min(...blocks.map((block) => block.fetchedAt)),
+    stale: blocks.some((block) => block.stale),
+  };
+}
+
+/** The rows a window holds in a list held whole (a snapshot's rows, filtered and ordered). */
+export function cutRows<Row>(
+  rows: readonly Row[],
+  window: RowWindow,
+  freshness: { fetchedAt: number; stale: boolean; tag?: string },
+): RowsRead<Row> {
+  const start = windowStart(window, rows.length);
+  const read: RowsRead<Row> = {
+    start,
+    rows: rows.slice(start, start + window.first),
+    totalCount: rows.length,
+    fetchedAt: freshness.fetchedAt,
+    stale: freshness.stale,
+  };
+  if (freshness.tag !== undefined) read.tag = freshness.tag;
+  return read;
+}
