@@ -37,7 +37,7 @@ import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import type { BudgetState } from './quota/call-budget.js';
 import { signalCancellation } from './quota/cancellation.js';
-import type { GatewayServerContext } from './request/handoff.js';
+import type { GatewayServerContext } from './request/edge-contract.js';
 import { schema } from './schema/index.js';
 import type { GatewayContext } from './schema/types.js';
 import type { Tracing } from './telemetry/tracing.js';
@@ -108,9 +108,9 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     useFreshness(),
     useCostExtension({
       // A request that never ran: the budget of whoever the handler found it came from, if it did.
-      budgetOf: (handoff) =>
-        handoff && !(handoff.caller instanceof HssError)
-          ? options.budgetOf(identityOf(handoff.caller.credentials))
+      budgetOf: (edge) =>
+        edge && !(edge.caller instanceof HssError)
+          ? options.budgetOf(identityOf(edge.caller.credentials))
           : Promise.resolve(null),
     }),
   ];
@@ -154,11 +154,11 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     plugins,
     // Parsed documents bounded in bytes: distinct documents must not fill the heap.
     parserAndValidationCache: boundedParseCaches(config.limits.documentCacheBytes),
-    context: async ({ request, params, handoff, clientAddress }) =>
+    context: async ({ request, params, edge, clientAddress }) =>
       options.contextFor({
         requestId: requestIdOf(request),
         caller:
-          handoff?.caller ??
+          edge?.caller ??
           (await options.authenticator.authenticate({
             header: (name) => request.headers.get(name),
             method: request.method,

@@ -1,21 +1,27 @@
 /**
- * The one part of a stored answer a response-cache hit says anew: `extensions.cost` (a hit makes
- * no upstream call, and the caller's budget has moved on). Answers end with it: the gateway puts
- * it last in `extensions`, and `extensions` last in the answer.
+ * The one part of an answer the handler writes itself: `extensions.cost`, at the marker yoga left
+ * for it (src/request/edge-contract.ts). A kept answer keeps its marker, so each response-cache hit
+ * says its own cost (a hit makes no upstream call, and the caller's budget has moved on).
  */
+import { COST_MARKER } from '../request/edge-contract.js';
 import type { CostExtension } from '../request/ledger.js';
 
-const tailOf = (cost: CostExtension) => Buffer.from(`,"cost":${JSON.stringify(cost)}}}`);
+// The marker as it stands in the JSON answer: a string value.
+const MARKER = Buffer.from(JSON.stringify(COST_MARKER));
 
-/** The answer without its cost, or undefined when it does not end with exactly that cost. */
-export function withoutCost(body: Buffer, cost: CostExtension): Buffer | undefined {
-  const tail = tailOf(cost);
-  if (body.length < tail.length || !body.subarray(body.length - tail.length).equals(tail)) return undefined;
-  // A copy: the stored answer must not keep the whole response buffer alive.
-  return Buffer.from(body.subarray(0, body.length - tail.length));
+/** Whether the answer holds the marker (once): it is the handler's to complete, and may be kept. */
+export function hasCostMarker(body: Buffer): boolean {
+  const at = body.indexOf(MARKER);
+  return at >= 0 && body.indexOf(MARKER, at + MARKER.length) < 0;
 }
 
-/** A stored answer with a cost of its own. */
-export function withCost(head: Buffer, cost: CostExtension): Buffer {
-  return Buffer.concat([head, tailOf(cost)]);
+/** The answer with its cost written at the marker; as it is without one. */
+export function withCost(body: Buffer, cost: CostExtension): Buffer {
+  const at = body.indexOf(MARKER);
+  if (at < 0) return body;
+  return Buffer.concat([
+    body.subarray(0, at),
+    Buffer.from(JSON.stringify(cost)),
+    body.subarray(at + MARKER.length),
+  ]);
 }

@@ -4,8 +4,10 @@
  * 1. the handler reads the body, the caller's credentials and address (`readRequest`);
  * 2. an answer stored for the same caller, body, Origin and Accept is sent as it was (`fromCache`),
  *    unless HSS has refused the caller's credentials since;
- * 3. else yoga runs it (`viaYoga`), with what the handler read handed over in its server context;
- * 4. and an answer yoga says may be kept is stored (`keep`).
+ * 3. else yoga runs it (`viaYoga`), given what the handler learnt (the edge contract:
+ *    src/request/edge-contract.ts), and its answer is sent with its cost written in;
+ * 4. and an answer yoga says may be kept is stored, with the marker where each hit writes its cost
+ *    (`keep`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -17,11 +19,17 @@ import { identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
 import type { BudgetState } from '../quota/call-budget.js';
-import type { GatewayServerContext, RequestHandoff } from '../request/handoff.js';
-import { costExtension } from '../request/ledger.js';
+import {
+  CACHEABLE_FOR_HEADER,
+  COST_HEADER,
+  EDGE_HEADERS,
+  type EdgeFacts,
+  type GatewayServerContext,
+} from '../request/edge-contract.js';
+import { type CostExtension, costExtension } from '../request/ledger.js';
 import { requestIdFor } from '../request/request-id.js';
 import type { GatewayContext } from '../schema/types.js';
-import { withCost, withoutCost } from './answer-cost.js';
+import { hasCostMarker, withCost } from './answer-cost.js';
 import type { ClientAddressOf } from './client-address.js';
 import type { BytesInFlight } from './connection-limits.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
@@ -101,11 +109,19 @@ function send(res: ServerResponse, response: StoredResponse, requestId: string):
 /** A GraphQL POST as the handler read it. */
 interface ReadRequest {
   body: Buffer<ArrayBuffer>;
-  handoff: RequestHandoff;
+  edge: EdgeFacts;
   clientAddress: string;
   identity: string | undefined;
   /** Its response-cache key; undefined when nothing may be cached for it. */
   cacheKey: string | undefined;
+}
+
+/** yoga's answer, and what it told the handler of it (the edge contract). */
+interface YogaAnswer {
+  /** Without the headers of the gateway's own, its cost still a marker. */
+  response: StoredResponse;
+  cost: CostExtension | undefined;
+  cacheableForMs: number;
 }
 
 /** The client closed its connection while its answer was being made. */
@@ -126,11 +142,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     const { origin, accept } = req.headers;
     return {
       body,
-      handoff: {
-        caller,
-        requestId: requestIdFor(typeof given === 'string' ? given : undefined),
-        cacheableForMs: 0,
-      },
+      edge: { caller, requestId: requestIdFor(typeof given === 'string' ? given : undefined) },
       clientAddress,
       identity,
       // Per what the caller may read (Caller.answers). Unauthenticated, the answer is an error.
@@ -153,8 +165,8 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     const cost = costExtension(undefined, await options.budgetOf(identity));
     send(
       res,
-      { ...hit, body: withCost(hit.body, { ...cost, cachedPages: hit.pages }) },
-      request.handoff.requestId,
+      { ...hit, body: withCost(hit.body, { ...cost, cachedPages: hit.blocks }) },
+      request.edge.requestId,
     );
     return true;
   }
@@ -163,7 +175,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     req: IncomingMessage,
     res: ServerResponse,
     request: ReadRequest,
-  ): Promise<StoredResponse> {
+  ): Promise<YogaAnswer> {
     const headers: [string, string][] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
@@ -181,7 +193,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       response = await yoga.fetch(
         `${BASE_URL}${GRAPHQL_PATH}`,
         { method: 'POST', headers, body: request.body, signal: gone.signal },
-        { handoff: request.handoff, clientAddress: request.clientAddress },
+        { edge: request.edge, clientAddress: request.clientAddress },
       );
     } catch (error) {
       if (gone.signal.aborted) throw new ClientGone();
@@ -189,28 +201,36 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     } finally {
       res.off('close', onClose);
     }
+    const costHeader = response.headers.get(COST_HEADER);
     return {
-      status: response.status,
-      headers: [...response.headers].filter(([name]) => name !== 'x-request-id' && name !== 'content-length'),
-      body: Buffer.from(await response.arrayBuffer()),
+      response: {
+        status: response.status,
+        headers: [...response.headers].filter(
+          ([name]) => name !== 'x-request-id' && name !== 'content-length' && !EDGE_HEADERS.has(name),
+        ),
+        body: Buffer.from(await response.arrayBuffer()),
+      },
+      cost: costHeader === null ? undefined : (JSON.parse(costHeader) as CostExtension),
+      cacheableForMs: Number(response.headers.get(CACHEABLE_FOR_HEADER) ?? 0),
     };
   }
 
-  /** Stores an answer yoga said may be kept, without its cost (each hit says its own). */
-  function keep(request: ReadRequest, answer: StoredResponse): void {
-    const { cacheKey, handoff } = request;
-    const { cost, cacheableForMs } = handoff;
-    if (cacheKey === undefined || !cost || answer.status !== 200 || cacheableForMs <= 0) return;
-    const head = withoutCost(answer.body, cost);
-    const pages = cost.upstreamCalls + cost.sharedCalls + cost.cachedPages;
-    if (head) responseCache?.set(cacheKey, { ...answer, body: head, pages }, cacheableForMs);
+  /** Stores an answer yoga said may be kept, with the marker where each hit writes its own cost. */
+  function keep(request: ReadRequest, answer: YogaAnswer): void {
+    const { response, cost, cacheableForMs } = answer;
+    const { cacheKey } = request;
+    if (cacheKey === undefined || !cost || response.status !== 200 || !(cacheableForMs > 0)) return;
+    if (!hasCostMarker(response.body)) return;
+    const blocks = cost.upstreamCalls + cost.sharedCalls + cost.cachedPages;
+    responseCache?.set(cacheKey, { ...response, blocks }, cacheableForMs);
   }
 
   async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {
     const request = await readRequest(req, body);
     if (await fromCache(res, request)) return;
     const answer = await viaYoga(req, res, request);
-    send(res, answer, request.handoff.requestId);
+    const cost = answer.cost ?? costExtension(undefined, null);
+    send(res, { ...answer.response, body: withCost(answer.response.body, cost) }, request.edge.requestId);
     keep(request, answer);
   }
 

@@ -1,10 +1,10 @@
 /**
  * Whole GraphQL answers kept as the bytes that were sent, per caller: a repeated request (same
  * credential identity, same body bytes, same Origin and Accept) is answered without parsing or
- * executing anything, for as long as every HSS page in the answer stays fresh.
+ * executing anything, for as long as every HSS block in the answer stays fresh.
  *
  * Trust rules: the key begins with the caller's credential identity, so one caller's answer can
- * never be another's; only answers without errors and built from fresh pages are stored; and there
+ * never be another's; only answers without errors and built from fresh blocks are stored; and there
  * are no ETags, so no 304 can be earned with someone else's validator.
  */
 import { createHash } from 'node:crypto';
@@ -17,10 +17,10 @@ export interface StoredResponse {
   body: Buffer;
 }
 
-/** An answer as the cache keeps it: without its cost, which each hit says anew. */
+/** An answer as the cache keeps it: its cost a marker, which each hit writes anew (answer-cost.ts). */
 export interface CachedAnswer extends StoredResponse {
-  /** The pages the answer was built from: a hit serves them all from the cache. */
-  pages: number;
+  /** The blocks the answer was built from: a hit serves them all from the cache. */
+  blocks: number;
 }
 
 interface Entry extends CachedAnswer {
@@ -40,7 +40,7 @@ export interface ResponseCacheRequest {
 export interface ResponseCacheOptions {
   /** Bytes of all stored answers together (bodies and headers). */
   maxBytes: number;
-  /** The gateway's clock, shared with the page cache. */
+  /** The gateway's clock, shared with the block cache. */
   now: () => number;
 }
 

@@ -11,7 +11,6 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import type { GatewayConfig } from '../config/gateway-config.js';
 import { refusalResponse } from '../errors/refusals.js';
 import type { PersistedDocuments } from '../graphql/persisted-documents.js';
 import { useCsrfCheck } from './use-csrf-check.js';
@@ -98,9 +97,15 @@ function withValidationCode(_context: unknown, error: GraphQLError): void {
   (error.extensions as Record<string, unknown>).code ??= 'GRAPHQL_VALIDATION_FAILED';
 }
 
+/** What the hardening plugins are configured with (the gateway's configuration has it all). */
+export interface HardeningSettings {
+  http: { metrics: boolean; maxRequestBytes: number; introspection: boolean; trustedDocuments: boolean };
+  limits: { depth: number; aliases: number; tokens: number; directives: number };
+}
+
 /** The hardening plugins for a configuration, in the order they must run. */
 export function hardeningPlugins(
-  config: Pick<GatewayConfig, 'http' | 'limits'>,
+  config: HardeningSettings,
   persistedDocuments: PersistedDocuments,
 ): Plugin[] {
   const { http, limits } = config;
@@ -119,7 +124,8 @@ export function hardeningPlugins(
       maxAliases: { n: limits.aliases, onReject: [withValidationCode] },
       maxTokens: { n: limits.tokens },
       maxDirectives: { n: limits.directives, onReject: [withValidationCode] },
-      // The cost that matters is upstream calls: the schema's complexity limit knows them.
+      // The cost that matters is upstream calls: usePriceLimit prices each operation in them
+      // before it runs (MAX_OPERATION_COST).
       costLimit: { enabled: false },
       // "Did you mean" suggestions are removed from every error by useRequestErrors instead: this
       // one misses those of enum values and of variables.

@@ -1,13 +1,21 @@
 /**
  * `extensions.cost` on every answer: the upstream calls the operation made, the calls of other
- * requests it joined, the pages the cache served, and where the caller's budget stands, so a
+ * requests it joined, the blocks the cache served, and where the caller's budget stands, so a
  * dashboard sees the quota before it runs out (as Shopify's `extensions.cost` shows). A request
- * that never ran spent nothing, and still says what budget is left.
+ * that never ran spent nothing, and still says what budget is left. For a request the HTTP handler
+ * read itself, the cost goes to the handler (the edge contract): a marker in the answer, the cost
+ * in a header of the gateway's own, so the handler can keep the answer and say a new cost on a hit.
  */
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { BudgetState } from '../quota/call-budget.js';
-import type { GatewayServerContext, RequestHandoff } from '../request/handoff.js';
-import { costExtension } from '../request/ledger.js';
+import {
+  COST_HEADER,
+  COST_MARKER,
+  costHeaderOf,
+  type EdgeFacts,
+  type GatewayServerContext,
+} from '../request/edge-contract.js';
+import { type CostExtension, costExtension } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 
 export interface CostExtensionOptions {
@@ -15,36 +23,44 @@ export interface CostExtensionOptions {
    * The budget of whoever sent a request that never ran (no context was built for it), as the HTTP
    * handler found out; null where it did not read the request itself.
    */
-  budgetOf(handoff: RequestHandoff | undefined): Promise<BudgetState | null>;
+  budgetOf(edge: EdgeFacts | undefined): Promise<BudgetState | null>;
 }
 
 export function useCostExtension(
   options: CostExtensionOptions,
 ): Plugin<GatewayContext & GatewayServerContext> {
   const ran = new WeakSet<Request>();
-  const handoffs = new WeakMap<Request, RequestHandoff>();
+  const edges = new WeakMap<Request, EdgeFacts>();
+  // What the handler is to write at the marker, per request it read.
+  const costs = new WeakMap<Request, CostExtension>();
   return {
     onRequest({ request, serverContext }) {
-      const { handoff } = serverContext as GatewayServerContext;
-      if (handoff) handoffs.set(request, handoff);
+      const { edge } = serverContext as GatewayServerContext;
+      if (edge) edges.set(request, edge);
     },
     onExecute({ args }) {
       const context = args.contextValue as GatewayContext & GatewayServerContext & { request: Request };
-      ran.add(context.request);
+      const { request } = context;
+      ran.add(request);
       return {
         async onExecuteDone(payload) {
           const cost = costExtension(context.operation, await context.budget());
-          if (context.handoff) context.handoff.cost = cost;
+          const edge = edges.has(request);
+          if (edge) costs.set(request, cost);
           handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            setResult({ ...result, extensions: { ...result.extensions, cost } });
+            setResult({ ...result, extensions: { ...result.extensions, cost: edge ? COST_MARKER : cost } });
           });
         },
       };
     },
     async onResultProcess({ request, result, setResult }) {
       if (ran.has(request) || Array.isArray(result) || isAsyncIterable(result)) return;
-      const cost = costExtension(undefined, await options.budgetOf(handoffs.get(request)));
+      const cost = costExtension(undefined, await options.budgetOf(edges.get(request)));
       setResult({ ...result, extensions: { ...result.extensions, cost } });
+    },
+    onResponse({ request, response }) {
+      const cost = costs.get(request);
+      if (cost) response.headers.set(COST_HEADER, costHeaderOf(cost));
     },
   };
 }

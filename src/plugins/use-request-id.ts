@@ -3,7 +3,7 @@
  * UUID. The id is echoed in the response header and bound to every log line of the request.
  */
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayServerContext } from '../request/handoff.js';
+import type { GatewayServerContext } from '../request/edge-contract.js';
 import { requestIdFor } from '../request/request-id.js';
 
 const ids = new WeakMap<Request, string>();
@@ -22,7 +22,7 @@ export function requestIdOf(request: Request): string {
 export function useRequestId(): Plugin<GatewayServerContext, GatewayServerContext> {
   return {
     onRequest({ request, serverContext }) {
-      const given = serverContext.handoff?.requestId;
+      const given = serverContext.edge?.requestId;
       if (given !== undefined) ids.set(request, given);
       else requestIdOf(request);
     },
