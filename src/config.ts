@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { type Environment, environment } from './config/environment.js';
 import type { GatewayConfig, ServiceIdentity } from './config/gateway-config.js';
-import { withoutUserinfo } from './config/rules.js';
+import { withoutUserinfo } from './config/urls.js';
 import type { LocalFilter } from './rows/snapshot-query.js';
 import { type HssRegion, hssEndpointOf } from './upstream/regions.js';
 

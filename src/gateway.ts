@@ -3,30 +3,23 @@
  * configured, the one upstream dispatcher, the HSS client and the GraphQL app. `close()` releases
  * all of it.
  */
-import { createServer, type Server } from 'node:http';
-import { parse, validate } from 'graphql';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { assembleAuthenticator } from './authentication.js';
-import { ConfigError, type GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
 import { embeddedEmulatorOptions } from './embedded-emulator.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
-import {
-  type PersistedDocuments,
-  PersistedDocumentsError,
-  readPersistedDocuments,
-} from './graphql/persisted-documents.js';
-import { clientAddressReader, trustedProxyCheck } from './http/client-address.js';
-import { BytesInFlight, connectionDefaults, limitConnections } from './http/connection-limits.js';
+import { clientAddressReader } from './http/client-address.js';
+import { BytesInFlight, connectionDefaults } from './http/connection-limits.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels } from './observability/operation-labels.js';
 import { Readiness } from './observability/readiness.js';
+import { persistedDocumentsAtStart } from './persisted-documents-at-start.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota-economy.js';
 import { ListedRows } from './rows/listed-rows.js';
-import { schema } from './schema/index.js';
 import { describeIdentity, serviceCredentials } from './service-identity.js';
 import { createTracing } from './telemetry/tracing.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
@@ -136,44 +129,13 @@ function logStart(config: GatewayConfig, logger: Logger, quota: QuotaEconomy): v
   );
 }
 
-/** The manifests' documents; a manifest that cannot be used stops the start, as a bad variable does. */
-function persistedDocumentsOf(config: GatewayConfig, logger: Logger): PersistedDocuments {
-  const { persistedDocumentFiles: files, trustedDocuments: trusted } = config.http;
-  try {
-    const documents = readPersistedDocuments(files);
-    logger.info({ files, documents: documents.size, trusted }, 'persisted documents');
-    // A document of another schema version still lets the gateway start (a frontend may ship
-    // first), but it will fail every time it is sent: say so now, not at the first request.
-    const invalid = [...documents.entries()]
-      .filter(([, document]) => validate(schema, parse(document)).length > 0)
-      .map(([id]) => id);
-    if (invalid.length > 0) {
-      logger.warn(
-        { ids: invalid.slice(0, 20), count: invalid.length },
-        'persisted documents this schema does not validate: they will be refused',
-      );
-    }
-    if (trusted && documents.size === 0) {
-      logger.warn(
-        { files },
-        'only trusted documents run, and the manifests hold none: every request is refused',
-      );
-    }
-    return documents;
-  } catch (error) {
-    if (!(error instanceof PersistedDocumentsError)) throw error;
-    const lines = error.problems.map((problem) => `TRUSTED_DOCUMENTS_FILE: ${problem}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-}
-
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const { now } = options;
-  const persistedDocuments = persistedDocumentsOf(config, logger);
+  const persistedDocuments = persistedDocumentsAtStart(config, logger);
   const { endpoint, iamEndpoint, emulator } = await startUpstream(config, logger, now);
   const dispatcher = createUpstreamDispatcher({
     ...config.upstreamTimeouts,
@@ -221,7 +183,7 @@ export async function startGateway(
   });
   const handler = createGatewayHandler({
     yoga,
-    // Half the cache memory (CACHE_MAX_MB) for whole answers, half for pages (quota-economy.ts).
+    // Half the cache memory (CACHE_MAX_MB) for whole answers, half for blocks (quota-economy.ts).
     responseCache:
       config.cache.ttlMs > 0
         ? new ResponseCache({ maxBytes: config.cache.maxBytes / 2, now: now ?? Date.now })
@@ -254,41 +216,4 @@ export async function startGateway(
       await emulator?.close();
     },
   };
-}
-
-/**
- * The HTTP server that serves a gateway; not yet listening. A client that takes longer than the
- * request timeout to send its request (headers and body) is answered 408 and cut off: Node's
- * default of five minutes would let slow clients hold sockets for nothing. What connections can
- * hold before anyone knows who they are is bounded (http/connection-limits.ts).
- */
-export function createGatewayHttpServer(
-  gateway: Gateway,
-  http: Pick<
-    GatewayConfig['http'],
-    'requestTimeoutMs' | 'headersTimeoutMs' | 'maxHeaderBytes' | 'maxConnections' | 'maxConnectionsPerAddress'
-  >,
-  trustedProxies: readonly string[] = [],
-): Server {
-  const server = createServer(
-    {
-      // HSS accepts tokens of up to 32,768 characters (IAM tokens of ~10 KB are common); Node's
-      // default of 16 KB would refuse them with a bare 431 before the gateway could say why.
-      maxHeaderSize: http.maxHeaderBytes,
-      requestTimeout: http.requestTimeoutMs,
-      headersTimeout: http.headersTimeoutMs,
-      // How often those timeouts are checked; Node's default of 30 s would blur them.
-      connectionsCheckingInterval: Math.min(1000, http.headersTimeoutMs),
-    },
-    gateway.handler,
-  );
-  const defaults = connectionDefaults(undefined, http.maxHeaderBytes);
-  limitConnections(server, {
-    headersTimeoutMs: http.headersTimeoutMs,
-    maxConnections: http.maxConnections ?? defaults.maxConnections,
-    perAddress: http.maxConnectionsPerAddress ?? defaults.perAddress,
-    isTrustedProxy: trustedProxyCheck(trustedProxies),
-    onRefused: (limit) => gateway.metrics?.onConnectionRefused(limit),
-  });
-  return server;
 }

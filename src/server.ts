@@ -6,7 +6,8 @@
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
-import { createGatewayHttpServer, startGateway } from './gateway.js';
+import { startGateway } from './gateway.js';
+import { createGatewayHttpServer } from './http-server.js';
 import { createLogger } from './telemetry/logger.js';
 
 async function main(): Promise<void> {

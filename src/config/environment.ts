@@ -8,7 +8,8 @@ import { MAX_TOKEN_LENGTH } from '../credentials/credentials.js';
 import { LOCAL_FILTERS } from '../rows/snapshot-query.js';
 import { HSS_MAX_TOTAL } from '../upstream/hss-apis.js';
 import { HSS_REGIONS, isHssRegion } from '../upstream/regions.js';
-import { configurationProblems, upstreamUrlProblems } from './rules.js';
+import { configurationProblems } from './rules.js';
+import { upstreamUrlProblems } from './urls.js';
 
 const integer = (min: number, max: number) =>
   z

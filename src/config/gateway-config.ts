@@ -63,7 +63,7 @@ export interface GatewayConfig {
   maxConnections: number;
   /** Each GraphQL request waits at most this long for HSS. */
   deadlineMs: number;
-  /** Cross-request page cache; ttlMs 0 turns it off. */
+  /** Cross-request block cache; ttlMs 0 turns it off. */
   cache: {
     ttlMs: number;
     staleWhileRevalidateMs: number;
@@ -89,9 +89,9 @@ export interface GatewayConfig {
     /** Address calls a minute that background refreshes leave to requests with nothing to show. */
     refreshReserve: number;
   };
-  /** Lists answered from snapshots of their scope's whole table (src/quota/snapshot.ts). */
+  /** Lists answered from snapshots of their scope's whole table (src/rows/tables.ts). */
   snapshots: {
-    /** The most pages of 200 a snapshot may take; 0: no snapshots. */
+    /** The most blocks of 200 a snapshot may take; 0: no snapshots. */
     maxPages: number;
     /** Filters a snapshot never answers: a query with one goes to HSS. */
     upstreamFilters: LocalFilter[];

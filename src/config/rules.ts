@@ -11,6 +11,8 @@ export interface Problem {
   setOnly?: true;
 }
 
+import { isLoopbackHost, parseUrl } from './urls.js';
+
 type Flag = 'true' | 'false';
 
 /** The parsed variables the rules read (defaults applied). */
@@ -37,46 +39,6 @@ export interface RuleInputs {
 }
 type Variable = keyof RuleInputs;
 
-// An `@` before the end of the authority: userinfo, even where the URL parser would not call it so.
-const USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*@/i;
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-
-/**
- * `scheme://user:pass@host/…` as `scheme://***@host/…`. Everything up to the last `@` goes: a
- * password may hold `/`, `?`, `#` or `@`, and a value being refused may not parse as a URL at all.
- */
-export function withoutUserinfo(value: string): string {
-  const at = value.lastIndexOf('@');
-  if (at < 0) return value;
-  return `${SCHEME.exec(value)?.[0] ?? ''}***${value.slice(at)}`;
-}
-
-/** localhost, 127.0.0.0/8 or ::1, as the URL parser spells a host (it rewrites `127.1` and `[0::1]`). */
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_IPV4.test(hostname);
-}
-
-/**
- * What is wrong with an upstream base URL by itself (HSS_ENDPOINT, IAM_ENDPOINT). Userinfo would be
- * a password in a variable that is logged and echoed; a query or fragment would swallow the API
- * paths the clients append to the base.
- */
-export function upstreamUrlProblems(value: string): string[] {
-  const problems: string[] = [];
-  if (USERINFO.test(value)) {
-    problems.push(
-      'must not carry a user or password (user:password@): configure credentials with HSS_AUTH_TOKEN, HSS_ACCESS_KEY/HSS_SECRET_KEY or IAM_*',
-    );
-  }
-  if (/[?#]/.test(value)) {
-    problems.push(
-      'must not carry a query string or fragment: API paths are appended to it (a path prefix is allowed)',
-    );
-  }
-  return problems;
-}
-
 /**
  * With HSS_ENDPOINT set, some credential always travels to it: callers' tokens (passed through by
  * default), or the service identity (without either no request could authenticate, which is
@@ -101,15 +63,6 @@ function insecureHttp(e: RuleInputs): Problem[] {
       'must use https:// for a host other than localhost, 127.0.0.0/8 or ::1: whoever can change the identity provider`s keys in transit could sign in as anyone (HSS_ALLOW_INSECURE_HTTP=true allows it)',
   }));
   return [...credentials, ...keys];
-}
-
-function parseUrl(value: string | undefined): URL | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The service identities in the old order of precedence; the security token and IAM endpoint have rules of their own. */

@@ -149,7 +149,7 @@ export function unreadableAnswerError(status: number, requestId: string | undefi
 
 /**
  * A 2xx answer in JSON that is not what the call answers (an error body a proxy sent with 200, a
- * page without a valid `total_num`): an error, never an empty result.
+ * block without a valid `total_num`): an error, never an empty result.
  */
 export function invalidAnswerError(status: number, body: unknown, requestId: string | undefined): HssError {
   const read = readErrorBody(body);

@@ -36,7 +36,7 @@ export function priceRefusal(cost: number, maxCost: number): GraphQLError {
 }
 
 /**
- * An operation asked for more pages than MAX_OPERATION_COST while it ran: the estimate before it
+ * An operation asked for more blocks than MAX_OPERATION_COST while it ran: the estimate before it
  * ran fell short of what the data needed (entities spread over large scopes). It stops there; the
  * contract's mapping (contract-errors.ts) gives it COST_LIMIT_EXCEEDED.
  */

@@ -1,5 +1,5 @@
 /**
- * What replicas tell each other, over Redis pub/sub: a page landed (or its call failed), a call was
+ * What replicas tell each other, over Redis pub/sub: a block landed (or its call failed), a call was
  * granted or ended (each replica mirrors the fleet's budget logs, for when Redis fails), HSS refused
  * credentials, a circuit opened. Delivery is best effort: every use of it has a bound of its own
  * (a lease expires, a mirror is also refreshed from every budget decision read in Redis, a refusal

@@ -1,5 +1,5 @@
 /**
- * The Redis connection replicas share the quota through (REDIS_URL): the page cache, the budgets'
+ * The Redis connection replicas share the quota through (REDIS_URL): the block cache, the budgets'
  * logs, the leases of calls in flight and the fleet's channel all use it. It fails fast, so a Redis
  * that is down costs sharing, never a request.
  */

@@ -32,6 +32,7 @@ import type { GatewayContext } from '../schema/types.js';
 import { hasCostMarker, withCost } from './answer-cost.js';
 import type { ClientAddressOf } from './client-address.js';
 import type { BytesInFlight } from './connection-limits.js';
+import { GRAPHQL_PATH, readBody, readsItself, send } from './graphql-post.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
 
 export interface GatewayHandlerOptions {
@@ -57,7 +58,6 @@ export interface GatewayHandlerOptions {
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-const GRAPHQL_PATH = '/graphql';
 const INTERNAL_ERROR = refusalBody('INTERNAL_SERVER_ERROR', 'Unexpected error.');
 const BUSY = refusalBody(
   'SERVICE_UNAVAILABLE',
@@ -65,46 +65,6 @@ const BUSY = refusalBody(
 );
 // The URL yoga sees for a request the handler has read; only its path matters to yoga.
 const BASE_URL = 'http://gateway.invalid';
-
-/** Whether the handler reads a request itself: a GraphQL POST in JSON of an acceptable size. */
-function readsItself(req: IncomingMessage, maxRequestBytes: number): boolean {
-  if (req.method !== 'POST' || req.url !== GRAPHQL_PATH) return false;
-  const length = Number(req.headers['content-length']);
-  if (!Number.isInteger(length) || length <= 0 || length > maxRequestBytes) return false;
-  if (!req.headers['content-type']?.startsWith('application/json')) return false;
-  // Streamed formats (multipart, server-sent events) are yoga's alone.
-  const accept = req.headers.accept;
-  return accept === undefined || accept.includes('json') || accept.includes('*/*');
-}
-
-// Socket chunks are backed by plain ArrayBuffers (fetch's BodyInit wants to know).
-function readBody(req: IncomingMessage, length: number): Promise<Buffer<ArrayBuffer>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer<ArrayBuffer>[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer<ArrayBuffer>) => {
-      size += chunk.length;
-      if (size > length) {
-        req.destroy();
-        reject(new Error('the body is longer than its Content-Length'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer<ArrayBuffer>) : Buffer.concat(chunks)),
-    );
-    req.once('error', reject);
-  });
-}
-
-function send(res: ServerResponse, response: StoredResponse, requestId: string): void {
-  // A flat list of raw headers: Node writes it as it is, without a header object to fill first.
-  const headers: string[] = ['x-request-id', requestId, 'content-length', String(response.body.length)];
-  for (const [name, value] of response.headers) headers.push(name, value);
-  res.writeHead(response.status, headers);
-  res.end(response.body);
-}
 
 /** A GraphQL POST as the handler read it. */
 interface ReadRequest {

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics at `/metrics`, with prom-client: GraphQL operations (requests, errors and
  * durations by operation), fed by whichever path answered them; upstream calls, fed by the client's
- * and the page source's observers; and the process's own. One registry per gateway, so tests and
+ * and the block source's observers; and the process's own. One registry per gateway, so tests and
  * several gateways in one process do not mix their numbers. The GraphQL metrics keep the names the
  * yoga Prometheus plugin gave them, so dashboards built on them keep working.
  */
@@ -106,7 +106,7 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   );
   private readonly staleServed = this.counter(
     'hss_stale_served_total',
-    'Stale pages served, by reason: revalidate, error (HSS down) or budget (calls spent).',
+    'Stale blocks served, by reason: revalidate, error (HSS down) or budget (calls spent).',
     ['reason'],
   );
   private readonly responseCacheLookups = this.counter(

@@ -1,6 +1,6 @@
 /**
  * Says in every response how fresh its HSS data is: `extensions.freshness` holds when the oldest
- * page was fetched and whether any was stale (older than the cache's time-to-live). The same as
+ * block was fetched and whether any was stale (older than the cache's time-to-live). The same as
  * the connection's `fetchedAt`/`stale`, for any operation and without selecting them.
  */
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';

@@ -14,7 +14,7 @@ export function canonicalBlockKey(
   return `${reader} ${api} ${projectId} ${formatQueryString(parameters)}`;
 }
 
-/** The key of one page request: its reader, API, project and parameters. */
+/** The key of one block request: its reader, API, project and parameters. */
 export function blockKeyOf(request: {
   reader: string;
   api: { name: string };

@@ -16,8 +16,9 @@ import {
   decide,
   stateOf,
 } from './budget-rule.js';
-import { type BudgetStore, callId, MemoryBudgetStore } from './budget-store.js';
+import { type BudgetStore, callId } from './budget-store.js';
 import type { FleetBudget } from './fleet-budget.js';
+import { MemoryBudgetStore } from './memory-budget-store.js';
 
 export type { BudgetState };
 
@@ -111,7 +112,7 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
   };
   // A Redis that fails costs the shared count, never a request. But a fleet's Redis that is still
   // connected and only failed to answer (slow, paused) may be answering the other replicas: this
-  // one cannot spend alone without risking the quota, so it waits a second (stale pages stand in).
+  // one cannot spend alone without risking the quota, so it waits a second (stale blocks stand in).
   const withDecider = async <T>(use: (decider: Decider) => Promise<T>, hung: () => T): Promise<T> => {
     const { first, fallback } = deciders();
     if (!fallback) return use(first);

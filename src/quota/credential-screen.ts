@@ -1,6 +1,6 @@
 /**
  * Credentials HSS refused (401) get nothing for a minute: no call, and nothing from any cache, not
- * even pages they were once given. A caller's IAM token is refused everywhere (and for good by the
+ * even blocks they were once given. A caller's IAM token is refused everywhere (and for good by the
  * verifier that hears of it, auth/iam-tokens.ts); the service identity only for the project HSS
  * refused it in, since anyone may ask it for any project id, and a refusal there must not lock the
  * gateway's own project; and its operator may fix it, so it is asked again after the minute.

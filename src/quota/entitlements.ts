@@ -1,6 +1,6 @@
 /**
  * Entitlements proven by HSS itself: a principal that reads as its own credentials (an IAM token,
- * or an anonymous caller as the service identity) may read a scope's shared pages and snapshots
+ * or an anonymous caller as the service identity) may read a scope's shared blocks and snapshots
  * once HSS has answered a call made with those credentials for that scope (API, project,
  * enterprise project) within the entitlement period (ENTITLEMENT_SECONDS). HSS decides who may see
  * what; the gateway only remembers that it did. A scope HSS refused (403) is remembered as refused

@@ -9,7 +9,7 @@
  *   partition), where the others still decide in Redis with the full limits until their heartbeats
  *   count it silent (members.ts), on calls it does not hear. So it makes no call alone until they
  *   surely count it silent and every call they granted before that has left the window; and none
- *   once they may have forgotten it. A short outage is served from the pages in memory;
+ *   once they may have forgotten it. A short outage is served from the blocks in memory;
  * - a replica that has not listened to the fleet for a whole window has an incomplete mirror: it
  *   makes no call alone;
  * - calls made alone are told to Redis before this replica decides there again, and when Redis
@@ -30,7 +30,9 @@ import {
   HEARTBEAT_MS,
 } from '../fleet/members.js';
 import type { Asker, BudgetLimits, BudgetView } from './budget-rule.js';
-import { type LoggedCall, MemoryBudgetStore, type RedisBudgetStore } from './budget-store.js';
+import type { LoggedCall } from './budget-store.js';
+import { MemoryBudgetStore } from './memory-budget-store.js';
+import type { RedisBudgetStore } from './redis-budget-store.js';
 
 export interface FleetBudgetOptions {
   shared: RedisBudgetStore;

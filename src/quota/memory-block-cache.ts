@@ -1,10 +1,10 @@
-/** The default page cache: an in-process LRU (lru-cache), bounded in entries and in bytes. */
+/** The default block cache: an in-process LRU (lru-cache), bounded in entries and in bytes. */
 import { LRUCache } from 'lru-cache';
 import type { BlockCache, CachedBlock } from './block-cache.js';
 
 export interface MemoryPageCacheOptions {
   maxEntries: number;
-  /** Approximate bytes of all stored pages together, as they sit in the heap. */
+  /** Approximate bytes of all stored blocks together, as they sit in the heap. */
   maxBytes: number;
 }
 
@@ -16,7 +16,7 @@ export class MemoryBlockCache implements BlockCache {
       max: options.maxEntries,
       maxSize: options.maxBytes,
       // A row is an object of four fields, about 100 bytes of heap with its slot in the list; the
-      // key and the page's own objects about 300. Counting rows avoids measuring every page.
+      // key and the block's own objects about 300. Counting rows avoids measuring every block.
       sizeCalculation: (value) => 300 + value.block.rows.length * 100,
     });
   }

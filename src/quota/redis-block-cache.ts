@@ -1,5 +1,5 @@
 /**
- * The shared page cache for several gateway replicas: Redis (ioredis). A Redis that is down or
+ * The shared block cache for several gateway replicas: Redis (ioredis). A Redis that is down or
  * slow costs a cache miss and a warning, never a failed request.
  */
 import type { Redis } from 'ioredis';
@@ -13,7 +13,7 @@ import { readStoredBlock, type StoredBlockReading } from './stored-block.js';
  * format (they expire on their own). Bump it when CachedBlock's JSON or the key's form changes. 1 was
  * the unversioned `hss-gateway:page:`; 3 added the API to the key; 4 names blocks (`…:block:`) and
  * begins the key with its reader
- * (a scope's shared pages), no longer with the credentials that fetched it.
+ * (a scope's shared blocks), no longer with the credentials that fetched it.
  */
 const FORMAT_VERSION = 4;
 const PREFIX = `hss-gateway:v${FORMAT_VERSION}:block:`;
@@ -35,7 +35,7 @@ export class RedisBlockCache implements BlockCache {
       return undefined;
     }
     if (text === null) return undefined;
-    // A corrupt, truncated or foreign entry is a miss: the page is fetched again and the entry replaced.
+    // A corrupt, truncated or foreign entry is a miss: the block is fetched again and the entry replaced.
     const reading = readEntry(text, api);
     if (reading.ok) return reading.value;
     this.logger.warn({ problem: reading.problem }, 'Redis cache entry is not a block; treating it as a miss');

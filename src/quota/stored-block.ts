@@ -1,7 +1,7 @@
 /**
- * What a stored page must look like to be served again: the page models of each API, checked at
+ * What a stored block must look like to be served again: the row models of each API, checked at
  * run time. For stores that outlive a gateway version or that something else can write to (Redis),
- * where a page that only looks right would fail deep inside a resolver instead of costing a miss.
+ * where a block that only looks right would fail deep inside a resolver instead of costing a miss.
  */
 import { z } from 'zod';
 import { SERVER_PROTOCOLS } from '../model/port-server.js';

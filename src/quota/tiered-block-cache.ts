@@ -1,14 +1,14 @@
 /**
- * A fleet's page cache: Redis, which every replica reads, with this replica's memory beside it.
- * Every page this replica stores or reads is kept in memory too, so a Redis that fails (or lost its
- * data) still leaves each replica the pages it served: stale ones stand in while calls are scarce.
- * Of the two copies of a page, the fresher one is answered.
+ * A fleet's block cache: Redis, which every replica reads, with this replica's memory beside it.
+ * Every block this replica stores or reads is kept in memory too, so a Redis that fails (or lost its
+ * data) still leaves each replica the blocks it served: stale ones stand in while calls are scarce.
+ * Of the two copies of a block, the fresher one is answered.
  */
 import type { HssApiName } from '../upstream/hss-apis.js';
 import type { BlockCache, CachedBlock } from './block-cache.js';
 
 export class TieredBlockCache implements BlockCache {
-  /** @param keepMs how long a page read from Redis is kept in memory: a page's whole usable life */
+  /** @param keepMs how long a block read from Redis is kept in memory: a block's whole usable life */
   constructor(
     private readonly near: BlockCache,
     private readonly far: BlockCache,

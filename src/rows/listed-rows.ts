@@ -1,8 +1,8 @@
 /**
  * Rows the gateway listed lately, by identity: a dashboard's drill-down click asks `node(id:)` for
- * a row it was just shown, and that costs no call while the page that listed it would still be
+ * a row it was just shown, and that costs no call while the block that listed it would still be
  * served. Snapshots answer such lookups themselves; this is for tables too large for one, whose
- * rows come from pages of their filtered queries. Per reader, as every cache is (a scope's shared
+ * rows come from blocks of their filtered queries. Per reader, as every cache is (a scope's shared
  * rows, or a caller's own), and bounded in bytes.
  */
 import { LRUCache } from 'lru-cache';
@@ -37,7 +37,7 @@ export class ListedRows {
     ]);
   }
 
-  /** Remembers rows a page of the scope listed, as fresh as that page. */
+  /** Remembers rows a block of the scope listed, as fresh as that block. */
   remember(
     reader: string,
     scope: PortStatisticScope,

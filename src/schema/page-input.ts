@@ -8,7 +8,7 @@ export const PageInput = builder.inputType('PageInput', {
     first: t.int({
       description:
         `Rows wanted: 0 to ${MAX_FIRST}, default ${DEFAULT_FIRST}. 0 answers totalCount alone. ` +
-        'Fewer than 10 is served from one upstream page of 10; more than 200 from several upstream pages.',
+        'Any number is cut from blocks of 200 rows, one upstream call each (or from a snapshot of the scope).',
     }),
     after: t.string({
       description: 'Opaque cursor from a previous page (an edge cursor or pageInfo.endCursor).',

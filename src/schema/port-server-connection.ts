@@ -40,7 +40,7 @@ const PortServerConnection = builder.connectionObject(
 const FIRST_DESCRIPTION = `Servers wanted: 0 to ${MAX_FIRST}, default ${DEFAULT_FIRST}.`;
 const AFTER_DESCRIPTION = 'Servers after this cursor (an edge cursor or pageInfo.endCursor).';
 
-/** One upstream call per page of 200 the servers wanted touch. */
+/** One upstream call per block of 200 the servers wanted touch. */
 const pagesOf = (args: { first?: number | null; after?: string | null }) =>
   blocksCovering(startOf(args.after), Math.min(MAX_FIRST, args.first ?? DEFAULT_FIRST));
 

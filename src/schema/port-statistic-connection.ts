@@ -75,7 +75,7 @@ builder.queryField('portStatistics', (t) =>
         description: 'Sort order; none given, HSS returns its default order.',
       }),
     },
-    // One upstream call per page of 200 the rows touch (at least one, even for first: 0); `last`
+    // One upstream call per block of 200 the rows touch (at least one, even for first: 0); `last`
     // without `before` one more, to learn where the list ends. A snapshot may answer it for less.
     complexity: (args) => {
       // Past MAX_FIRST the arguments are refused (BAD_USER_INPUT) before any call: priced as MAX_FIRST,

@@ -28,7 +28,7 @@ const PortProtocolCount = builder
 
 const PortStatisticsSummary = builder.objectRef<Summary>('PortStatisticsSummary').implement({
   description:
-    'Counts for a dashboard header. When the scope holds up to SNAPSHOT_MAX_PAGES pages of 200 rows, all of them ' +
+    'Counts for a dashboard header. When the scope holds up to SNAPSHOT_MAX_PAGES blocks of 200 rows, all of them ' +
     'are counted in one snapshot of its table, with the lists of the same operation, at no further call. Otherwise ' +
     'from the totals of filtered upstream calls, each field costing only the calls it needs: totalCount 1, byStatus ' +
     '2 more, byProtocol 3 more (6 for everything), shared with the list queries of the same operation and cached ' +

@@ -21,7 +21,7 @@ const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
   bodyMs: 10_000,
 };
 
-// A 200-row page is about 12 KB; anything near this bound is not a port-statistics answer.
+// A block of 200 rows is about 12 KB; anything near this bound is not a port-statistics answer.
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const MAX_RESPONSE_HEADER_BYTES = 96 * 1024;
 

@@ -7,13 +7,13 @@ import type { UpstreamBlock } from '../model/block.js';
 import type { PortServerData } from '../model/port-server.js';
 import type { PortStatisticData } from '../model/port-statistic.js';
 import { portServersPath, portStatisticsPath } from './query-string.js';
-import { readPage, readPortServer, readPortStatistic } from './read-answer.js';
+import { readBlock, readPortServer, readPortStatistic } from './read-answer.js';
 
 export interface HssListApi<Row> {
   /** The SDK's operation name, e.g. `ListPortStatistics`. */
   readonly name: HssApiName;
   path(projectId: string): string;
-  /** A 200 body as a page, or undefined when it is not one. */
+  /** A 200 body as a block, or undefined when it is not one. */
   read(body: unknown): Omit<UpstreamBlock<Row>, 'requestId'> | undefined;
 }
 
@@ -30,12 +30,12 @@ export const HSS_MAX_TOTAL = 10_000;
 export const LIST_PORT_STATISTICS: HssListApi<PortStatisticData> = {
   name: 'ListPortStatistics',
   path: portStatisticsPath,
-  read: (body) => readPage(body, readPortStatistic),
+  read: (body) => readBlock(body, readPortStatistic),
 };
 
 /** `GET /v5/{project_id}/asset/ports/detail`: the servers on which one port is open. */
 export const LIST_PORT_HOST: HssListApi<PortServerData> = {
   name: 'ListPortHost',
   path: portServersPath,
-  read: (body) => readPage(body, readPortServer),
+  read: (body) => readBlock(body, readPortServer),
 };

@@ -26,6 +26,7 @@ import type { Tracing } from '../telemetry/tracing.js';
 import type { HssListApi } from './hss-apis.js';
 import type { UpstreamCallEvent, UpstreamObserver } from './observer.js';
 import { formatQueryString } from './query-string.js';
+import { UpstreamWire, type WireAnswer } from './wire.js';
 
 export interface HssClientOptions {
   /** Base URL of HSS, e.g. `https://hss.ap-southeast-1.myhuaweicloud.com`. */
@@ -43,7 +44,7 @@ export interface HssClientOptions {
   timeoutMs?: number;
 }
 
-// Upstream request ids are logged and returned with pages; a hostile one must not flood the logs.
+// Upstream request ids are logged and returned with blocks; a hostile one must not flood the logs.
 const MAX_LOGGED_ID = 128;
 
 export interface HssCallOptions {
@@ -66,32 +67,23 @@ interface OutgoingCall<Row> {
   call: HssCallOptions;
 }
 
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 export class HssClient {
   /** A path prefix of the endpoint, if any: part of what AK/SK signs. */
   private readonly basePath: string;
-  private readonly origin: string;
   private readonly now: () => number;
   private readonly host: string;
-  private readonly timeoutMs: number;
-  /** Calls in flight, so shutdown can end them. */
-  private readonly inflight = new Set<AbortController>();
+  private readonly wire: UpstreamWire;
 
   constructor(private readonly options: HssClientOptions) {
-    this.timeoutMs = options.timeoutMs ?? 10_000;
     const base = new URL(options.endpoint);
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.now = options.now ?? Date.now;
     this.host = base.host;
-    this.origin = base.origin;
+    this.wire = new UpstreamWire(options.dispatcher, base.origin, options.timeoutMs ?? 10_000);
   }
 
   /**
-   * One page of a list call (`GET /v5/{project_id}/asset/port/statistics`, ListPortStatistics, or
+   * One block of a list call (`GET /v5/{project_id}/asset/port/statistics`, ListPortStatistics, or
    * `.../asset/ports/detail`, ListPortHost), with its query parameters in canonical order.
    * With IAM credentials, a token HSS refuses is replaced once; no other authentication failure is
    * ever retried (five AK/SK failures in a row lock the key for five minutes).
@@ -187,9 +179,9 @@ export class HssClient {
         failure,
       });
 
-    let answer: { status: number; requestId?: string; retryAfter?: string; text: string };
+    let answer: WireAnswer;
     try {
-      answer = await this.fetchAnswer(`${this.basePath}${path}${queryString ? `?${queryString}` : ''}`, auth);
+      answer = await this.wire.fetch(`${this.basePath}${path}${queryString ? `?${queryString}` : ''}`, auth);
     } catch (cause) {
       const error = hssErrorFromFailure(cause);
       report(null, error.failure);
@@ -214,8 +206,8 @@ export class HssClient {
       );
       throw error;
     }
-    const page = parsed === undefined ? undefined : api.read(parsed);
-    if (!page) {
+    const block = parsed === undefined ? undefined : api.read(parsed);
+    if (!block) {
       const error =
         parsed === undefined
           ? unreadableAnswerError(status, requestId)
@@ -223,69 +215,18 @@ export class HssClient {
       report(status, 'invalid-answer');
       logger.warn(
         { ...done, errorCode: error.upstream?.errorCode, upstreamMessage: error.upstreamMessage },
-        'HSS answered without the page asked for',
+        'HSS answered without the block asked for',
       );
       throw error;
     }
     report(status);
-    const skipped = page.rows.reduce((n, row) => (row === null ? n + 1 : n), 0);
+    const skipped = block.rows.reduce((n, row) => (row === null ? n + 1 : n), 0);
     logger.info(skipped ? { ...done, skippedRows: skipped } : done, 'HSS call');
-    return requestId === undefined ? page : { ...page, requestId: requestId.slice(0, MAX_LOGGED_ID) };
-  }
-
-  /**
-   * Sends the request and reads the whole answer within the call's total deadline: a body that
-   * drips a byte every few seconds is cut off like one that never comes. `close()` aborts it too.
-   */
-  private async fetchAnswer(
-    /** Path and query, as sent. */
-    target: string,
-    auth: Record<string, string>,
-  ): Promise<{ status: number; requestId?: string; retryAfter?: string; text: string }> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(deadlineError(this.timeoutMs)), this.timeoutMs);
-    this.inflight.add(controller);
-    try {
-      // The dispatcher's own request with origin and path: undici's top-level request(url) parses
-      // the URL and looks the origin up on every call, about as much CPU as the call itself.
-      const response = await this.options.dispatcher.request({
-        origin: this.origin,
-        path: target,
-        method: 'GET',
-        headers: { accept: 'application/json', ...auth },
-        signal: controller.signal,
-      });
-      const text = await response.body.text();
-      const requestId = header(response.headers, 'x-request-id');
-      const retryAfter = header(response.headers, 'retry-after');
-      return {
-        status: response.statusCode,
-        text,
-        requestId,
-        retryAfter,
-      };
-    } catch (error) {
-      // The abort's reason says why (deadline or shutdown); undici may report a generic abort.
-      throw controller.signal.aborted ? controller.signal.reason : error;
-    } finally {
-      clearTimeout(timer);
-      this.inflight.delete(controller);
-    }
+    return requestId === undefined ? block : { ...block, requestId: requestId.slice(0, MAX_LOGGED_ID) };
   }
 
   /** Aborts every call in flight (shutdown): their waiters get UPSTREAM_UNAVAILABLE at once. */
   abortAll(): void {
-    for (const controller of this.inflight) controller.abort(shutdownError());
+    this.wire.abortAll();
   }
-}
-
-/** What the abort of a call past its deadline reads as: a timeout, for retries, circuit and logs. */
-function deadlineError(timeoutMs: number): Error {
-  return Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), {
-    code: 'UND_ERR_CALL_TIMEOUT',
-  });
-}
-
-function shutdownError(): Error {
-  return Object.assign(new Error('the gateway is shutting down'), { name: 'AbortError' });
 }

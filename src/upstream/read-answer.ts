@@ -1,6 +1,6 @@
 /**
  * Reads HSS answer bodies defensively: the SDKs mark every field optional, and one odd row must
- * never cost the caller a whole page. (Error bodies: src/errors/error-body.ts.)
+ * never cost the caller a whole block. (Error bodies: src/errors/error-body.ts.)
  */
 
 import type { UpstreamBlock } from '../model/block.js';
@@ -47,11 +47,11 @@ export function readPortStatistic(entry: unknown): PortStatisticData | null {
 }
 
 /**
- * A 200 body of a list call, or undefined when it is not one: a page has a `total_num` that a
+ * A 200 body of a list call, or undefined when it is not one: a block has a `total_num` that a
  * GraphQL Int can carry and a `data_list`. Anything else (an error body answered with 200 by a
  * proxy, a bare `{}`) must never read as "nothing there".
  */
-export function readPage<Row>(
+export function readBlock<Row>(
   body: unknown,
   readRow: (entry: unknown) => Row | null,
 ): Omit<UpstreamBlock<Row>, 'requestId'> | undefined {
@@ -61,9 +61,9 @@ export function readPage<Row>(
   return { totalNum, rows: list.map(readRow) };
 }
 
-/** A 200 body of ListPortStatistics (see readPage). */
+/** A 200 body of ListPortStatistics (see readBlock). */
 export function readPortStatisticsBlock(body: unknown): Omit<PortStatisticsBlock, 'requestId'> | undefined {
-  return readPage(body, readPortStatistic);
+  return readBlock(body, readPortStatistic);
 }
 
 /** Text of at most `max` characters, or null: HSS marks every ListPortHost field optional. */

@@ -1,5 +1,5 @@
 /**
- * Retries where they are safe and a circuit breaker per upstream endpoint, with cockatiel.
+ * Retries where they are safe and a circuit breaker per HSS project and credentials, with cockatiel.
  *
  * Retried: connection resets, 502/503/504 and 429 (honouring Retry-After), with exponential
  * backoff and full jitter, bounded in attempts and in total time. Never retried: any other answer,
@@ -111,7 +111,7 @@ export class UpstreamResilience {
    * All circuits together: `open` when every circuit is open (HSS is down for everyone),
    * `half-open` when some are not closed, else `closed`. A circuit held open on another replica's
    * news counts as half-open: this replica did not see HSS fail, and readiness must not take every
-   * replica out of service (with its stale pages) on one replica's word.
+   * replica out of service (with its stale blocks) on one replica's word.
    */
   get circuitState(): CircuitStateName {
     let notClosed = 0;

@@ -7,12 +7,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config.js';
-import {
-  createGatewayHttpServer,
-  type Gateway,
-  type GatewayOptions,
-  startGateway,
-} from '../../src/gateway.js';
+import { type Gateway, type GatewayOptions, startGateway } from '../../src/gateway.js';
+import { createGatewayHttpServer } from '../../src/http-server.js';
 import { captureLogs, type LogCapture } from './log-capture.js';
 
 export interface GraphQLAnswer {

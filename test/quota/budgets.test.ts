@@ -6,8 +6,10 @@
  */
 import { Redis } from 'ioredis';
 import type { BudgetRequest } from '../../src/quota/budget-rule.js';
-import { type BudgetStore, MemoryBudgetStore, RedisBudgetStore } from '../../src/quota/budget-store.js';
+import type { BudgetStore } from '../../src/quota/budget-store.js';
 import { type CallBudget, createCallBudget } from '../../src/quota/call-budget.js';
+import { MemoryBudgetStore } from '../../src/quota/memory-budget-store.js';
+import { RedisBudgetStore } from '../../src/quota/redis-budget-store.js';
 import { ManualClock } from '../helpers/clock.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import { describeWithRedis } from '../helpers/redis.js';
