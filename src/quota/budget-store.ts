@@ -17,22 +17,28 @@ export interface BudgetStore {
   /** The window at `now`; `asking` records the principal as one that asked (fair shares count it). */
   view(api: string, asker: Asker, now: number, windowMs: number, asking: boolean): Promise<BudgetView>;
   /**
-   * Enters the calls `ids` for the asker at `now`, unless the window changed since `read` in what
-   * the rule counts (`counted`): false then, and the asker decides again.
+   * Enters the calls granted, unless the window changed since the decision read it in what the rule
+   * counts: false then, and the asker decides again.
    */
-  record(
-    api: string,
-    asker: Asker,
-    ids: readonly string[],
-    now: number,
-    windowMs: number,
-    read: BudgetView,
-    counted: Counted,
-  ): Promise<boolean>;
+  record(grant: Grant): Promise<boolean>;
   /** Moves a call to `at`: when it ended. */
   settle(api: string, asker: Asker, id: string, at: number, windowMs: number): Promise<void>;
   /** Remembers that a waiting request of the principal was refused `calls` calls at `now`; 0 forgets it. */
   owe(api: string, asker: Asker, calls: number, now: number, windowMs: number): Promise<void>;
+}
+
+/** Calls a decision granted, to be entered in the logs as long as the window is as it was read. */
+export interface Grant {
+  api: string;
+  asker: Asker;
+  /** The calls' ids. */
+  ids: readonly string[];
+  now: number;
+  windowMs: number;
+  /** The window the decision read. */
+  read: BudgetView;
+  /** What of it the rule counted. */
+  counted: Counted;
 }
 
 /** Which of the two logs the rule counts (a budget of 0 is off). */

@@ -175,7 +175,17 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
               const ids = Array.from({ length: request.calls }, callId);
               // Only what the rule counts is compared: a budget that is off cannot make a grant fail.
               const counted = { caller: applied.perCaller > 0, address: applied.perAddress > 0 };
-              if (await store.record(request.api, asker, ids, at, applied.windowMs, view, counted)) {
+              if (
+                await store.record({
+                  api: request.api,
+                  asker,
+                  ids,
+                  now: at,
+                  windowMs: applied.windowMs,
+                  read: view,
+                  counted,
+                })
+              ) {
                 told?.granted(request.api, asker, ids, at, decider.alone === true);
                 if (request.priority === 'foreground' && view.owed > 0) {
                   await store.owe(request.api, asker, 0, at, applied.windowMs);

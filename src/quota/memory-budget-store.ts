@@ -1,13 +1,7 @@
 /** One gateway's budget logs, in memory (see budget-store.ts); a fleet's replicas each keep one as their mirror. */
 import { LRUCache } from 'lru-cache';
 import type { Asker, BudgetView } from './budget-rule.js';
-import {
-  type BudgetStore,
-  type Counted,
-  DEBT_WINDOWS,
-  type LoggedCall,
-  MAX_CALLERS,
-} from './budget-store.js';
+import { type BudgetStore, DEBT_WINDOWS, type Grant, type LoggedCall, MAX_CALLERS } from './budget-store.js';
 
 interface ApiWindow {
   address: LoggedCall[];
@@ -56,15 +50,7 @@ export class MemoryBudgetStore implements BudgetStore {
     };
   }
 
-  async record(
-    api: string,
-    asker: Asker,
-    ids: readonly string[],
-    now: number,
-    windowMs: number,
-    read: BudgetView,
-    counted: Counted,
-  ) {
+  async record({ api, asker, ids, now, windowMs, read, counted }: Grant) {
     // Single-threaded: nothing ran between the decision and this, unless an await did.
     const current = this.viewNow(api, asker, now, windowMs, false);
     const moved =

@@ -1,7 +1,7 @@
 /** Budget logs shared by replicas through Redis (see budget-store.ts): each decision a script of its own. */
 import type { Redis } from 'ioredis';
 import type { Asker, BudgetView } from './budget-rule.js';
-import { type BudgetStore, type Counted, DEBT_WINDOWS, type LoggedCall } from './budget-store.js';
+import { type BudgetStore, DEBT_WINDOWS, type Grant, type LoggedCall } from './budget-store.js';
 
 /**
  * Keys of one API's budget logs; versioned like the block cache's, so formats never mix (v2: the
@@ -102,15 +102,7 @@ export class RedisBudgetStore implements BudgetStore {
     return { caller: scores(caller), address: calls, othersSeen: Number(others), owed: Number(owed) };
   }
 
-  async record(
-    api: string,
-    asker: Asker,
-    ids: readonly string[],
-    now: number,
-    windowMs: number,
-    read: BudgetView,
-    counted: Counted,
-  ) {
+  async record({ api, asker, ids, now, windowMs, read, counted }: Grant) {
     const [callerKey, addressKey] = keysOf(api, asker.identity);
     const done = await this.redis.eval(
       RECORD,

@@ -18,16 +18,15 @@ const olderThan = (ms: number, loads: Load[]) =>
     .filter((load) => load.ageMs === undefined || load.ageMs > ms)
     .map((load) => `${load.at / 1000}s user ${load.user}: ${load.ageMs} ms`);
 
+/** Ten minutes of dashboards over a 499-row project, a load every 20 s per user, no drill-downs. */
+const tenMinutesOf = (users: Parameters<typeof runDashboardSession>[0]['users']) =>
+  runDashboardSession({ rows: 499, users, minutes: 10, stepMs: 20_000, clicks: false });
+
 describe('verified users share one read', () => {
   it('50 signed-in users: complete from the first minute, fresh, and as many HSS calls as one user', async () => {
-    const users = Array.from({ length: 50 }, (_, i) => ({ signIn: `user-${i}` }));
-    const { loads, calls } = await runDashboardSession({
-      rows: 499,
-      users,
-      minutes: 10,
-      stepMs: 20_000,
-      clicks: false,
-    });
+    const { loads, calls } = await tenMinutesOf(
+      Array.from({ length: 50 }, (_, i) => ({ signIn: `user-${i}` })),
+    );
     expect(calls.throttled).toBe(0);
     expect(incomplete(loadedFrom(60_000, loads))).toEqual([]);
     expect(olderThan(5 * 60_000, loadedFrom(60_000, loads))).toEqual([]);
@@ -36,16 +35,11 @@ describe('verified users share one read', () => {
   }, 120_000);
 
   it('10 users with IAM tokens: complete from the third minute, fresh, one call each beyond the floor', async () => {
-    const users = Array.from({ length: 10 }, (_, i) => ({
-      iam: { domainName: 'acme', username: `analyst-${i}`, password: `password-SECRET-${i}` },
-    }));
-    const { loads, calls } = await runDashboardSession({
-      rows: 499,
-      users,
-      minutes: 10,
-      stepMs: 20_000,
-      clicks: false,
-    });
+    const { loads, calls } = await tenMinutesOf(
+      Array.from({ length: 10 }, (_, i) => ({
+        iam: { domainName: 'acme', username: `analyst-${i}`, password: `password-SECRET-${i}` },
+      })),
+    );
     expect(calls.throttled).toBe(0);
     expect(incomplete(loadedFrom(180_000, loads))).toEqual([]);
     expect(olderThan(5 * 60_000, loadedFrom(180_000, loads))).toEqual([]);

@@ -22,6 +22,15 @@ import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const DANGER = '{ portStatistics(filter: { status: DANGER }) { totalCount nodes { port } } }';
 
+/** A replica's environment: project p of the emulator, read with a service token, and the fleet's Redis. */
+const replicaEnv = (hss: { url: string }, redis: { url: string }, more: Record<string, string> = {}) => ({
+  HSS_ENDPOINT: hss.url,
+  HSS_PROJECT_ID: 'p',
+  HSS_AUTH_TOKEN: 't',
+  REDIS_URL: redis.url,
+  ...more,
+});
+
 describeWithRedis('three gateway processes sharing a real Redis', () => {
   const fixtures = useFixtures();
   const processes: ServerProcess[] = [];
@@ -38,7 +47,7 @@ describeWithRedis('three gateway processes sharing a real Redis', () => {
 
     const hss = await fixtures.emulator({ rowsPerScope: 120 });
     const redis = await fixtures.redis();
-    const env = { HSS_ENDPOINT: hss.url, HSS_PROJECT_ID: 'p', HSS_AUTH_TOKEN: 't', REDIS_URL: redis.url };
+    const env = replicaEnv(hss, redis);
     processes.push(...(await Promise.all([startServer(env), startServer(env), startServer(env)])));
     const answers = await Promise.all(
       Array.from({ length: 21 }, async (_, i) => {
@@ -156,14 +165,7 @@ describeWithRedis('what one replica learns, the others know', () => {
   it('a circuit that opened on one replica pauses the calls of the others', async () => {
     const hss = await fixtures.emulator({ quotaPerMinute: 0 });
     const redis = await fixtures.redis();
-    const env = {
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      REDIS_URL: redis.url,
-      HSS_RETRY_MAX: '0',
-      HSS_CIRCUIT_FAILURES: '2',
-    };
+    const env = replicaEnv(hss, redis, { HSS_RETRY_MAX: '0', HSS_CIRCUIT_FAILURES: '2' });
     const [a, b] = [await fixtures.gateway(undefined, env), await fixtures.gateway(undefined, env)];
     hss.emulator.setFaults({ next: ['status-503', 'status-503'], quotaPerMinute: 0 });
     const told = news(b, 'circuit-open');
@@ -195,17 +197,13 @@ describeWithRedis('Redis failing, and Redis lying', () => {
     const clock = new ManualClock();
     const hss = await fixtures.emulator({ now: clock.now });
     const redis = await fixtures.redis();
-    const shared = {
-      HSS_ENDPOINT: hss.url,
-      HSS_PROJECT_ID: 'p',
-      HSS_AUTH_TOKEN: 't',
-      REDIS_URL: redis.url,
+    const shared = replicaEnv(hss, redis, {
       CACHE_TTL_SECONDS: '0',
       HSS_RATE_LIMIT_PER_MINUTE: '5',
       HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '5',
       HSS_RETRY_MAX: '0',
       ...env,
-    };
+    });
     const options = { asShipped: true, now: clock.now };
     const a = await fixtures.gateway(undefined, shared, options);
     const b = await fixtures.gateway(undefined, shared, options);

@@ -5,6 +5,7 @@
  */
 import { request } from 'undici';
 import { scriptedRunner, useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
 import { pageAnswer } from '../helpers/scripted-upstream.js';
 
 const QUERY = '{ portStatistics(page: { first: 3 }) { totalCount nodes { port type num status } } }';
@@ -17,6 +18,19 @@ const ok =
   (body: unknown, headers: Record<string, string> = {}) =>
   () => ({ status: 200, headers, body });
 
+/** The field is null with its UPSTREAM_ERROR, never a page of zero ports. */
+async function nullWithItsError(
+  gw: RunningGateway,
+  upstream: { status: number; errorCode: string | null; requestId: string },
+) {
+  const answer = await gw.graphql(QUERY);
+  expect(answer.body.data).toEqual({ portStatistics: null });
+  expect(answer.body.errors).toHaveLength(1);
+  expect(answer.body.errors?.[0]?.path).toEqual(['portStatistics']);
+  expect(answer.body.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_ERROR', upstream });
+  return answer;
+}
+
 describe('a 200 answer with an error body', () => {
   it.each([
     ['{error_code, error_msg, request_id}', { error_code: 'HSS.1001', error_msg: 'x', request_id: 'r-1' }],
@@ -24,15 +38,7 @@ describe('a 200 answer with an error body', () => {
     ['{error: {code, message}}', { error: { code: 'HSS.1001', message: 'x' }, request_id: 'r-1' }],
   ])('%s is UPSTREAM_ERROR with the upstream error code, never an empty page', async (_shape, body) => {
     await withAnswer(ok(body), async (gw) => {
-      const answer = await gw.graphql(QUERY);
-      // The field is null with its error, never a page of zero ports.
-      expect(answer.body.data).toEqual({ portStatistics: null });
-      expect(answer.body.errors).toHaveLength(1);
-      expect(answer.body.errors?.[0]?.path).toEqual(['portStatistics']);
-      expect(answer.body.errors?.[0]?.extensions).toEqual({
-        code: 'UPSTREAM_ERROR',
-        upstream: { status: 200, errorCode: 'HSS.1001', requestId: 'r-1' },
-      });
+      const answer = await nullWithItsError(gw, { status: 200, errorCode: 'HSS.1001', requestId: 'r-1' });
       expect(answer.body.errors?.[0]?.message).not.toContain('"x"');
     });
   });
@@ -77,15 +83,7 @@ describe('a 200 answer without a valid total_num and data_list', () => {
     ['a JSON list', [1, 2]],
   ])('%s is UPSTREAM_ERROR, never INTERNAL_SERVER_ERROR or zero ports', async (_label, body) => {
     await withAnswer(ok(body, { 'x-request-id': 'r-2' }), async (gw) => {
-      const answer = await gw.graphql(QUERY);
-      // The field is null with its error, never a page of zero ports.
-      expect(answer.body.data).toEqual({ portStatistics: null });
-      expect(answer.body.errors).toHaveLength(1);
-      expect(answer.body.errors?.[0]?.path).toEqual(['portStatistics']);
-      expect(answer.body.errors?.[0]?.extensions).toEqual({
-        code: 'UPSTREAM_ERROR',
-        upstream: { status: 200, errorCode: null, requestId: 'r-2' },
-      });
+      await nullWithItsError(gw, { status: 200, errorCode: null, requestId: 'r-2' });
     });
   });
 

@@ -40,10 +40,10 @@ export const RELAY_MODULES: Record<string, string[]> = {
   PortRow: [
     /* GraphQL */ `
       fragment PortRow_statistic on PortStatistic @refetchable(queryName: "PortRowRefetchQuery") {
+        status
         port
         type
         num
-        status
         service {
           name
         }
