@@ -42,7 +42,7 @@ export interface Grant {
 }
 
 /** Which of the two logs the rule counts (a budget of 0 is off). */
-export interface Counted {
+interface Counted {
   caller: boolean;
   address: boolean;
 }

@@ -1,5 +1,5 @@
 /**
- * Apollo Client 4, set up as the README shows (its cache options taken from the README itself) and
+ * Apollo Client 4, set up as docs/frontend.md shows (its cache options taken from that page itself) and
  * as Apollo's documentation shows for a Relay connection: the stock `relayStylePagination()` field
  * policy merges the pages `fetchMore` brings into one list in the cache, because `first`/`after` are
  * top-level arguments of `portStatistics`.
@@ -13,7 +13,7 @@ import { runSnippet, snippetOf } from '../helpers/snippets.js';
 
 const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
-/** The options the README's Apollo Client snippet gives its cache, captured as it passes them. */
+/** The options docs/frontend.md's Apollo Client snippet gives its cache, captured as it passes them. */
 function readmeCacheConfig(): InMemoryCacheConfig {
   let config: InMemoryCacheConfig | undefined;
   class CapturingCache extends InMemoryCache {
@@ -23,13 +23,13 @@ function readmeCacheConfig(): InMemoryCacheConfig {
     }
   }
   runSnippet(
-    snippetOf('README.md', "from '@apollo/client'"),
+    snippetOf('docs/frontend.md', "from '@apollo/client'"),
     { token: 'demo' },
     {
       '@apollo/client': { ...apolloClient, InMemoryCache: CapturingCache },
     },
   );
-  if (!config) throw new Error("the README's Apollo Client snippet creates no cache");
+  if (!config) throw new Error("docs/frontend.md's Apollo Client snippet creates no cache");
   return config;
 }
 

@@ -1,7 +1,7 @@
 /**
- * urql 6, set up as its documentation and our README show: the default client (which sends queries
- * as GET) works against the gateway as it is, and graphcache with the README's options (taken from
- * the README itself) merges the pages of a filtered list into one with the stock
+ * urql 6, set up as its documentation and docs/frontend.md show: the default client (which sends queries
+ * as GET) works against the gateway as it is, and graphcache with docs/frontend.md's options (taken
+ * from that page itself) merges the pages of a filtered list into one with the stock
  * `relayPagination()`, and has no type it cannot key.
  */
 import { readFileSync } from 'node:fs';
@@ -17,11 +17,11 @@ import { runSnippet, snippetOf } from '../helpers/snippets.js';
 
 const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
-/** The options the README's urql snippet gives graphcache, captured as it passes them. */
+/** The options docs/frontend.md's urql snippet gives graphcache, captured as it passes them. */
 function readmeGraphcacheOptions(): CacheExchangeOpts {
   let options: CacheExchangeOpts | undefined;
   runSnippet(
-    snippetOf('README.md', "from '@urql/exchange-graphcache'"),
+    snippetOf('docs/frontend.md', "from '@urql/exchange-graphcache'"),
     { token: 'demo' },
     {
       '@urql/exchange-graphcache': {
@@ -32,14 +32,14 @@ function readmeGraphcacheOptions(): CacheExchangeOpts {
       },
     },
   );
-  if (!options) throw new Error("the README's urql snippet passes graphcache no options");
+  if (!options) throw new Error("docs/frontend.md's urql snippet passes graphcache no options");
   return options;
 }
 
-/** The README's `fetchOptions`: the caller's token (here the demo's), which urql's GETs carry. */
+/** docs/frontend.md's `fetchOptions`: the caller's token (here the demo's), which urql's GETs carry. */
 const withToken = () => ({ headers: { 'x-auth-token': DEMO_AUTH_TOKEN } });
 
-/** A graphcache client with the README's options, against the demo. */
+/** A graphcache client with docs/frontend.md's options, against the demo. */
 const readmeClient = () =>
   new Client({
     url: `${demo.gw.url}/graphql`,
@@ -118,7 +118,7 @@ describe('urql with graphcache and relayPagination', () => {
   });
 });
 
-describe("graphcache with the README's keys", () => {
+describe("graphcache with docs/frontend.md's keys", () => {
   it('has a key for every type of the schema without an id', () => {
     const schema = buildSchema(readFileSync(join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
     const keyless = Object.values(schema.getTypeMap())
