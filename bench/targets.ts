@@ -82,13 +82,17 @@ export interface Servers {
 }
 
 /**
- * The gateway's settings for the bench: this emulator, no upstream budgets (HSS's 5 calls a minute
- * per caller and per address would turn a benchmark into a test of the budget; the dashboard
- * sessions measure the quota economy, dashboard-sessions.ts).
+ * The gateway's settings for the bench: this emulator, which is also the IAM the callers' tokens
+ * are verified with (once each, then kept: the references pass tokens through unverified), no
+ * upstream budgets (HSS's 5 calls a minute per caller and per address would turn a benchmark into a
+ * test of the budget; the dashboard sessions measure the quota economy, dashboard-sessions.ts).
  */
 export function gatewayEnv(emulatorUrl: string): Record<string, string> {
   return {
     HSS_ENDPOINT: emulatorUrl,
+    IAM_ENDPOINT: emulatorUrl,
+    // The bench emulator accepts any token, as a token of no project in particular.
+    IAM_TOKEN_PROJECTS: '*',
     HSS_PROJECT_ID: DEMO_PROJECT_ID,
     HSS_AUTH_TOKEN: DEMO_AUTH_TOKEN,
     HSS_RATE_LIMIT_PER_MINUTE: '0',

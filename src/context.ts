@@ -67,6 +67,7 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
   const operation: GatewayContext['operation'] = {
     name: request.operationName,
     blocksAsked: 0,
+    blocksServed: 0,
     upstreamCalls: 0,
     sharedCalls: 0,
     cachedBlocks: 0,
@@ -82,7 +83,6 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
     ...(request.cancellation && { cancellation: request.cancellation }),
     deadlineAt: Date.now() + shared.deadlineMs,
     maxBlocks: shared.maxOperationPrice,
-    maxTableBlocks: shared.snapshots.maxPages,
   });
   const listed =
     shared.listed && !(caller instanceof HssError)

@@ -99,7 +99,7 @@ function contextFactoryOf(config: GatewayConfig, logger: Logger, quota: QuotaEco
     maxOperationPrice: config.limits.cost,
     snapshots: {
       // Without a cache a snapshot would be fetched again by every request.
-      maxPages: caching ? config.snapshots.maxPages : 0,
+      maxBlocks: caching ? config.snapshots.maxPages : 0,
       upstreamFilters: new Set(config.snapshots.upstreamFilters),
     },
     listed: caching

@@ -1,11 +1,12 @@
 /**
- * One flight per block across the fleet: a replica about to call HSS for a key takes a lease on it in
+ * One flight per key across the fleet (a block, a table's first blocks, a proof): a replica about to
+ * call HSS for a key takes a lease on it in
  * Redis (`SET NX PX`); the others wait for the news that it landed (the fleet channel) and read what
  * it stored, or share HSS's failure. A lease lasts as long as one call may take and is renewed
  * while the call runs, so a lease whose owner died soon expires and the next replica flies; nobody
  * waits longer than a request may (then it calls itself). With
- * Redis unreachable, every replica flies for itself (its own budget share keeps the fleet within
- * HSS's quota: quota/call-budget.ts).
+ * Redis unreachable, every replica flies for itself (its replica share of the budgets keeps the fleet
+ * within HSS's quota: quota/fleet-budget.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';

@@ -25,6 +25,7 @@ import {
   EDGE_HEADERS,
   type EdgeFacts,
   type GatewayServerContext,
+  readCostHeader,
 } from '../request/edge-contract.js';
 import { type CostExtension, costExtension } from '../request/ledger.js';
 import { requestIdFor } from '../request/request-id.js';
@@ -81,6 +82,8 @@ interface YogaAnswer {
   /** Without the headers of the gateway's own, its cost still a marker. */
   response: StoredResponse;
   cost: CostExtension | undefined;
+  /** The blocks it was built from: what a response-cache hit of it serves. */
+  blocks: number;
   cacheableForMs: number;
 }
 
@@ -161,7 +164,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     } finally {
       res.off('close', onClose);
     }
-    const costHeader = response.headers.get(COST_HEADER);
+    const told = readCostHeader(response.headers.get(COST_HEADER));
     return {
       response: {
         status: response.status,
@@ -170,7 +173,8 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
         ),
         body: Buffer.from(await response.arrayBuffer()),
       },
-      cost: costHeader === null ? undefined : (JSON.parse(costHeader) as CostExtension),
+      cost: told?.cost,
+      blocks: told?.blocks ?? 0,
       cacheableForMs: Number(response.headers.get(CACHEABLE_FOR_HEADER) ?? 0),
     };
   }
@@ -181,8 +185,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     const { cacheKey } = request;
     if (cacheKey === undefined || !cost || response.status !== 200 || !(cacheableForMs > 0)) return;
     if (!hasCostMarker(response.body)) return;
-    const blocks = cost.upstreamCalls + cost.sharedCalls + cost.cachedPages;
-    responseCache?.set(cacheKey, { ...response, blocks }, cacheableForMs);
+    responseCache?.set(cacheKey, { ...response, blocks: answer.blocks }, cacheableForMs);
   }
 
   async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {

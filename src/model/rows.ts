@@ -45,7 +45,9 @@ export interface OperationLedger {
   price?: number;
   /** Distinct blocks the operation has asked for so far: each could be an upstream call. */
   blocksAsked: number;
-  /** Upstream calls it made, calls of other requests it joined, blocks from the cache. */
+  /** Blocks served to it, however they came: what a response-cache hit of its answer serves. */
+  blocksServed: number;
+  /** Upstream calls it made (every attempt), calls of other requests it joined, blocks from the cache. */
   upstreamCalls: number;
   sharedCalls: number;
   cachedBlocks: number;
@@ -57,6 +59,7 @@ export function recordServed(
   served: { source: 'cache' | 'call' | 'shared'; fetchedAt: number; stale: boolean },
   blocks: number,
 ): void {
+  operation.blocksServed += blocks;
   if (served.source === 'shared') operation.sharedCalls += blocks;
   else if (served.source === 'cache') operation.cachedBlocks += blocks;
   const seen = operation.freshness;

@@ -101,7 +101,7 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   );
   private readonly cacheLookups = this.counter(
     'hss_cache_lookups_total',
-    'Page cache lookups: hit (fresh), stale (served while renewing) or miss.',
+    'Block cache lookups: hit (fresh), stale (served while renewing) or miss.',
     ['result'],
   );
   private readonly staleServed = this.counter(
@@ -198,8 +198,8 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   }
 
   /**
-   * One GraphQL operation answered, whichever path answered it (yoga, or the HTTP handler's fast
-   * lane): by its bounded label (see operation-labels.ts), its type, and its errors' codes.
+   * One GraphQL operation answered: by its bounded label (see operation-labels.ts), its type, and
+   * its errors' codes.
    */
   recordOperation(outcome: OperationOutcome): void {
     const { label, type } = outcome;

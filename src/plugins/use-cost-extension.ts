@@ -11,11 +11,12 @@ import type { BudgetState } from '../quota/call-budget.js';
 import {
   COST_HEADER,
   COST_MARKER,
+  type CostTold,
   costHeaderOf,
   type EdgeFacts,
   type GatewayServerContext,
 } from '../request/edge-contract.js';
-import { type CostExtension, costExtension } from '../request/ledger.js';
+import { costExtension } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 
 export interface CostExtensionOptions {
@@ -31,8 +32,8 @@ export function useCostExtension(
 ): Plugin<GatewayContext & GatewayServerContext> {
   const ran = new WeakSet<Request>();
   const edges = new WeakMap<Request, EdgeFacts>();
-  // What the handler is to write at the marker, per request it read.
-  const costs = new WeakMap<Request, CostExtension>();
+  // What the handler is to write at the marker, per request it read, and the blocks served.
+  const costs = new WeakMap<Request, CostTold>();
   return {
     onRequest({ request, serverContext }) {
       const { edge } = serverContext as GatewayServerContext;
@@ -46,7 +47,7 @@ export function useCostExtension(
         async onExecuteDone(payload) {
           const cost = costExtension(context.operation, await context.budget());
           const edge = edges.has(request);
-          if (edge) costs.set(request, cost);
+          if (edge) costs.set(request, { cost, blocks: context.operation.blocksServed });
           handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             setResult({ ...result, extensions: { ...result.extensions, cost: edge ? COST_MARKER : cost } });
           });
@@ -59,8 +60,8 @@ export function useCostExtension(
       setResult({ ...result, extensions: { ...result.extensions, cost } });
     },
     onResponse({ request, response }) {
-      const cost = costs.get(request);
-      if (cost) response.headers.set(COST_HEADER, costHeaderOf(cost));
+      const told = costs.get(request);
+      if (told) response.headers.set(COST_HEADER, costHeaderOf(told));
     },
   };
 }

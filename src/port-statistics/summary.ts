@@ -6,9 +6,10 @@
  * - totalCount: the filter's own query (1);
  * - byStatus: DANGER and NORMAL (2), UNKNOWN being the rest of the total;
  * - byProtocol: TCP, TCP6 and UDP (3), UDP6 being the rest.
- * That is 6 calls at most, fewer when the filter fixes a status or a protocol or when the cache or
- * the operation's other fields already hold the blocks. A derived count is only derived while the
- * total is exact (under HSS's 10,000 ceiling); above it, it is asked for.
+ * That is 6 calls, fewer when the filter fixes a status or a protocol or when the cache or the
+ * operation's other fields already hold the blocks (and, the first time, the table's first block,
+ * which told that it is too large for a snapshot). A derived count is only derived while the total
+ * is exact (under HSS's 10,000 ceiling); above it, it is asked for: 2 more.
  */
 
 import {

@@ -1,4 +1,4 @@
-/** The canonical form of an upstream request: how loaders, the coalescer and caches key it. */
+/** The canonical form of an upstream request: how the request loader, coalescing and caches key it. */
 import { formatQueryString } from '../upstream/query-string.js';
 
 /**

@@ -27,6 +27,7 @@ import { type Freshness, keepMsOf, redactKey, served, staleMayStandIn } from './
 import { ScopeProofs } from './proofs.js';
 import type { QuotaObserver } from './quota-observer.js';
 import { RefreshQueue } from './refresh-queue.js';
+import { TableVersions } from './table-versions.js';
 import { untilDeadline } from './until-deadline.js';
 
 export type { QuotaObserver };
@@ -59,6 +60,8 @@ export class UpstreamBlocks {
   private readonly lookup: BlockLookup;
   private readonly calls: BlockCalls;
   private readonly proofs: ScopeProofs;
+  /** Versions of tables kept for cursors (a snapshot's rows under its tag). */
+  readonly versions: TableVersions;
 
   constructor(private readonly options: UpstreamBlocksOptions) {
     this.now = options.now ?? Date.now;
@@ -70,12 +73,13 @@ export class UpstreamBlocks {
       keepMs: keepMsOf(freshness),
       ttlMs: freshness.ttlMs,
     });
+    this.versions = new TableVersions(this.calls, cache);
     this.proofs = new ScopeProofs({
       entitlements: options.entitlements,
       calls: this.calls,
       cached: cache !== undefined,
       ...(flights && { flights }),
-      refuseRefused: (identity, projectId) => this.refuseRefused(identity, projectId),
+      screen: options.screen,
     });
   }
 
@@ -146,18 +150,6 @@ export class UpstreamBlocks {
   /** What is stored of a block, however old (within its keep), with no call: what a table's size is. */
   stored<Row>(request: BlockRequest<Row>): Promise<CachedBlock<Row> | undefined> {
     return this.lookup.stored(request);
-  }
-
-  /** Keeps a value derived from blocks (a snapshot's version, for cursors) as long as a block. */
-  async keep(key: string, entry: CachedBlock<unknown>): Promise<void> {
-    await this.calls.store(key, entry);
-  }
-
-  /** A value kept with `keep`, if it still is. */
-  kept<Row>(key: string, api: HssApiName): Promise<CachedBlock<Row> | undefined> {
-    return (this.options.cache?.get(key, api) ?? Promise.resolve(undefined)) as Promise<
-      CachedBlock<Row> | undefined
-    >;
   }
 
   /** Whether HSS answered these credentials for the scope lately. */

@@ -2,7 +2,7 @@
 import { LRUCache } from 'lru-cache';
 import type { BlockCache, CachedBlock } from './block-cache.js';
 
-export interface MemoryPageCacheOptions {
+export interface MemoryBlockCacheOptions {
   maxEntries: number;
   /** Approximate bytes of all stored blocks together, as they sit in the heap. */
   maxBytes: number;
@@ -11,7 +11,7 @@ export interface MemoryPageCacheOptions {
 export class MemoryBlockCache implements BlockCache {
   private readonly lru: LRUCache<string, CachedBlock<unknown>>;
 
-  constructor(options: MemoryPageCacheOptions) {
+  constructor(options: MemoryBlockCacheOptions) {
     this.lru = new LRUCache<string, CachedBlock<unknown>>({
       max: options.maxEntries,
       maxSize: options.maxBytes,

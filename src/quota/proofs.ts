@@ -12,6 +12,7 @@ import type { CachedBlock } from './block-cache.js';
 import type { BlockCalls } from './block-calls.js';
 import { blockKeyOf } from './block-key.js';
 import { type BlockRequest, type CallContext, sharedCallOf } from './block-request.js';
+import type { CredentialScreen } from './credential-screen.js';
 import {
   type EntitledScope,
   type Entitlements,
@@ -34,8 +35,8 @@ export interface ScopeProofsOptions {
   /** Whether the cache is on: another replica's proof is read from it. */
   cached: boolean;
   flights?: FleetFlights;
-  /** Refuses credentials HSS refused lately in this project (before a proof is spent on them). */
-  refuseRefused(identity: string, projectId: string): void;
+  /** Credentials HSS refused lately: no proof is spent on them. */
+  screen: CredentialScreen;
 }
 
 export class ScopeProofs {
@@ -62,7 +63,8 @@ export class ScopeProofs {
     const verdict = await entitlements.recall(entitled);
     if (verdict.state === 'proven') return undefined;
     if (verdict.state === 'denied') throw notEntitled(projectId, enterpriseProjectId, verdict.waitMs);
-    this.options.refuseRefused(identity, projectId);
+    const refused = this.options.screen.recentRefusal(identity, projectId);
+    if (refused) throw refused;
     if (call.mayCall === false) throw preflightRequired();
     const scope = `${identity} ${request.api.name} ${projectId} ${enterpriseProjectId ?? ''}`;
     const key = blockKeyOf(request);

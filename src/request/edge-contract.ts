@@ -28,7 +28,7 @@ export interface GatewayServerContext {
 
 /** How long the answer may be served from the response cache, in ms; absent or 0: not at all. */
 export const CACHEABLE_FOR_HEADER = 'x-hss-gateway-cacheable-ms';
-/** The answer's `extensions.cost`, as JSON: what the handler writes at the marker. */
+/** The answer's `extensions.cost`, and the blocks it was built from, as JSON (see costHeaderOf). */
 export const COST_HEADER = 'x-hss-gateway-cost';
 /** Every response header of the gateway's own, which never leaves it. */
 export const EDGE_HEADERS: ReadonlySet<string> = new Set([CACHEABLE_FOR_HEADER, COST_HEADER]);
@@ -39,5 +39,12 @@ export const EDGE_HEADERS: ReadonlySet<string> = new Set([CACHEABLE_FOR_HEADER, 
  */
 export const COST_MARKER = `hss-gateway-cost-${randomUUID()}`;
 
-/** The cost header's value. */
-export const costHeaderOf = (cost: CostExtension) => JSON.stringify(cost);
+/** What the cost header says: the cost to write at the marker, and the blocks a kept answer serves. */
+export interface CostTold {
+  cost: CostExtension;
+  blocks: number;
+}
+
+export const costHeaderOf = (told: CostTold) => JSON.stringify(told);
+export const readCostHeader = (value: string | null): CostTold | undefined =>
+  value === null ? undefined : (JSON.parse(value) as CostTold);

@@ -7,7 +7,28 @@
  */
 import type { FetchedBlock } from '../model/block.js';
 import type { RowsRead, RowWindow } from '../model/rows.js';
-import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
+import { type HssListApi, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
+
+/** A list call of a project: its API and query parameters, in canonical (alphabetical) order. */
+export interface ListCall<Row> {
+  api: HssListApi<Row>;
+  projectId: string;
+  parameters: [string, string][];
+}
+
+/** What reads a list's blocks (for one request: the request loader, below). */
+export interface BlockLoads {
+  /** One block: a list call with `limit=200` and its offset. */
+  block<Row>(call: ListCall<Row>): Promise<FetchedBlock<Row>>;
+}
+
+/** The list's block at `offset`: its parameters with a limit of 200 (and `offset` past the first). */
+export function blockCall<Row>(list: ListCall<Row>, offset: number): ListCall<Row> {
+  const paging: [string, string][] = [['limit', String(UPSTREAM_MAX_LIMIT)]];
+  if (offset > 0) paging.push(['offset', String(offset)]);
+  const parameters = [...list.parameters, ...paging].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ...list, parameters };
+}
 
 /** The block holding a record offset. */
 const blockOf = (offset: number) => offset - (offset % UPSTREAM_MAX_LIMIT);
@@ -35,14 +56,17 @@ function windowStart(window: RowWindow, total: number): number {
 }
 
 /**
- * The rows a window holds in a list whose blocks `blockAt` loads. The block where the window may
- * start comes first: it tells the list's length, so blocks past its end are never asked for (the
- * last rows of a list cost that one more, where it does not hold them).
+ * The rows a window holds in a list (its query without paging), read from its blocks. The block
+ * where the window may start comes first (the one at `after`, else the first): it tells the list's
+ * length, so blocks past its end are never asked for (the last rows of a list cost that one more,
+ * where it does not hold them).
  */
 export async function readBlocks<Row>(
   window: RowWindow,
-  blockAt: (offset: number) => Promise<FetchedBlock<Row>>,
+  list: ListCall<Row>,
+  loads: BlockLoads,
 ): Promise<RowsRead<Row>> {
+  const blockAt = (offset: number) => loads.block(blockCall(list, offset));
   const firstAt = blockOf(window.offset ?? 0);
   const first = await blockAt(firstAt);
   const total = first.totalNum;

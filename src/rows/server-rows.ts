@@ -4,10 +4,9 @@
  */
 import type { PortServerData, PortServersQuery } from '../model/port-server.js';
 import type { RowsRead, RowWindow } from '../model/rows.js';
-import { LIST_PORT_HOST, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
+import { LIST_PORT_HOST } from '../upstream/hss-apis.js';
 import { portServersParameters } from '../upstream/query-string.js';
-import { readBlocks } from './blocks.js';
-import type { RowLoads } from './request-loader.js';
+import { type BlockLoads, readBlocks } from './blocks.js';
 
 /** Reads the servers a window of a list holds. */
 export type ReadServers = (
@@ -16,10 +15,7 @@ export type ReadServers = (
   window: RowWindow,
 ) => Promise<RowsRead<PortServerData>>;
 
-export function serverRows(loader: RowLoads): ReadServers {
+export function serverRows(loads: BlockLoads): ReadServers {
   return (projectId, query, window) =>
-    readBlocks(window, (offset) => {
-      const paging = { limit: UPSTREAM_MAX_LIMIT, offset: offset > 0 ? offset : undefined };
-      return loader.block(LIST_PORT_HOST, projectId, portServersParameters({ ...query, ...paging }));
-    });
+    readBlocks(window, { api: LIST_PORT_HOST, projectId, parameters: portServersParameters(query) }, loads);
 }

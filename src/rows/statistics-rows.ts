@@ -7,16 +7,18 @@
  * would still be served (a drill-down click costs no call).
  */
 
+import DataLoader from 'dataloader';
 import { HssError } from '../errors/hss-error.js';
 import type { PortStatisticData, PortStatisticScope, PortStatisticsQuery } from '../model/port-statistic.js';
 import type { RowsRead, RowWindow } from '../model/rows.js';
-import { recordServed } from '../model/rows.js';
-import { LIST_PORT_STATISTICS, UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
-import { portStatisticsParameters } from '../upstream/query-string.js';
-import { cutRows, readBlocks } from './blocks.js';
+import { type OperationLedger, recordServed } from '../model/rows.js';
+import { LIST_PORT_STATISTICS } from '../upstream/hss-apis.js';
+import { formatQueryString, portStatisticsParameters } from '../upstream/query-string.js';
+import { cutRows, type ListCall, readBlocks } from './blocks.js';
 import type { ListedRows } from './listed-rows.js';
 import type { RowLoads } from './request-loader.js';
 import { type LocalFilter, localFiltersOf, selectRows } from './snapshot-query.js';
+import { readTable, type Snapshot } from './tables.js';
 
 /** A list of statistics: its scope, and its filters and order. */
 interface StatisticsList {
@@ -34,7 +36,7 @@ export type ReadStatistics = (
 /** SNAPSHOT_MAX_PAGES and SNAPSHOT_UPSTREAM_FILTERS. */
 export interface SnapshotPolicy {
   /** The most blocks of 200 a snapshot may take; 0: no snapshots. */
-  maxPages: number;
+  maxBlocks: number;
   /** Filters (and `orderBy`) always sent to HSS: a query with one is not answered from a snapshot. */
   upstreamFilters: ReadonlySet<LocalFilter>;
 }
@@ -62,31 +64,60 @@ const coverable = (error: unknown) =>
     (error.code === 'UPSTREAM_ERROR' && (error.upstream?.status ?? 500) >= 500));
 
 /** The table a query is a question of: its scope, unfiltered. */
-function tableOf(scope: PortStatisticScope): PortStatisticsQuery {
+function tableOf(scope: PortStatisticScope): ListCall<PortStatisticData> {
   const table: PortStatisticsQuery = {};
   if (scope.enterpriseProjectId !== undefined) table.enterpriseProjectId = scope.enterpriseProjectId;
   if (scope.category !== undefined) table.category = scope.category;
-  return table;
+  return {
+    api: LIST_PORT_STATISTICS,
+    projectId: scope.projectId,
+    parameters: portStatisticsParameters(table),
+  };
 }
 
+/** A table of the request, and the version of it a cursor named. */
+interface TableKey {
+  table: ListCall<PortStatisticData>;
+  tag: string | undefined;
+}
+
+/**
+ * The row source of one request's statistics lists. Each table is read once per request, whatever
+ * asks (the lists, the summary's counts, lookups by id), so every number of one answer comes from
+ * one read of it; what a snapshot served is written in the ledger once.
+ */
 export function statisticsRows(
-  loader: RowLoads,
+  loads: RowLoads,
   policy: SnapshotPolicy,
   listed: RecentlyListed | undefined,
-  operation: Parameters<typeof recordServed>[0],
+  operation: OperationLedger,
 ): ReadStatistics {
+  const tables = new DataLoader<TableKey, Snapshot<PortStatisticData> | undefined, string>(
+    (keys) =>
+      Promise.all(
+        keys.map(({ table, tag }) =>
+          readTable(loads, table, policy.maxBlocks, tag).then((snapshot) => {
+            if (snapshot) recordServed(operation, snapshot, snapshot.blocks);
+            return snapshot;
+          }, asError),
+        ),
+      ),
+    {
+      cacheKeyFn: ({ table, tag }) =>
+        `${tag ?? ''} ${table.projectId} ${formatQueryString(table.parameters)}`,
+    },
+  );
   return async ({ scope, query }, window) => {
     const snapshotted =
-      policy.maxPages > 0 && !localFiltersOf(query).some((used) => policy.upstreamFilters.has(used));
+      policy.maxBlocks > 0 && !localFiltersOf(query).some((used) => policy.upstreamFilters.has(used));
     if (snapshotted) {
-      const parameters = portStatisticsParameters(tableOf(scope));
-      const snapshot = await loader
-        .table(LIST_PORT_STATISTICS, scope.projectId, parameters, window.tag)
+      const snapshot = await tables
+        .load({ table: tableOf(scope), tag: window.tag })
         .catch((error: unknown) => {
           if (coverable(error)) return undefined;
           throw error;
         });
-      if (snapshot) return cutRows(selectRows(snapshot.rows as PortStatisticData[], query), window, snapshot);
+      if (snapshot) return cutRows(selectRows(snapshot.rows, query), window, snapshot);
     }
     const reader = listed?.readerOf(scope);
     const known = listed && reader !== undefined && lookedUp(listed, reader, scope, query);
@@ -94,18 +125,18 @@ export function statisticsRows(
       recordServed(operation, { source: 'cache', fetchedAt: known.fetchedAt, stale: known.stale }, 1);
       return known;
     }
-    const read = await readBlocks(window, (offset) => {
-      const paging = { limit: UPSTREAM_MAX_LIMIT, offset: offset > 0 ? offset : undefined };
-      return loader.block(
-        LIST_PORT_STATISTICS,
-        scope.projectId,
-        portStatisticsParameters({ ...query, ...paging }),
-      );
-    });
+    const list = {
+      api: LIST_PORT_STATISTICS,
+      projectId: scope.projectId,
+      parameters: portStatisticsParameters(query),
+    };
+    const read = await readBlocks(window, list, loads);
     if (reader !== undefined) listed?.rows.remember(reader, scope, read.rows, read.fetchedAt);
     return read;
   };
 }
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
 /**
  * A lookup of one row by its port and protocol (`node(id:)`, `_entities`) answered from the row as

@@ -12,10 +12,8 @@
 import { createHash } from 'node:crypto';
 import type { FetchedBlock } from '../model/block.js';
 import type { CachedBlock } from '../quota/block-cache.js';
-import { blockKeyOf } from '../quota/block-key.js';
-import type { BlockRequest } from '../quota/block-request.js';
 import { UPSTREAM_MAX_LIMIT } from '../upstream/hss-apis.js';
-import { blocksOf } from './blocks.js';
+import { blockCall, blocksOf, type ListCall } from './blocks.js';
 
 /** A table held whole: every row, in the order HSS lists them, and a tag naming that content. */
 export interface Snapshot<Row> {
@@ -29,25 +27,22 @@ export interface Snapshot<Row> {
   blocks: number;
 }
 
-/** What reading a table uses of the block source, for one request. */
-export interface TableSource<Row> {
-  /** The table's first blocks, together (`firstStored`: what stored() read of the first). */
-  blocks(
-    requests: BlockRequest<Row>[],
+/** What reading a table uses (for one request: the request loader, below). */
+export interface TableSource {
+  /** A table's first blocks, served together (`firstStored`: what stored() read of the first). */
+  blocks<Row>(
+    calls: ListCall<Row>[],
     firstStored?: { entry: CachedBlock<Row> | undefined },
   ): Promise<FetchedBlock<Row>[]>;
-  /** What is stored of a block, with no call. */
-  stored(request: BlockRequest<Row>): Promise<CachedBlock<Row> | undefined>;
-  keep(key: string, entry: CachedBlock<Row>): Promise<void>;
-  kept(key: string): Promise<CachedBlock<Row> | undefined>;
-}
-
-/** The table's block at `offset`: its query, with a limit of 200 (and `offset` past the first). */
-function tableBlock<R extends { parameters: [string, string][] }>(table: R, offset: number): R {
-  const paging: [string, string][] = [['limit', String(UPSTREAM_MAX_LIMIT)]];
-  if (offset > 0) paging.push(['offset', String(offset)]);
-  const parameters = [...table.parameters, ...paging].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { ...table, parameters };
+  /** What is stored of a block, however old, with no call. */
+  stored<Row>(call: ListCall<Row>): Promise<CachedBlock<Row> | undefined>;
+  /** Keeps a version of a table (its rows, under its tag) as long as a block: once, not on every read. */
+  keepVersion<Row>(
+    table: ListCall<Row>,
+    version: Pick<Snapshot<Row>, 'tag' | 'rows' | 'fetchedAt'>,
+  ): Promise<void>;
+  /** A version kept, if it still is. */
+  keptVersion<Row>(table: ListCall<Row>, tag: string): Promise<CachedBlock<Row> | undefined>;
 }
 
 /**
@@ -56,19 +51,17 @@ function tableBlock<R extends { parameters: [string, string][] }>(table: R, offs
  * (a snapshot would answer wrong totals). With `tag`, that version while it is kept.
  */
 export async function readTable<Row>(
-  source: TableSource<Row>,
-  table: BlockRequest<Row>,
+  source: TableSource,
+  table: ListCall<Row>,
   maxBlocks: number,
   tag?: string,
 ): Promise<Snapshot<Row> | undefined> {
-  const blockAt = (index: number) => tableBlock(table, index * UPSTREAM_MAX_LIMIT);
+  const blockAt = (index: number) => blockCall(table, index * UPSTREAM_MAX_LIMIT);
   const known = await source.stored(blockAt(0));
   const knownBlocks = known ? blocksOf(known.block.totalNum) : 1;
   if (knownBlocks > maxBlocks) return undefined;
-  let blocks = await source.blocks(
-    Array.from({ length: knownBlocks }, (_, i) => blockAt(i)),
-    { entry: known },
-  );
+  const first = Array.from({ length: knownBlocks }, (_, i) => blockAt(i));
+  let blocks = await source.blocks(first, { entry: known });
   const needed = blocksOf(blocks[0]?.totalNum ?? 0);
   if (needed > maxBlocks) return undefined;
   // The table grew since it was last seen: all its blocks, the first ones as they are.
@@ -77,35 +70,20 @@ export async function readTable<Row>(
   const current = assembled(blocks.slice(0, needed));
   if (current === undefined) return undefined;
   if (tag === undefined || tag === current.tag) {
-    await keepVersion(source, table, current);
+    await source.keepVersion(table, current);
     return current;
   }
-  const pinned = await source.kept(versionKey(table, tag));
-  if (!pinned) return current;
-  const stale = current.stale || pinned.fetchedAt < current.fetchedAt;
+  const kept = await source.keptVersion(table, tag);
+  if (!kept) return current;
+  const stale = current.stale || kept.fetchedAt < current.fetchedAt;
   return {
-    rows: pinned.block.rows as Row[],
-    fetchedAt: pinned.fetchedAt,
+    rows: kept.block.rows as Row[],
+    fetchedAt: kept.fetchedAt,
     stale,
     source: 'cache',
     tag,
     blocks: needed,
   };
-}
-
-const versionKey = (table: BlockRequest<unknown>, tag: string) => `${blockKeyOf(table)} snapshot@${tag}`;
-
-// Versions this process has kept lately: each is stored once, not on every read.
-const keptVersions = new Set<string>();
-const MAX_KEPT_VERSIONS = 10_000;
-
-async function keepVersion<Row>(source: TableSource<Row>, table: BlockRequest<Row>, snapshot: Snapshot<Row>) {
-  const key = versionKey(table, snapshot.tag);
-  if (keptVersions.has(key)) return;
-  if (keptVersions.size >= MAX_KEPT_VERSIONS) keptVersions.clear();
-  keptVersions.add(key);
-  const rows = [...snapshot.rows];
-  await source.keep(key, { block: { totalNum: rows.length, rows }, fetchedAt: snapshot.fetchedAt });
 }
 
 // A table's blocks, as the memory cache hands them over again and again, are assembled once.

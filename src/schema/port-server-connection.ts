@@ -41,7 +41,7 @@ const FIRST_DESCRIPTION = `Servers wanted: 0 to ${MAX_FIRST}, default ${DEFAULT_
 const AFTER_DESCRIPTION = 'Servers after this cursor (an edge cursor or pageInfo.endCursor).';
 
 /** One upstream call per block of 200 the servers wanted touch. */
-const pagesOf = (args: { first?: number | null; after?: string | null }) =>
+const callsOf = (args: { first?: number | null; after?: string | null }) =>
   blocksCovering(startOf(args.after), Math.min(MAX_FIRST, args.first ?? DEFAULT_FIRST));
 
 /** The servers list both fields answer, from their arguments. */
@@ -76,7 +76,7 @@ builder.queryField('portServers', (t) =>
       first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
-    complexity: (args) => pagesOf(args),
+    complexity: (args) => callsOf(args),
     resolve: (_root, args, context) => serversOf({ ...args, projectId: args.projectId?.toString() }, context),
   }),
 );
@@ -90,14 +90,14 @@ builder.objectField(PortStatistic, 'servers', (t) =>
       'The servers on which this port is open (HSS ListPortHost), in the scope that listed the row: its project, ' +
       'enterprise project and category (HOST when the row was listed without one; ask with `filter.category` ' +
       'for containers). A TCP6 row shows the TCP servers and a UDP6 row the UDP servers: HSS reports IPv6 sockets ' +
-      'under TCP and UDP, so their count can differ from `num`. One upstream call per page of servers, for each ' +
+      'under TCP and UDP, so their count can differ from `num`. One upstream call per block of 200 servers, for each ' +
       'row selected: under a list of rows, ask for few rows.',
     args: {
       filter: t.arg({ type: PortServerFilter, description: 'Which servers.' }),
       first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
-    complexity: (args) => pagesOf(args),
+    complexity: (args) => callsOf(args),
     resolve: (row, args, context) =>
       serversOf(
         {

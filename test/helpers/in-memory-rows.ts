@@ -9,10 +9,8 @@ import { PortStatisticsDataset } from '../../src/emulator/select.js';
 import type { FetchedBlock } from '../../src/model/block.js';
 import type { PortStatisticData } from '../../src/model/port-statistic.js';
 import type { CachedBlock } from '../../src/quota/block-cache.js';
-import { blockKeyOf } from '../../src/quota/block-key.js';
-import type { BlockRequest } from '../../src/quota/block-request.js';
+import type { ListCall } from '../../src/rows/blocks.js';
 import type { RowLoads } from '../../src/rows/request-loader.js';
-import { readTable, type TableSource } from '../../src/rows/tables.js';
 import { type HssListApi, LIST_PORT_STATISTICS } from '../../src/upstream/hss-apis.js';
 import { formatQueryString } from '../../src/upstream/query-string.js';
 
@@ -34,77 +32,60 @@ export function datasetAnswers(rowsPerScope: number, fetchedAt: () => number = (
   return { answer, calls };
 }
 
-/** A block request of ListPortStatistics, as the request loader makes it. */
-export function statisticsRequest(
+/** A list call of ListPortStatistics. */
+export function statisticsCall(
   projectId: string,
   parameters: [string, string][],
-): BlockRequest<PortStatisticData> {
-  return {
-    api: LIST_PORT_STATISTICS,
-    credentials: { kind: 'token', token: 'in-memory', source: 'static' },
-    identity: 'token:in-memory',
-    reader: 'shared',
-    principal: 'anonymous',
-    mustProve: false,
-    projectId,
-    parameters,
-  };
+): ListCall<PortStatisticData> {
+  return { api: LIST_PORT_STATISTICS, projectId, parameters };
 }
 
+const keyOf = (call: ListCall<unknown>) => `${call.projectId} ${formatQueryString(call.parameters)}`;
+
 /**
- * A table source over answers: every block asked for is a call, and is stored (what `stored`
- * reads); versions kept in memory. `asked` lists each `blocks()` call's block offsets.
+ * The loads of one request over answers, as the request loader makes them: each distinct block
+ * once (its DataLoader), and what reading a table takes: every block asked for is a call, and is
+ * stored (what `stored` reads); versions kept in memory. `asked` lists each `blocks()` call's block
+ * offsets.
  */
-export function tableSource(answer: AnswerOf) {
-  const stored = new Map<string, CachedBlock<PortStatisticData>>();
+export function rowLoads(answer: AnswerOf) {
+  const stored = new Map<string, CachedBlock<unknown>>();
+  const versions = new Map<string, CachedBlock<unknown>>();
+  const loaded = new Map<string, Promise<FetchedBlock<unknown>>>();
   const asked: number[][] = [];
-  const offsetOf = (request: BlockRequest<unknown>) =>
-    Number(request.parameters.find(([name]) => name === 'offset')?.[1] ?? 0);
-  const source: TableSource<PortStatisticData> = {
-    blocks: async (requests) => {
-      asked.push(requests.map(offsetOf));
-      return requests.map((request) => {
-        const block = answer(request.projectId, request.parameters);
-        stored.set(blockKeyOf(request), { block, fetchedAt: block.fetchedAt });
-        return block;
+  const offsetOf = (call: ListCall<unknown>) =>
+    Number(call.parameters.find(([name]) => name === 'offset')?.[1] ?? 0);
+  const fetch = <Row>(call: ListCall<Row>): FetchedBlock<Row> => {
+    if (call.api !== (LIST_PORT_STATISTICS as HssListApi<unknown>))
+      throw new Error(`no dataset for ${call.api.name}`);
+    const block = answer(call.projectId, call.parameters) as unknown as FetchedBlock<Row>;
+    stored.set(keyOf(call), { block, fetchedAt: block.fetchedAt });
+    return block;
+  };
+  const loads: RowLoads = {
+    block: <Row>(call: ListCall<Row>) => {
+      const key = keyOf(call);
+      if (!loaded.has(key))
+        loaded.set(
+          key,
+          Promise.resolve().then(() => fetch(call)),
+        );
+      return loaded.get(key) as Promise<FetchedBlock<Row>>;
+    },
+    blocks: async <Row>(calls: ListCall<Row>[]) => {
+      asked.push(calls.map(offsetOf));
+      return calls.map((call) => fetch(call));
+    },
+    stored: async <Row>(call: ListCall<Row>) => stored.get(keyOf(call)) as CachedBlock<Row> | undefined,
+    keepVersion: async (table, version) => {
+      const rows = [...version.rows];
+      versions.set(`${keyOf(table)} ${version.tag}`, {
+        block: { totalNum: rows.length, rows },
+        fetchedAt: version.fetchedAt,
       });
     },
-    stored: async (request) => stored.get(blockKeyOf(request)),
-    keep: async (key, entry) => {
-      stored.set(key, entry);
-    },
-    kept: async (key) => stored.get(key),
+    keptVersion: async <Row>(table: ListCall<Row>, tag: string) =>
+      versions.get(`${keyOf(table)} ${tag}`) as CachedBlock<Row> | undefined,
   };
-  return { source, stored, asked };
-}
-
-/**
- * The loads of one request over answers, each distinct one once (as the request loader's
- * DataLoader does): blocks asked for as they are, tables as readTable reads them.
- */
-export function rowLoads(answer: AnswerOf, maxTableBlocks: number): RowLoads {
-  const { source } = tableSource(answer);
-  const loaded = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    if (!loaded.has(key)) loaded.set(key, load());
-    return loaded.get(key) as Promise<T>;
-  };
-  const statistics = (api: HssListApi<unknown>) => {
-    if (api !== (LIST_PORT_STATISTICS as HssListApi<unknown>)) throw new Error(`no dataset for ${api.name}`);
-  };
-  return {
-    block: <Row>(api: HssListApi<Row>, projectId: string, parameters: [string, string][]) => {
-      statistics(api);
-      const key = `block ${projectId} ${formatQueryString(parameters)}`;
-      return once(key, async () => answer(projectId, parameters) as unknown as FetchedBlock<Row>);
-    },
-    table: <Row>(api: HssListApi<Row>, projectId: string, parameters: [string, string][], tag?: string) => {
-      statistics(api);
-      const key = `table ${tag ?? ''} ${projectId} ${formatQueryString(parameters)}`;
-      return once(
-        key,
-        () => readTable(source, statisticsRequest(projectId, parameters), maxTableBlocks, tag) as never,
-      );
-    },
-  };
+  return { loads, stored, asked };
 }

@@ -5,11 +5,13 @@
  * among the answer's keys (no byte surgery that relies on it being last).
  */
 
+import { request } from 'undici';
 import { hasCostMarker, withCost } from '../../src/http/answer-cost.js';
 import { COST_MARKER } from '../../src/request/edge-contract.js';
 import type { CostExtension } from '../../src/request/ledger.js';
 import { ManualClock } from '../helpers/clock.js';
 import { useFixtures } from '../helpers/fixtures.js';
+import { pageAnswer } from '../helpers/scripted-upstream.js';
 
 const fixtures = useFixtures();
 const cost = (upstreamCalls: number): CostExtension => ({
@@ -67,5 +69,24 @@ describe('through the gateway', () => {
     expect(hit.body.extensions?.cost).toMatchObject({ upstreamCalls: 0, cachedPages: 1 });
     expect(hit.body.data).toEqual(miss.body.data);
     expect(hss.received.filter((r) => r.path.startsWith('/v5/'))).toHaveLength(1);
+  });
+
+  it('a hit serves the blocks the answer was built from, not the calls it took (a retry is a call)', async () => {
+    let calls = 0;
+    const upstream = await fixtures.scripted(() =>
+      ++calls === 1
+        ? { status: 503, body: { error_code: 'APIGW.0201', error_msg: 'busy' } }
+        : pageAnswer(1, [{ port: 22, type: 'TCP', num: 1, status: 'normal' }]),
+    );
+    const gw = await fixtures.gateway(upstream, { CACHE_TTL_SECONDS: '60', HSS_RETRY_BASE_DELAY_MS: '1' });
+    const query = '{ portStatistics(filter: { port: 22 }) { totalCount } }';
+    const miss = await gw.graphql(query);
+    expect(miss.body.extensions?.cost).toMatchObject({ upstreamCalls: 2, cachedPages: 0 });
+    const hit = await gw.graphql(query);
+    expect(hit.body.extensions?.cost).toMatchObject({ upstreamCalls: 0, cachedPages: 1 });
+    expect(calls).toBe(2);
+    // The response cache answered it: yoga did not run.
+    const metrics = await (await request(`${gw.url}/metrics`)).body.text();
+    expect(metrics).toContain('hss_response_cache_lookups_total{result="hit"} 1');
   });
 });

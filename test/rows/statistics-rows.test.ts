@@ -11,10 +11,11 @@ import { type RecentlyListed, type SnapshotPolicy, statisticsRows } from '../../
 import { datasetAnswers, rowLoads } from '../helpers/in-memory-rows.js';
 
 const scope = { projectId: 'p', category: 'HOST' as const };
-const snapshots: SnapshotPolicy = { maxPages: 4, upstreamFilters: new Set() };
+const snapshots: SnapshotPolicy = { maxBlocks: 4, upstreamFilters: new Set() };
 const ledger = (): OperationLedger => ({
   name: null,
   blocksAsked: 0,
+  blocksServed: 0,
   upstreamCalls: 0,
   sharedCalls: 0,
   cachedBlocks: 0,
@@ -28,7 +29,7 @@ function rowSource(
   loads?: (l: RowLoads) => RowLoads,
 ) {
   const { answer, calls } = datasetAnswers(rowsPerScope);
-  const loader = rowLoads(answer, policy.maxPages);
+  const loader = rowLoads(answer).loads;
   const operation = ledger();
   const read = statisticsRows(loads ? loads(loader) : loader, policy, listed, operation);
   return { read, calls, operation };
@@ -92,13 +93,13 @@ describe('a table too large for a snapshot', () => {
 
 describe('what is never answered from a snapshot', () => {
   it('a query with a filter always sent to HSS (SNAPSHOT_UPSTREAM_FILTERS): its own blocks', async () => {
-    const { read, calls } = rowSource(120, { maxPages: 4, upstreamFilters: new Set(['port']) });
+    const { read, calls } = rowSource(120, { maxBlocks: 4, upstreamFilters: new Set(['port']) });
     await read({ scope, query: { category: 'HOST', port: 22 } }, first(10));
     expect(calls).toEqual(['category=host&limit=200&port=22']);
   });
 
   it('SNAPSHOT_MAX_PAGES=0: every query its own blocks', async () => {
-    const { read, calls } = rowSource(120, { maxPages: 0, upstreamFilters: new Set() });
+    const { read, calls } = rowSource(120, { maxBlocks: 0, upstreamFilters: new Set() });
     await read({ scope, query: { category: 'HOST', status: 'DANGER' } }, first(10));
     expect(calls).toEqual(['category=host&limit=200&status=danger']);
   });
@@ -108,8 +109,8 @@ describe('a snapshot that cannot be read', () => {
   const failingTable =
     (error: HssError) =>
     (loads: RowLoads): RowLoads => ({
-      block: (api, projectId, parameters) => loads.block(api, projectId, parameters),
-      table: async () => {
+      ...loads,
+      blocks: async () => {
         throw error;
       },
     });

@@ -6,17 +6,18 @@
  */
 import type { FetchedBlock } from '../../src/model/block.js';
 import type { PortStatisticData } from '../../src/model/port-statistic.js';
+import type { ListCall } from '../../src/rows/blocks.js';
 import { readTable, type TableSource } from '../../src/rows/tables.js';
-import { type AnswerOf, datasetAnswers, statisticsRequest, tableSource } from '../helpers/in-memory-rows.js';
+import { type AnswerOf, datasetAnswers, rowLoads, statisticsCall } from '../helpers/in-memory-rows.js';
 
 /** The hosts of project p: `rows` rows in one scope. */
-const HOSTS = statisticsRequest('p', [['category', 'host']]);
+const HOSTS = statisticsCall('p', [['category', 'host']]);
 const MAX_BLOCKS = 5;
 
 describe('a table`s size decides what is asked for', () => {
   it('a table seen for the first time: its first block tells its size, then all its blocks together', async () => {
     const { answer, calls } = datasetAnswers(300);
-    const { source, asked } = tableSource(answer);
+    const { loads: source, asked } = rowLoads(answer);
     const snapshot = await readTable(source, HOSTS, MAX_BLOCKS);
     expect(asked).toEqual([[0], [0, 200]]);
     expect(snapshot?.rows).toHaveLength(300);
@@ -30,7 +31,7 @@ describe('a table`s size decides what is asked for', () => {
 
   it('a table whose size is stored: all its blocks together, at once', async () => {
     const { answer } = datasetAnswers(300);
-    const { source, asked } = tableSource(answer);
+    const { loads: source, asked } = rowLoads(answer);
     await readTable(source, HOSTS, MAX_BLOCKS);
     asked.length = 0;
     const again = await readTable(source, HOSTS, MAX_BLOCKS);
@@ -40,7 +41,7 @@ describe('a table`s size decides what is asked for', () => {
 
   it('a table too large: its first block, once; then, while that block is stored, nothing at all', async () => {
     const { answer, calls } = datasetAnswers(1500);
-    const { source, asked } = tableSource(answer);
+    const { loads: source, asked } = rowLoads(answer);
     expect(await readTable(source, HOSTS, MAX_BLOCKS)).toBeUndefined();
     expect(asked).toEqual([[0]]);
     for (let renewal = 0; renewal < 3; renewal++) {
@@ -51,17 +52,17 @@ describe('a table`s size decides what is asked for', () => {
   });
 
   it('exactly SNAPSHOT_MAX_PAGES blocks fit; one row more does not', async () => {
-    const fits = tableSource(datasetAnswers(1000).answer);
-    expect((await readTable(fits.source, HOSTS, 5))?.rows).toHaveLength(1000);
-    const over = tableSource(datasetAnswers(1001).answer);
-    expect(await readTable(over.source, HOSTS, 5)).toBeUndefined();
+    const fits = rowLoads(datasetAnswers(1000).answer);
+    expect((await readTable(fits.loads, HOSTS, 5))?.rows).toHaveLength(1000);
+    const over = rowLoads(datasetAnswers(1001).answer);
+    expect(await readTable(over.loads, HOSTS, 5)).toBeUndefined();
     expect(over.asked).toEqual([[0]]);
   });
 
   it('a table that grew past a snapshot since it was stored: the blocks its stored size names, then no more', async () => {
     let rows = 300;
     const growing: AnswerOf = (projectId, parameters) => datasetAnswers(rows).answer(projectId, parameters);
-    const { source, asked } = tableSource(growing);
+    const { loads: source, asked } = rowLoads(growing);
     await readTable(source, HOSTS, MAX_BLOCKS);
     rows = 1200;
     asked.length = 0;
@@ -72,7 +73,7 @@ describe('a table`s size decides what is asked for', () => {
   it('a table that grew within a snapshot: its further blocks, and the snapshot has them all', async () => {
     let rows = 150;
     const growing: AnswerOf = (projectId, parameters) => datasetAnswers(rows).answer(projectId, parameters);
-    const { source, asked } = tableSource(growing);
+    const { loads: source, asked } = rowLoads(growing);
     expect((await readTable(source, HOSTS, MAX_BLOCKS))?.rows).toHaveLength(150);
     rows = 450;
     asked.length = 0;
@@ -83,11 +84,12 @@ describe('a table`s size decides what is asked for', () => {
 
 describe('a snapshot is whole or it is not one', () => {
   /** A source whose blocks are given outright. */
-  const sourceOf = (blocks: FetchedBlock<PortStatisticData>[]): TableSource<PortStatisticData> => ({
-    blocks: async (requests) => requests.map((_, i) => blocks[i] as FetchedBlock<PortStatisticData>),
-    stored: async () => ({ block: blocks[0] as FetchedBlock<PortStatisticData>, fetchedAt: 0 }),
-    keep: async () => undefined,
-    kept: async () => undefined,
+  const sourceOf = (blocks: FetchedBlock<PortStatisticData>[]): TableSource => ({
+    blocks: async <Row>(calls: ListCall<Row>[]) =>
+      calls.map((_, i) => blocks[i] as unknown as FetchedBlock<Row>),
+    stored: async <Row>() => ({ block: blocks[0] as unknown as FetchedBlock<Row>, fetchedAt: 0 }),
+    keepVersion: async () => undefined,
+    keptVersion: async () => undefined,
   });
   const row = (port: number): PortStatisticData => ({ port, type: 'TCP', num: 1, status: 'NORMAL' });
   const block = (totalNum: number, ports: number[], fetchedAt = 0): FetchedBlock<PortStatisticData> => ({
@@ -125,7 +127,7 @@ describe('a cursor`s snapshot is read again while it is kept', () => {
     let now = 1_000;
     const changing: AnswerOf = (projectId, parameters) =>
       datasetAnswers(rows, () => now).answer(projectId, parameters);
-    const { source } = tableSource(changing);
+    const { loads: source } = rowLoads(changing);
     const first = await readTable(source, HOSTS, MAX_BLOCKS);
     rows = 130;
     now = 61_000;

@@ -5,10 +5,17 @@
  * (test/gateway/paging.test.ts) check the same rules against the emulator.
  */
 import type { FetchedBlock } from '../../src/model/block.js';
+import type { RowsRead } from '../../src/model/rows.js';
 import { connectionOf } from '../../src/paging/connection.js';
 import { offsetToCursor } from '../../src/paging/cursor.js';
 import { pageWindow, type RowWindow, relayWindow } from '../../src/paging/window.js';
-import { blocksCovering, cutRows, readBlocks } from '../../src/rows/blocks.js';
+import {
+  type BlockLoads,
+  blocksCovering,
+  cutRows,
+  type ListCall,
+  readBlocks,
+} from '../../src/rows/blocks.js';
 
 /** A row as HSS hands it over: an object. */
 interface Row {
@@ -37,10 +44,31 @@ function listOf(count: number, options: { fetchedAt?: (offset: number) => number
 
 const asNode = (row: Row) => ({ row: row.at });
 
+/** A list of rows of its own: only the offset of each block asked for matters here. */
+const LIST: ListCall<Row> = {
+  api: { name: 'ListPortStatistics', path: () => '/', read: () => undefined },
+  projectId: 'p',
+  parameters: [],
+};
+const offsetOf = (call: ListCall<Row>) =>
+  Number(call.parameters.find(([name]) => name === 'offset')?.[1] ?? 0);
+
+/** The rows of a window, each block read by its offset. */
+function readAt(
+  window: RowWindow,
+  blockAt: (offset: number) => Promise<FetchedBlock<Row>>,
+): Promise<RowsRead<Row>> {
+  const loads: BlockLoads = {
+    block: async <R>(call: ListCall<R>) =>
+      (await blockAt(offsetOf(call as never))) as unknown as FetchedBlock<R>,
+  };
+  return readBlocks(window, LIST, loads);
+}
+
 /** The connection for `window` over a list of `count` rows, and the blocks it asked for. */
 async function pageThrough(count: number, window: RowWindow) {
   const list = listOf(count);
-  const connection = connectionOf(await readBlocks(window, list.blockAt), asNode);
+  const connection = connectionOf(await readAt(window, list.blockAt), asNode);
   return { asked: list.asked, connection };
 }
 const rowsOf = (connection: { edges: { node: { row: number } }[] }) =>
@@ -137,10 +165,10 @@ describe('the two styles share cursors', () => {
   it('a Relay cursor works as page.after, and page.offset lands where the cursor does', async () => {
     const list = listOf(32);
     const a = connectionOf(
-      await readBlocks(pageWindow({ first: 5, after: offsetToCursor(4) }), list.blockAt),
+      await readAt(pageWindow({ first: 5, after: offsetToCursor(4) }), list.blockAt),
       asNode,
     );
-    const b = connectionOf(await readBlocks(pageWindow({ first: 5, offset: 5 }), list.blockAt), asNode);
+    const b = connectionOf(await readAt(pageWindow({ first: 5, offset: 5 }), list.blockAt), asNode);
     expect(rowsOf(a)).toEqual([5, 6, 7, 8, 9]);
     expect(a.edges.map((e) => e.cursor)).toEqual(b.edges.map((e) => e.cursor));
   });
@@ -164,7 +192,7 @@ describe('what the rows read say about the connection', () => {
       stale: false,
       source: 'call',
     });
-    const connection = connectionOf(await readBlocks(relayWindow({ first: 3 }), blockAt), asNode);
+    const connection = connectionOf(await readAt(relayWindow({ first: 3 }), blockAt), asNode);
     expect(rowsOf(connection)).toEqual([0, 2]);
     expect(connection.edges.map((e) => e.cursor)).toEqual([offsetToCursor(0), offsetToCursor(2)]);
     expect(connection.pageInfo.hasNextPage).toBe(false);
@@ -178,20 +206,18 @@ describe('what the rows read say about the connection', () => {
       stale: false,
       source: 'call',
     });
-    const connection = connectionOf(await readBlocks(relayWindow({ first: 5 }), blockAt), asNode);
+    const connection = connectionOf(await readAt(relayWindow({ first: 5 }), blockAt), asNode);
     expect(rowsOf(connection)).toEqual([0, 1]);
     expect(connection.pageInfo.hasNextPage).toBe(true);
   });
 
   it('fetchedAt is the oldest block, and stale if any block is', async () => {
     const list = listOf(500, { fetchedAt: (offset) => 5_000 - offset });
-    const connection = connectionOf(await readBlocks(relayWindow({ first: 450 }), list.blockAt), asNode);
+    const connection = connectionOf(await readAt(relayWindow({ first: 450 }), list.blockAt), asNode);
     expect(connection.fetchedAt).toEqual(new Date(4_600));
     expect(connection.stale).toBe(false);
     const staleList = listOf(20, { stale: true });
-    expect(connectionOf(await readBlocks(relayWindow({ first: 5 }), staleList.blockAt), asNode).stale).toBe(
-      true,
-    );
+    expect(connectionOf(await readAt(relayWindow({ first: 5 }), staleList.blockAt), asNode).stale).toBe(true);
   });
 
   it('rows held whole are cut once, and their cursors name the snapshot', () => {
