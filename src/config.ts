@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { type Environment, environment } from './config/environment.js';
 import type { GatewayConfig, ServiceIdentity } from './config/gateway-config.js';
+import { unknownVariableProblems } from './config/unknown-variables.js';
 import { withoutUserinfo } from './config/urls.js';
 import type { LocalFilter } from './rows/snapshot-query.js';
 import { type HssRegion, hssEndpointOf } from './upstream/regions.js';
@@ -68,25 +69,36 @@ function serviceIdentityOf(e: Environment, embedded: boolean): ServiceIdentity |
 }
 
 /**
- * Parses the environment. Empty variables count as unset, as shells and compose files often leave
- * them. Secrets are never echoed back in a message.
+ * The variables as the schema reads them, with every problem found: unknown names first (a
+ * misspelt name is often why another variable looks unset), then each variable's, then the rules'.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+function parseEnvironment(env: NodeJS.ProcessEnv): Environment {
   const present = Object.fromEntries(
-    Object.keys(environment.shape)
-      .map((name) => [name, env[name]])
-      .filter(([, value]) => value !== undefined && value !== ''),
+    CONFIG_VARIABLES.map((name) => [name, env[name]]).filter(
+      ([, value]) => value !== undefined && value !== '',
+    ),
   );
   const parsed = environment.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      const setOnly = issue.code === 'custom' && issue.params?.setOnly === true;
-      return `${name}=${shownValue(name, present[name], setOnly)}: ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const lines = unknownVariableProblems(env, CONFIG_VARIABLES).map(
+    ({ variable, message }) => `${variable}=${shownValue(variable, env[variable], true)}: ${message}`,
+  );
+  for (const issue of parsed.error?.issues ?? []) {
+    const name = String(issue.path[0]);
+    const setOnly = issue.code === 'custom' && issue.params?.setOnly === true;
+    lines.push(`${name}=${shownValue(name, present[name], setOnly)}: ${issue.message}`);
   }
-  const e = parsed.data;
+  if (!parsed.success || lines.length > 0)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  return parsed.data;
+}
+
+/**
+ * Parses the environment. Empty variables count as unset, as shells and compose files often leave
+ * them. Secrets are never echoed back in a message. A variable in one of the gateway's namespaces
+ * that it does not read stops the start too (config/unknown-variables.ts).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const e = parseEnvironment(env);
   const region = e.HSS_REGION as HssRegion | undefined;
   const hssEndpoint = e.HSS_ENDPOINT ?? (region ? hssEndpointOf(region) : undefined);
   const embedded = hssEndpoint === undefined;
@@ -187,6 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       ),
       metrics: e.METRICS === 'true',
       metricsOperationNames: e.METRICS_OPERATION_NAMES ?? [],
+      metricsPort: e.METRICS_PORT,
+      accessLogSample: e.ACCESS_LOG_SAMPLE,
     },
     limits: {
       depth: e.MAX_QUERY_DEPTH,

@@ -1,4 +1,11 @@
-import { ConfigError, DEMO_AUTH_TOKEN, DEMO_PROJECT_ID, loadConfig } from '../src/config.js';
+import { startUpWarnings } from '../src/config/start-up-warnings.js';
+import {
+  CONFIG_VARIABLES,
+  ConfigError,
+  DEMO_AUTH_TOKEN,
+  DEMO_PROJECT_ID,
+  loadConfig,
+} from '../src/config.js';
 import { embeddedEmulatorOptions } from '../src/embedded-emulator.js';
 
 describe('configuration from the environment', () => {
@@ -168,6 +175,146 @@ describe('configuration from the environment', () => {
     expect(lines.join('\n')).not.toContain('XYZZY');
     return lines;
   }
+
+  describe('variables in the gateway`s namespaces that it does not read', () => {
+    const IGNORED = 'is not a variable the gateway reads, so it would be ignored; did you mean';
+
+    it('stop the start, naming the nearest variable it reads, never the value', () => {
+      // A misspelt REDIS_URL used to start each replica alone, with budgets of its own.
+      expect(refusal({ REDIS_ULR: 'redis://:pw-XYZZY@redis:6379/0' })).toEqual([
+        `REDIS_ULR=(set): ${IGNORED} REDIS_URL?`,
+      ]);
+      expect(refusal({ HSS_SECERT_KEY: 'sk-XYZZY', HSS_ACCESS_KEY: 'AK' })[0]).toBe(
+        `HSS_SECERT_KEY=(set): ${IGNORED} HSS_SECRET_KEY?`,
+      );
+      expect(problems({ HSS_ENDPIONT: 'https://hss.example.com' })).toEqual([
+        `HSS_ENDPIONT=(set): ${IGNORED} HSS_ENDPOINT?`,
+      ]);
+      // The nearest of its own namespace, however far: REDIS_URL is the only REDIS_* variable.
+      expect(problems({ REDIS_HOST: 'redis', REDIS_PORT: '6379' })).toEqual([
+        `REDIS_HOST=(set): ${IGNORED} REDIS_URL?`,
+        `REDIS_PORT=(set): ${IGNORED} REDIS_URL?`,
+      ]);
+    });
+
+    it('come first, beside every other problem: a misspelt name is often why another looks unset', () => {
+      expect(problems({ HSS_ACESS_KEY: 'AK', HSS_SECRET_KEY: 'SK' })).toEqual([
+        `HSS_ACESS_KEY=(set): ${IGNORED} HSS_ACCESS_KEY?`,
+        'HSS_ACCESS_KEY=(unset): must be set: AK/SK signing needs both keys (HSS_SECRET_KEY is set)',
+      ]);
+    });
+
+    it('every namespace of the gateway`s variables is checked, but OTEL_, LOG_ and NODE_, which others share', () => {
+      for (const [typo, meant] of [
+        ['CACHE_TTL_SECOND', 'CACHE_TTL_SECONDS'],
+        ['FLEET_MAX_REPLICA', 'FLEET_MAX_REPLICAS'],
+        ['GRAPHQL_DEADLINE', 'GRAPHQL_DEADLINE_MS'],
+        ['OIDC_AUDIENCES', 'OIDC_AUDIENCE'],
+        ['IAM_TOKEN_PROJECT', 'IAM_TOKEN_PROJECTS'],
+        ['SNAPSHOT_MAX_PAGE', 'SNAPSHOT_MAX_PAGES'],
+        ['METRICS_PROT', 'METRICS_PORT'],
+        ['TRUSTED_PROXY', 'TRUSTED_PROXIES'],
+        ['SHUTDOWN_DELAY', 'SHUTDOWN_DELAY_SECONDS'],
+        ['ACCESS_LOG_SAMPLES', 'ACCESS_LOG_SAMPLE'],
+        ['MAX_QUERY_DEPHT', 'MAX_QUERY_DEPTH'],
+        ['CORS_ORIGIN', 'CORS_ORIGINS'],
+        ['HTTP_MAX_CONNECTION', 'HTTP_MAX_CONNECTIONS'],
+        ['EMULATOR_ROWS_PER_SCOP', 'EMULATOR_ROWS_PER_SCOPE'],
+        ['DOCUMENT_CACHE', 'DOCUMENT_CACHE_MB'],
+        ['ENTITLEMENT_SECOND', 'ENTITLEMENT_SECONDS'],
+      ]) {
+        expect(problems({ [String(typo)]: '1' })).toEqual([`${typo}=(set): ${IGNORED} ${meant}?`]);
+      }
+      // The OpenTelemetry SDK reads OTEL_* itself; Node, NODE_*; LOG_* is everyone's.
+      const shared = {
+        OTEL_EXPORTER_OTLP_HEADERS: 'a=b',
+        OTEL_BSP_MAX_QUEUE_SIZE: '10',
+        NODE_ENV: 'production',
+      };
+      expect(loadConfig({ ...shared, LOG_FORMAT: 'json' }).port).toBe(4000);
+    });
+
+    it('names outside them are not the gateway`s business', () => {
+      expect(
+        loadConfig({
+          PATH: '/usr/bin',
+          HOSTNAME: 'pod-1',
+          npm_lifecycle_event: 'start',
+          PORTS: '1',
+          HSSX: '1',
+        }).port,
+      ).toBe(4000);
+    });
+
+    it('every variable the gateway reads is let through, set all at once', () => {
+      const every = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, '']));
+      expect(loadConfig(every).port).toBe(4000);
+      // `npm run emulator` reads EMULATOR_HOST besides them.
+      expect(loadConfig({ EMULATOR_HOST: '0.0.0.0' }).port).toBe(4000);
+    });
+
+    it('an empty one counts as unset, as every variable does', () => {
+      expect(loadConfig({ REDIS_ULR: '' }).redisUrl).toBeUndefined();
+    });
+
+    it('a gateway variable in another case is refused, unless the platform`s names ignore case', () => {
+      expect(problems({ redis_url: 'redis://redis:6379' })).toEqual([
+        'redis_url=(set): is not a variable the gateway reads (names are case-sensitive); did you mean REDIS_URL?',
+      ]);
+      // Windows: looking up REDIS_URL finds redis_url, so the gateway reads it.
+      expect(loadConfig({ redis_url: 'redis://redis:6379', REDIS_URL: 'redis://redis:6379' }).redisUrl).toBe(
+        'redis://redis:6379',
+      );
+      expect(loadConfig({ http_proxy: 'http://proxy:3128', cache_dir: '/tmp' }).port).toBe(4000);
+    });
+
+    it('names another convention sets in a gateway namespace are let through: HTTP_PROXY', () => {
+      expect(loadConfig({ HTTP_PROXY: 'http://proxy:3128' }).port).toBe(4000);
+    });
+
+    it('Kubernetes service links are let through, by name and form: a service named redis or hss-gateway-redis', () => {
+      const links = {
+        REDIS_SERVICE_HOST: '10.96.0.12',
+        REDIS_SERVICE_PORT: '6379',
+        REDIS_SERVICE_PORT_REDIS: '6379',
+        REDIS_PORT: 'tcp://10.96.0.12:6379',
+        REDIS_PORT_6379_TCP: 'tcp://10.96.0.12:6379',
+        REDIS_PORT_6379_TCP_PROTO: 'tcp',
+        REDIS_PORT_6379_TCP_PORT: '6379',
+        REDIS_PORT_6379_TCP_ADDR: '10.96.0.12',
+        HSS_GATEWAY_REDIS_SERVICE_HOST: 'fd00::12',
+        HSS_GATEWAY_REDIS_PORT: 'tcp://[fd00::12]:6379',
+        HSS_GATEWAY_SERVICE_PORT_HTTP: '80',
+        HSS_GATEWAY_PORT_80_TCP_ADDR: 'fd00::13',
+      };
+      expect(loadConfig(links).redisUrl).toBeUndefined();
+      // The name alone is not enough: REDIS_PORT=6379 is someone's guess at a variable.
+      expect(problems({ REDIS_PORT: '6379', HSS_SERVICE_HOST: 'hss.example.com' })).toEqual([
+        `REDIS_PORT=(set): ${IGNORED} REDIS_URL?`,
+        `HSS_SERVICE_HOST=(set): ${IGNORED} HSS_REGION?`,
+      ]);
+    });
+  });
+
+  describe('start-up warnings', () => {
+    const NO_IDENTITY =
+      'no service identity against real HSS: every request without a token of its own (X-Auth-Token or Authorization: Bearer, an IAM token) is refused UNAUTHENTICATED; configure a service identity (HSS_AUTH_TOKEN, HSS_ACCESS_KEY with its secret key, or IAM_DOMAIN_NAME, IAM_USERNAME and IAM_PASSWORD), or set HSS_REQUIRE_CALLER_TOKEN=true if every caller brings a token';
+    const warnings = (env: Record<string, string>) => startUpWarnings(loadConfig(env)).map((w) => w.message);
+
+    it('real HSS with no service identity, callers not required to bring a token: anonymous requests will be refused', () => {
+      expect(warnings({ HSS_ENDPOINT: 'https://hss.example.com' })).toEqual([NO_IDENTITY]);
+      expect(warnings({ HSS_REGION: 'ap-southeast-1' })).toEqual([NO_IDENTITY]);
+    });
+
+    it('none with a service identity, with HSS_REQUIRE_CALLER_TOKEN=true, or on the embedded emulator', () => {
+      const hss = { HSS_ENDPOINT: 'https://hss.example.com' };
+      expect(warnings({ ...hss, HSS_AUTH_TOKEN: 't' })).toEqual([]);
+      expect(warnings({ ...hss, HSS_ACCESS_KEY: 'AK', HSS_SECRET_KEY: 'SK' })).toEqual([]);
+      expect(warnings({ ...hss, IAM_DOMAIN_NAME: 'd', IAM_USERNAME: 'u', IAM_PASSWORD: 'p' })).toEqual([]);
+      expect(warnings({ ...hss, HSS_REQUIRE_CALLER_TOKEN: 'true' })).toEqual([]);
+      expect(warnings({})).toEqual([]);
+    });
+  });
 
   describe('upstream URLs', () => {
     const CREDENTIALS_IN_URL =

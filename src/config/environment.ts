@@ -146,6 +146,16 @@ export const environment = z
     GRAPHIQL: boolean.default('true'),
     INTROSPECTION: boolean.default('true'),
     METRICS: boolean.default('true'),
+    // Set: /metrics is served on this port alone (a NetworkPolicy can then admit only the monitoring
+    // namespace to it), and not on PORT.
+    METRICS_PORT: integer(0, 65535).optional(),
+    // One line per GraphQL request at info: this fraction of them (0 to 1); errors are always logged.
+    ACCESS_LOG_SAMPLE: z
+      .string()
+      .trim()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { error: 'must be a number from 0 to 1' })
+      .transform(Number)
+      .default(1),
     // Unset: on exactly when TRUSTED_DOCUMENTS_FILE names manifests (config.ts).
     TRUSTED_DOCUMENTS: boolean.optional(),
     TRUSTED_DOCUMENTS_FILE: commaList

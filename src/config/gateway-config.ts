@@ -172,6 +172,10 @@ export interface GatewayConfig {
     metrics: boolean;
     /** Operation names labelled as themselves in metrics, besides the trusted documents'. */
     metricsOperationNames: string[];
+    /** Set: `/metrics` is served on this port alone, not on the gateway's. */
+    metricsPort: number | undefined;
+    /** The fraction of answers without errors the access log writes a line of (0 to 1). */
+    accessLogSample: number;
   };
   limits: {
     depth: number;
