@@ -37,6 +37,8 @@ export interface HssErrorDetails {
   failure?: FailureKind;
   /** Seconds until a retry may succeed; set with RATE_LIMITED. */
   retryAfter?: number;
+  /** The upstream's own Retry-After, in seconds, where it sent one (HSS documents none). */
+  upstreamRetryAfter?: number;
   /** HSS's own error message: for logs only, never for clients. */
   upstreamMessage?: string;
   /**
@@ -51,6 +53,7 @@ export class HssError extends Error {
   override readonly name = 'HssError';
   readonly upstream: UpstreamAnswerSummary | undefined;
   readonly retryAfter: number | undefined;
+  readonly upstreamRetryAfter: number | undefined;
   readonly upstreamMessage: string | undefined;
   readonly failure: FailureKind | undefined;
   readonly reason: string | undefined;
@@ -63,6 +66,7 @@ export class HssError extends Error {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.upstream = details.upstream;
     this.retryAfter = details.retryAfter;
+    this.upstreamRetryAfter = details.upstreamRetryAfter;
     this.upstreamMessage = details.upstreamMessage;
     this.failure = details.failure;
     this.reason = details.reason;
@@ -121,8 +125,8 @@ export function hssErrorFromAnswer(
   const read = readErrorBody(body);
   const upstream = answerSummary(status, read.errorCode, headers.requestId ?? read.requestId);
   const said = upstream.errorCode ? ` (${upstream.errorCode})` : '';
-  const make = (code: HssErrorCode, message: string, retryAfter?: number) =>
-    new HssError(code, message, { upstream, retryAfter, upstreamMessage: read.errorMsg });
+  const make = (code: HssErrorCode, message: string) =>
+    new HssError(code, message, { upstream, upstreamMessage: read.errorMsg });
 
   if (status === 403 || (read.errorCode !== undefined && ACCESS_DENIED_CODES.has(read.errorCode))) {
     return make('FORBIDDEN', `${service} denied access${said}.`);
@@ -130,11 +134,17 @@ export function hssErrorFromAnswer(
   if (status === 400) return make('BAD_USER_INPUT', `${service} rejected the request as invalid${said}.`);
   if (status === 401) return make('UNAUTHENTICATED', `${service} did not accept the credentials${said}.`);
   if (status === 429) {
-    const retryAfter = parseRetryAfter(headers.retryAfter) ?? DEFAULT_RETRY_AFTER_SECONDS;
-    return make(
+    const upstreamRetryAfter = parseRetryAfter(headers.retryAfter);
+    const retryAfter = upstreamRetryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
+    return new HssError(
       'RATE_LIMITED',
       `${service}'s rate limit is reached${said}; retry in ${retryAfter} s.`,
-      retryAfter,
+      {
+        upstream,
+        retryAfter,
+        upstreamRetryAfter,
+        upstreamMessage: read.errorMsg,
+      },
     );
   }
   return make('UPSTREAM_ERROR', `${service} answered with an error: HTTP ${status}${said}.`);

@@ -1,7 +1,7 @@
 /**
  * What replicas tell each other, over Redis pub/sub: a block landed (or its call failed), a call was
  * granted or ended (each replica mirrors the fleet's budget logs, for when Redis fails), HSS refused
- * credentials, a circuit opened. Delivery is best effort: every use of it has a bound of its own
+ * credentials, a circuit opened, HSS answered 429 (calls of its API pause). Delivery is best effort: every use of it has a bound of its own
  * (a lease expires, a mirror is also refreshed from every budget decision read in Redis, a refusal
  * is only remembered for a minute).
  */
@@ -27,7 +27,8 @@ export type FleetEvent =
   | { type: 'call'; api: string; identity: string; principal?: string; id: string; at: number }
   | { type: 'settle'; api: string; id: string; at: number }
   | { type: 'refused'; identity: string; projectId?: string }
-  | { type: 'circuit-open'; projectId: string; identity: string };
+  | { type: 'circuit-open'; projectId: string; identity: string }
+  | { type: 'paused'; api: string; until: number };
 
 type Listener<T extends FleetEvent['type']> = (event: Extract<FleetEvent, { type: T }>) => void;
 

@@ -6,6 +6,7 @@
  * stored for its whole usable life.
  */
 import type { Logger } from 'pino';
+import { HssError } from '../errors/hss-error.js';
 import type { FleetFlights } from '../fleet/flights.js';
 import type { FetchedBlock } from '../model/block.js';
 import type { HssApiName } from '../upstream/hss-apis.js';
@@ -15,12 +16,14 @@ import type { BlockCache, CachedBlock } from './block-cache.js';
 import { blockKeyOf } from './block-key.js';
 import type { Looked } from './block-lookup.js';
 import type { BlockRequest, CallContext } from './block-request.js';
+import { budgetRefusal } from './budget-refusal.js';
 import type { CallPriority } from './budget-rule.js';
-import { budgetRefusal, type CallBudget, type GrantedCall } from './call-budget.js';
+import type { CallBudget, GrantedCall } from './call-budget.js';
 import type { CredentialScreen } from './credential-screen.js';
 import { type Entitlements, enterpriseProjectOf } from './entitlements.js';
 import { redactKey, served } from './freshness.js';
 import type { QuotaObserver } from './quota-observer.js';
+import type { UpstreamPause } from './upstream-pause.js';
 
 export interface BlockCallsOptions {
   client: HssClient;
@@ -41,6 +44,18 @@ export interface BlockCallsOptions {
   logger: Logger;
   now: () => number;
   observer?: QuotaObserver;
+  /** Calls paused after HSS answered 429, across the fleet. */
+  pause?: UpstreamPause;
+}
+
+/** A call not made: HSS refused one of this API for its quota moments ago (upstream-pause.ts). */
+function pausedByHss(api: string, pausedMs: number): HssError {
+  const seconds = Math.max(1, Math.ceil(pausedMs / 1000));
+  return new HssError(
+    'RATE_LIMITED',
+    `HSS refused a ${api} call for its quota moments ago (429; someone behind this address or these credentials spent it): no ${api} call is made for ${seconds} s.`,
+    { retryAfter: seconds, reason: 'HSS_THROTTLED' },
+  );
 }
 
 /** What a run under a key brought, and whether another replica's run brought it. */
@@ -60,12 +75,17 @@ export class BlockCalls {
     calls: number,
     priority: CallPriority,
   ): Promise<GrantedCall[]> {
-    const { budget, observer } = this.options;
+    const { budget, observer, pause } = this.options;
     const api = request.api.name;
     const { identity, principal } = request;
+    const pausedMs = pause?.remainingMs(api) ?? 0;
+    if (pausedMs > 0) {
+      observer?.onBudgetRefused(api, 'paused');
+      throw pausedByHss(api, pausedMs);
+    }
     const grant = await budget.take({ api, identity, principal, calls, priority });
     if (grant.granted) return grant.calls;
-    observer?.onBudgetRefused();
+    observer?.onBudgetRefused(api, grant.refusedBy);
     throw budgetRefusal(
       api,
       grant,
@@ -74,9 +94,11 @@ export class BlockCalls {
   }
 
   /**
-   * Blocks served together, those not stored fresh fetched now (those no call is bringing already
-   * with one take of the budgets for all of them: a group is granted whole or not at all); the fresh
-   * ones as they are. Across a fleet, one replica fetches a group (`once`), so only it takes calls.
+   * Blocks served together, progressively: those not stored fresh are fetched now (those no call is
+   * bringing already), each taking its own call of the budgets in order, so a budget or a quota that
+   * has room for some gets the first ones, and each is stored as it lands; a block refused fails
+   * alone, and what landed answers what it can (a snapshot keeps its blocks for its next renewal).
+   * Across a fleet, one replica fetches each block (`once`), so only it takes the call.
    */
   async fetchAll<Row>(
     requests: readonly BlockRequest<Row>[],
@@ -84,48 +106,36 @@ export class BlockCalls {
     priority: CallPriority,
     call: CallContext,
   ): Promise<FetchedBlock<Row>[]> {
-    const toCall = requests.filter(
-      (request, i) => looked[i]?.standing !== 'fresh' && !this.inflight.has(blockKeyOf(request)),
-    ).length;
-    // One block takes its call when it flies: another replica's flight may bring it for nothing.
-    const grants = toCall > 1 ? await this.take(requests[0] as BlockRequest<Row>, toCall, priority) : [];
     return Promise.all(
       requests.map(async (request, i) => {
         const { entry, standing } = looked[i] as Looked<Row>;
         if (entry && standing === 'fresh') return served(entry, false, 'cache');
-        const grant = grants.shift();
         const key = blockKeyOf(request);
         const { landed, joined } = this.once(
           key,
           call,
-          () => this.fetch(request, priority, call, grant),
+          () => this.fetch(request, priority, call),
           () => this.freshIn(key, request.api.name) as Promise<CachedBlock<Row> | undefined>,
         );
-        // Joined a call that started while the budget decided: the grant was taken, and counts.
-        if (joined) grant?.settle();
         const { value, fleet } = await landed;
-        if (fleet) grant?.settle();
         return served(value, false, joined || fleet ? 'shared' : 'call');
       }),
     );
   }
 
   /**
-   * One block from HSS: a call of the budgets for each attempt (a `prepaid` one was granted
-   * already), through retries and the circuit of the request's project and credentials; stored
-   * before anyone hears that HSS answered (a replica that reads a proof's verdict finds its block).
+   * One block from HSS: a call of the budgets for each attempt, through retries and the circuit of
+   * the request's project and credentials; stored before anyone hears that HSS answered (a replica
+   * that reads a proof's verdict finds its block).
    */
   async fetch<Row>(
     request: BlockRequest<Row>,
     priority: CallPriority,
     call: CallContext,
-    prepaid?: GrantedCall,
   ): Promise<CachedBlock<Row>> {
     const { client, resilience } = this.options;
-    let paid = prepaid;
     const block = await resilience.execute(request.projectId, request.identity, async () => {
-      const granted = paid ?? (await this.take(request, 1, priority))[0];
-      paid = undefined;
+      const [granted] = await this.take(request, 1, priority);
       call.onUpstreamCall?.();
       // The call is not tied to one caller's cancellation: others may be waiting for it.
       return client
@@ -194,6 +204,11 @@ export class BlockCalls {
   /** How HSS answered a call: the credential screen and the entitlements hear of it. */
   private heard(request: BlockRequest<unknown>, error: unknown): void {
     const { identity: prover, projectId, credentials } = request;
+    const { pause } = this.options;
+    if (error === undefined) pause?.answered(request.api.name);
+    else if (error instanceof HssError && error.upstream?.status === 429) {
+      pause?.throttled(request.api.name, error.upstreamRetryAfter);
+    }
     this.options.screen.onAnswer(credentials, prover, projectId, error);
     const enterpriseProjectId = enterpriseProjectOf(request.parameters);
     this.options.entitlements?.heard(

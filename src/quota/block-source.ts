@@ -29,6 +29,7 @@ import type { QuotaObserver } from './quota-observer.js';
 import { RefreshQueue } from './refresh-queue.js';
 import { TableVersions } from './table-versions.js';
 import { untilDeadline } from './until-deadline.js';
+import type { UpstreamPause } from './upstream-pause.js';
 
 export type { QuotaObserver };
 
@@ -48,6 +49,8 @@ export interface UpstreamBlocksOptions {
   logger: Logger;
   now?: () => number;
   observer?: QuotaObserver;
+  /** Calls paused after HSS answered 429, across the fleet. */
+  pause?: UpstreamPause;
 }
 
 /** A group of blocks served together, by its first block and its size. */
@@ -91,8 +94,9 @@ export class UpstreamBlocks {
 
   /**
    * Blocks served together (one, or a table's first blocks): fresh from the cache; stale at once
-   * while all of them are renewed together; else those not fresh fetched now with one take of the
-   * budgets, or the stored ones standing in when the budget is spent or HSS is down.
+   * while all of them are renewed together; else those not fresh fetched now, each as the budgets
+   * allow, and those that could not be standing in as stored when a budget, HSS's quota or HSS
+   * being down refused them.
    * `firstStored`: what the caller read of the first block already (stored()), not read again
    * when it found one (a miss is read again: another replica may have stored it since).
    */
@@ -140,10 +144,17 @@ export class UpstreamBlocks {
       const fetched = this.fetchTogether(requests, looked, 'foreground', call);
       return await untilDeadline(fetched, call.cancellation, call.deadlineAt);
     } catch (error) {
-      const oldest = Math.max(...looked.map((l) => l.age));
-      if (!stored || !staleMayStandIn(error, oldest, this.options.freshness)) throw error;
+      // Blocks that landed before the failure are stored: served as they are now, fresh, and the
+      // others as they were (stale-if-error); a block never stored fails the whole group.
+      const now = await Promise.all(
+        requests.map((request, i) =>
+          i === 0 && proved ? justFetched(proved) : this.lookup.look(request, false),
+        ),
+      );
+      const oldest = Math.max(0, ...now.filter((l) => l.standing !== 'fresh').map((l) => l.age));
+      if (!now.every((l) => l.entry) || !staleMayStandIn(error, oldest, this.options.freshness)) throw error;
       this.standIn(error, oldest, call);
-      return asStored(() => true);
+      return now.map((l) => served(l.entry as CachedBlock<Row>, l.standing !== 'fresh', 'cache'));
     }
   }
 

@@ -1,0 +1,144 @@
+/**
+ * Snapshots under contention: something else behind the gateway's address spends part of HSS's
+ * quota. A snapshot is fetched progressively and keeps the blocks it got, answering what they can;
+ * HSS's 429 pauses every call of its API, on every replica, instead of each one spending a refusal
+ * to learn it; once the quota frees, only the missing block is fetched.
+ */
+import { request } from 'undici';
+import { ManualClock } from '../helpers/clock.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { describeWithRedis } from '../helpers/redis.js';
+
+const DASHBOARD = `{
+  portStatistics(page: { first: 5 }) { totalCount stale nodes { port } }
+  portStatisticsSummary { totalCount byStatus { status count } }
+}`;
+
+/** Calls HSS answered the gateways (not the test's own), with their statuses. */
+const gatewayCalls = (hss: RunningEmulator, spent: number) =>
+  hss.received.filter((r) => r.path.startsWith('/v5/')).slice(spent);
+
+/** Another tool behind the same address, with the same credentials, spends `calls` of the quota. */
+async function spendElsewhere(hss: RunningEmulator, calls: number): Promise<void> {
+  for (let i = 0; i < calls; i++) {
+    const answer = await request(`${hss.url}/v5/p/asset/port/statistics?limit=10&offset=${i}`, {
+      headers: { 'x-auth-token': 't' },
+    });
+    await answer.body.dump();
+    expect(answer.statusCode).toBe(200);
+  }
+}
+
+async function metric(gw: RunningGateway, line: RegExp): Promise<number> {
+  const text = await (await request(`${gw.url}/metrics`)).body.text();
+  const found = text.split('\n').find((l) => line.test(l));
+  return found === undefined ? Number.NaN : Number(found.slice(found.lastIndexOf(' ') + 1));
+}
+
+describe('a snapshot while something else spends the quota', () => {
+  const perTest = useFixtures({ closeAfter: 'each' });
+
+  it('keeps the blocks it got, answers what they can, pauses on 429, then fetches only the block missing', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-07T09:00:00Z'));
+    // 300 rows of each category: a table of three blocks of 200.
+    const hss = await perTest.emulator({ quotaPerMinute: 5, rowsPerScope: 300, now: clock.now });
+    const gw = await perTest.gateway(hss, {}, { asShipped: true, now: clock.now });
+    await spendElsewhere(hss, 3);
+    const spent = 3;
+    clock.advance(50_000);
+
+    // Two calls of the quota are left to the gateway: its first two blocks land, the third is refused.
+    const first = await gw.graphql(DASHBOARD);
+    expect(
+      gatewayCalls(hss, spent)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([200, 200, 429]);
+    // The list's first rows are in the first block, and so is the count of the whole table:
+    // answered; the counts by status need every row.
+    expect(first.body.data.portStatistics).toMatchObject({ totalCount: 590, stale: false });
+    expect(first.body.data.portStatistics.nodes).toHaveLength(5);
+    expect(first.body.data.portStatisticsSummary).toEqual({ totalCount: 590, byStatus: null });
+    expect(first.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['portStatisticsSummary', 'byStatus'], 'RATE_LIMITED'],
+    ]);
+
+    // Paused: asked again a few seconds later, no call is made at all.
+    clock.advance(5_000);
+    const paused = await gw.graphql(DASHBOARD);
+    expect(gatewayCalls(hss, spent)).toHaveLength(3);
+    expect(paused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      reason: 'HSS_THROTTLED',
+    });
+    expect(paused.body.data.portStatistics.nodes).toHaveLength(5);
+    expect(await metric(gw, /^hss_upstream_pause_seconds\{api="ListPortStatistics"\}/)).toBeGreaterThan(0);
+    expect(await metric(gw, /^hss_upstream_pauses_total /)).toBe(1);
+    expect(
+      await metric(gw, /^hss_budget_refusals_total\{api="ListPortStatistics",budget="paused"\}/),
+    ).toBeGreaterThan(0);
+
+    // The other tool's calls have left HSS's window and the pause is over: the block that was
+    // refused is the only one fetched, and the whole dashboard is answered.
+    clock.advance(6_000);
+    const complete = await gw.graphql(DASHBOARD);
+    expect(complete.body.errors).toBeUndefined();
+    expect(complete.body.data.portStatisticsSummary.totalCount).toBe(590);
+    expect(gatewayCalls(hss, spent).map((r) => r.status)).toHaveLength(4);
+    expect(gatewayCalls(hss, spent).at(-1)?.status).toBe(200);
+  });
+
+  it('a Retry-After from HSS is the pause', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-07T09:00:00Z'));
+    const hss = await perTest.emulator({
+      now: clock.now,
+      faults: { next: ['status-429-retry-after'], retryAfterSeconds: 20 },
+    });
+    const gw = await perTest.gateway(hss, { HSS_RETRY_MAX: '0' }, { now: clock.now });
+    const refused = await gw.graphql('{ portStatistics { totalCount } }');
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 20 });
+    clock.advance(19_000);
+    const paused = await gw.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }');
+    expect(paused.body.errors?.[0]?.extensions).toMatchObject({ reason: 'HSS_THROTTLED', retryAfter: 1 });
+    expect(gatewayCalls(hss, 0)).toHaveLength(1);
+    clock.advance(1_000);
+    expect((await gw.graphql('{ portStatistics { totalCount } }')).body.errors).toBeUndefined();
+    expect(gatewayCalls(hss, 0)).toHaveLength(2);
+  });
+});
+
+describeWithRedis('a 429 heard by one replica', () => {
+  const fixtures = useFixtures();
+
+  it('pauses the others: they make no call of that API until the pause ends', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-07T09:00:00Z'));
+    const redis = await fixtures.redis();
+    const hss = await fixtures.emulator({ now: clock.now, faults: { next: ['status-429'] } });
+    const env = { REDIS_URL: redis.url, HSS_RETRY_MAX: '0', CACHE_TTL_SECONDS: '60' };
+    const a = await fixtures.gateway(hss, env, { now: clock.now });
+    const b = await fixtures.gateway(hss, env, { now: clock.now });
+    const heard = new Promise<void>((resolve) => {
+      b.gateway.quota.fleet?.channel.on('paused', () => resolve());
+    });
+    expect(
+      (await a.graphql('{ portStatistics(filter: { port: 22 }) { totalCount } }')).body.errors?.[0]
+        ?.extensions,
+    ).toMatchObject({ code: 'RATE_LIMITED' });
+    await heard;
+    const onB = await b.graphql('{ portStatistics(filter: { port: 80 }) { totalCount } }');
+    expect(onB.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'HSS_THROTTLED' });
+    expect(gatewayCalls(hss, 0)).toHaveLength(1);
+    // The learned pause after a first 429 without Retry-After: 10 s.
+    clock.advance(10_000);
+    expect(
+      (await b.graphql('{ portStatistics(filter: { port: 80 }) { totalCount } }')).body.errors,
+    ).toBeUndefined();
+    expect(
+      gatewayCalls(hss, 0)
+        .slice(1)
+        .every((call) => call.status === 200),
+    ).toBe(true);
+  });
+});
