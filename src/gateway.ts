@@ -4,7 +4,6 @@
  * all of it.
  */
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import { assembleAuthenticator } from './authentication.js';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
@@ -14,9 +13,10 @@ import { clientAddressReader } from './http/client-address.js';
 import { BytesInFlight, connectionDefaults } from './http/connection-limits.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
-import { GatewayMetrics } from './observability/metrics.js';
+import type { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels } from './observability/operation-labels.js';
-import { Readiness } from './observability/readiness.js';
+import type { Readiness } from './observability/readiness.js';
+import { startObservers } from './observers.js';
 import { persistedDocumentsAtStart } from './persisted-documents-at-start.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota-economy.js';
 import { ListedRows } from './rows/listed-rows.js';
@@ -24,9 +24,7 @@ import { describeIdentity, serviceCredentials } from './service-identity.js';
 import { createTracing } from './telemetry/tracing.js';
 import { createUpstreamDispatcher } from './upstream/dispatcher.js';
 import { HssClient } from './upstream/hss-client.js';
-import type { UpstreamCallEvent } from './upstream/observer.js';
 import { GLOBAL_IAM_ENDPOINT } from './upstream/regions.js';
-import type { CircuitStateName } from './upstream/resilience.js';
 import { createGatewayYoga, type GatewayYoga } from './yoga.js';
 
 export interface Gateway {
@@ -70,26 +68,14 @@ async function startUpstream(config: GatewayConfig, logger: Logger, now: (() => 
   return { endpoint, iamEndpoint: config.iamEndpoint ?? endpoint, emulator };
 }
 
-/** Metrics and readiness: both hear of every upstream call, and read the circuits once they exist. */
-function startObservers(config: GatewayConfig, endpoint: string, dispatcher: Dispatcher, now?: () => number) {
-  let circuits = (): { state: CircuitStateName; open: number } => ({ state: 'closed', open: 0 });
-  const metrics = config.http.metrics ? new GatewayMetrics(() => circuits()) : undefined;
-  const readiness = new Readiness({ endpoint, dispatcher, circuitState: () => circuits().state, now });
-  return {
-    metrics,
-    readiness,
-    onUpstreamCall: (event: UpstreamCallEvent) => {
-      metrics?.onUpstreamCall(event);
-      readiness.onUpstreamCall(event);
-    },
-    watch(quota: QuotaEconomy) {
-      circuits = () => ({ state: quota.resilience.circuitState, open: quota.resilience.openCircuits });
-    },
-  };
-}
-
 /** What every request's context shares: the quota economy, and how lists are answered. */
-function contextFactoryOf(config: GatewayConfig, logger: Logger, quota: QuotaEconomy, now?: () => number) {
+function contextFactoryOf(
+  config: GatewayConfig,
+  logger: Logger,
+  quota: QuotaEconomy,
+  metrics: GatewayMetrics | undefined,
+  now?: () => number,
+) {
   const caching = config.cache.ttlMs > 0;
   return createContextFactory({
     logger,
@@ -101,6 +87,8 @@ function contextFactoryOf(config: GatewayConfig, logger: Logger, quota: QuotaEco
       // Without a cache a snapshot would be fetched again by every request.
       maxBlocks: caching ? config.snapshots.maxPages : 0,
       upstreamFilters: new Set(config.snapshots.upstreamFilters),
+      onRead:
+        metrics && ((scope, fetchedAt) => metrics.onSnapshotRead(scope, (now ?? Date.now)() - fetchedAt)),
     },
     listed: caching
       ? {
@@ -141,7 +129,7 @@ export async function startGateway(
     ...config.upstreamTimeouts,
     connections: config.maxConnections,
   });
-  const observers = startObservers(config, endpoint, dispatcher, now);
+  const observers = startObservers(config, endpoint, dispatcher, logger, now);
   const { metrics, readiness } = observers;
   const tracing = createTracing(config.tracing.endpoint, config.tracing.serviceName);
   const client = new HssClient({
@@ -170,7 +158,7 @@ export async function startGateway(
   const budgetOf = (identity: string) => quota.blocks.budgetOf(identity);
   const yoga = createGatewayYoga({
     persistedDocuments,
-    contextFor: contextFactoryOf(config, logger, quota, now),
+    contextFor: contextFactoryOf(config, logger, quota, metrics, now),
     labels: new OperationLabels([...persistedDocuments.operationNames, ...config.http.metricsOperationNames]),
     budgetOf,
     logger,
@@ -179,6 +167,7 @@ export async function startGateway(
     metrics,
     readiness,
     tracing,
+    onAnswered: observers.onAnswered,
     now,
   });
   const handler = createGatewayHandler({
@@ -198,6 +187,8 @@ export async function startGateway(
       config.http.maxBytesInFlight ?? connectionDefaults(undefined, config.http.maxHeaderBytes).bytesInFlight,
     ),
     onResponseCacheLookup: metrics && ((result) => metrics.onResponseCacheLookup(result)),
+    onAnswered: observers.onAnswered,
+    now: now ?? Date.now,
   });
   return {
     yoga,

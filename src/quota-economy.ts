@@ -23,6 +23,7 @@ import { MemoryBlockCache } from './quota/memory-block-cache.js';
 import { RedisBlockCache } from './quota/redis-block-cache.js';
 import { RedisBudgetStore } from './quota/redis-budget-store.js';
 import { TieredBlockCache } from './quota/tiered-block-cache.js';
+import { UpstreamPause } from './quota/upstream-pause.js';
 import { HSS_API_NAMES } from './upstream/hss-apis.js';
 import type { HssClient } from './upstream/hss-client.js';
 import { UpstreamResilience } from './upstream/resilience.js';
@@ -39,6 +40,10 @@ export interface QuotaEconomy {
    */
   iamVerifications: CallBudget;
   resilience: UpstreamResilience;
+  /** Calls of an API paused after HSS answered 429, across the fleet. */
+  pause: UpstreamPause;
+  /** The budgets of calls to HSS: where they stand is a metric. */
+  budget: CallBudget;
   /** What replicas share besides blocks (with REDIS_URL): their connection, news and heartbeats. */
   fleet: { redis: Redis; channel: FleetChannel; members: FleetMembers } | undefined;
   /** Where blocks and budgets are kept, for the start-up log. */
@@ -163,7 +168,20 @@ export async function assembleQuotaEconomy(
       resilience.openedElsewhere(projectId, identity);
     }
   });
+  const pause = new UpstreamPause({
+    now: clock,
+    tell: fleet && ((api, until) => fleet.channel.tell({ type: 'paused', api, until })),
+    onPaused: (api) => {
+      observer?.onPaused(api);
+      logger.warn({ api }, 'HSS answered 429: its quota is spent; calls of this API pause on every replica');
+    },
+  });
+  fleet?.channel.on('paused', ({ api, until }) => {
+    if ((HSS_API_NAMES as readonly unknown[]).includes(api) && typeof until === 'number')
+      pause.heard(api, until);
+  });
   const blocks = new UpstreamBlocks({
+    pause,
     client,
     cache,
     freshness: config.cache,
@@ -182,6 +200,8 @@ export async function assembleQuotaEconomy(
     onRefused: (listener) => refusalListeners.push(listener),
     iamVerifications,
     resilience,
+    pause,
+    budget,
     fleet,
     store: redis ? 'redis' : 'memory',
     async close() {

@@ -3,25 +3,41 @@
  * accepting, let in-flight requests finish within SHUTDOWN_TIMEOUT_SECONDS, then close the upstream
  * connections, Redis and the embedded emulator, and exit 0.
  */
-import type { ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startUpWarnings } from './config/start-up-warnings.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway } from './gateway.js';
+import { type Gateway, startGateway } from './gateway.js';
+import { createMetricsServer } from './http/metrics-server.js';
 import { createGatewayHttpServer } from './http-server.js';
 import { createLogger } from './telemetry/logger.js';
+
+/** With METRICS_PORT, `/metrics` listens there (http/metrics-server.ts). */
+async function listenForMetrics(port: number | undefined, gateway: Gateway): Promise<Server | undefined> {
+  if (port === undefined || !gateway.metrics) return undefined;
+  const server = createMetricsServer(gateway.metrics);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  return server;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  for (const { fields, message } of startUpWarnings(config)) logger.warn(fields, message);
   const gateway = await startGateway(config, logger);
   const server = createGatewayHttpServer(gateway, config.http, config.trustedProxies);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
   });
+  const metricsServer = await listenForMetrics(config.http.metricsPort, gateway);
   const { port } = server.address() as AddressInfo;
+  const metricsPort = (metricsServer?.address() as AddressInfo | undefined)?.port;
   logger.info(
-    { port, upstream: gateway.endpoint },
+    { port, upstream: gateway.endpoint, ...(metricsPort !== undefined && { metricsPort }) },
     `GraphQL gateway ready at http://localhost:${port}/graphql`,
   );
 
@@ -60,6 +76,7 @@ async function main(): Promise<void> {
         }, 2000).unref();
       }, config.shutdown.timeoutMs);
       force.unref();
+      metricsServer?.close();
       server.close(async () => {
         clearTimeout(force);
         await gateway.close(); // upstream sockets, Redis, the embedded emulator

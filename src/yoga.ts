@@ -20,11 +20,13 @@ import { HssError } from './errors/hss-error.js';
 import type { PersistedDocuments } from './graphql/persisted-documents.js';
 import { corsOptions, useVaryOnOrigin } from './http/cors.js';
 import { GRAPHIQL_EXAMPLE_QUERY } from './http/graphiql-example.js';
+import type { Answered } from './observability/access-log.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import type { OperationLabels } from './observability/operation-labels.js';
 import type { Readiness } from './observability/readiness.js';
 import { hardeningPlugins } from './plugins/hardening.js';
 import { boundedParseCaches } from './plugins/parse-caches.js';
+import { useAnswered } from './plugins/use-answered.js';
 import { useCacheableVerdict } from './plugins/use-cacheable-verdict.js';
 import { useContractErrors } from './plugins/use-contract-errors.js';
 import { useCostExtension } from './plugins/use-cost-extension.js';
@@ -58,6 +60,8 @@ export interface GatewayYogaOptions {
   metrics: GatewayMetrics | undefined;
   readiness: Readiness;
   tracing: Tracing | undefined;
+  /** Told of every GraphQL request answered (the access log, the data-age metrics). */
+  onAnswered: (answered: Answered) => void;
   /** The gateway's clock; tests move it. */
   now?: () => number;
 }
@@ -115,6 +119,13 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
   ];
   plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }));
+  plugins.push(
+    useAnswered({
+      graphqlEndpoint: '/graphql',
+      onAnswered: options.onAnswered,
+      now: options.now ?? Date.now,
+    }),
+  );
   if (config.http.corsOrigins.length > 0) plugins.push(useVaryOnOrigin());
   if (options.tracing) plugins.push(useOperationTracing(options.tracing));
   if (options.metrics) {
@@ -125,7 +136,8 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
         metrics: options.metrics,
         labels,
         graphqlEndpoint: '/graphql',
-        metricsEndpoint: '/metrics',
+        // With METRICS_PORT, /metrics is served there alone (metrics-server.ts).
+        metricsEndpoint: config.http.metricsPort === undefined ? '/metrics' : undefined,
       }),
     );
   }

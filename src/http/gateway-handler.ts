@@ -18,6 +18,7 @@ import { nodeHeaderReader } from '../credentials/caller-credentials.js';
 import { identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
+import { type Answered, answeredFromCache } from '../observability/access-log.js';
 import type { BudgetState } from '../quota/call-budget.js';
 import {
   CACHEABLE_FOR_HEADER,
@@ -52,6 +53,9 @@ export interface GatewayHandlerOptions {
   refusalOf(identity: string): HssError | undefined;
   /** Told of every response-cache lookup, for metrics. */
   onResponseCacheLookup?: (result: 'hit' | 'miss') => void;
+  /** Told of every answer sent from the response cache (yoga tells of the others). */
+  onAnswered?: (answered: Answered) => void;
+  now: () => number;
   /** Where a credential's budget stands: what a response-cache hit says in `extensions.cost`. */
   budgetOf: (identity: string) => Promise<BudgetState | null>;
   logger: Logger;
@@ -84,6 +88,8 @@ interface YogaAnswer {
   cost: CostExtension | undefined;
   /** The blocks it was built from: what a response-cache hit of it serves. */
   blocks: number;
+  operation: string | null;
+  fetchedAt: number | null;
   cacheableForMs: number;
 }
 
@@ -117,7 +123,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
   }
 
   /** Sends the stored answer, if there is one this caller may still be given. */
-  async function fromCache(res: ServerResponse, request: ReadRequest): Promise<boolean> {
+  async function fromCache(res: ServerResponse, request: ReadRequest, started: number): Promise<boolean> {
     const { cacheKey, identity } = request;
     if (cacheKey === undefined || identity === undefined || !responseCache) return false;
     // A caller HSS has refused since gets nothing more, not even what it was answered before.
@@ -131,6 +137,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       { ...hit, body: withCost(hit.body, { ...cost, cachedPages: hit.blocks }) },
       request.edge.requestId,
     );
+    options.onAnswered?.(answeredFromCache(request.edge.requestId, hit, started, options.now()));
     return true;
   }
 
@@ -175,6 +182,8 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       },
       cost: told?.cost,
       blocks: told?.blocks ?? 0,
+      operation: told?.operation ?? null,
+      fetchedAt: told?.fetchedAt ?? null,
       cacheableForMs: Number(response.headers.get(CACHEABLE_FOR_HEADER) ?? 0),
     };
   }
@@ -185,12 +194,14 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     const { cacheKey } = request;
     if (cacheKey === undefined || !cost || response.status !== 200 || !(cacheableForMs > 0)) return;
     if (!hasCostMarker(response.body)) return;
-    responseCache?.set(cacheKey, { ...response, blocks: answer.blocks }, cacheableForMs);
+    const { blocks, operation, fetchedAt } = answer;
+    responseCache?.set(cacheKey, { ...response, blocks, operation, fetchedAt }, cacheableForMs);
   }
 
   async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {
+    const started = performance.now();
     const request = await readRequest(req, body);
-    if (await fromCache(res, request)) return;
+    if (await fromCache(res, request, started)) return;
     const answer = await viaYoga(req, res, request);
     const cost = answer.cost ?? costExtension(undefined, null);
     send(res, { ...answer.response, body: withCost(answer.response.body, cost) }, request.edge.requestId);

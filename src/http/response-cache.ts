@@ -21,6 +21,9 @@ export interface StoredResponse {
 export interface CachedAnswer extends StoredResponse {
   /** The blocks the answer was built from: a hit serves them all from the cache. */
   blocks: number;
+  /** Its operation's name and when its oldest data was fetched, for the access log of a hit. */
+  operation: string | null;
+  fetchedAt: number | null;
 }
 
 interface Entry extends CachedAnswer {

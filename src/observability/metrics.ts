@@ -5,10 +5,12 @@
  * several gateways in one process do not mix their numbers. The GraphQL metrics keep the names the
  * yoga Prometheus plugin gave them, so dashboards built on them keep working.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { QuotaObserver } from '../quota/block-source.js';
 import type { UpstreamCallEvent, UpstreamObserver } from '../upstream/observer.js';
 import type { CircuitStateName } from '../upstream/resilience.js';
+import type { Answered } from './access-log.js';
+import { OldestServed, SnapshotAges, type WatchedState, watchCircuits, watchState } from './state-gauges.js';
 
 // The contract's codes and yoga's own; anything else a client could make up is `other`.
 const ERROR_CODE_LABEL = /^[A-Z][A-Z_]{0,39}$/;
@@ -45,8 +47,6 @@ function childrenOf<T>(make: (...values: string[]) => T): (...values: string[]) 
     return child;
   };
 }
-
-const CIRCUIT_VALUES: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** The labels of every GraphQL metric. */
 const OPERATION = ['operationName', 'operationType'] as const;
@@ -120,7 +120,18 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   );
   private readonly budgetRefusals = this.counter(
     'hss_budget_refusals_total',
-    'Upstream calls not made because the credential`s budget was spent.',
+    'Upstream calls not made, by API and by what refused them: a budget (caller, address, fair-share, reserve), no decision (undecided), or calls paused since HSS answered 429 (paused).',
+    ['api', 'budget'],
+  );
+  private readonly dataAge = this.histogram(
+    'hss_served_data_age_seconds',
+    'Age of the oldest HSS data in each answer served, from when it was fetched.',
+    [],
+    [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+  );
+  private readonly pauses = this.counter(
+    'hss_upstream_pauses_total',
+    'Times HSS answered 429 and calls of its API paused, on every replica.',
   );
   private readonly connectionsRefused = this.counter(
     'hss_connections_refused_total',
@@ -137,22 +148,7 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   constructor(circuits: () => { state: CircuitStateName; open: number }) {
     // The process's own: memory, heap spaces, event-loop lag, GC, file descriptors.
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: 'hss_circuit_state',
-      help: "The circuits to HSS (one per project): 0 all closed, 1 some open or probing, 2 every project's open.",
-      registers: [this.registry],
-      collect() {
-        this.set(CIRCUIT_VALUES[circuits().state]);
-      },
-    });
-    new Gauge({
-      name: 'hss_open_circuits',
-      help: 'Projects whose circuit to HSS is open: their calls fail fast.',
-      registers: [this.registry],
-      collect() {
-        this.set(circuits().open);
-      },
-    });
+    watchCircuits(this.registry, circuits);
   }
 
   private readonly upstreamCallsOf = childrenOf((...v) => this.upstreamCalls.labels(...v));
@@ -161,6 +157,9 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   private readonly graphqlDurationOf = childrenOf((...v) => this.graphqlDuration.labels(...v));
   private readonly httpDurationOf = childrenOf((...v) => this.httpDuration.labels(...v));
   private readonly authenticationsOf = childrenOf((...v) => this.authentications.labels(...v));
+  private readonly budgetRefusalsOf = childrenOf((...v) => this.budgetRefusals.labels(...v));
+  private readonly oldestServed = new OldestServed(this.registry);
+  private readonly snapshots = new SnapshotAges(this.registry);
 
   onUpstreamCall(event: UpstreamCallEvent): void {
     const status = event.status === null ? 'none' : String(event.status);
@@ -180,8 +179,31 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     this.coalesced.inc();
   }
 
-  onBudgetRefused(): void {
-    this.budgetRefusals.inc();
+  onBudgetRefused(api: string, budget: string): void {
+    this.budgetRefusalsOf(api, budget).inc();
+  }
+
+  /** An answer was sent: how old its oldest data was. */
+  onAnswered(answered: Answered): void {
+    if (answered.dataAgeMs === null) return;
+    const seconds = answered.dataAgeMs / 1000;
+    this.dataAge.observe(seconds);
+    this.oldestServed.saw(seconds);
+  }
+
+  /** A snapshot of a scope's table was read: how old it is (its oldest block). */
+  onSnapshotRead(scope: string, ageMs: number): void {
+    this.snapshots.saw(scope, ageMs / 1000);
+  }
+
+  /** HSS answered 429: calls of its API pause. */
+  onPaused(_api: string): void {
+    this.pauses.inc();
+  }
+
+  /** Reads, at each scrape, what the gateway is doing now (quota.ts, fleet, Redis, pause). */
+  watch(state: WatchedState): void {
+    watchState(this.registry, state);
   }
 
   onConnectionRefused(limit: 'connections' | 'address'): void {

@@ -99,7 +99,14 @@ function withValidationCode(_context: unknown, error: GraphQLError): void {
 
 /** What the hardening plugins are configured with (the gateway's configuration has it all). */
 export interface HardeningSettings {
-  http: { metrics: boolean; maxRequestBytes: number; introspection: boolean; trustedDocuments: boolean };
+  http: {
+    metrics: boolean;
+    /** Set: /metrics is served on that port, not this one. */
+    metricsPort?: number | undefined;
+    maxRequestBytes: number;
+    introspection: boolean;
+    trustedDocuments: boolean;
+  };
   limits: { depth: number; aliases: number; tokens: number; directives: number };
 }
 
@@ -110,7 +117,12 @@ export function hardeningPlugins(
 ): Plugin[] {
   const { http, limits } = config;
   const plugins: Plugin[] = [
-    useKnownPaths(['/graphql', '/health', '/ready', ...(http.metrics ? ['/metrics'] : [])]),
+    useKnownPaths([
+      '/graphql',
+      '/health',
+      '/ready',
+      ...(http.metrics && http.metricsPort === undefined ? ['/metrics'] : []),
+    ]),
     useRequestSizeLimit(http.maxRequestBytes),
     useCsrfCheck('/graphql'),
     useGraphQLRequestShape('/graphql'),

@@ -47,7 +47,15 @@ export function useCostExtension(
         async onExecuteDone(payload) {
           const cost = costExtension(context.operation, await context.budget());
           const edge = edges.has(request);
-          if (edge) costs.set(request, { cost, blocks: context.operation.blocksServed });
+          const { operation } = context;
+          if (edge) {
+            costs.set(request, {
+              cost,
+              blocks: operation.blocksServed,
+              operation: operation.name,
+              fetchedAt: operation.freshness?.oldestFetchedAt ?? null,
+            });
+          }
           handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             setResult({ ...result, extensions: { ...result.extensions, cost: edge ? COST_MARKER : cost } });
           });

@@ -12,6 +12,8 @@ interface HttpRecord {
   started: number;
   label: string;
   type: string;
+  /** Set once the operation ran: how long executing it took. */
+  executedSeconds?: number;
   recorded: boolean;
 }
 
@@ -19,7 +21,8 @@ export interface OperationMetricsOptions {
   metrics: GatewayMetrics;
   labels: OperationLabels;
   graphqlEndpoint: string;
-  metricsEndpoint: string;
+  /** Undefined: /metrics is served elsewhere (METRICS_PORT). */
+  metricsEndpoint: string | undefined;
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -55,31 +58,33 @@ export function useOperationMetrics(options: OperationMetricsOptions): Plugin {
       const record = request && records.get(request);
       const started = performance.now();
       const { label, type } = describe(args.document, args.operationName);
-      if (record) Object.assign(record, { label, type, recorded: true });
+      if (record) Object.assign(record, { label, type });
       return {
-        onExecuteDone({ result }) {
-          const errors = 'errors' in result ? (result.errors ?? []) : [];
-          metrics.recordOperation({
-            label,
-            type,
-            seconds: seconds(started),
-            phase: 'execute',
-            errorCodes: errors.map((e) => e.extensions?.code),
-          });
+        onExecuteDone() {
+          if (record) record.executedSeconds = seconds(started);
         },
       };
     },
+    // Recorded from the answer as it is sent: its errors carry the contract's codes by then (the
+    // codes are set after execution, by use-contract-errors.ts).
     onResultProcess({ request, result }) {
       const record = records.get(request);
-      if (!record || record.recorded || Array.isArray(result) || !('errors' in result)) return;
-      // Refused before it could run: unparsable, invalid, or stopped by an HTTP check.
+      if (
+        !record ||
+        record.recorded ||
+        Array.isArray(result) ||
+        !('errors' in result || record.executedSeconds !== undefined)
+      )
+        return;
       record.recorded = true;
-      const codes = (result.errors ?? []).map((e) => e.extensions?.code);
+      const codes = 'errors' in result ? (result.errors ?? []).map((e) => e.extensions?.code) : [];
+      const ran = record.executedSeconds !== undefined;
       metrics.recordOperation({
         label: record.label,
         type: record.type,
-        seconds: seconds(record.started),
-        phase: codes.includes('GRAPHQL_PARSE_FAILED') ? 'parse' : 'validate',
+        seconds: ran ? (record.executedSeconds as number) : seconds(record.started),
+        // Refused before it could run: unparsable, invalid, or stopped by an HTTP check.
+        phase: ran ? 'execute' : codes.includes('GRAPHQL_PARSE_FAILED') ? 'parse' : 'validate',
         errorCodes: codes,
       });
     },

@@ -65,7 +65,7 @@ export interface BudgetRequest {
  * Which budget refused: the caller's, the address's, the reserve refreshes leave, a fair share; or
  * none could be decided (`undecided`: Redis did not answer, or other replicas kept taking calls).
  */
-type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share' | 'undecided';
+export type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share' | 'undecided';
 
 export type BudgetDecision =
   | { granted: true }
@@ -147,4 +147,23 @@ export function stateOf(view: BudgetView, limits: BudgetLimits): BudgetState | n
     used: view.caller.length,
     resetAt: Number.isFinite(oldest) ? oldest + limits.windowMs : null,
   };
+}
+
+/** Calls left of a budget in its window, and its limit (this replica's share while it decides alone). */
+interface BudgetLeft {
+  limit: number;
+  remaining: number;
+}
+export type QuotaLeft = Partial<Record<'caller' | 'address', BudgetLeft>>;
+
+/** What is left of each budget, from a window's calls through the address. */
+export function leftOf(view: BudgetView, applied: BudgetLimits | null, limits: BudgetLimits): QuotaLeft {
+  const perIdentity = new Map<string, number>();
+  for (const call of view.address) perIdentity.set(call.identity, (perIdentity.get(call.identity) ?? 0) + 1);
+  const busiest = Math.max(0, ...perIdentity.values());
+  const left: QuotaLeft = {};
+  const of = (limit: number, used: number) => ({ limit, remaining: Math.max(0, limit - used) });
+  if (limits.perCaller > 0) left.caller = of(applied?.perCaller ?? 0, busiest);
+  if (limits.perAddress > 0) left.address = of(applied?.perAddress ?? 0, view.address.length);
+  return left;
 }

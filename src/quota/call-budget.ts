@@ -6,7 +6,6 @@
  * Callers see where their budget stands in every answer (`extensions.cost`) and in `rateLimit`.
  */
 import type { Logger } from 'pino';
-import { HssError } from '../errors/hss-error.js';
 import {
   type Asker,
   type BudgetDecision,
@@ -14,13 +13,15 @@ import {
   type BudgetRequest,
   type BudgetState,
   decide,
+  leftOf,
+  type QuotaLeft,
   stateOf,
 } from './budget-rule.js';
 import { type BudgetStore, callId } from './budget-store.js';
 import type { FleetBudget } from './fleet-budget.js';
 import { MemoryBudgetStore } from './memory-budget-store.js';
 
-export type { BudgetState };
+export type { BudgetState, QuotaLeft };
 
 /** HSS's minute: a call counts until a minute after it ended (see budget-store.ts). */
 export const BUDGET_WINDOW_MS = 60_000;
@@ -50,6 +51,11 @@ export interface CallBudget {
   take(request: BudgetRequest): Promise<BudgetAnswer>;
   /** Where the caller's budget for an API stands, without taking anything; null: no budget. */
   peek(api: string, identity: string): Promise<BudgetState | null>;
+  /**
+   * What is left of each budget of an API now, as the decisions here would see it (for on-call);
+   * `caller`: of the caller nearest its limit. A budget that is off is absent; null: none could be read.
+   */
+  left(api: string): Promise<QuotaLeft | null>;
 }
 
 const UNCOUNTED: GrantedCall = { settle: () => undefined };
@@ -59,6 +65,7 @@ const UNLIMITED_BUDGET: CallBudget = {
   limits: null,
   take: async (request) => ({ granted: true, calls: Array.from({ length: request.calls }, () => UNCOUNTED) }),
   peek: async () => null,
+  left: async () => null,
 };
 
 export interface CallBudgetOptions {
@@ -216,6 +223,13 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
         },
         () => null,
       ),
+    // Read where decisions are made now, without telling Redis what it missed (that is a decision's).
+    left: async (api) => {
+      const { store, limits: applied } = deciders().first;
+      const nobody = { identity: '', principal: '' };
+      const view = await store.view(api, nobody, now(), limits.windowMs, false).catch(() => undefined);
+      return view ? leftOf(view, applied, limits) : null;
+    },
   };
 }
 
@@ -224,25 +238,3 @@ const askerOf = (request: BudgetRequest): Asker => ({
   identity: request.identity,
   principal: request.principal ?? request.identity,
 });
-
-/** What a refused call answers: RATE_LIMITED, naming the budget that refused and when to retry. */
-export function budgetRefusal(
-  api: string,
-  answer: Extract<BudgetDecision, { granted: false }>,
-  limits: BudgetLimits,
-): HssError {
-  const wait = `retry in ${answer.retryAfterSeconds} s.`;
-  const all = `The gateway's budget of ${limits.perAddress} ${api} calls a minute for all callers together is spent (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: HSS counts calls per source address); ${wait}`;
-  const messages: Record<typeof answer.refusedBy, string> = {
-    undecided: `The gateway's budgets of ${api} calls could not be decided now (Redis did not answer, or other replicas kept taking calls); ${wait}`,
-    caller: `The gateway's budget of ${limits.perCaller} ${api} calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); ${wait}`,
-    'fair-share': `These credentials have had their share of the ${limits.perAddress} ${api} calls a minute HSS allows this gateway's address while other callers wait (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE); ${wait}`,
-    address: all,
-    // Only refreshes are refused for the reserve, and no client sees them; said as the address's.
-    reserve: all,
-  };
-  return new HssError('RATE_LIMITED', messages[answer.refusedBy], {
-    retryAfter: answer.retryAfterSeconds,
-    reason: answer.refusedBy === 'fair-share' ? 'FAIR_SHARE' : answer.refusedBy.toUpperCase(),
-  });
-}

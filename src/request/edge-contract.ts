@@ -43,6 +43,9 @@ export const COST_MARKER = `hss-gateway-cost-${randomUUID()}`;
 export interface CostTold {
   cost: CostExtension;
   blocks: number;
+  /** The operation's name, and when its oldest data was fetched: what a hit of a kept answer logs. */
+  operation: string | null;
+  fetchedAt: number | null;
 }
 
 export const costHeaderOf = (told: CostTold) => JSON.stringify(told);

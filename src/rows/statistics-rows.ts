@@ -39,6 +39,8 @@ export interface SnapshotPolicy {
   maxBlocks: number;
   /** Filters (and `orderBy`) always sent to HSS: a query with one is not answered from a snapshot. */
   upstreamFilters: ReadonlySet<LocalFilter>;
+  /** Hears of each table read as a snapshot: which scope, and when its oldest block was fetched. */
+  onRead?: (scope: string, fetchedAt: number) => void;
 }
 
 /** Rows listed lately (listed-rows.ts), and how long one may stand in for a lookup. */
@@ -75,6 +77,12 @@ function tableOf(scope: PortStatisticScope): ListCall<PortStatisticData> {
   };
 }
 
+/** A table's scope as people read it: the project, and the enterprise project and category if any. */
+function scopeLabelOf(table: ListCall<PortStatisticData>): string {
+  const parameters = formatQueryString(table.parameters);
+  return parameters ? `${table.projectId}?${parameters}` : table.projectId;
+}
+
 /** A table of the request, and the version of it a cursor named. */
 interface TableKey {
   table: ListCall<PortStatisticData>;
@@ -97,7 +105,10 @@ export function statisticsRows(
       Promise.all(
         keys.map(({ table, tag }) =>
           readTable(loads, table, policy.maxBlocks, tag).then((snapshot) => {
-            if (snapshot) recordServed(operation, snapshot, snapshot.blocks);
+            if (snapshot) {
+              recordServed(operation, snapshot, snapshot.blocks);
+              policy.onRead?.(scopeLabelOf(table), snapshot.fetchedAt);
+            }
             return snapshot;
           }, asError),
         ),

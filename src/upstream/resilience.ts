@@ -110,8 +110,8 @@ export class UpstreamResilience {
   /**
    * All circuits together: `open` when every circuit is open (HSS is down for everyone),
    * `half-open` when some are not closed, else `closed`. A circuit held open on another replica's
-   * news counts as half-open: this replica did not see HSS fail, and readiness must not take every
-   * replica out of service (with its stale blocks) on one replica's word.
+   * news counts as half-open: this replica did not see HSS fail itself (the metrics tell the two
+   * apart).
    */
   get circuitState(): CircuitStateName {
     let notClosed = 0;

@@ -1,0 +1,104 @@
+/**
+ * One line per GraphQL request answered, for whoever is on call: its id (as in the response's
+ * x-request-id, so a user's report finds it), operation, status, duration, error codes, what it
+ * spent of HSS's quota and where its data came from. At info; a fraction of the lines of answers
+ * without errors when ACCESS_LOG_SAMPLE says so, every answer with errors always. Never a token,
+ * a variable or a document: the operation name is the client's, cut short.
+ */
+import type { Logger } from 'pino';
+
+/** Where an answer's data came from. */
+export type ServedFrom =
+  /** a whole answer stored for this caller (the response cache) */
+  | 'response-cache'
+  /** blocks stored by earlier calls (the block cache), fresh or stale */
+  | 'block-cache'
+  /** at least one call to HSS, this request's or one it joined */
+  | 'hss'
+  /** no HSS data (an error before any, or a request that reads none) */
+  | 'none';
+
+/** A GraphQL request answered, as the access log and the metrics hear of it. */
+export interface Answered {
+  requestId: string;
+  operation: string | null;
+  method: string;
+  status: number;
+  durationMs: number;
+  /** The `extensions.code` of each error, in order. */
+  errorCodes: readonly string[];
+  upstreamCalls: number;
+  sharedCalls: number;
+  /** Blocks of 200 rows the answer was built from. */
+  blocks: number;
+  served: ServedFrom;
+  /** How long ago the oldest data in it was fetched from HSS, in ms; null: none. */
+  dataAgeMs: number | null;
+  stale: boolean;
+}
+
+/** Where the data of an answer yoga built came from, by its ledger. */
+export function servedFrom(ledger: {
+  upstreamCalls: number;
+  sharedCalls: number;
+  blocksServed: number;
+}): ServedFrom {
+  if (ledger.upstreamCalls > 0 || ledger.sharedCalls > 0) return 'hss';
+  return ledger.blocksServed > 0 ? 'block-cache' : 'none';
+}
+
+/** A whole answer served from the response cache: no call, no error, fresh when it was kept. */
+export function answeredFromCache(
+  requestId: string,
+  hit: { status: number; blocks: number; operation: string | null; fetchedAt: number | null },
+  started: number,
+  now: number,
+): Answered {
+  return {
+    requestId,
+    operation: hit.operation,
+    method: 'POST',
+    status: hit.status,
+    durationMs: performance.now() - started,
+    errorCodes: [],
+    upstreamCalls: 0,
+    sharedCalls: 0,
+    blocks: hit.blocks,
+    served: 'response-cache',
+    dataAgeMs: hit.fetchedAt === null ? null : Math.max(0, now - hit.fetchedAt),
+    stale: false,
+  };
+}
+
+const OPERATION_NAME_CHARS = 100;
+
+export class AccessLog {
+  constructor(
+    private readonly logger: Logger,
+    /** ACCESS_LOG_SAMPLE: the fraction of answers without errors logged. */
+    private readonly sample: number,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  record(answer: Answered): void {
+    const failed = answer.errorCodes.length > 0 || answer.status >= 400;
+    if (!failed && (this.sample <= 0 || (this.sample < 1 && this.random() >= this.sample))) return;
+    this.logger.info(
+      {
+        requestId: answer.requestId,
+        operation: answer.operation?.slice(0, OPERATION_NAME_CHARS) ?? null,
+        method: answer.method,
+        status: answer.status,
+        durationMs: Math.round(answer.durationMs * 10) / 10,
+        errors: answer.errorCodes,
+        upstreamCalls: answer.upstreamCalls,
+        sharedCalls: answer.sharedCalls,
+        blocks: answer.blocks,
+        served: answer.served,
+        dataAgeMs: answer.dataAgeMs,
+        stale: answer.stale,
+      },
+      'graphql request',
+    );
+  }
+}
