@@ -170,15 +170,24 @@ export async function assembleQuotaEconomy(
   });
   const pause = new UpstreamPause({
     now: clock,
-    tell: fleet && ((api, until) => fleet.channel.tell({ type: 'paused', api, until })),
-    onPaused: (api) => {
+    tell:
+      fleet &&
+      ((api, until, identity) =>
+        fleet.channel.tell(
+          identity === undefined ? { type: 'paused', api, until } : { type: 'paused', api, until, identity },
+        )),
+    onPaused: (api, everyone) => {
       observer?.onPaused(api);
-      logger.warn({ api }, 'HSS answered 429: its quota is spent; calls of this API pause on every replica');
+      logger.warn(
+        { api, everyone },
+        'HSS answered 429: its quota is spent; calls it covers pause on every replica',
+      );
     },
   });
-  fleet?.channel.on('paused', ({ api, until }) => {
-    if ((HSS_API_NAMES as readonly unknown[]).includes(api) && typeof until === 'number')
-      pause.heard(api, until);
+  fleet?.channel.on('paused', ({ api, until, identity }) => {
+    if (!(HSS_API_NAMES as readonly unknown[]).includes(api) || typeof until !== 'number') return;
+    if (identity === undefined) pause.heard(api, until);
+    else if (typeof identity === 'string' && identity.length <= 200) pause.heard(api, until, identity);
   });
   const blocks = new UpstreamBlocks({
     pause,

@@ -28,7 +28,7 @@ export type FleetEvent =
   | { type: 'settle'; api: string; id: string; at: number }
   | { type: 'refused'; identity: string; projectId?: string }
   | { type: 'circuit-open'; projectId: string; identity: string }
-  | { type: 'paused'; api: string; until: number };
+  | { type: 'paused'; api: string; until: number; identity?: string };
 
 type Listener<T extends FleetEvent['type']> = (event: Extract<FleetEvent, { type: T }>) => void;
 

@@ -78,7 +78,7 @@ export class BlockCalls {
     const { budget, observer, pause } = this.options;
     const api = request.api.name;
     const { identity, principal } = request;
-    const pausedMs = pause?.remainingMs(api) ?? 0;
+    const pausedMs = pause?.remainingMs(api, identity) ?? 0;
     if (pausedMs > 0) {
       observer?.onBudgetRefused(api, 'paused');
       throw pausedByHss(api, pausedMs);
@@ -205,9 +205,13 @@ export class BlockCalls {
   private heard(request: BlockRequest<unknown>, error: unknown): void {
     const { identity: prover, projectId, credentials } = request;
     const { pause } = this.options;
-    if (error === undefined) pause?.answered(request.api.name);
+    if (error === undefined) pause?.answered(request.api.name, prover);
     else if (error instanceof HssError && error.upstream?.status === 429) {
-      pause?.throttled(request.api.name, error.upstreamRetryAfter);
+      // The service identity's calls serve everyone; a caller's own credentials, their caller.
+      const scope = request.callersOwn
+        ? { everyone: false as const, identity: prover }
+        : { everyone: true as const };
+      pause?.throttled(request.api.name, scope, error.upstreamRetryAfter);
     }
     this.options.screen.onAnswer(credentials, prover, projectId, error);
     const enterpriseProjectId = enterpriseProjectOf(request.parameters);

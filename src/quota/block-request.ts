@@ -29,6 +29,11 @@ export interface BlockRequest<Row> {
    * scope lately (entitlements.ts); false where the access policy grants the scope.
    */
   mustProve: boolean;
+  /**
+   * The caller's own credentials (an IAM token), not the service identity's, whose calls serve
+   * every caller: a 429 pauses those credentials alone at first (upstream-pause.ts).
+   */
+  callersOwn?: boolean;
   projectId: string;
   /** Its query parameters, in canonical order (a block's include `limit` and `offset`). */
   parameters: [string, string][];

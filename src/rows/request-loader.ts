@@ -119,6 +119,7 @@ export class RequestLoader implements RowLoads {
       reader: readerFor(this.identity, enterpriseProjectId),
       principal: caller.principal.id,
       mustProve: access === 'proof',
+      callersOwn: caller.principal.kind === 'iam-token',
     };
   }
 

@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
-import type { RunningEmulator } from '../helpers/emulator.js';
+import { iamLogin, type RunningEmulator } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
 import { describeWithRedis } from '../helpers/redis.js';
@@ -106,6 +106,52 @@ describe('a snapshot while something else spends the quota', () => {
     clock.advance(1_000);
     expect((await gw.graphql('{ portStatistics { totalCount } }')).body.errors).toBeUndefined();
     expect(gatewayCalls(hss, 0)).toHaveLength(2);
+  });
+});
+
+describe('a 429 of a caller`s own credentials', () => {
+  const perTest = useFixtures({ closeAfter: 'each' });
+  const ALICE = { domainName: 'acme', username: 'alice', password: 'password-SECRET-a' };
+  const BOB = { domainName: 'acme', username: 'bob', password: 'password-SECRET-b' };
+
+  it('pauses that caller only (its user`s quota may be spent elsewhere), and everyone once a second caller`s are refused', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-07T09:00:00Z'));
+    const hss = await perTest.emulator({
+      acceptAnyToken: false,
+      tokens: ['svc'],
+      iamUsers: [ALICE, BOB],
+      now: clock.now,
+    });
+    // No cache: every query is a call, with the caller's own token or the service identity's.
+    const gw = await perTest.gateway(hss, { HSS_AUTH_TOKEN: 'svc', HSS_RETRY_MAX: '0' }, { now: clock.now });
+    const alice = (await iamLogin(hss.url, ALICE, 'p')).token as string;
+    const bob = (await iamLogin(hss.url, BOB, 'p')).token as string;
+    const ask = (port: number, token?: string) =>
+      gw.graphql(
+        `{ portStatistics(filter: { port: ${port} }) { totalCount } }`,
+        {},
+        token ? { 'x-auth-token': token } : {},
+      );
+    const code = async (port: number, token?: string) => {
+      const extensions = (await ask(port, token)).body.errors?.[0]?.extensions;
+      return extensions ? `${extensions.code} ${extensions.reason ?? ''}`.trim() : 'ok';
+    };
+    expect(await code(1, alice)).toBe('ok');
+    expect(await code(1, bob)).toBe('ok');
+    const before = gatewayCalls(hss, 0).length;
+
+    hss.emulator.setFaults({ next: ['status-429'] });
+    expect(await code(2, alice)).toBe('RATE_LIMITED');
+    // Alice's credentials pause; the service identity's calls go on.
+    expect(await code(3, alice)).toBe('RATE_LIMITED HSS_THROTTLED');
+    expect(await code(3)).toBe('ok');
+    expect(gatewayCalls(hss, 0)).toHaveLength(before + 2);
+
+    // A second caller refused within the window: the address's quota, then: everyone pauses.
+    hss.emulator.setFaults({ next: ['status-429'] });
+    expect(await code(4, bob)).toBe('RATE_LIMITED');
+    expect(await code(5)).toBe('RATE_LIMITED HSS_THROTTLED');
+    expect(gatewayCalls(hss, 0)).toHaveLength(before + 3);
   });
 });
 
