@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { assembleAuthenticator } from './authentication.js';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory } from './context.js';
+import { identityOf } from './credentials/credentials.js';
 import { embeddedEmulatorOptions } from './embedded-emulator.js';
 import { HssEmulator } from './emulator/hss-emulator.js';
 import { clientAddressReader } from './http/client-address.js';
@@ -144,9 +145,11 @@ export async function startGateway(
   const quota = await assembleQuotaEconomy(config, client, logger, now, metrics);
   observers.watch(quota);
   logStart(config, logger, quota);
+  const service = serviceCredentials(config, iamEndpoint, dispatcher, logger, now);
+  observers.watchServiceIdentity(service && identityOf(service), quota);
   const authenticator = assembleAuthenticator({
     config,
-    service: serviceCredentials(config, iamEndpoint, dispatcher, logger, now),
+    service,
     iamEndpoint,
     emulatorUrl: emulator?.url,
     quota,
@@ -156,10 +159,15 @@ export async function startGateway(
     now: now ?? Date.now,
   });
   const budgetOf = (identity: string) => quota.blocks.budgetOf(identity);
+  const labels = new OperationLabels([
+    ...persistedDocuments.operationNames,
+    ...config.http.metricsOperationNames,
+  ]);
+  metrics?.labelWith(labels);
   const yoga = createGatewayYoga({
     persistedDocuments,
     contextFor: contextFactoryOf(config, logger, quota, metrics, now),
-    labels: new OperationLabels([...persistedDocuments.operationNames, ...config.http.metricsOperationNames]),
+    labels,
     budgetOf,
     logger,
     authenticator,

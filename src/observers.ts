@@ -9,6 +9,7 @@ import type { GatewayConfig } from './config.js';
 import { AccessLog, type Answered } from './observability/access-log.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { Readiness, type RedisStanding } from './observability/readiness.js';
+import { watchServiceIdentity } from './observability/state-gauges.js';
 import type { QuotaEconomy } from './quota-economy.js';
 import { HSS_API_NAMES } from './upstream/hss-apis.js';
 import type { UpstreamCallEvent } from './upstream/observer.js';
@@ -51,6 +52,13 @@ export function startObservers(
     onAnswered: (answered: Answered) => {
       accessLog.record(answered);
       metrics?.onAnswered(answered);
+    },
+    /** The service identity (its digest), whose refusal by HSS leaves every anonymous caller without data. */
+    watchServiceIdentity(identity: string | undefined, quota: QuotaEconomy) {
+      if (identity === undefined || !metrics) return;
+      // Refused in its default project (HSS_PROJECT_ID): where callers who name none are served.
+      const { projectId } = config;
+      watchServiceIdentity(metrics.registry, () => quota.blocks.refusalOf(identity, projectId) !== undefined);
     },
     watch(quota: QuotaEconomy) {
       circuits = () => ({ state: quota.resilience.circuitState, open: quota.resilience.openCircuits });

@@ -119,7 +119,10 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     }),
   ];
   plugins.push(useCacheableVerdict({ ttlMs: config.cache.ttlMs, now: options.now ?? Date.now }));
-  plugins.push(
+  // Right after the request id, so it hears of every request, those the hardening refuses included.
+  plugins.splice(
+    1,
+    0,
     useAnswered({
       graphqlEndpoint: '/graphql',
       onAnswered: options.onAnswered,

@@ -246,6 +246,31 @@ describe('configuration from the environment', () => {
       ).toBe(4000);
     });
 
+    it('a misspelt namespace is caught too, one edit from a variable (two for long names)', () => {
+      const problems = (env: Record<string, string>) => {
+        try {
+          loadConfig(env);
+          return [];
+        } catch (error) {
+          return (error as Error).message.split('\n').slice(1);
+        }
+      };
+      expect(problems({ METRIC_PORT: '9464' })).toEqual([
+        'METRIC_PORT=(set): is not a variable the gateway reads, so it would be ignored; did you mean METRICS_PORT?',
+      ]);
+      expect(problems({ ACESS_LOG_SAMPLE: '0.1' })[0]).toMatch(/did you mean ACCESS_LOG_SAMPLE\?$/);
+      expect(problems({ REDISURL: 'redis://r:6379' })[0]).toMatch(/did you mean REDIS_URL\?$/);
+      // Ordinary names near nothing of the gateway's, and short ones, are not its business.
+      expect(
+        problems({
+          KUBERNETES_SERVICE_HOST: '10.0.0.1',
+          npm_config_cache: '/x',
+          NODE_ENV: 'production',
+          PROT: '1',
+        }),
+      ).toEqual([]);
+    });
+
     it('every variable the gateway reads is let through, set all at once', () => {
       const every = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, '']));
       expect(loadConfig(every).port).toBe(4000);

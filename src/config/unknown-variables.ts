@@ -86,6 +86,21 @@ function nearest(name: string, candidates: readonly string[]): string | undefine
 }
 
 /**
+ * A gateway variable this name is one edit from (two for long names), for names outside the
+ * gateway's namespaces; short names are left alone (too many ordinary ones are near each other).
+ */
+function nearMiss(name: string, known: ReadonlySet<string>): string | undefined {
+  if (name.length < 8) return undefined;
+  const allowed = name.length >= 14 ? 2 : 1;
+  for (const candidate of known) {
+    if (Math.abs(candidate.length - name.length) <= allowed && editDistance(name, candidate) <= allowed) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Each set variable in one of the gateway's namespaces (the first word of its variables', less the
  * shared ones) that it does not read, and each variable whose name is a gateway variable's in
  * another case (names are case-sensitive). Empty variables count as unset, as everywhere.
@@ -115,7 +130,18 @@ export function unknownVariableProblems(
       continue;
     }
     const namespace = namespaceOf(name);
-    if (namespace === undefined || !namespaces.has(namespace)) continue;
+    if (namespace === undefined || !namespaces.has(namespace)) {
+      // A misspelt namespace (METRIC_PORT, ACESS_LOG_SAMPLE, REDISURL) is as silent as a misspelt name.
+      const near = nearMiss(name, known);
+      if (near !== undefined && !isServiceLink(name, value)) {
+        problems.push({
+          variable: name,
+          message: `is not a variable the gateway reads, so it would be ignored; did you mean ${near}?`,
+          setOnly: true,
+        });
+      }
+      continue;
+    }
     if (OTHER_CONVENTIONS.has(name) || isServiceLink(name, value)) continue;
     const suggestion = nearest(
       name,

@@ -18,7 +18,7 @@ import { nodeHeaderReader } from '../credentials/caller-credentials.js';
 import { identityOf } from '../credentials/credentials.js';
 import { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
-import { type Answered, answeredFromCache } from '../observability/access-log.js';
+import { type Answered, answeredFromCache, refusedAtTheEdge } from '../observability/access-log.js';
 import type { BudgetState } from '../quota/call-budget.js';
 import {
   CACHEABLE_FOR_HEADER,
@@ -51,9 +51,8 @@ export interface GatewayHandlerOptions {
   clientAddressOf: ClientAddressOf;
   /** HSS's refusal of these credentials, while it is remembered: nothing is served to them. */
   refusalOf(identity: string): HssError | undefined;
-  /** Told of every response-cache lookup, for metrics. */
+  /** Told of every response-cache lookup (metrics), and of every answer yoga does not send. */
   onResponseCacheLookup?: (result: 'hit' | 'miss') => void;
-  /** Told of every answer sent from the response cache (yoga tells of the others). */
   onAnswered?: (answered: Answered) => void;
   now: () => number;
   /** Where a credential's budget stands: what a response-cache hit says in `extensions.cost`. */
@@ -71,13 +70,12 @@ const BUSY = refusalBody(
 // The URL yoga sees for a request the handler has read; only its path matters to yoga.
 const BASE_URL = 'http://gateway.invalid';
 
-/** A GraphQL POST as the handler read it. */
 interface ReadRequest {
   body: Buffer<ArrayBuffer>;
   edge: EdgeFacts;
   clientAddress: string;
   identity: string | undefined;
-  /** Its response-cache key; undefined when nothing may be cached for it. */
+  /** Its response-cache key (undefined: nothing may be cached for it), as the handler read it. */
   cacheKey: string | undefined;
 }
 
@@ -219,6 +217,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
         connection: 'close',
       });
       res.end(BUSY);
+      options.onAnswered?.(refusedAtTheEdge(req, 503, 'SERVICE_UNAVAILABLE'));
       return;
     }
     if (held > 0) res.once('close', () => options.bytesInFlight?.give(held));
@@ -236,6 +235,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
           }
           // A fault of the gateway's own: yoga would have masked it the same way.
           options.logger.error({ err: error }, 'unexpected error answering a GraphQL request');
+          options.onAnswered?.(refusedAtTheEdge(req, 500, 'INTERNAL_SERVER_ERROR'));
           if (res.headersSent) res.destroy();
           else res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(INTERNAL_ERROR);
         }),

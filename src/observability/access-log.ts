@@ -6,6 +6,7 @@
  * a variable or a document: the operation name is the client's, cut short.
  */
 import type { Logger } from 'pino';
+import { requestIdFor } from '../request/request-id.js';
 
 /** Where an answer's data came from. */
 export type ServedFrom =
@@ -38,13 +39,10 @@ export interface Answered {
 }
 
 /** Where the data of an answer yoga built came from, by its ledger. */
-export function servedFrom(ledger: {
-  upstreamCalls: number;
-  sharedCalls: number;
-  blocksServed: number;
-}): ServedFrom {
-  if (ledger.upstreamCalls > 0 || ledger.sharedCalls > 0) return 'hss';
-  return ledger.blocksServed > 0 ? 'block-cache' : 'none';
+export function servedFrom(ledger: { cachedBlocks: number; blocksServed: number }): ServedFrom {
+  if (ledger.blocksServed === 0) return 'none';
+  // A call refused (a 429) brought nothing: where the data came from is what was served.
+  return ledger.cachedBlocks === ledger.blocksServed ? 'block-cache' : 'hss';
 }
 
 /** A whole answer served from the response cache: no call, no error, fresh when it was kept. */
@@ -66,6 +64,29 @@ export function answeredFromCache(
     blocks: hit.blocks,
     served: 'response-cache',
     dataAgeMs: hit.fetchedAt === null ? null : Math.max(0, now - hit.fetchedAt),
+    stale: false,
+  };
+}
+
+/** A request the HTTP handler answered itself with an error (busy, or a fault of its own). */
+export function refusedAtTheEdge(
+  req: { headers: Record<string, string | string[] | undefined>; method?: string | undefined },
+  status: number,
+  code: string,
+): Answered {
+  const given = req.headers['x-request-id'];
+  return {
+    requestId: requestIdFor(typeof given === 'string' ? given : undefined),
+    operation: null,
+    method: req.method ?? 'POST',
+    status,
+    durationMs: 0,
+    errorCodes: [code],
+    upstreamCalls: 0,
+    sharedCalls: 0,
+    blocks: 0,
+    served: 'none',
+    dataAgeMs: null,
     stale: false,
   };
 }

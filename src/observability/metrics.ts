@@ -10,6 +10,8 @@ import type { QuotaObserver } from '../quota/block-source.js';
 import type { UpstreamCallEvent, UpstreamObserver } from '../upstream/observer.js';
 import type { CircuitStateName } from '../upstream/resilience.js';
 import type { Answered } from './access-log.js';
+import { childrenOf } from './metric-children.js';
+import type { OperationLabels } from './operation-labels.js';
 import { OldestServed, SnapshotAges, type WatchedState, watchCircuits, watchState } from './state-gauges.js';
 
 // The contract's codes and yoga's own; anything else a client could make up is `other`.
@@ -30,24 +32,6 @@ export interface OperationOutcome {
   errorCodes: readonly unknown[];
 }
 
-/**
- * The labelled children of a metric, kept by their label values: prom-client hashes the values on
- * every `labels()` call, and these are counted on every request. Label values are bounded (see
- * operation-labels.ts), so the map is too.
- */
-function childrenOf<T>(make: (...values: string[]) => T): (...values: string[]) => T {
-  const children = new Map<string, T>();
-  return (...values) => {
-    const key = values.join('\u0000');
-    let child = children.get(key);
-    if (child === undefined) {
-      child = make(...values);
-      children.set(key, child);
-    }
-    return child;
-  };
-}
-
 /** The labels of every GraphQL metric. */
 const OPERATION = ['operationName', 'operationType'] as const;
 /** prom-client's default buckets, which yoga's Prometheus plugin used for the GraphQL histograms. */
@@ -55,6 +39,7 @@ const GRAPHQL_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 
 export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   readonly registry = new Registry();
+  private labels: OperationLabels | undefined;
   private counter<Label extends string>(name: string, help: string, labelNames: readonly Label[] = []) {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
@@ -183,8 +168,18 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
     this.budgetRefusalsOf(api, budget).inc();
   }
 
-  /** An answer was sent: how old its oldest data was. */
+  /**
+   * An answer was sent: how old its oldest data was; and a whole answer from the response cache,
+   * which yoga never sees, counted as the operation it answers (a query: only those are kept).
+   */
   onAnswered(answered: Answered): void {
+    if (answered.served === 'response-cache' && this.labels) {
+      const label = this.labels.of(answered.operation ?? undefined);
+      const seconds = answered.durationMs / 1000;
+      this.graphqlRequestsOf(label, 'query').inc();
+      this.graphqlDurationOf(label, 'query').observe(seconds);
+      this.httpDurationOf(label, 'query', answered.method, String(answered.status)).observe(seconds);
+    }
     if (answered.dataAgeMs === null) return;
     const seconds = answered.dataAgeMs / 1000;
     this.dataAge.observe(seconds);
@@ -194,6 +189,11 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
   /** A snapshot of a scope's table was read: how old it is (its oldest block). */
   onSnapshotRead(scope: string, ageMs: number): void {
     this.snapshots.saw(scope, ageMs / 1000);
+  }
+
+  /** The operation labels of the GraphQL metrics: what an answer from the response cache is counted as. */
+  labelWith(labels: OperationLabels): void {
+    this.labels = labels;
   }
 
   /** HSS answered 429: calls of its API pause. */

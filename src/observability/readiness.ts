@@ -40,6 +40,7 @@ export class Readiness implements UpstreamObserver {
   private draining = false;
   private lastAnswerAt = Number.NEGATIVE_INFINITY;
   private lastProbe: { at: number; reachable: boolean } | undefined;
+  private probing: Promise<void> | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: ReadinessOptions) {
@@ -63,16 +64,27 @@ export class Readiness implements UpstreamObserver {
     return { ready: true, reason: 'serving', hss, redis };
   }
 
-  /** How HSS looks: from its last answer, else a probe that spends no quota. */
+  /**
+   * How HSS looks: from its last answer, else a probe that spends no quota. The first probe is
+   * awaited (within its 3 s); later ones run in the background, the last verdict said meanwhile: a
+   * kubelet's probe must not wait on an HSS that holds connections open.
+   */
   private async hssStanding(): Promise<string> {
     if (this.options.circuitState() === 'open')
       return 'failing (circuit open): stored answers are served until it recovers';
     const now = this.now();
     if (now - this.lastAnswerAt <= (this.options.recentMs ?? 60_000)) return 'answered recently';
-    if (!this.lastProbe || now - this.lastProbe.at > (this.options.probeEveryMs ?? 10_000)) {
-      this.lastProbe = { at: now, reachable: await this.probe() };
+    if (
+      !this.probing &&
+      (!this.lastProbe || now - this.lastProbe.at > (this.options.probeEveryMs ?? 10_000))
+    ) {
+      this.probing = this.probe().then((reachable) => {
+        this.lastProbe = { at: this.now(), reachable };
+        this.probing = undefined;
+      });
     }
-    return this.lastProbe.reachable ? 'reachable' : 'not reachable: stored answers are served until it is';
+    if (!this.lastProbe) await this.probing;
+    return this.lastProbe?.reachable ? 'reachable' : 'not reachable: stored answers are served until it is';
   }
 
   /** Asks for the endpoint's root, which HSS answers (404) without spending any quota. */

@@ -44,6 +44,18 @@ export function watchCircuits(
   });
 }
 
+/** hss_service_identity_refused: 1 while HSS refuses the gateway's own credentials. */
+export function watchServiceIdentity(registry: Registry, refused: () => boolean): void {
+  new Gauge({
+    name: 'hss_service_identity_refused',
+    help: 'Whether HSS refused the service identity (HSS_AUTH_TOKEN, HSS_ACCESS_KEY, IAM_*) lately: 1 while every caller served as it gets UNAUTHENTICATED or FORBIDDEN.',
+    registers: [registry],
+    collect() {
+      this.set(refused() ? 1 : 0);
+    },
+  });
+}
+
 export function watchState(registry: Registry, state: WatchedState): void {
   const gauge = (
     name: string,

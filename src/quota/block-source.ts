@@ -173,9 +173,12 @@ export class UpstreamBlocks {
     return this.options.budget.peek(api, identity);
   }
 
-  /** HSS's refusal of these credentials everywhere, while it is remembered: nothing is served to them. */
-  refusalOf(identity: string): HssError | undefined {
-    return this.options.screen.recentRefusal(identity);
+  /**
+   * HSS's refusal of these credentials everywhere (or in a project), while it is remembered:
+   * nothing is served to them.
+   */
+  refusalOf(identity: string, projectId?: string): HssError | undefined {
+    return this.options.screen.recentRefusal(identity, projectId);
   }
 
   /** Resolves once no background refresh is running. */

@@ -17,6 +17,7 @@ export function budgetRefusal(
     undecided: `The gateway's budgets of ${api} calls could not be decided now (Redis did not answer, or other replicas kept taking calls); ${wait}`,
     caller: `The gateway's budget of ${limits.perCaller} ${api} calls a minute for these credentials is spent (HSS_RATE_LIMIT_PER_MINUTE); ${wait}`,
     'fair-share': `These credentials have had their share of the ${limits.perAddress} ${api} calls a minute HSS allows this gateway's address while other callers wait (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE); ${wait}`,
+    share: `This replica decides without Redis on its share of the gateway's ${api} calls (the limits divided by FLEET_MAX_REPLICAS, for a window after Redis was lost or came back), and that share is spent or not yet safe to use; ${wait}`,
     address: all,
     // Only refreshes are refused for the reserve, and no client sees them; said as the address's.
     reserve: all,

@@ -62,10 +62,11 @@ export interface BudgetRequest {
 }
 
 /**
- * Which budget refused: the caller's, the address's, the reserve refreshes leave, a fair share; or
- * none could be decided (`undecided`: Redis did not answer, or other replicas kept taking calls).
+ * Which budget refused: the caller's, the address's, the reserve refreshes leave, a fair share, this
+ * replica's share of the fleet's limits while it decides without Redis (`share`); or none could be
+ * decided (`undecided`: Redis did not answer, or other replicas kept taking calls).
  */
-export type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share' | 'undecided';
+export type BudgetRefusal = 'caller' | 'address' | 'reserve' | 'fair-share' | 'undecided' | 'share';
 
 export type BudgetDecision =
   | { granted: true }

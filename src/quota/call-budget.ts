@@ -88,10 +88,16 @@ interface Decider {
   alone?: boolean;
 }
 
+/** A limit refused while this replica decides alone, on its share of the fleet's limits, is the share's. */
+const asShare = (answer: Extract<BudgetDecision, { granted: false }>) =>
+  answer.refusedBy === 'caller' || answer.refusedBy === 'address'
+    ? { ...answer, refusedBy: 'share' as const }
+    : answer;
+
 /** Refused outright: this replica's share of the quota while Redis is unreachable is nothing. */
 const NO_SHARE: Extract<BudgetDecision, { granted: false }> = {
   granted: false,
-  refusedBy: 'address',
+  refusedBy: 'share',
   retryAfterSeconds: 60,
 };
 
@@ -177,7 +183,7 @@ export function createCallBudget(options: CallBudgetOptions): CallBudget {
                 if (request.priority === 'foreground') {
                   await store.owe(request.api, asker, request.calls, at, applied.windowMs);
                 }
-                return answer;
+                return decider.alone ? asShare(answer) : answer;
               }
               const ids = Array.from({ length: request.calls }, callId);
               // Only what the rule counts is compared: a budget that is off cannot make a grant fail.

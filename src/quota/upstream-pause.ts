@@ -45,7 +45,7 @@ export class UpstreamPause {
     const everyone = scope.everyone || this.anotherCallerRefused(api, scope.identity);
     const key = keyOf(api, everyone ? EVERYONE : (scope as { identity: string }).identity);
     const learned = this.next.get(key) ?? FIRST_PAUSE_MS;
-    this.next.set(key, Math.min(WINDOW_MS, learned * 2));
+    this.learn(key, Math.min(WINDOW_MS, learned * 2));
     const asked =
       retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : learned;
     const until = this.options.now() + Math.min(WINDOW_MS, asked);
@@ -55,10 +55,20 @@ export class UpstreamPause {
     return until;
   }
 
-  /** Another replica heard HSS refuse: calls pause here too, at most a window from now. */
+  /**
+   * Another replica heard HSS refuse: calls pause here too, at most a window from now; what it
+   * learned is learned here (the next pause doubles this one, and a caller's refusal counts towards
+   * the address's), so the fleet backs off as one.
+   */
   heard(api: string, until: number, identity?: string): void {
     if (!Number.isFinite(until)) return;
-    this.extend(keyOf(api, identity ?? EVERYONE), Math.min(until, this.options.now() + WINDOW_MS));
+    const now = this.options.now();
+    const bounded = Math.min(until, now + WINDOW_MS);
+    const key = keyOf(api, identity ?? EVERYONE);
+    this.extend(key, bounded);
+    const learned = Math.min(WINDOW_MS, Math.max(FIRST_PAUSE_MS, 2 * (bounded - now)));
+    this.learn(key, Math.max(this.next.get(key) ?? FIRST_PAUSE_MS, learned));
+    if (identity !== undefined) this.anotherCallerRefused(api, identity);
   }
 
   /** HSS answered a call of `api` with these credentials: the next refusal starts the backoff afresh. */
@@ -99,6 +109,12 @@ export class UpstreamPause {
     refused.set(identity, now);
     if (refused.size > MAX_REMEMBERED) refused.delete(refused.keys().next().value as string);
     return another;
+  }
+
+  private learn(key: string, nextMs: number): void {
+    this.next.delete(key);
+    this.next.set(key, nextMs);
+    if (this.next.size > MAX_REMEMBERED) this.next.delete(this.next.keys().next().value as string);
   }
 
   private extend(key: string, until: number): void {

@@ -19,6 +19,8 @@ const REDACTED_PATHS = [
   '*.headers.authorization',
   '*.headers["x-auth-token"]',
   '*.headers["x-security-token"]',
+  // A Redis error carries the command it answered: AUTH's argument is REDIS_URL's password.
+  'err.command',
 ];
 
 export interface LoggerOptions {

@@ -4,10 +4,13 @@
  * scope's snapshot, Redis and the fleet; one access-log line per GraphQL request; `/metrics` on a
  * port of its own with METRICS_PORT.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
+import { freePort } from '../helpers/ports.js';
 import { describeWithRedis } from '../helpers/redis.js';
 import { startServer } from '../helpers/server-process.js';
 
@@ -73,6 +76,33 @@ describe('metrics an on-call reads', () => {
   });
 });
 
+describe('what pages an on-call though answers flow', () => {
+  it('the service identity refused by HSS: every caller served as it gets UNAUTHENTICATED', async () => {
+    const hss = await perTest.emulator({ acceptAnyToken: false, tokens: ['good'] });
+    const gw = await perTest.gateway(hss, { HSS_AUTH_TOKEN: 'revoked' });
+    expect(series(await metrics(gw), 'hss_service_identity_refused')).toBe(0);
+    await gw.graphql('{ portStatistics { totalCount } }');
+    expect(series(await metrics(gw), 'hss_service_identity_refused')).toBe(1);
+  });
+
+  it('answers from the response cache count as the operations they answer', async () => {
+    const hss = await perTest.emulator();
+    const gw = await perTest.gateway(hss, { CACHE_TTL_SECONDS: '60', METRICS_OPERATION_NAMES: 'Ports' });
+    for (let i = 0; i < 3; i++)
+      await gw.graphql('query Ports { portStatistics { totalCount } }', {}, {}, 'Ports');
+    const text = await metrics(gw);
+    expect(series(text, 'hss_response_cache_lookups_total', 'result="hit"')).toBe(2);
+    expect(series(text, 'graphql_envelop_request', 'operationName="Ports",operationType="query"')).toBe(3);
+    expect(
+      series(
+        text,
+        'graphql_yoga_http_duration_count',
+        'operationName="Ports",operationType="query",method="POST",statusCode="200"',
+      ),
+    ).toBe(3);
+  });
+});
+
 describe('the access log', () => {
   it('one line per GraphQL request: id, operation, status, duration, errors, calls, where its data came from', async () => {
     const hss = await perTest.emulator();
@@ -116,6 +146,20 @@ describe('the access log', () => {
     expect(JSON.stringify(lines)).not.toMatch(/"t"|portStatistics|query/);
   });
 
+  it('requests refused before they could run have their line too: too large, not JSON', async () => {
+    const hss = await perTest.emulator();
+    const gw = await perTest.gateway(hss, { MAX_REQUEST_BYTES: '2048' });
+    const post = (body: string, contentType = 'application/json') =>
+      request(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body }).then(
+        (r) => r.body.dump().then(() => r.statusCode),
+      );
+    expect(
+      await post(JSON.stringify({ query: `{ portStatistics { totalCount } } #${'x'.repeat(4000)}` })),
+    ).toBe(413);
+    expect(await post('{ portStatistics { totalCount } }', 'text/plain')).toBe(403);
+    expect(accessLines(gw).map((l) => l.status)).toEqual([413, 403]);
+  });
+
   it('ACCESS_LOG_SAMPLE=0: no line for answers without errors, every answer with errors', async () => {
     const hss = await perTest.emulator();
     const gw = await perTest.gateway(hss, { ACCESS_LOG_SAMPLE: '0' });
@@ -139,6 +183,38 @@ describeWithRedis('Redis and the fleet, as metrics', () => {
       'Redis unreachable: each replica decides alone on its share of the quota until it is back',
     );
     expect(series(await metrics(gw), 'hss_redis_connected')).toBe(0);
+  });
+});
+
+describeWithRedis('a Redis that refuses the password', () => {
+  it('is said in the log without the password', async () => {
+    const port = await freePort();
+    const server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--requirepass', 'right-pw'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    try {
+      let output = '';
+      await new Promise<void>((resolve) =>
+        server.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Ready to accept connections')) resolve();
+        }),
+      );
+      const hss = await perTest.emulator();
+      const gw = await perTest.gateway(hss, { REDIS_URL: `redis://:wr0ng-pw@127.0.0.1:${port}/0` });
+      await gw.logs.waitFor(
+        'Redis unreachable: each replica decides alone on its share of the quota until it is back',
+      );
+      await gw.graphql('{ portStatistics { totalCount } }');
+      const logged = gw.logs.lines.join('\n');
+      expect(logged).toMatch(/WRONGPASS|NOAUTH|invalid password/);
+      expect(logged).not.toContain('wr0ng-pw');
+    } finally {
+      server.kill();
+      await once(server, 'exit');
+    }
   });
 });
 

@@ -176,15 +176,18 @@ describeWithRedis('a 429 heard by one replica', () => {
     const onB = await b.graphql('{ portStatistics(filter: { port: 80 }) { totalCount } }');
     expect(onB.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'HSS_THROTTLED' });
     expect(gatewayCalls(hss, 0)).toHaveLength(1);
-    // The learned pause after a first 429 without Retry-After: 10 s.
+    // The learned pause after a first 429 without Retry-After: 10 s. B learned it too: its own
+    // first 429 after that pause pauses for twice as long, on both.
     clock.advance(10_000);
+    hss.emulator.setFaults({ next: ['status-429'] });
+    const again = await b.graphql('{ portStatistics(filter: { port: 81 }) { totalCount } }');
+    expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(b.gateway.quota.pause.remainingMs('ListPortStatistics')).toBe(20_000);
+    clock.advance(20_000);
     expect(
       (await b.graphql('{ portStatistics(filter: { port: 80 }) { totalCount } }')).body.errors,
     ).toBeUndefined();
-    expect(
-      gatewayCalls(hss, 0)
-        .slice(1)
-        .every((call) => call.status === 200),
-    ).toBe(true);
+    // Two refusals in all, one per pause; every other call answered.
+    expect(gatewayCalls(hss, 0).filter((call) => call.status !== 200)).toHaveLength(2);
   });
 });

@@ -95,6 +95,8 @@ describeWithRedis('two gateway replicas sharing Redis', () => {
     const project = (id: string) => `{ portStatistics(projectId: "${id}") { totalCount } }`;
     const refused = (await replicas.b.graphql(project('p2'))).body.errors?.[0];
     expect(refused?.extensions?.code).toBe('RATE_LIMITED');
+    // Said as the replica's share, not as the address's budget (an on-call reads the difference).
+    expect(refused?.extensions?.reason).toBe('SHARE');
     expect(replicas.calls()).toHaveLength(1);
   });
 });
