@@ -1,8 +1,9 @@
 /**
  * Where blocks come from, spending HSS's quota as if it were money: "these blocks, at this
- * priority". One block, or a table's first blocks, are served together: stored together, renewed
- * together with one take of the budgets, so a snapshot never mixes rows of different moments. A
- * fresh stored block costs nothing; a stale one is served at once and renewed in the background
+ * priority". One block, or a table's first blocks, are served together and renewed together, each
+ * block taking its own call as the budgets allow (progressively: under a quota someone else spends,
+ * the blocks that landed are kept, so blocks served together may be fetched up to a TTL apart, and
+ * any older one marks the answer stale). A fresh stored block costs nothing; a stale one is served at once and renewed in the background
  * when the budget has calls to spare (refresh-queue.ts); a call another request is making is joined
  * (block-calls.ts); a caller that reads as its own credentials proves a scope first (proofs.ts);
  * and when the budget is spent or HSS fails, a stale block (marked as such) beats an error.

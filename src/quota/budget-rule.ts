@@ -56,7 +56,7 @@ export interface BudgetRequest {
   identity: string;
   /** On whose behalf: fair shares are per principal. Default: the identity. */
   principal?: string;
-  /** How many calls at once (a snapshot's blocks are granted together or not at all). */
+  /** How many calls at once, granted together or not at all (a block source takes one per block). */
   calls: number;
   priority: CallPriority;
 }
