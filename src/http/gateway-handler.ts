@@ -14,9 +14,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { RequestFacts } from '../auth/authenticate.js';
 import type { Caller } from '../auth/principal.js';
-import { nodeHeaderReader } from '../credentials/caller-credentials.js';
-import { identityOf } from '../credentials/credentials.js';
-import { HssError } from '../errors/hss-error.js';
+import type { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
 import { type Answered, answeredFromCache, refusedAtTheEdge } from '../observability/access-log.js';
 import type { BudgetState } from '../quota/call-budget.js';
@@ -24,17 +22,17 @@ import {
   CACHEABLE_FOR_HEADER,
   COST_HEADER,
   EDGE_HEADERS,
-  type EdgeFacts,
   type GatewayServerContext,
   readCostHeader,
 } from '../request/edge-contract.js';
 import { type CostExtension, costExtension } from '../request/ledger.js';
-import { requestIdFor } from '../request/request-id.js';
 import type { GatewayContext } from '../schema/types.js';
 import { hasCostMarker, withCost } from './answer-cost.js';
+import { AnswerFlights } from './answer-flights.js';
 import type { ClientAddressOf } from './client-address.js';
 import type { BytesInFlight } from './connection-limits.js';
 import { GRAPHQL_PATH, readBody, readsItself, send } from './graphql-post.js';
+import { type ReadRequest, readRequest } from './read-request.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
 
 export interface GatewayHandlerOptions {
@@ -70,15 +68,6 @@ const BUSY = refusalBody(
 // The URL yoga sees for a request the handler has read; only its path matters to yoga.
 const BASE_URL = 'http://gateway.invalid';
 
-interface ReadRequest {
-  body: Buffer<ArrayBuffer>;
-  edge: EdgeFacts;
-  clientAddress: string;
-  identity: string | undefined;
-  /** Its response-cache key (undefined: nothing may be cached for it), as the handler read it. */
-  cacheKey: string | undefined;
-}
-
 /** yoga's answer, and what it told the handler of it (the edge contract). */
 interface YogaAnswer {
   /** Without the headers of the gateway's own, its cost still a marker. */
@@ -88,6 +77,9 @@ interface YogaAnswer {
   blocks: number;
   operation: string | null;
   fetchedAt: number | null;
+  /** Whether any of its data was stale, and whether it holds errors (then no joiner shares it). */
+  stale: boolean;
+  errors: boolean;
   cacheableForMs: number;
 }
 
@@ -96,33 +88,11 @@ class ClientGone extends Error {}
 
 export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
   const { yoga, responseCache, maxRequestBytes } = options;
-
-  async function readRequest(req: IncomingMessage, body: Buffer<ArrayBuffer>): Promise<ReadRequest> {
-    const given = req.headers['x-request-id'];
-    const clientAddress = options.clientAddressOf(req);
-    const caller = await options.authenticate({
-      header: nodeHeaderReader(req.headers),
-      method: 'POST',
-      clientAddress,
-    });
-    const identity = caller instanceof HssError ? undefined : identityOf(caller.credentials);
-    const { origin, accept } = req.headers;
-    return {
-      body,
-      edge: { caller, requestId: requestIdFor(typeof given === 'string' ? given : undefined) },
-      clientAddress,
-      identity,
-      // Per what the caller may read (Caller.answers). Unauthenticated, the answer is an error.
-      cacheKey:
-        caller instanceof HssError
-          ? undefined
-          : responseCache?.keyOf(caller.answers, { body, origin, accept }),
-    };
-  }
+  const flights = new AnswerFlights<YogaAnswer>();
 
   /** Sends the stored answer, if there is one this caller may still be given. */
   async function fromCache(res: ServerResponse, request: ReadRequest, started: number): Promise<boolean> {
-    const { cacheKey, identity } = request;
+    const { answerKey: cacheKey, identity } = request;
     if (cacheKey === undefined || identity === undefined || !responseCache) return false;
     // A caller HSS has refused since gets nothing more, not even what it was answered before.
     if (options.refusalOf(identity)) return false;
@@ -136,6 +106,29 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       request.edge.requestId,
     );
     options.onAnswered?.(answeredFromCache(request.edge.requestId, hit, started, options.now()));
+    return true;
+  }
+
+  /** Sends an identical request's answer made while this one waited (without errors), its own cost in. */
+  async function joined(
+    res: ServerResponse,
+    request: ReadRequest,
+    answer: YogaAnswer | undefined,
+    started: number,
+  ) {
+    const { identity } = request;
+    if (!answer?.cost || answer.errors || identity === undefined || !hasCostMarker(answer.response.body)) {
+      return false;
+    }
+    const { upstreamCalls, sharedCalls } = answer.cost;
+    const cost = {
+      ...costExtension(undefined, await options.budgetOf(identity)),
+      sharedCalls: upstreamCalls + sharedCalls,
+    };
+    const { response, ...made } = answer;
+    send(res, { ...response, body: withCost(response.body, cost) }, request.edge.requestId);
+    const told = { ...made, status: response.status };
+    options.onAnswered?.(answeredFromCache(request.edge.requestId, told, started, options.now(), 'joined'));
     return true;
   }
 
@@ -182,6 +175,8 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       blocks: told?.blocks ?? 0,
       operation: told?.operation ?? null,
       fetchedAt: told?.fetchedAt ?? null,
+      stale: told?.stale ?? false,
+      errors: told?.errors ?? true,
       cacheableForMs: Number(response.headers.get(CACHEABLE_FOR_HEADER) ?? 0),
     };
   }
@@ -189,7 +184,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
   /** Stores an answer yoga said may be kept, with the marker where each hit writes its own cost. */
   function keep(request: ReadRequest, answer: YogaAnswer): void {
     const { response, cost, cacheableForMs } = answer;
-    const { cacheKey } = request;
+    const { answerKey: cacheKey } = request;
     if (cacheKey === undefined || !cost || response.status !== 200 || !(cacheableForMs > 0)) return;
     if (!hasCostMarker(response.body)) return;
     const { blocks, operation, fetchedAt } = answer;
@@ -198,9 +193,14 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
 
   async function serveGraphQLPost(req: IncomingMessage, res: ServerResponse, body: Buffer<ArrayBuffer>) {
     const started = performance.now();
-    const request = await readRequest(req, body);
+    const request = await readRequest(req, body, options);
     if (await fromCache(res, request, started)) return;
-    const answer = await viaYoga(req, res, request);
+    const key = request.answerKey;
+    const flying = key === undefined ? undefined : flights.joining(key);
+    if (flying && (await joined(res, request, await flying, started))) return;
+    const answer = await (key === undefined
+      ? viaYoga(req, res, request)
+      : flights.lead(key, () => viaYoga(req, res, request)));
     const cost = answer.cost ?? costExtension(undefined, null);
     send(res, { ...answer.response, body: withCost(answer.response.body, cost) }, request.edge.requestId);
     keep(request, answer);

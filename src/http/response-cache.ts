@@ -64,19 +64,6 @@ export class ResponseCache {
     });
   }
 
-  /** The cache key: a digest of who asks and every byte that decides the answer. */
-  keyOf(identity: string, request: ResponseCacheRequest): string {
-    return createHash('sha256')
-      .update(identity)
-      .update('\u0000')
-      .update(request.origin ?? '')
-      .update('\u0000')
-      .update(request.accept ?? '')
-      .update('\u0000')
-      .update(request.body)
-      .digest('base64url');
-  }
-
   get(key: string): CachedAnswer | undefined {
     const entry = this.lru.get(key);
     if (!entry) return undefined;
@@ -95,4 +82,20 @@ export class ResponseCache {
   get bytes(): number {
     return this.lru.calculatedSize;
   }
+}
+
+/**
+ * The key of an answer: a digest of whose answers these are and every byte that decides it (the
+ * response cache's key, and the one identical requests in flight share an answer by).
+ */
+export function answerKeyOf(answers: string, request: ResponseCacheRequest): string {
+  return createHash('sha256')
+    .update(answers)
+    .update('\u0000')
+    .update(request.origin ?? '')
+    .update('\u0000')
+    .update(request.accept ?? '')
+    .update('\u0000')
+    .update(request.body)
+    .digest('base64url');
 }

@@ -12,6 +12,8 @@ import { requestIdFor } from '../request/request-id.js';
 export type ServedFrom =
   /** a whole answer stored for this caller (the response cache) */
   | 'response-cache'
+  /** the answer an identical request in flight was given, shared */
+  | 'joined'
   /** blocks stored by earlier calls (the block cache), fresh or stale */
   | 'block-cache'
   /** at least one call to HSS, this request's or one it joined */
@@ -45,12 +47,22 @@ export function servedFrom(ledger: { cachedBlocks: number; blocksServed: number 
   return ledger.cachedBlocks === ledger.blocksServed ? 'block-cache' : 'hss';
 }
 
-/** A whole answer served from the response cache: no call, no error, fresh when it was kept. */
+/**
+ * A whole answer another request's pipeline made, without errors: kept in the response cache (fresh
+ * when it was kept), or made while this identical request waited (`joined`).
+ */
 export function answeredFromCache(
   requestId: string,
-  hit: { status: number; blocks: number; operation: string | null; fetchedAt: number | null },
+  hit: {
+    status: number;
+    blocks: number;
+    operation: string | null;
+    fetchedAt: number | null;
+    stale?: boolean;
+  },
   started: number,
   now: number,
+  served: 'response-cache' | 'joined' = 'response-cache',
 ): Answered {
   return {
     requestId,
@@ -62,9 +74,9 @@ export function answeredFromCache(
     upstreamCalls: 0,
     sharedCalls: 0,
     blocks: hit.blocks,
-    served: 'response-cache',
+    served,
     dataAgeMs: hit.fetchedAt === null ? null : Math.max(0, now - hit.fetchedAt),
-    stale: false,
+    stale: hit.stale ?? false,
   };
 }
 

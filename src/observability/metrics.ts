@@ -173,7 +173,7 @@ export class GatewayMetrics implements UpstreamObserver, QuotaObserver {
    * which yoga never sees, counted as the operation it answers (a query: only those are kept).
    */
   onAnswered(answered: Answered): void {
-    if (answered.served === 'response-cache' && this.labels) {
+    if ((answered.served === 'response-cache' || answered.served === 'joined') && this.labels) {
       const label = this.labels.of(answered.operation ?? undefined);
       const seconds = answered.durationMs / 1000;
       this.graphqlRequestsOf(label, 'query').inc();

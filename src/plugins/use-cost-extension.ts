@@ -48,15 +48,17 @@ export function useCostExtension(
           const cost = costExtension(context.operation, await context.budget());
           const edge = edges.has(request);
           const { operation } = context;
-          if (edge) {
-            costs.set(request, {
-              cost,
-              blocks: operation.blocksServed,
-              operation: operation.name,
-              fetchedAt: operation.freshness?.oldestFetchedAt ?? null,
-            });
-          }
           handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            if (edge) {
+              costs.set(request, {
+                cost,
+                blocks: operation.blocksServed,
+                operation: operation.name,
+                fetchedAt: operation.freshness?.oldestFetchedAt ?? null,
+                stale: operation.freshness?.stale ?? false,
+                errors: (result.errors?.length ?? 0) > 0,
+              });
+            }
             setResult({ ...result, extensions: { ...result.extensions, cost: edge ? COST_MARKER : cost } });
           });
         },
