@@ -77,9 +77,9 @@ interface YogaAnswer {
   blocks: number;
   operation: string | null;
   fetchedAt: number | null;
-  /** Whether any of its data was stale, and whether it holds errors (then no joiner shares it). */
+  /** Whether any of its data was stale, and its errors' codes. */
   stale: boolean;
-  errors: boolean;
+  errorCodes: string[];
   cacheableForMs: number;
 }
 
@@ -109,7 +109,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     return true;
   }
 
-  /** Sends an identical request's answer made while this one waited (without errors), its own cost in. */
+  /** Sends an identical request's answer made while this one waited, with its own cost written in. */
   async function joined(
     res: ServerResponse,
     request: ReadRequest,
@@ -117,7 +117,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     started: number,
   ) {
     const { identity } = request;
-    if (!answer?.cost || answer.errors || identity === undefined || !hasCostMarker(answer.response.body)) {
+    if (!answer?.cost || identity === undefined || !hasCostMarker(answer.response.body)) {
       return false;
     }
     const { upstreamCalls, sharedCalls } = answer.cost;
@@ -176,7 +176,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       operation: told?.operation ?? null,
       fetchedAt: told?.fetchedAt ?? null,
       stale: told?.stale ?? false,
-      errors: told?.errors ?? true,
+      errorCodes: told?.errorCodes ?? [],
       cacheableForMs: Number(response.headers.get(CACHEABLE_FOR_HEADER) ?? 0),
     };
   }

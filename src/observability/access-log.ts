@@ -48,8 +48,8 @@ export function servedFrom(ledger: { cachedBlocks: number; blocksServed: number 
 }
 
 /**
- * A whole answer another request's pipeline made, without errors: kept in the response cache (fresh
- * when it was kept), or made while this identical request waited (`joined`).
+ * A whole answer another request's pipeline made: kept in the response cache (no error, fresh when
+ * it was kept), or made while this identical request waited (`joined`: its errors and staleness).
  */
 export function answeredFromCache(
   requestId: string,
@@ -59,6 +59,7 @@ export function answeredFromCache(
     operation: string | null;
     fetchedAt: number | null;
     stale?: boolean;
+    errorCodes?: readonly string[];
   },
   started: number,
   now: number,
@@ -70,7 +71,7 @@ export function answeredFromCache(
     method: 'POST',
     status: hit.status,
     durationMs: performance.now() - started,
-    errorCodes: [],
+    errorCodes: hit.errorCodes ?? [],
     upstreamCalls: 0,
     sharedCalls: 0,
     blocks: hit.blocks,

@@ -56,7 +56,9 @@ export function useCostExtension(
                 operation: operation.name,
                 fetchedAt: operation.freshness?.oldestFetchedAt ?? null,
                 stale: operation.freshness?.stale ?? false,
-                errors: (result.errors?.length ?? 0) > 0,
+                errorCodes: (result.errors ?? []).map((e) =>
+                  String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+                ),
               });
             }
             setResult({ ...result, extensions: { ...result.extensions, cost: edge ? COST_MARKER : cost } });

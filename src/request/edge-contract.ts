@@ -46,9 +46,9 @@ export interface CostTold {
   /** The operation's name, and when its oldest data was fetched: what a hit of a kept answer logs. */
   operation: string | null;
   fetchedAt: number | null;
-  /** Whether any of its data was stale, and whether it holds errors (it is then shared with nobody). */
+  /** Whether any of its data was stale, and its errors' codes (what a joiner's log line says). */
   stale: boolean;
-  errors: boolean;
+  errorCodes: string[];
 }
 
 export const costHeaderOf = (told: CostTold) => JSON.stringify(told);

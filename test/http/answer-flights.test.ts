@@ -1,7 +1,7 @@
 /**
  * Identical requests in flight share one answer: the pipeline runs once, each joiner is sent its
- * bytes with a cost of its own; a request that differs in a byte that decides the answer (here,
- * Accept) runs itself, and so do joiners of an answer with errors.
+ * bytes with a cost of its own, errors included; a request that differs in a byte that decides the
+ * answer (here, Accept) runs itself.
  */
 import { request } from 'undici';
 import { useFixtures } from '../helpers/fixtures.js';
@@ -41,11 +41,15 @@ describe('identical requests in flight', () => {
     expect(served).not.toContain('joined');
   });
 
-  it('an answer with errors is shared with nobody: each joiner runs itself', async () => {
+  it('an answer with errors is shared too, and its codes are in each joiner`s log line', async () => {
     const hss = await perTest.emulator({ faults: { latencyMs: 300, next: ['status-500'] } });
     const gw = await perTest.gateway(hss, { HSS_RETRY_MAX: '0' });
     const answers = await Promise.all([post(gw.url), post(gw.url), post(gw.url)]);
-    expect(answers.filter((a) => a.errors)).toHaveLength(1);
-    expect(answers.filter((a) => a.data?.portStatistics?.totalCount > 0)).toHaveLength(2);
+    expect(answers.filter((a) => a.errors)).toHaveLength(3);
+    expect(hss.received.filter((r) => r.path.startsWith('/v5/'))).toHaveLength(1);
+    const lines = gw.logs.entries().filter((e) => e.msg === 'graphql request');
+    expect(lines.map((l) => [l.served, l.errors])).toEqual(
+      expect.arrayContaining([['joined', ['UPSTREAM_ERROR']]]),
+    );
   });
 });
