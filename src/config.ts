@@ -9,6 +9,7 @@ import type { GatewayConfig, ServiceIdentity } from './config/gateway-config.js'
 import { unknownVariableProblems } from './config/unknown-variables.js';
 import { withoutUserinfo } from './config/urls.js';
 import type { LocalFilter } from './rows/snapshot-query.js';
+import { unloggable } from './telemetry/unloggable.js';
 import { type HssRegion, hssEndpointOf } from './upstream/regions.js';
 
 export { DEMO_AUTH_TOKEN, DEMO_PROJECT_ID, type GatewayConfig } from './config/gateway-config.js';
@@ -51,21 +52,26 @@ function shownValue(name: string, value: string | undefined, setOnly: boolean): 
  * token): static token, AK/SK or IAM password; in emulator mode with none of them, the demo token.
  */
 function serviceIdentityOf(e: Environment, embedded: boolean): ServiceIdentity | undefined {
-  if (e.HSS_AUTH_TOKEN) return { kind: 'token', token: e.HSS_AUTH_TOKEN };
+  if (e.HSS_AUTH_TOKEN)
+    return unloggable({ kind: 'token' as const, token: e.HSS_AUTH_TOKEN }, { kind: 'token' });
   if (e.HSS_ACCESS_KEY && e.HSS_SECRET_KEY) {
     const keys = { kind: 'aksk' as const, accessKey: e.HSS_ACCESS_KEY, secretKey: e.HSS_SECRET_KEY };
-    return e.HSS_SECURITY_TOKEN ? { ...keys, securityToken: e.HSS_SECURITY_TOKEN } : keys;
+    const shown = { kind: 'aksk', accessKey: e.HSS_ACCESS_KEY };
+    return unloggable(e.HSS_SECURITY_TOKEN ? { ...keys, securityToken: e.HSS_SECURITY_TOKEN } : keys, shown);
   }
   if (e.IAM_DOMAIN_NAME && e.IAM_USERNAME && e.IAM_PASSWORD) {
-    return {
-      kind: 'iam',
+    const iam = {
+      kind: 'iam' as const,
       endpoint: e.IAM_ENDPOINT,
       domainName: e.IAM_DOMAIN_NAME,
       username: e.IAM_USERNAME,
       password: e.IAM_PASSWORD,
     };
+    return unloggable(iam, { kind: 'iam', domainName: iam.domainName, username: iam.username });
   }
-  return embedded ? { kind: 'token', token: DEMO_AUTH_TOKEN } : undefined;
+  return embedded
+    ? unloggable({ kind: 'token' as const, token: DEMO_AUTH_TOKEN }, { kind: 'token' })
+    : undefined;
 }
 
 /**

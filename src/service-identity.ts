@@ -5,8 +5,9 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { DEMO_AUTH_TOKEN, type GatewayConfig } from './config.js';
-import type { Credentials } from './credentials/credentials.js';
+import { type Credentials, tokenCredentials } from './credentials/credentials.js';
 import { IamTokenProvider } from './credentials/iam-token-provider.js';
+import { unloggable } from './telemetry/unloggable.js';
 
 /** The configured service identity as credentials the HSS client can use. */
 export function serviceCredentials(
@@ -21,22 +22,26 @@ export function serviceCredentials(
     case undefined:
       return undefined;
     case 'token':
-      return { kind: 'token', token: identity.token, source: 'static' };
+      return tokenCredentials(identity.token, 'static');
     case 'aksk': {
       const { accessKey, secretKey, securityToken } = identity;
-      return {
-        kind: 'aksk',
-        keys: securityToken ? { accessKey, secretKey, securityToken } : { accessKey, secretKey },
-      };
+      const keys = securityToken ? { accessKey, secretKey, securityToken } : { accessKey, secretKey };
+      return unloggable(
+        { kind: 'aksk' as const, keys: unloggable(keys, { accessKey }) },
+        { kind: 'aksk', accessKey },
+      );
     }
     case 'iam':
-      return {
-        kind: 'iam',
-        provider: new IamTokenProvider(
-          { ...identity, endpoint: identity.endpoint ?? iamEndpoint },
-          now ? { dispatcher, logger, now } : { dispatcher, logger },
-        ),
-      };
+      return unloggable(
+        {
+          kind: 'iam' as const,
+          provider: new IamTokenProvider(
+            { ...identity, endpoint: identity.endpoint ?? iamEndpoint },
+            now ? { dispatcher, logger, now } : { dispatcher, logger },
+          ),
+        },
+        { kind: 'iam', username: identity.username },
+      );
   }
 }
 

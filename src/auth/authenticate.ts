@@ -11,7 +11,7 @@
  * field's error, and nothing is called for it.
  */
 import { type CallerToken, callerTokenOf, type HeaderReader } from '../credentials/caller-credentials.js';
-import { type Credentials, identityOf } from '../credentials/credentials.js';
+import { type Credentials, identityOf, tokenCredentials } from '../credentials/credentials.js';
 import { digest } from '../credentials/digest.js';
 import { HssError } from '../errors/hss-error.js';
 import { type AccessPolicy, policyRefusal } from './access-policy.js';
@@ -134,7 +134,7 @@ export class Authenticator {
     if (verified instanceof HssError) return verified;
     const foreign = foreignToken(verified, this.options.tokenScopes);
     if (foreign) return foreign;
-    const credentials: Credentials = { kind: 'token', token: brought.token, source: 'caller' };
+    const credentials = tokenCredentials(brought.token, 'caller');
     return {
       principal: {
         kind: 'iam-token',

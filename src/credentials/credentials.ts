@@ -3,6 +3,7 @@
  * token, a static token, an AK/SK pair that signs each request, or an IAM password login that
  * yields tokens. How each is sent lives in hss-client.ts.
  */
+import { inspect } from 'node:util';
 import type { AccessKeyPair } from './aksk-signer.js';
 import { digest } from './digest.js';
 import type { IamTokenProvider } from './iam-token-provider.js';
@@ -12,6 +13,29 @@ interface TokenCredentials {
   kind: 'token';
   token: string;
   source: 'caller' | 'static';
+}
+
+/**
+ * A token as credentials, made on every request that brings one: a class, so that a log line with
+ * it somewhere inside shows no token (what src/telemetry/unloggable.ts does for the configured
+ * secrets, here at no cost per request).
+ */
+class Token implements TokenCredentials {
+  readonly kind = 'token';
+  constructor(
+    readonly token: string,
+    readonly source: 'caller' | 'static',
+  ) {}
+  toJSON() {
+    return { kind: this.kind, source: this.source, token: '[redacted]' };
+  }
+  [inspect.custom]() {
+    return this.toJSON();
+  }
+}
+
+export function tokenCredentials(token: string, source: 'caller' | 'static'): Credentials {
+  return new Token(token, source);
 }
 
 /** An access key pair: every request is signed with SDK-HMAC-SHA256. */

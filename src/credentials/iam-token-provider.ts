@@ -2,6 +2,7 @@
  * Project-scoped IAM tokens for a password identity: obtained with `POST /v3/auth/tokens`, cached,
  * renewed shortly before `expires_at`, and obtained by one call however many requests wait for it.
  */
+import { inspect } from 'node:util';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import { parseJson } from '../errors/error-body.js';
@@ -53,6 +54,15 @@ export class IamTokenProvider {
   ) {
     this.identity = digest(`${user.endpoint}\u0000${user.domainName}\u0000${user.username}`);
     this.now = options.now ?? Date.now;
+  }
+
+  /** Logged, it shows whom it signs in as, never the password or a token it holds. */
+  toJSON() {
+    return { identity: this.identity, username: this.user.username, secret: '[redacted]' };
+  }
+
+  [inspect.custom]() {
+    return this.toJSON();
   }
 
   /** A valid token scoped to the project; fetches or renews it when needed. */

@@ -1,24 +1,20 @@
 /**
- * The root pino logger. Secrets are redacted by path as a safety net: the code never logs a token,
- * key, signature or password on purpose, and these paths catch one that slips into a log object.
+ * The root pino logger. The code never logs a token, key, signature or password on purpose; two
+ * safety nets catch one that slips in. Objects holding secrets show none when logged, at any depth
+ * (unloggable.ts, credentials.ts); and these top-level fields are redacted. Only top-level paths:
+ * a wildcard (`*.token`) would cost pino about 16 us and tens of KB of garbage on every line,
+ * against half a microsecond for these.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 const REDACTED_PATHS = [
   'token',
-  '*.token',
   'password',
-  '*.password',
   'secretKey',
-  '*.secretKey',
   'signature',
-  '*.signature',
   'headers.authorization',
   'headers["x-auth-token"]',
   'headers["x-security-token"]',
-  '*.headers.authorization',
-  '*.headers["x-auth-token"]',
-  '*.headers["x-security-token"]',
   // A Redis error carries the command it answered: AUTH's argument is REDIS_URL's password.
   'err.command',
 ];
