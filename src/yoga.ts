@@ -151,6 +151,10 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     extraParamNames: ['documentId'],
     // No uploads in this API; its parser answered a malformed `map` with a 500.
     multipart: false,
+    // Bodies are bounded by their Content-Length before yoga reads them (MAX_REQUEST_BYTES, 411
+    // without one: hardening.ts), and Node's parser reads no more than it says; yoga's own limit
+    // piped every body through a TransformStream to count it again, about 40 us a request.
+    maxRequestBodySize: false,
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: config.http.graphiql

@@ -111,6 +111,30 @@ describe('requests', () => {
     });
   });
 
+  it('a body of unannounced length (chunked) is refused with 411, however long it would run', async () => {
+    const gw = await gateway({ MAX_REQUEST_BYTES: '2048' });
+    const { port } = new URL(gw.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const answer = new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n') && text.includes('}]}')) resolve(text);
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const chunk = JSON.stringify({ query: `{ portStatistics { totalCount } } # ${'x'.repeat(4000)}` });
+    socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
+    const text = await answer;
+    socket.destroy();
+    expect(text).toMatch(/^HTTP\/1\.1 411 /);
+    expect(text).toContain('LENGTH_REQUIRED');
+  });
+
   it('bodies being read are bounded in sum (HTTP_MAX_BYTES_IN_FLIGHT): one more is 503, retried once they are read', async () => {
     const gw = await gateway({ HTTP_MAX_BYTES_IN_FLIGHT: '100000' });
     const { port } = new URL(gw.url);
