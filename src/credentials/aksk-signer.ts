@@ -7,11 +7,15 @@ import { createHash, createHmac } from 'node:crypto';
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
 /**
  * Escapes as Huawei's signer does: every byte but `A-Z a-z 0-9 - _ . ~` becomes `%XX`, a space is
  * `%20` (never `+`). Sending exactly what will be signed keeps the signature and the request equal.
  */
 export function escapeUriComponent(value: string): string {
+  // Most values (names, numbers, ids) need nothing escaped: every block key is built from them.
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -81,10 +81,11 @@ export async function readBlocks<Row>(
   // Each row sits at its block's offset plus its index: a short block cannot shift the others.
   const rows: (Row | null)[] = [];
   for (const { at, block } of placed) {
-    block.rows.forEach((row, index) => {
-      const position = at + index;
-      if (position >= start && position < end) rows[position - start] = row;
-    });
+    // Only the block's rows inside the window: a page of 10 is not a walk through 200.
+    const last = Math.min(block.rows.length, end - at);
+    for (let index = Math.max(0, start - at); index < last; index++) {
+      rows[at + index - start] = block.rows[index] as Row | null;
+    }
   }
   const blocks = placed.map((p) => p.block);
   return {
