@@ -23,31 +23,64 @@ function strippedOperation(document: DocumentNode, operationName: string | null 
   return visit(priced, { Field: (field) => (field.name.value.startsWith('__') ? null : undefined) });
 }
 
-// Per parsed document (yoga keeps those, bounded in bytes: when one goes, so does this) and
-// operation name; a document asked with ever new operation names starts over past this.
-const MAX_NAMES_PER_DOCUMENT = 8;
-const stripped = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+/**
+ * Arguments no field's price reads: a price counts blocks and rows by paging and ids, never by what
+ * a filter or an order selects (test/graphql/operation-price.test.ts holds every priced field to it).
+ */
+const PRICE_FREE_ARGUMENTS = new Set(['filter', 'orderBy']);
 
-/** The executed operation, stripped once per document: every request of it would walk it again. */
-function executedOperation(document: DocumentNode, operationName: string | null | undefined): DocumentNode {
+/** The variables a price may depend on: those used anywhere but inside price-free arguments. */
+function pricedVariablesOf(operation: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(operation, {
+    VariableDefinition: () => false,
+    Argument: (argument) => (PRICE_FREE_ARGUMENTS.has(argument.name.value) ? false : undefined),
+    Variable: (variable) => {
+      names.add(variable.name.value);
+    },
+  });
+  return [...names];
+}
+
+/** An executed operation as priced: stripped, the variables its price reads, the prices found. */
+interface Priced {
+  operation: DocumentNode;
+  pricedVariables: string[];
+  prices: Map<string, number>;
+}
+
+// Per parsed document (yoga keeps those, bounded in bytes: when one goes, so does this) and
+// operation name; a document asked with ever new operation names starts over past this, and so do
+// the prices of one past this many values of its priced variables.
+const MAX_NAMES_PER_DOCUMENT = 8;
+const MAX_PRICES_PER_OPERATION = 64;
+const stripped = new WeakMap<DocumentNode, Map<string, Priced>>();
+
+/** The executed operation, stripped and read once per document: every request of it would walk it again. */
+function executedOperation(document: DocumentNode, operationName: string | null | undefined): Priced {
   let byName = stripped.get(document);
   if (!byName) {
     byName = new Map();
     stripped.set(document, byName);
   }
   const key = operationName ?? '';
-  let operation = byName.get(key);
-  if (!operation) {
-    operation = strippedOperation(document, operationName);
+  let priced = byName.get(key);
+  if (!priced) {
+    const operation = strippedOperation(document, operationName);
+    priced = { operation, pricedVariables: pricedVariablesOf(operation), prices: new Map() };
     if (byName.size >= MAX_NAMES_PER_DOCUMENT) byName.clear();
-    byName.set(key, operation);
+    byName.set(key, priced);
   }
-  return operation;
+  return priced;
 }
 
 /**
  * The price, or undefined when the variables do not coerce: execution then refuses them with the
- * contract's BAD_USER_INPUT before any field runs, so nothing needs pricing.
+ * contract's BAD_USER_INPUT before any field runs, so nothing needs pricing. A price within
+ * `within` is kept for the operation's next request with the same priced variables (a dashboard's
+ * filters change, its pages rarely): it would be the same, and pricing costs more than a lookup.
+ * One above it is computed every time, so a request whose variables do not coerce still hears of
+ * that first.
  */
 export function priceOperation(
   schema: GraphQLSchema,
@@ -55,15 +88,25 @@ export function priceOperation(
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | null | undefined,
   context: object,
+  within = Number.POSITIVE_INFINITY,
 ): number | undefined {
+  const { operation, pricedVariables, prices } = executedOperation(document, operationName);
+  // An absent variable ('') is not a null one (JSON `null`): a default value may stand in for it.
+  const key = pricedVariables
+    .map((name) => (variables?.[name] === undefined ? '' : JSON.stringify(variables[name])))
+    .join('\n');
+  const known = prices.get(key);
+  if (known !== undefined) return known;
+  let price: number;
   try {
-    return complexityFromQuery(executedOperation(document, operationName), {
-      schema,
-      variables: variables ?? {},
-      ctx: context,
-    }).complexity;
+    price = complexityFromQuery(operation, { schema, variables: variables ?? {}, ctx: context }).complexity;
   } catch (error) {
     if (error instanceof GraphQLError && !(error instanceof PothosError)) return undefined;
     throw error;
   }
+  if (price <= within) {
+    if (prices.size >= MAX_PRICES_PER_OPERATION) prices.clear();
+    prices.set(key, price);
+  }
+  return price;
 }

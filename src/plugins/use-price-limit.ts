@@ -18,6 +18,7 @@ export function usePriceLimit(): Plugin<GatewayContext> {
         args.operationName,
         args.variableValues,
         context,
+        context.maxOperationPrice,
       );
       if (cost === undefined) return;
       context.operation.price = cost;
