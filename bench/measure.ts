@@ -4,7 +4,7 @@
  * latency at one connection.
  */
 import autocannon from 'autocannon';
-import { cpuMs } from './proc.js';
+import { cpuMs, type HeapProbe, readProbe } from './proc.js';
 import { emulatorRequests } from './processes.js';
 
 const CONNECTIONS = 10;
@@ -33,12 +33,28 @@ export interface Run {
   upstreamPerRequest: number;
   p50: number;
   p99: number;
+  /** From the heap probe, where the process has one: JS heap allocated per request, KB. */
+  allocatedKbPerRequest?: number;
+  /** Collections V8 ran on its own per 1,000 requests. */
+  scavengesPer1000?: number;
+  markCompactsPer1000?: number;
 }
 
 export interface Measured {
   url: string;
   /** The server process whose CPU time counts (for direct REST, the emulator itself). */
   pid: number;
+  /** Where its heap probe answers, if it runs one. */
+  heapFile?: string;
+}
+
+/** Allocation and collections between two probe readings, per request answered. */
+function allocationOf(before: HeapProbe, after: HeapProbe, answered: number): Partial<Run> {
+  return {
+    allocatedKbPerRequest: (after.allocated - before.allocated) / 1024 / answered,
+    scavengesPer1000: ((after.scavenges - before.scavenges) * 1000) / answered,
+    markCompactsPer1000: ((after.markCompacts - before.markCompacts) * 1000) / answered,
+  };
 }
 
 /**
@@ -57,6 +73,8 @@ export async function loadRun(
     'fixed' in workload
       ? undefined
       : [{ setupRequest: (request: autocannon.Request) => ({ ...request, ...workload.next() }) }];
+  const probe = target.heapFile ? () => readProbe(target.pid, target.heapFile ?? '') : undefined;
+  const probeBefore = await probe?.();
   const upstreamBefore = await emulatorRequests(emulator.url);
   const cpuBefore = cpuMs(target.pid);
   const emulatorCpuBefore = cpuMs(emulator.pid);
@@ -73,7 +91,9 @@ export async function loadRun(
   const emulatorCpu = cpuMs(emulator.pid) - emulatorCpuBefore;
   const upstream = (await emulatorRequests(emulator.url)) - upstreamBefore;
   const answered = Math.max(1, result.requests.total);
+  const probeAfter = await probe?.();
   return {
+    ...(probeBefore && probeAfter ? allocationOf(probeBefore, probeAfter, answered) : {}),
     rps: result.requests.total / result.duration,
     requests: result.requests.total,
     failures: result.non2xx + result.errors + result.timeouts,

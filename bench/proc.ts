@@ -34,16 +34,37 @@ export function memoryMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
+/** What the heap probe saw of a process since it started, and its live heap now. */
+export interface HeapProbe {
+  /** Live heap after two full GCs, MB; null where the process runs without --expose-gc. */
+  liveHeapMb: number | null;
+  /** Bytes allocated on the JS heap, and the collections V8 ran on its own. */
+  allocated: number;
+  scavenges: number;
+  markCompacts: number;
+}
+
 /**
- * The live heap after two full GCs, in MB, from a process started with bench/heap-probe.cjs and
- * BENCH_HEAP_FILE=file: SIGUSR2 asks, the probe answers in the file.
+ * Asks a process started with bench/heap-probe.cjs and BENCH_HEAP_FILE=file: SIGUSR2 asks, the
+ * probe answers in the file.
  */
-export async function liveHeapMb(pid: number, file: string): Promise<number> {
+export async function readProbe(pid: number, file: string): Promise<HeapProbe> {
   rmSync(file, { force: true });
   kill(pid, 'SIGUSR2');
   for (let waited = 0; !existsSync(file); waited += 20) {
-    if (waited > 10_000) throw new Error(`liveHeapMb: process ${pid} did not write ${file} within 10 s`);
+    if (waited > 10_000) throw new Error(`readProbe: process ${pid} did not write ${file} within 10 s`);
     await sleep(20);
   }
-  return Number(readFileSync(file, 'utf8')) / 2 ** 20;
+  const seen = JSON.parse(readFileSync(file, 'utf8')) as Omit<HeapProbe, 'liveHeapMb'> & {
+    heapUsed: number | null;
+  };
+  const { heapUsed, ...counts } = seen;
+  return { liveHeapMb: heapUsed === null ? null : heapUsed / 2 ** 20, ...counts };
+}
+
+/** The live heap after two full GCs, in MB (the process needs --expose-gc). */
+export async function liveHeapMb(pid: number, file: string): Promise<number> {
+  const { liveHeapMb } = await readProbe(pid, file);
+  if (liveHeapMb === null) throw new Error(`liveHeapMb: process ${pid} runs without --expose-gc`);
+  return liveHeapMb;
 }

@@ -75,11 +75,18 @@ export function startEmulator(rowsPerScope: number): Promise<ServerProcess> {
   return start('emulator', [join(BUILT, 'emulator.js')], { EMULATOR_ROWS_PER_SCOPE: String(rowsPerScope) });
 }
 
-export function startReference(
+/** A reference server, with the heap probe loaded so its allocation and collections are counted as the gateway's. */
+export async function startReference(
   name: 'apollo-datasource-rest' | 'yoga-undici',
   env: Record<string, string>,
 ): Promise<ServerProcess> {
-  return start(name, [join(BUILT, 'references', `${name}.js`)], env);
+  const heapFile = join(OUT, `${name}.heap`);
+  const server = await start(
+    name,
+    ['--require', join(__dirname, 'heap-probe.cjs'), join(BUILT, 'references', `${name}.js`)],
+    { ...env, BENCH_HEAP_FILE: heapFile },
+  );
+  return { ...server, heapFile };
 }
 
 /** The Node flags `npm start` (and the container) run the gateway with, e.g. its heap limit. */
@@ -104,10 +111,27 @@ export async function startGateway(
     options.profile && process.env.BENCH_PROFILE === '1'
       ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`]
       : [];
-  const args = [...startFlags(), '--expose-gc', '--require', join(__dirname, 'heap-probe.cjs'), ...profiling];
+  // BENCH_GATEWAY_FLAGS: more Node flags for the gateways, e.g. --trace-gc (its lines go to the log).
+  const extra = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const args = [
+    ...startFlags(),
+    '--expose-gc',
+    '--require',
+    join(__dirname, 'heap-probe.cjs'),
+    ...profiling,
+    ...extra,
+  ];
+  const allocations: Record<string, string> =
+    options.profile && process.env.BENCH_ALLOC_PROFILE === '1'
+      ? {
+          BENCH_ALLOC_PROFILE: join(PROFILES, `${name}.heapprofile`),
+          BENCH_ALLOC_PROFILE_PROMOTED: process.env.BENCH_ALLOC_PROFILE_PROMOTED ?? '',
+        }
+      : {};
   const gateway = await start(name, [...args, join(ROOT, 'dist', 'server.js')], {
     LOG_LEVEL: 'info',
     BENCH_HEAP_FILE: heapFile,
+    ...allocations,
     ...env,
   });
   return { ...gateway, heapFile };
