@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { DEMO_PROJECT_ID } from '../src/config.js';
-import { loadRun, type Run } from './measure.js';
+import { loadRun, type Run, type Workload } from './measure.js';
 import {
   build,
   PROFILES,
@@ -16,10 +16,18 @@ import {
   startReference,
 } from './processes.js';
 import { selfTimeTable } from './profile-top.js';
-import { fullPagePortStrings, gatewayEnv, graphqlRequest, QUERY, VARIED_QUERY } from './targets.js';
+import {
+  fullPagePortStrings,
+  gatewayEnv,
+  graphqlRequest,
+  QUERY,
+  SNAPSHOT_SETTINGS,
+  snapshotFilters,
+  VARIED_QUERY,
+} from './targets.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);
-/** Only these workloads, e.g. `varied` (default: both). */
+/** Only these workloads, e.g. `varied` (default: identical and varied; `snapshot` runs on a warm gateway). */
 const ONLY = process.argv[3]?.split(',');
 
 function line(label: string, run: Run): string {
@@ -44,6 +52,14 @@ async function main(): Promise<void> {
       { profile: true },
     );
     running.push(gateway);
+    const warm = ONLY?.includes('snapshot')
+      ? await startGateway(
+          'gateway-warm',
+          { ...gatewayEnv(emulator.url), ...SNAPSHOT_SETTINGS, MAX_OPERATION_COST: '100' },
+          { profile: true },
+        )
+      : undefined;
+    if (warm) running.push(warm);
     let i = 0;
     const workloads = {
       identical: { fixed: graphqlRequest(QUERY) },
@@ -51,19 +67,24 @@ async function main(): Promise<void> {
         next: () => graphqlRequest(VARIED_QUERY, { portString: portStrings[i++ % portStrings.length] }),
       },
     };
-    for (const server of [yoga, gateway]) {
-      for (const [name, workload] of Object.entries(workloads).filter(([n]) => !ONLY || ONLY.includes(n))) {
-        await loadRun(server, workload, { seconds: 1 }, emulator);
-        console.log(
-          line(`${server.name}, ${name}`, await loadRun(server, workload, { seconds: SECONDS }, emulator)),
-        );
-      }
+    const runs: [ServerProcess, string, Workload][] = [yoga, gateway].flatMap((server) =>
+      Object.entries(workloads)
+        .filter(([name]) => (ONLY ? ONLY.includes(name) : true))
+        .map(([name, workload]): [ServerProcess, string, Workload] => [server, name, workload]),
+    );
+    if (warm) runs.push([warm, 'snapshot', { next: snapshotFilters() }]);
+    for (const [server, name, workload] of runs) {
+      await loadRun(server, workload, { seconds: 1 }, emulator);
+      console.log(
+        line(`${server.name}, ${name}`, await loadRun(server, workload, { seconds: SECONDS }, emulator)),
+      );
     }
   } finally {
     for (const server of running.reverse()) await server.stop();
   }
   if (process.env.BENCH_PROFILE === '1')
-    console.log(selfTimeTable(join(PROFILES, 'gateway-cache-off.cpuprofile')));
+    for (const name of ['gateway-cache-off', ...(ONLY?.includes('snapshot') ? ['gateway-warm'] : [])])
+      console.log(`${name}:\n${selfTimeTable(join(PROFILES, `${name}.cpuprofile`))}`);
 }
 
 main().catch((error: unknown) => {

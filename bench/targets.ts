@@ -47,7 +47,7 @@ export function restRequest(params: Record<string, string>): RequestShape {
 const SNAPSHOT_QUERY =
   'query ($filter: PortStatisticFilter, $orderBy: PortStatisticOrder) { portStatistics(filter: $filter, orderBy: $orderBy, page: { first: 10 }) { totalCount nodes { port type num status } } }';
 
-function snapshotFilters(): () => RequestShape {
+export function snapshotFilters(): () => RequestShape {
   const statuses = [undefined, 'DANGER', 'NORMAL', 'UNKNOWN'];
   const types = [undefined, 'TCP', 'TCP6', 'UDP', 'UDP6'];
   const orders = [undefined, { direction: 'ASC' }, { direction: 'DESC' }];
@@ -127,6 +127,9 @@ export function gatewayEnv(emulatorUrl: string): Record<string, string> {
   };
 }
 
+/** The warm gateway's: answers kept an hour, and a snapshot as large as the bench's scope. */
+export const SNAPSHOT_SETTINGS = { CACHE_TTL_SECONDS: '3600', SNAPSHOT_MAX_PAGES: '10' };
+
 export async function startServers(emulatorUrl: string): Promise<Servers> {
   const referenceEnv = { HSS_ENDPOINT: emulatorUrl, HSS_PROJECT_ID: DEMO_PROJECT_ID };
   const gateway = { ...gatewayEnv(emulatorUrl), MAX_OPERATION_COST: '100' };
@@ -142,7 +145,7 @@ export async function startServers(emulatorUrl: string): Promise<Servers> {
       'gateway-warm',
       // The bench's query has no category: hosts and containers, 1,000 rows each, 10 blocks. The
       // snapshot holds them all.
-      { ...gateway, CACHE_TTL_SECONDS: '3600', SNAPSHOT_MAX_PAGES: '10' },
+      { ...gateway, ...SNAPSHOT_SETTINGS },
       { profile: true },
     ),
   };
