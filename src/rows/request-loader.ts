@@ -112,8 +112,11 @@ export class RequestLoader implements RowLoads {
     const enterpriseProjectId = enterpriseProjectOf(call.parameters);
     const access = caller.access(call.projectId, enterpriseProjectId);
     if (access instanceof HssError) throw access;
+    // One literal of one shape (not a spread of the call): a request makes a dozen of these.
     return {
-      ...call,
+      api: call.api,
+      projectId: call.projectId,
+      parameters: call.parameters,
       credentials: caller.credentials,
       identity: this.identity,
       reader: readerFor(this.identity, enterpriseProjectId),

@@ -26,7 +26,8 @@ export function localFiltersOf(query: PortStatisticsQuery): LocalFilter[] {
   return used;
 }
 
-function matches(row: PortStatisticData, query: PortStatisticsQuery): boolean {
+/** `portText`: the row's port as text, which `portString` matches a part of. */
+function matches(row: PortStatisticData, portText: string, query: PortStatisticsQuery): boolean {
   if (query.type !== undefined && row.type !== query.type) return false;
   if (query.status !== undefined && row.status !== query.status) return false;
   const { port, portString } = query;
@@ -35,8 +36,21 @@ function matches(row: PortStatisticData, query: PortStatisticsQuery): boolean {
     return (exact.includes(portString) || portString.includes(exact)) && row.port === port;
   }
   if (port !== undefined) return row.port === port;
-  if (portString !== undefined) return String(row.port).includes(portString);
+  if (portString !== undefined) return portText.includes(portString);
   return true;
+}
+
+// A table's ports as text, made once per table: every filtered read of it would make them again
+// (2,000 strings a request on a busy dashboard).
+const portTexts = new WeakMap<readonly PortStatisticData[], string[]>();
+
+function portTextsOf(table: readonly PortStatisticData[]): string[] {
+  let texts = portTexts.get(table);
+  if (!texts) {
+    texts = table.map((row) => String(row.port));
+    portTexts.set(table, texts);
+  }
+  return texts;
 }
 
 /** The rows HSS would list for the query's filters and order (no paging), from a scope's table. */
@@ -44,7 +58,8 @@ export function selectRows(
   table: readonly PortStatisticData[],
   query: PortStatisticsQuery,
 ): PortStatisticData[] {
-  const selected = table.filter((row) => matches(row, query));
+  const texts = portTextsOf(table);
+  const selected = table.filter((row, i) => matches(row, texts[i] ?? '', query));
   // Array.prototype.sort is stable: rows of one port keep HSS's order.
   if (query.sortKey !== undefined) selected.sort((a, b) => a.port - b.port);
   if (query.sortDirection === 'DESC') selected.reverse();
