@@ -39,11 +39,31 @@ function isInteger(value: unknown, min: number, max: number): value is number {
 export function readPortStatistic(entry: unknown): PortStatisticData | null {
   if (!isRecord(entry)) return null;
   const { port, num } = entry;
-  const type = typeof entry.type === 'string' ? entry.type.toUpperCase() : undefined;
   if (!isInteger(port, 0, 65535) || !isInteger(num, 0, MAX_INT32)) return null;
-  if (!(PORT_PROTOCOLS as readonly string[]).includes(type ?? '')) return null;
-  const status = typeof entry.status === 'string' ? STATUS_SPELLINGS[entry.status.toLowerCase()] : undefined;
-  return { port, type: type as ProtocolName, num, status: status ?? 'UNKNOWN' };
+  const type = spelled(entry.type, PROTOCOL_SPELLINGS, (text) => text.toUpperCase());
+  if (type === undefined) return null;
+  const status = spelled(entry.status, STATUS_SPELLINGS, (text) => text.toLowerCase());
+  return { port, type, num, status: status ?? 'UNKNOWN' };
+}
+
+const PROTOCOL_SPELLINGS: Record<string, ProtocolName> = Object.fromEntries(
+  PORT_PROTOCOLS.map((protocol) => [protocol, protocol]),
+);
+
+/**
+ * What a text field names, in any case: its spelling as HSS sends it is looked up first, so the
+ * 200 rows of a block make no new strings (two per row, before).
+ */
+function spelled<T>(
+  value: unknown,
+  spellings: Record<string, T>,
+  fold: (text: string) => string,
+): T | undefined {
+  if (typeof value !== 'string') return undefined;
+  // Own names only: a status of `constructor` must not read as Object's.
+  if (Object.hasOwn(spellings, value)) return spellings[value];
+  const folded = fold(value);
+  return Object.hasOwn(spellings, folded) ? spellings[folded] : undefined;
 }
 
 /**
@@ -81,7 +101,7 @@ export function readPortServer(entry: unknown): PortServerData | null {
   const { port, pid } = entry;
   const type = typeof entry.type === 'string' ? entry.type.toUpperCase() : undefined;
   if (!isInteger(port, 1, 65535) || (type !== 'TCP' && type !== 'UDP')) return null;
-  const status = typeof entry.status === 'string' ? STATUS_SPELLINGS[entry.status.toLowerCase()] : undefined;
+  const status = spelled(entry.status, STATUS_SPELLINGS, (text) => text.toLowerCase());
   return {
     port,
     type,

@@ -1,5 +1,9 @@
 import { readErrorBody } from '../../src/errors/error-body.js';
-import { readPortStatistic, readPortStatisticsBlock } from '../../src/upstream/read-answer.js';
+import {
+  readPortServer,
+  readPortStatistic,
+  readPortStatisticsBlock,
+} from '../../src/upstream/read-answer.js';
 
 describe('reading a 200 body', () => {
   it('reads rows in upstream order, mapping HSS spellings to the domain', () => {
@@ -27,6 +31,16 @@ describe('reading a 200 body', () => {
   it('reads an unrecognised or missing status as UNKNOWN rather than dropping the row', () => {
     expect(readPortStatistic({ port: 1, type: 'TCP', num: 1, status: 'critical' })?.status).toBe('UNKNOWN');
     expect(readPortStatistic({ port: 1, type: 'TCP', num: 1 })?.status).toBe('UNKNOWN');
+  });
+
+  it("reads a status or protocol named like an object's own property as what it is: unknown, or no row", () => {
+    for (const status of ['constructor', 'Constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(readPortStatistic({ port: 1, type: 'TCP', num: 1, status })?.status).toBe('UNKNOWN');
+    }
+    for (const type of ['constructor', 'CONSTRUCTOR', '__proto__', 'valueOf']) {
+      expect(readPortStatistic({ port: 1, type, num: 1, status: 'danger' })).toBeNull();
+    }
+    expect(readPortServer({ port: 22, type: 'TCP', status: 'Constructor' })?.status).toBeNull();
   });
 
   it('reads a lower-case protocol', () => {
