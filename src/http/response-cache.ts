@@ -7,7 +7,7 @@
  * never be another's; only answers without errors and built from fresh blocks are stored; and there
  * are no ETags, so no 304 can be earned with someone else's validator.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /** An answer as it was sent: status, headers (but the request id) and body bytes. */
@@ -89,13 +89,12 @@ export class ResponseCache {
  * response cache's key, and the one identical requests in flight share an answer by).
  */
 export function answerKeyOf(answers: string, request: ResponseCacheRequest): string {
-  return createHash('sha256')
-    .update(answers)
-    .update('\u0000')
-    .update(request.origin ?? '')
-    .update('\u0000')
-    .update(request.accept ?? '')
-    .update('\u0000')
-    .update(request.body)
-    .digest('base64url');
+  // One-shot hashing (crypto.hash) costs half of a Hash object's updates; the body's bytes go in
+  // as latin1 characters, one per byte, so different bodies stay different texts.
+  const { origin = '', accept = '', body } = request;
+  return hash(
+    'sha256',
+    `${answers}\u0000${origin}\u0000${accept}\u0000${body.toString('latin1')}`,
+    'base64url',
+  );
 }
