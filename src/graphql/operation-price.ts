@@ -54,6 +54,7 @@ interface Priced {
 // the prices of one past this many values of its priced variables.
 const MAX_NAMES_PER_DOCUMENT = 8;
 const MAX_PRICES_PER_OPERATION = 64;
+const MAX_KEY_LENGTH = 256;
 const stripped = new WeakMap<DocumentNode, Map<string, Priced>>();
 
 /** The executed operation, stripped and read once per document: every request of it would walk it again. */
@@ -69,7 +70,8 @@ function executedOperation(document: DocumentNode, operationName: string | null 
     const operation = strippedOperation(document, operationName);
     priced = { operation, pricedVariables: pricedVariablesOf(operation), prices: new Map() };
     if (byName.size >= MAX_NAMES_PER_DOCUMENT) byName.clear();
-    byName.set(key, priced);
+    // A name no operation has may be as long as the body: not kept.
+    if (key.length <= MAX_KEY_LENGTH) byName.set(key, priced);
   }
   return priced;
 }
@@ -104,7 +106,9 @@ export function priceOperation(
     if (error instanceof GraphQLError && !(error instanceof PothosError)) return undefined;
     throw error;
   }
-  if (price <= within) {
+  // Kept only for short values: a request's variables may be as long as its body, and kept prices
+  // hang off documents the parse cache counts by their own size alone.
+  if (price <= within && key.length <= MAX_KEY_LENGTH) {
     if (prices.size >= MAX_PRICES_PER_OPERATION) prices.clear();
     prices.set(key, price);
   }

@@ -72,6 +72,16 @@ describe('operation prices', () => {
     expect(at({ ids })).toBeGreaterThan(at({ n: null, ids }) ?? 0);
   });
 
+  it('a price of long variable values is not kept, and is still right', () => {
+    const document = parse('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }');
+    const many = Array.from({ length: 200 }, (_, i) => `id-${i}`);
+    const first = priceOperation(schema, document, undefined, { ids: many }, {});
+    expect(priceOperation(schema, document, undefined, { ids: many }, {})).toBe(first);
+    expect(priceOperation(schema, document, undefined, { ids: many.slice(0, 1) }, {})).toBeLessThanOrEqual(
+      first ?? 0,
+    );
+  });
+
   it('variables that do not coerce are not priced, and a price above the limit is never kept', () => {
     const query = 'query ($n: Int) { portStatistics(page: { first: $n }) { totalCount } }';
     const document = parse(query);
