@@ -22,10 +22,17 @@ interface TokenCredentials {
  */
 class Token implements TokenCredentials {
   readonly kind = 'token';
+  // Private: a spread of the credentials (`{ ...credentials }`) copies no token either.
+  readonly #token: string;
   constructor(
-    readonly token: string,
+    token: string,
     readonly source: 'caller' | 'static',
-  ) {}
+  ) {
+    this.#token = token;
+  }
+  get token(): string {
+    return this.#token;
+  }
   toJSON() {
     return { kind: this.kind, source: this.source, token: '[redacted]' };
   }

@@ -6,6 +6,7 @@
 import { PothosError } from '@pothos/core';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, Kind, visit } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The executed operation and the fragments it may use: what Pothos prices (its first operation),
@@ -42,20 +43,25 @@ function pricedVariablesOf(operation: DocumentNode): string[] {
   return [...names];
 }
 
-/** An executed operation as priced: stripped, the variables its price reads, the prices found. */
+/** An executed operation as priced: stripped, and the variables its price reads. */
 interface Priced {
+  /** Names the operation among the kept prices. */
+  id: number;
   operation: DocumentNode;
   pricedVariables: string[];
-  prices: Map<string, number>;
 }
 
-// Per parsed document (yoga keeps those, bounded in bytes: when one goes, so does this) and
-// operation name; a document asked with ever new operation names starts over past this, and so do
-// the prices of one past this many values of its priced variables.
+// Per parsed document (yoga keeps those, bounded in bytes: when one goes, so does this) and the
+// name of an operation it has; a document asked with ever new operation names starts over past this.
 const MAX_NAMES_PER_DOCUMENT = 8;
-const MAX_PRICES_PER_OPERATION = 64;
-const MAX_KEY_LENGTH = 256;
 const stripped = new WeakMap<DocumentNode, Map<string, Priced>>();
+let operations = 0;
+
+// The prices found, for all operations together: bounded in entries and in the length of a key
+// (a request's variables may be as long as its body), so never more than about 2 MB.
+const MAX_PRICES = 4096;
+const MAX_KEY_LENGTH = 256;
+const prices = new LRUCache<string, number>({ max: MAX_PRICES });
 
 /** The executed operation, stripped and read once per document: every request of it would walk it again. */
 function executedOperation(document: DocumentNode, operationName: string | null | undefined): Priced {
@@ -68,13 +74,19 @@ function executedOperation(document: DocumentNode, operationName: string | null 
   let priced = byName.get(key);
   if (!priced) {
     const operation = strippedOperation(document, operationName);
-    priced = { operation, pricedVariables: pricedVariablesOf(operation), prices: new Map() };
-    if (byName.size >= MAX_NAMES_PER_DOCUMENT) byName.clear();
-    // A name no operation has may be as long as the body: not kept.
-    if (key.length <= MAX_KEY_LENGTH) byName.set(key, priced);
+    priced = { id: operations++, operation, pricedVariables: pricedVariablesOf(operation) };
+    // Only for an operation the document has: a name it has not may be anything, of any length.
+    if (getOperationAST(document, operationName)) {
+      if (byName.size >= MAX_NAMES_PER_DOCUMENT) byName.clear();
+      byName.set(key, priced);
+    }
   }
   return priced;
 }
+
+/** Whether the caller sent the variable: `variables.__proto__` is Object's, not the caller's. */
+const sent = (variables: Readonly<Record<string, unknown>> | null | undefined, name: string) =>
+  variables != null && Object.hasOwn(variables, name) && variables[name] !== undefined;
 
 /**
  * The price, or undefined when the variables do not coerce: execution then refuses them with the
@@ -92,11 +104,12 @@ export function priceOperation(
   context: object,
   within = Number.POSITIVE_INFINITY,
 ): number | undefined {
-  const { operation, pricedVariables, prices } = executedOperation(document, operationName);
+  const { id, operation, pricedVariables } = executedOperation(document, operationName);
   // An absent variable ('') is not a null one (JSON `null`): a default value may stand in for it.
-  const key = pricedVariables
-    .map((name) => (variables?.[name] === undefined ? '' : JSON.stringify(variables[name])))
-    .join('\n');
+  const values = pricedVariables.map((name) =>
+    sent(variables, name) ? JSON.stringify(variables?.[name]) : '',
+  );
+  const key = `${id}\n${values.join('\n')}`;
   const known = prices.get(key);
   if (known !== undefined) return known;
   let price: number;
@@ -106,11 +119,6 @@ export function priceOperation(
     if (error instanceof GraphQLError && !(error instanceof PothosError)) return undefined;
     throw error;
   }
-  // Kept only for short values: a request's variables may be as long as its body, and kept prices
-  // hang off documents the parse cache counts by their own size alone.
-  if (price <= within && key.length <= MAX_KEY_LENGTH) {
-    if (prices.size >= MAX_PRICES_PER_OPERATION) prices.clear();
-    prices.set(key, price);
-  }
+  if (price <= within && key.length <= MAX_KEY_LENGTH) prices.set(key, price);
   return price;
 }

@@ -12,6 +12,7 @@ const REDACTED_PATHS = [
   'password',
   'secretKey',
   'signature',
+  'securityToken',
   'headers.authorization',
   'headers["x-auth-token"]',
   'headers["x-security-token"]',

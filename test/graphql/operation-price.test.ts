@@ -72,6 +72,17 @@ describe('operation prices', () => {
     expect(at({ ids })).toBeGreaterThan(at({ n: null, ids }) ?? 0);
   });
 
+  it('a variable named __proto__ sent as {} is not the same as one left out (found by a hostile review)', () => {
+    const document = parse(
+      'query ($__proto__: PageInput = { first: 1000 }) { portStatistics(page: $__proto__) { totalCount } }',
+    );
+    const sentEmpty = priceOperation(schema, document, undefined, JSON.parse('{"__proto__": {}}'), {}, 100);
+    const leftOut = priceOperation(schema, document, undefined, {}, {}, 100);
+    expect(sentEmpty).toBe(1);
+    // The default, 1,000 rows: five blocks, whatever was priced before.
+    expect(leftOut).toBe(5);
+  });
+
   it('a price of long variable values is not kept, and is still right', () => {
     const document = parse('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }');
     const many = Array.from({ length: 200 }, (_, i) => `id-${i}`);

@@ -57,8 +57,18 @@ describe('secrets kept out of log lines by type', () => {
     }
   });
 
+  it("a caller's token credentials spread into a log object copy no token", () => {
+    const spread = { ...tokenCredentials(SECRET, 'caller') };
+    expect(logged({ call: { credentials: spread } })).not.toContain(SECRET);
+  });
+
   it('a secret in a top-level field is redacted by path', () => {
-    const line = logged({ token: SECRET, password: SECRET, headers: { 'x-auth-token': SECRET } });
+    const line = logged({
+      token: SECRET,
+      password: SECRET,
+      securityToken: SECRET,
+      headers: { 'x-auth-token': SECRET },
+    });
     expect(line).toContain('[redacted]');
     expect(line).not.toContain(SECRET);
   });
