@@ -27,7 +27,10 @@ import {
 } from './targets.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);
-/** Only these workloads, e.g. `varied` (default: identical and varied; `snapshot` runs on a warm gateway). */
+/**
+ * Only these workloads, e.g. `varied` (default: identical and varied); `warm` (identical, from the
+ * response cache) and `snapshot` run on a warm gateway.
+ */
 const ONLY = process.argv[3]?.split(',');
 
 function line(label: string, run: Run): string {
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
       { profile: true },
     );
     running.push(gateway);
-    const warm = ONLY?.includes('snapshot')
+    const warm = ONLY?.some((name) => name === 'snapshot' || name === 'warm')
       ? await startGateway(
           'gateway-warm',
           { ...gatewayEnv(emulator.url), ...SNAPSHOT_SETTINGS, MAX_OPERATION_COST: '100' },
@@ -72,7 +75,8 @@ async function main(): Promise<void> {
         .filter(([name]) => (ONLY ? ONLY.includes(name) : true))
         .map(([name, workload]): [ServerProcess, string, Workload] => [server, name, workload]),
     );
-    if (warm) runs.push([warm, 'snapshot', { next: snapshotFilters() }]);
+    if (warm && ONLY?.includes('warm')) runs.push([warm, 'warm', { fixed: graphqlRequest(QUERY) }]);
+    if (warm && ONLY?.includes('snapshot')) runs.push([warm, 'snapshot', { next: snapshotFilters() }]);
     for (const [server, name, workload] of runs) {
       await loadRun(server, workload, { seconds: 1 }, emulator);
       console.log(
@@ -83,7 +87,10 @@ async function main(): Promise<void> {
     for (const server of running.reverse()) await server.stop();
   }
   if (process.env.BENCH_PROFILE === '1')
-    for (const name of ['gateway-cache-off', ...(ONLY?.includes('snapshot') ? ['gateway-warm'] : [])])
+    for (const name of [
+      'gateway-cache-off',
+      ...(ONLY?.some((name) => name === 'snapshot' || name === 'warm') ? ['gateway-warm'] : []),
+    ])
       console.log(`${name}:\n${selfTimeTable(join(PROFILES, `${name}.cpuprofile`))}`);
 }
 
