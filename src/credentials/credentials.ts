@@ -3,7 +3,7 @@
  * token, a static token, an AK/SK pair that signs each request, or an IAM password login that
  * yields tokens. How each is sent lives in hss-client.ts.
  */
-import { inspect } from 'node:util';
+import { Unloggable } from '../telemetry/unloggable.js';
 import type { AccessKeyPair } from './aksk-signer.js';
 import { digest } from './digest.js';
 import type { IamTokenProvider } from './iam-token-provider.js';
@@ -15,12 +15,8 @@ interface TokenCredentials {
   source: 'caller' | 'static';
 }
 
-/**
- * A token as credentials, made on every request that brings one: a class, so that a log line with
- * it somewhere inside shows no token (what src/telemetry/unloggable.ts does for the configured
- * secrets, here at no cost per request).
- */
-class Token implements TokenCredentials {
+/** A token as credentials, made on every request that brings one; logged, it shows no token. */
+class Token extends Unloggable implements TokenCredentials {
   readonly kind = 'token';
   // Private: a spread of the credentials (`{ ...credentials }`) copies no token either.
   readonly #token: string;
@@ -28,16 +24,14 @@ class Token implements TokenCredentials {
     token: string,
     readonly source: 'caller' | 'static',
   ) {
+    super();
     this.#token = token;
   }
   get token(): string {
     return this.#token;
   }
-  toJSON() {
-    return { kind: this.kind, source: this.source, token: '[redacted]' };
-  }
-  [inspect.custom]() {
-    return this.toJSON();
+  protected shown() {
+    return { kind: this.kind, source: this.source };
   }
 }
 

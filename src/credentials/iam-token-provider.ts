@@ -2,11 +2,11 @@
  * Project-scoped IAM tokens for a password identity: obtained with `POST /v3/auth/tokens`, cached,
  * renewed shortly before `expires_at`, and obtained by one call however many requests wait for it.
  */
-import { inspect } from 'node:util';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import { parseJson } from '../errors/error-body.js';
 import { HssError, hssErrorFromAnswer, hssErrorFromFailure } from '../errors/hss-error.js';
+import { Unloggable } from '../telemetry/unloggable.js';
 import { digest } from './digest.js';
 
 export interface IamPasswordIdentity {
@@ -42,7 +42,7 @@ const RENEW_MARGIN_MS = 5 * 60_000;
 // Tokens are per project; callers may name projects, so the cache is bounded.
 const MAX_PROJECTS = 256;
 
-export class IamTokenProvider {
+export class IamTokenProvider extends Unloggable {
   /** Names the identity in keys and logs without revealing the password. */
   readonly identity: string;
   private readonly projects = new Map<string, ProjectTokens>();
@@ -52,17 +52,14 @@ export class IamTokenProvider {
     private readonly user: IamPasswordIdentity,
     private readonly options: IamTokenProviderOptions,
   ) {
+    super();
     this.identity = digest(`${user.endpoint}\u0000${user.domainName}\u0000${user.username}`);
     this.now = options.now ?? Date.now;
   }
 
   /** Logged, it shows whom it signs in as, never the password or a token it holds. */
-  toJSON() {
-    return { identity: this.identity, username: this.user.username, secret: '[redacted]' };
-  }
-
-  [inspect.custom]() {
-    return this.toJSON();
+  protected shown() {
+    return { identity: this.identity, username: this.user.username };
   }
 
   /** A valid token scoped to the project; fetches or renews it when needed. */

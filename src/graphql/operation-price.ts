@@ -49,6 +49,8 @@ interface Priced {
   id: number;
   operation: DocumentNode;
   pricedVariables: string[];
+  /** Whether it is kept (an operation the document has): only then are its prices. */
+  kept: boolean;
 }
 
 // Per parsed document (yoga keeps those, bounded in bytes: when one goes, so does this) and the
@@ -74,9 +76,10 @@ function executedOperation(document: DocumentNode, operationName: string | null 
   let priced = byName.get(key);
   if (!priced) {
     const operation = strippedOperation(document, operationName);
-    priced = { id: operations++, operation, pricedVariables: pricedVariablesOf(operation) };
     // Only for an operation the document has: a name it has not may be anything, of any length.
-    if (getOperationAST(document, operationName)) {
+    const kept = getOperationAST(document, operationName) !== null;
+    priced = { id: operations++, operation, pricedVariables: pricedVariablesOf(operation), kept };
+    if (kept) {
       if (byName.size >= MAX_NAMES_PER_DOCUMENT) byName.clear();
       byName.set(key, priced);
     }
@@ -104,7 +107,7 @@ export function priceOperation(
   context: object,
   within = Number.POSITIVE_INFINITY,
 ): number | undefined {
-  const { id, operation, pricedVariables } = executedOperation(document, operationName);
+  const { id, operation, pricedVariables, kept } = executedOperation(document, operationName);
   // An absent variable ('') is not a null one (JSON `null`): a default value may stand in for it.
   const values = pricedVariables.map((name) =>
     sent(variables, name) ? JSON.stringify(variables?.[name]) : '',
@@ -119,6 +122,6 @@ export function priceOperation(
     if (error instanceof GraphQLError && !(error instanceof PothosError)) return undefined;
     throw error;
   }
-  if (price <= within && key.length <= MAX_KEY_LENGTH) prices.set(key, price);
+  if (kept && price <= within && key.length <= MAX_KEY_LENGTH) prices.set(key, price);
   return price;
 }

@@ -13,3 +13,20 @@ export function unloggable<T extends object>(value: T, shown: Record<string, unk
   Object.defineProperty(value, inspect.custom, { value: () => hidden, enumerable: false });
   return value;
 }
+
+/**
+ * The same for a class whose instances hold a secret, on its prototype: nothing to do per object
+ * (a caller's token is made into credentials on every request).
+ */
+export abstract class Unloggable {
+  /** What a log line may show of it. */
+  protected abstract shown(): Record<string, unknown>;
+
+  toJSON(): Record<string, unknown> {
+    return { ...this.shown(), secret: '[redacted]' };
+  }
+
+  [inspect.custom](): Record<string, unknown> {
+    return this.toJSON();
+  }
+}
