@@ -24,6 +24,7 @@ import type { Answered } from './observability/access-log.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import type { OperationLabels } from './observability/operation-labels.js';
 import type { Readiness } from './observability/readiness.js';
+import { foldRuns } from './plugins/fold.js';
 import { hardeningPlugins } from './plugins/hardening.js';
 import { boundedParseCaches } from './plugins/parse-caches.js';
 import { useAnswered } from './plugins/use-answered.js';
@@ -170,7 +171,8 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
       error: (...args) =>
         logger.error(args[0] instanceof Error ? { err: args[0] } : { detail: args }, 'yoga'),
     },
-    plugins,
+    // One hook per phase for each run of plugins that allow it (plugins/fold.ts).
+    plugins: foldRuns(plugins),
     // Parsed documents bounded in bytes: distinct documents must not fill the heap.
     parserAndValidationCache: boundedParseCaches(config.limits.documentCacheBytes),
     context: async ({ request, params, edge, clientAddress }) =>
