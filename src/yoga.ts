@@ -175,7 +175,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     plugins: foldRuns(plugins),
     // Parsed documents bounded in bytes: distinct documents must not fill the heap.
     parserAndValidationCache: boundedParseCaches(config.limits.documentCacheBytes),
-    context: async ({ request, params, edge, clientAddress }) =>
+    context: async ({ request, params, edge, clientAddress, cancellation }) =>
       options.contextFor({
         requestId: requestIdOf(request),
         caller:
@@ -186,7 +186,7 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
             clientAddress: clientAddress ?? 'unknown',
           })),
         operationName: params.operationName ?? null,
-        cancellation: signalCancellation(request.signal),
+        cancellation: cancellation ?? signalCancellation(request.signal),
       }),
   });
 }

@@ -30,6 +30,7 @@ import type { GatewayContext } from '../schema/types.js';
 import { hasCostMarker, withCost } from './answer-cost.js';
 import { AnswerFlights } from './answer-flights.js';
 import type { ClientAddressOf } from './client-address.js';
+import { responseCancellation } from './client-gone.js';
 import type { BytesInFlight } from './connection-limits.js';
 import { GRAPHQL_PATH, readBody, readsItself, send } from './graphql-post.js';
 import { type ReadRequest, readRequest } from './read-request.js';
@@ -141,27 +142,16 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
     }
-    // A client that goes away stops its request waiting on HSS (yoga's request.signal), as yoga's
-    // own Node adapter does for the requests it reads itself.
-    const gone = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) gone.abort();
-    };
-    res.once('close', onClose);
-    if (res.destroyed) gone.abort(); // gone already, before it could be heard
-    let response: Response;
-    try {
-      response = await yoga.fetch(
-        `${BASE_URL}${GRAPHQL_PATH}`,
-        { method: 'POST', headers, body: request.body, signal: gone.signal },
-        { edge: request.edge, clientAddress: request.clientAddress },
-      );
-    } catch (error) {
-      if (gone.signal.aborted) throw new ClientGone();
-      throw error;
-    } finally {
-      res.off('close', onClose);
-    }
+    // A client that goes away stops its request waiting on HSS, as yoga's own Node adapter does
+    // through request.signal for the requests it reads itself.
+    const cancellation = responseCancellation(res);
+    const response = await yoga.fetch(
+      `${BASE_URL}${GRAPHQL_PATH}`,
+      { method: 'POST', headers, body: request.body },
+      { edge: request.edge, clientAddress: request.clientAddress, cancellation },
+    );
+    // Its answer may say it was cancelled: not one to share with those who joined, or to keep.
+    if (cancellation.aborted) throw new ClientGone();
     const told = readCostHeader(response.headers.get(COST_HEADER));
     return {
       response: {

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/principal.js';
 import type { HssError } from '../errors/hss-error.js';
+import type { Cancellation } from '../quota/cancellation.js';
 import type { CostExtension } from './ledger.js';
 
 /** What the handler learnt of a request it read itself. */
@@ -24,6 +25,8 @@ export interface GatewayServerContext {
   edge?: EdgeFacts;
   /** The caller's address (a trusted proxy's X-Forwarded-For, else the socket's), for rationing. */
   clientAddress?: string;
+  /** The client's going away, as the HTTP handler hears it; else yoga's request.signal says it. */
+  cancellation?: Cancellation;
 }
 
 /** How long the answer may be served from the response cache, in ms; absent or 0: not at all. */

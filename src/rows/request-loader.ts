@@ -51,7 +51,7 @@ export const readerFor = (identity: string, enterpriseProjectId: string | undefi
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
 export class RequestLoader implements RowLoads {
-  private readonly loader: DataLoader<ListCall<unknown>, FetchedBlock<unknown>, string>;
+  private blockLoader: DataLoader<ListCall<unknown>, FetchedBlock<unknown>, string> | undefined;
   private readonly identity: string;
   /** The distinct blocks the operation asked for: each could be an upstream call. */
   private readonly asked = new Set<string>();
@@ -59,11 +59,16 @@ export class RequestLoader implements RowLoads {
   constructor(private readonly options: RequestLoaderOptions) {
     const { caller } = options;
     this.identity = caller instanceof HssError ? 'none' : identityOf(caller.credentials);
-    this.loader = new DataLoader<ListCall<unknown>, FetchedBlock<unknown>, string>(
+  }
+
+  /** Made on the first load: a request answered from snapshots or refused before it runs needs none. */
+  private get loader(): DataLoader<ListCall<unknown>, FetchedBlock<unknown>, string> {
+    this.blockLoader ??= new DataLoader<ListCall<unknown>, FetchedBlock<unknown>, string>(
       // HSS has no batch call: each distinct block is one concurrent load.
       (calls) => Promise.all(calls.map((call) => this.loadBlock(call).catch(asError))),
       { cacheKeyFn: (call) => this.keyOf(call) },
     );
+    return this.blockLoader;
   }
 
   /** One block of a list. */

@@ -156,6 +156,28 @@ describe('a client that goes away', () => {
     }
   };
 
+  it('stops its own wait on HSS at once, before HSS answers, and is answered nothing', async () => {
+    // Caches off: the request's own call, which HSS answers after 20 s (its timeout is longer).
+    await setUp(
+      { latencyMs: 20_000 },
+      { CACHE_TTL_SECONDS: '0', LOG_LEVEL: 'debug', HSS_TIMEOUT_MS: '25000', GRAPHQL_DEADLINE_MS: '25000' },
+    );
+    const leaving = new AbortController();
+    const left = request(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+      signal: leaving.signal,
+    }).catch((error: unknown) => error);
+    await untilHssAsked();
+    leaving.abort();
+    expect(await left).toMatchObject({ name: 'AbortError' });
+    await gw.logs.waitFor('the client went away before its answer');
+    // Heard before any word of the call it waited for: it did not wait for HSS.
+    expect(gw.logs.entries().filter((e) => String(e.msg).startsWith('HSS call'))).toEqual([]);
+    expect(gw.logs.entries().filter((e) => (e.level as number) >= 50)).toEqual([]);
+  });
+
   it("does not fail the requests that joined its call: the snapshot's fetch goes on for them", async () => {
     // The cache on, so the demo project's table is fetched whole (a snapshot of 2 pages).
     await setUp({ latencyMs: 300 }, { CACHE_TTL_SECONDS: '60' });
