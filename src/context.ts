@@ -13,6 +13,7 @@ import { encodePortServerKey } from './port-servers/node-id.js';
 import { createEntityLoader } from './port-statistics/load-entities.js';
 import type { UpstreamBlocks } from './quota/block-source.js';
 import type { Cancellation } from './quota/cancellation.js';
+import { budgetsOf } from './request/ledger.js';
 import { RequestLoader, readerFor } from './rows/request-loader.js';
 import { serverRows } from './rows/server-rows.js';
 import { type RecentlyListed, type SnapshotPolicy, statisticsRows } from './rows/statistics-rows.js';
@@ -103,6 +104,8 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
     maxOperationPrice: shared.maxOperationPrice,
     principal: caller instanceof HssError ? undefined : caller.principal,
     budget: (api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api)),
+    budgets: () =>
+      budgetsOf((api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api))),
     // Only lookups by id need them: most requests never do.
     get entities() {
       entities ??= createEntityLoader(readStatistics);

@@ -20,6 +20,7 @@ import type { Readiness } from './observability/readiness.js';
 import { startObservers } from './observers.js';
 import { persistedDocumentsAtStart } from './persisted-documents-at-start.js';
 import { assembleQuotaEconomy, type QuotaEconomy } from './quota-economy.js';
+import { budgetsOf } from './request/ledger.js';
 import { ListedRows } from './rows/listed-rows.js';
 import { describeIdentity, serviceCredentials } from './service-identity.js';
 import { createTracing } from './telemetry/tracing.js';
@@ -158,7 +159,7 @@ export async function startGateway(
     logger,
     now: now ?? Date.now,
   });
-  const budgetOf = (identity: string) => quota.blocks.budgetOf(identity);
+  const budgetOf = (identity: string) => budgetsOf((api) => quota.blocks.budgetOf(identity, api));
   const labels = new OperationLabels([
     ...persistedDocuments.operationNames,
     ...config.http.metricsOperationNames,

@@ -38,9 +38,9 @@ import { useOperationTracing } from './plugins/use-operation-tracing.js';
 import { usePriceLimit } from './plugins/use-price-limit.js';
 import { usePrivateResponses } from './plugins/use-private-responses.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
-import type { BudgetState } from './quota/call-budget.js';
 import { signalCancellation } from './quota/cancellation.js';
 import type { GatewayServerContext } from './request/edge-contract.js';
+import type { ApiBudgets } from './request/ledger.js';
 import { schema } from './schema/index.js';
 import type { GatewayContext } from './schema/types.js';
 import type { Tracing } from './telemetry/tracing.js';
@@ -52,8 +52,8 @@ export interface GatewayYogaOptions {
   labels: OperationLabels;
   /** Documents requests may name by id (`documentId`, APQ hash). */
   persistedDocuments: PersistedDocuments;
-  /** Where a credential's upstream budget stands. */
-  budgetOf: (identity: string) => Promise<BudgetState | null>;
+  /** Where a credential's budget of each upstream API stands. */
+  budgetOf: (identity: string) => Promise<ApiBudgets>;
   logger: Logger;
   /** Who asks: every request is authenticated before its context is built. */
   authenticator: Authenticator;

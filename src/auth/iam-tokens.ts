@@ -155,7 +155,12 @@ export class IamTokenVerifier {
     return new HssError(
       'RATE_LIMITED',
       `Too many tokens the gateway has not seen before were sent ${where}: each must be verified with IAM first; retry in ${grant.retryAfterSeconds} s.`,
-      { retryAfter: grant.retryAfterSeconds, reason: 'IAM_VERIFICATIONS' },
+      {
+        retryAfter: grant.retryAfterSeconds,
+        reason: 'IAM_VERIFICATIONS',
+        api: 'KeystoneValidateToken',
+        budget: 'unproven',
+      },
     );
   }
 
@@ -191,7 +196,7 @@ export class IamTokenVerifier {
       return new HssError('UNAUTHENTICATED', REFUSALS.INVALID_TOKEN, { reason: 'INVALID_TOKEN' });
     }
     if (status < 200 || status > 299) {
-      const error = hssErrorFromAnswer(status, body, {}, 'IAM');
+      const error = hssErrorFromAnswer(status, body, {}, 'IAM', 'KeystoneValidateToken');
       logger.warn({ ...done, errorCode: error.upstream?.errorCode }, 'IAM could not verify a caller token');
       // IAM refusing to verify is IAM's problem, not proof the token is bad.
       return error.code === 'RATE_LIMITED'

@@ -157,7 +157,7 @@ export class IamTokenProvider extends Unloggable {
     const done = { ...line, status, durationMs: Math.round((performance.now() - started) * 10) / 10 };
     const parsed = parseJson(text);
     if (status < 200 || status > 299) {
-      const error = hssErrorFromAnswer(status, parsed, {}, 'IAM');
+      const error = hssErrorFromAnswer(status, parsed, {}, 'IAM', 'KeystoneCreateUserTokenByPassword');
       logger.warn(
         { ...done, errorCode: error.upstream?.errorCode, upstreamMessage: error.upstreamMessage },
         'IAM refused to issue a token',

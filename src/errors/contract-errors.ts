@@ -30,8 +30,11 @@ export function toContractError(error: GraphQLError): GraphQLError {
     const extensions: Record<string, unknown> = { code: original.code };
     if (original.reason) extensions.reason = original.reason;
     if (original.upstream) extensions.upstream = original.upstream;
+    if (original.api) extensions.api = original.api;
+    if (original.budget) extensions.budget = original.budget;
     if (original.retryAfter !== undefined) {
       extensions.retryAfter = original.retryAfter;
+      if (original.retryAt !== undefined) extensions.retryAt = new Date(original.retryAt).toISOString();
       // The HTTP answer says it too (yoga moves `http` into the response and out of the body).
       extensions.http = { headers: { 'Retry-After': String(original.retryAfter) } };
     }

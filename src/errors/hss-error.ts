@@ -37,6 +37,10 @@ export interface HssErrorDetails {
   failure?: FailureKind;
   /** Seconds until a retry may succeed; set with RATE_LIMITED. */
   retryAfter?: number;
+  /** With RATE_LIMITED: the API whose calls were refused (HSS and IAM count each API apart). */
+  api?: string;
+  /** With RATE_LIMITED: whose allowance is spent (see RateLimitedBudget). */
+  budget?: RateLimitedBudget;
   /** The upstream's own Retry-After, in seconds, where it sent one (HSS documents none). */
   upstreamRetryAfter?: number;
   /** HSS's own error message: for logs only, never for clients. */
@@ -49,10 +53,21 @@ export interface HssErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * Whose allowance a RATE_LIMITED answer ran into: the caller's credentials' (`caller`), all
+ * callers' together through the gateway's address (`address`), the first verifications of tokens
+ * the gateway has not seen before (`unproven`), or HSS's own quota, which HSS refused (`hss`).
+ */
+export type RateLimitedBudget = 'caller' | 'address' | 'unproven' | 'hss';
+
 export class HssError extends Error {
   override readonly name = 'HssError';
   readonly upstream: UpstreamAnswerSummary | undefined;
   readonly retryAfter: number | undefined;
+  /** When a retry may succeed, epoch ms: `retryAfter` from when the refusal was made. */
+  readonly retryAt: number | undefined;
+  readonly api: string | undefined;
+  readonly budget: RateLimitedBudget | undefined;
   readonly upstreamRetryAfter: number | undefined;
   readonly upstreamMessage: string | undefined;
   readonly failure: FailureKind | undefined;
@@ -66,6 +81,9 @@ export class HssError extends Error {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.upstream = details.upstream;
     this.retryAfter = details.retryAfter;
+    this.retryAt = details.retryAfter === undefined ? undefined : Date.now() + details.retryAfter * 1000;
+    this.api = details.api;
+    this.budget = details.budget;
     this.upstreamRetryAfter = details.upstreamRetryAfter;
     this.upstreamMessage = details.upstreamMessage;
     this.failure = details.failure;
@@ -121,6 +139,8 @@ export function hssErrorFromAnswer(
   body: unknown,
   headers: { requestId?: string; retryAfter?: string },
   service: UpstreamService = 'HSS',
+  /** The API called, named on a RATE_LIMITED answer. */
+  api?: string,
 ): HssError {
   const read = readErrorBody(body);
   const upstream = answerSummary(status, read.errorCode, headers.requestId ?? read.requestId);
@@ -144,6 +164,8 @@ export function hssErrorFromAnswer(
         retryAfter,
         upstreamRetryAfter,
         upstreamMessage: read.errorMsg,
+        api,
+        budget: 'hss',
       },
     );
   }

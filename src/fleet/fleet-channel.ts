@@ -20,6 +20,8 @@ export interface SharedFailure {
   retryAfter?: number;
   upstream?: { status: number; errorCode: string | null; requestId: string | null };
   failure?: string;
+  /** The HSS API refused, with RATE_LIMITED. */
+  api?: string;
 }
 
 export type FleetEvent =

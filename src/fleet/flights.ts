@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { HssError, type HssErrorCode } from '../errors/hss-error.js';
+import { HSS_API_NAMES } from '../upstream/hss-apis.js';
 import type { FleetChannel, SharedFailure } from './fleet-channel.js';
 
 const PREFIX = 'hss-gateway:v1:flight:';
@@ -62,6 +63,7 @@ function shareable(error: unknown): SharedFailure | undefined {
     retryAfter: error.retryAfter,
     upstream: error.upstream,
     failure: error.failure,
+    api: error.api,
   };
 }
 
@@ -92,10 +94,13 @@ function rebuilt(failure: SharedFailure): HssError | undefined {
     ? (failure.failure as HssError['failure'])
     : undefined;
   if (upstream === undefined && kind === undefined) return undefined;
+  const api = HSS_API_NAMES.find((name) => name === failure.api);
+  const refusedByHss = failure.code === 'RATE_LIMITED' && upstream !== undefined;
   return new HssError(failure.code as HssErrorCode, failure.message.slice(0, 500), {
     retryAfter,
     upstream,
     failure: kind,
+    ...(refusedByHss && { api, budget: 'hss' as const }),
   });
 }
 

@@ -17,7 +17,6 @@ import type { Caller } from '../auth/principal.js';
 import type { HssError } from '../errors/hss-error.js';
 import { refusalBody } from '../errors/refusals.js';
 import { type Answered, answeredFromCache, refusedAtTheEdge } from '../observability/access-log.js';
-import type { BudgetState } from '../quota/call-budget.js';
 import {
   CACHEABLE_FOR_HEADER,
   COST_HEADER,
@@ -25,7 +24,7 @@ import {
   type GatewayServerContext,
   readCostHeader,
 } from '../request/edge-contract.js';
-import { type CostExtension, costExtension } from '../request/ledger.js';
+import { type ApiBudgets, type CostExtension, costExtension } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 import { hasCostMarker, withCost } from './answer-cost.js';
 import { AnswerFlights } from './answer-flights.js';
@@ -55,7 +54,7 @@ export interface GatewayHandlerOptions {
   onAnswered?: (answered: Answered) => void;
   now: () => number;
   /** Where a credential's budget stands: what a response-cache hit says in `extensions.cost`. */
-  budgetOf: (identity: string) => Promise<BudgetState | null>;
+  budgetOf: (identity: string) => Promise<ApiBudgets>;
   logger: Logger;
 }
 

@@ -7,7 +7,6 @@
  * in a header of the gateway's own, so the handler can keep the answer and say a new cost on a hit.
  */
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { BudgetState } from '../quota/call-budget.js';
 import {
   COST_HEADER,
   COST_MARKER,
@@ -16,7 +15,7 @@ import {
   type EdgeFacts,
   type GatewayServerContext,
 } from '../request/edge-contract.js';
-import { costExtension } from '../request/ledger.js';
+import { type ApiBudgets, costExtension } from '../request/ledger.js';
 import type { GatewayContext } from '../schema/types.js';
 
 export interface CostExtensionOptions {
@@ -24,7 +23,7 @@ export interface CostExtensionOptions {
    * The budget of whoever sent a request that never ran (no context was built for it), as the HTTP
    * handler found out; null where it did not read the request itself.
    */
-  budgetOf(edge: EdgeFacts | undefined): Promise<BudgetState | null>;
+  budgetOf(edge: EdgeFacts | undefined): Promise<ApiBudgets | null>;
 }
 
 export function useCostExtension(
@@ -45,7 +44,7 @@ export function useCostExtension(
       ran.add(request);
       return {
         async onExecuteDone(payload) {
-          const cost = costExtension(context.operation, await context.budget());
+          const cost = costExtension(context.operation, await context.budgets());
           const edge = edges.has(request);
           const { operation } = context;
           handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {

@@ -54,7 +54,7 @@ function pausedByHss(api: string, pausedMs: number): HssError {
   return new HssError(
     'RATE_LIMITED',
     `HSS refused a ${api} call for its quota moments ago (429; someone behind this address or these credentials spent it): no ${api} call is made for ${seconds} s.`,
-    { retryAfter: seconds, reason: 'HSS_THROTTLED' },
+    { retryAfter: seconds, reason: 'HSS_THROTTLED', api, budget: 'hss' },
   );
 }
 

@@ -25,5 +25,8 @@ export function budgetRefusal(
   return new HssError('RATE_LIMITED', messages[answer.refusedBy], {
     retryAfter: answer.retryAfterSeconds,
     reason: answer.refusedBy === 'fair-share' ? 'FAIR_SHARE' : answer.refusedBy.toUpperCase(),
+    api,
+    // Every budget but the caller's is a part of what HSS allows the gateway's address.
+    budget: answer.refusedBy === 'caller' ? 'caller' : 'address',
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { OperationLedger } from '../model/rows.js';
 import type { BudgetState } from '../quota/call-budget.js';
+import type { HssApiName } from '../upstream/hss-apis.js';
 
 export type { OperationLedger };
 
@@ -16,24 +17,57 @@ export interface CostExtension {
   sharedCalls: number;
   /** Blocks (of 200 rows) served from the cache: the contract's name is older than the word. */
   cachedPages: number;
-  /** The caller's budget of upstream calls; null where none applies. */
-  budget: { limit: number; remaining: number; resetAt: string | null } | null;
+  /** The caller's budget of ListPortStatistics calls (the lists'); null where none applies. */
+  budget: BudgetExtension | null;
+  /** The caller's budget of each HSS API (a drill-down spends ListPortHost's); null where none applies. */
+  budgets: Record<HssApiName, BudgetExtension | null>;
+}
+
+interface BudgetExtension {
+  limit: number;
+  remaining: number;
+  resetAt: string | null;
+}
+
+/** Where a caller's budget of each HSS API stands; null for an API no budget applies to. */
+export type ApiBudgets = Record<HssApiName, BudgetState | null>;
+
+const NO_BUDGETS: ApiBudgets = { ListPortStatistics: null, ListPortHost: null };
+
+/** Each API's budget, read at once. */
+export async function budgetsOf(
+  budgetOf: (api: HssApiName) => Promise<BudgetState | null>,
+): Promise<ApiBudgets> {
+  const [ListPortStatistics, ListPortHost] = await Promise.all([
+    budgetOf('ListPortStatistics'),
+    budgetOf('ListPortHost'),
+  ]);
+  return { ListPortStatistics, ListPortHost };
+}
+
+function budgetExtension(budget: BudgetState | null): BudgetExtension | null {
+  return (
+    budget && {
+      limit: budget.limit,
+      remaining: budget.remaining,
+      resetAt: budget.resetAt === null ? null : new Date(budget.resetAt).toISOString(),
+    }
+  );
 }
 
 /** The cost of an operation, or of a request that never ran (all zeros). */
 export function costExtension(
   operation: OperationLedger | undefined,
-  budget: BudgetState | null,
+  budgets: ApiBudgets | null,
 ): CostExtension {
+  const { ListPortStatistics, ListPortHost } = budgets ?? NO_BUDGETS;
+  const statistics = budgetExtension(ListPortStatistics);
   return {
     upstreamCalls: operation?.upstreamCalls ?? 0,
     sharedCalls: operation?.sharedCalls ?? 0,
     cachedPages: operation?.cachedBlocks ?? 0,
-    budget: budget && {
-      limit: budget.limit,
-      remaining: budget.remaining,
-      resetAt: budget.resetAt === null ? null : new Date(budget.resetAt).toISOString(),
-    },
+    budget: statistics,
+    budgets: { ListPortStatistics: statistics, ListPortHost: budgetExtension(ListPortHost) },
   };
 }
 

@@ -36,6 +36,8 @@ export interface GatewayContext {
   maxOperationPrice: number;
   /** Where the caller's upstream budget stands; null without credentials or without a budget. */
   budget(api?: HssApiName): Promise<BudgetState | null>;
+  /** Where the caller's budget of each upstream API stands (`extensions.cost.budgets`). */
+  budgets(): Promise<Record<HssApiName, BudgetState | null>>;
   /** PortServers by identity, batched per request (their blocks through the same loader). */
   servers: DataLoader<PortServerKey, PortServerRow | null, string>;
   /** PortStatistics by identity, batched per request. */

@@ -198,7 +198,7 @@ export class HssClient {
     };
     const parsed = parseJson(text);
     if (status < 200 || status > 299) {
-      const error = hssErrorFromAnswer(status, parsed, { requestId, retryAfter });
+      const error = hssErrorFromAnswer(status, parsed, { requestId, retryAfter }, 'HSS', api.name);
       report(status);
       logger.warn(
         { ...done, errorCode: error.upstream?.errorCode, upstreamMessage: error.upstreamMessage },

@@ -154,7 +154,12 @@ describe('first verifications are rationed per client address', () => {
     const good = await tokenOf(ALICE);
     for (let i = 0; i < 3; i++) await gw.graphql(DASHBOARD, {}, { 'x-auth-token': `made-up-${i}` });
     const fourth = await gw.graphql(DASHBOARD, {}, { 'x-auth-token': good });
-    expect(refusal(fourth)).toMatchObject({ code: 'RATE_LIMITED', reason: 'IAM_VERIFICATIONS' });
+    expect(refusal(fourth)).toMatchObject({
+      code: 'RATE_LIMITED',
+      reason: 'IAM_VERIFICATIONS',
+      api: 'KeystoneValidateToken',
+      budget: 'unproven',
+    });
     const elsewhere = new Agent({ localAddress: '127.0.0.2' });
     try {
       const response = await request(`${gw.url}/graphql`, {

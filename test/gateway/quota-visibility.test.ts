@@ -41,11 +41,13 @@ describe('extensions.cost', () => {
   it('says what each answer spent and what the caller has left', async () => {
     const gw = await gateway();
     const first = (await gw.graphql(count(22))).body.extensions?.cost;
+    const statistics = { limit: 3, remaining: 2, resetAt: expect.any(String) };
     expect(first).toEqual({
       upstreamCalls: 1,
       sharedCalls: 0,
       cachedPages: 0,
-      budget: { limit: 3, remaining: 2, resetAt: expect.any(String) },
+      budget: statistics,
+      budgets: { ListPortStatistics: statistics, ListPortHost: { limit: 3, remaining: 3, resetAt: null } },
     });
     // The call counts until a minute after it ended: the clock has not moved since.
     expect(Date.parse(first.budget.resetAt) - clock.now()).toBe(60_000);
@@ -83,7 +85,35 @@ describe('extensions.cost', () => {
 
   it('says budget: null where no budget applies', async () => {
     const gw = await gateway({ HSS_RATE_LIMIT_PER_MINUTE: '0' });
-    expect((await gw.graphql(count(22))).body.extensions?.cost.budget).toBeNull();
+    const { cost } = (await gw.graphql(count(22))).body.extensions ?? {};
+    expect(cost.budget).toBeNull();
+    expect(cost.budgets).toEqual({ ListPortStatistics: null, ListPortHost: null });
+  });
+
+  it("says each API's budget apart: a drill-down spends ListPortHost's, and its refusal names that API", async () => {
+    const gw = await gateway({ HSS_RATE_LIMIT_PER_MINUTE: '1', CACHE_TTL_SECONDS: '0' });
+    const servers = (port: number) => `{ portServers(port: ${port}) { totalCount } }`;
+    const drilled = await gw.graphql(servers(22));
+    expect(drilled.body.errors).toBeUndefined();
+    expect(drilled.body.extensions?.cost.budgets).toEqual({
+      ListPortStatistics: { limit: 1, remaining: 1, resetAt: null },
+      ListPortHost: { limit: 1, remaining: 0, resetAt: expect.any(String) },
+    });
+    // `budget` stays the lists' (ListPortStatistics), as it always was.
+    expect(drilled.body.extensions?.cost.budget).toEqual({ limit: 1, remaining: 1, resetAt: null });
+    const refused = await gw.graphql(servers(80));
+    const error = refused.body.errors?.[0];
+    expect(error?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      api: 'ListPortHost',
+      budget: 'caller',
+      retryAfter: 60,
+    });
+    // retryAt: when the refusal was made, plus retryAfter (the gateway's wall clock, to a second).
+    const retryAt = Date.parse(error?.extensions?.retryAt);
+    expect(Math.abs(retryAt - (Date.now() + 60_000))).toBeLessThan(5_000);
+    // The lists' budget is untouched: a list still answers.
+    expect((await gw.graphql(count(22))).body.errors).toBeUndefined();
   });
 });
 
@@ -122,6 +152,9 @@ describe('RATE_LIMITED', () => {
       expect(body.errors[0]?.extensions).toMatchObject({
         code: 'RATE_LIMITED',
         retryAfter: expect.any(Number),
+        api: 'ListPortStatistics',
+        budget: 'caller',
+        retryAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
       expect(body.errors[0]?.extensions.http).toBeUndefined();
       expect(response.headers['retry-after']).toBe(String(body.errors[0]?.extensions.retryAfter));
@@ -136,7 +169,12 @@ describe('RATE_LIMITED', () => {
     const second = await gw.graphql(count(2));
     expect(second.body.extensions?.cost).toMatchObject({ upstreamCalls: 1, budget: { remaining: 0 } });
     const refused = await gw.graphql(count(3));
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 60 });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter: 60,
+      api: 'ListPortStatistics',
+      budget: 'address',
+    });
     expect(refused.body.errors?.[0]?.message).toBe(
       "The gateway's budget of 2 ListPortStatistics calls a minute for all callers together is spent (HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: HSS counts calls per source address); retry in 60 s.",
     );

@@ -19,6 +19,7 @@ const cost = (upstreamCalls: number): CostExtension => ({
   sharedCalls: 0,
   cachedPages: 1,
   budget: null,
+  budgets: { ListPortStatistics: null, ListPortHost: null },
 });
 const marker = JSON.stringify(COST_MARKER);
 

@@ -216,6 +216,8 @@ describe("HSS's real quota: 5 calls per minute per user", () => {
     expect(answers[5]?.body.errors?.[0]?.extensions).toMatchObject({
       code: 'RATE_LIMITED',
       upstream: { status: 429, errorCode: 'APIGW.0308' },
+      api: 'ListPortStatistics',
+      budget: 'hss',
     });
     expect(calls()).toHaveLength(6);
   });
