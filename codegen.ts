@@ -8,6 +8,7 @@
  *   persisted-documents.json, the manifest of trusted documents (hash -> operation).
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 import { printPublicSchema, printSubgraphSdl } from './src/schema/print.js';
 
 const publicSdl = printPublicSchema();
@@ -23,6 +24,10 @@ const config: CodegenConfig = {
       preset: 'client',
       // persisted-documents.json: the trusted documents TRUSTED_DOCUMENTS=true restricts the gateway to.
       presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
+      // `__typename` in every selection, as Apollo Client adds it to what it sends: a persisted
+      // document without it gives Apollo's cache rows it cannot tell apart (every row rendered as
+      // the first one's id, or blank), and urql's graphcache and Relay need it as much.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
