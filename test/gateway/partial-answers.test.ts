@@ -34,7 +34,14 @@ describe('partial answers', () => {
     expect(answer.body.errors).toEqual([
       expect.objectContaining({
         path: ['summary', 'byProtocol'],
-        extensions: { code: 'RATE_LIMITED', reason: 'CALLER', retryAfter: 60 },
+        extensions: {
+          code: 'RATE_LIMITED',
+          reason: 'CALLER',
+          api: 'ListPortStatistics',
+          budget: 'caller',
+          retryAfter: 60,
+          retryAt: expect.any(String),
+        },
       }),
     ]);
     expect(answer.headers['retry-after']).toBe('60');
