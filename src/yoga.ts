@@ -4,6 +4,7 @@
  * src/server.ts binds it.
  */
 import { createRequire } from 'node:module';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import {
   createYoga,
   type Plugin,
@@ -107,6 +108,9 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
       },
     }),
     ...hardeningPlugins(config, options.persistedDocuments),
+    // @defer and @stream: a drill-down's servers after the rows, as each client documents it
+    // (multipart/mixed for Apollo, urql and Relay; server-sent events where asked).
+    useDeferStream() as Plugin,
     useOperationName(),
     usePriceLimit(),
     useContractErrors(),

@@ -31,7 +31,7 @@ import { AnswerFlights } from './answer-flights.js';
 import type { ClientAddressOf } from './client-address.js';
 import { responseCancellation } from './client-gone.js';
 import type { BytesInFlight } from './connection-limits.js';
-import { GRAPHQL_PATH, readBody, readsItself, send } from './graphql-post.js';
+import { GRAPHQL_PATH, isStreamed, readBody, readsItself, relayStream, send } from './graphql-post.js';
 import { type ReadRequest, readRequest } from './read-request.js';
 import type { ResponseCache, StoredResponse } from './response-cache.js';
 
@@ -85,6 +85,9 @@ interface YogaAnswer {
 
 /** The client closed its connection while its answer was being made. */
 class ClientGone extends Error {}
+
+/** yoga's answer came in parts and was relayed as it came: nothing to share, keep or send. */
+class AnswerStreamed extends Error {}
 
 export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
   const { yoga, responseCache, maxRequestBytes } = options;
@@ -151,6 +154,10 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     );
     // Its answer may say it was cancelled: not one to share with those who joined, or to keep.
     if (cancellation.aborted) throw new ClientGone();
+    if (isStreamed(response)) {
+      await relayStream(res, response, request.edge.requestId, (name) => EDGE_HEADERS.has(name));
+      throw new AnswerStreamed();
+    }
     const told = readCostHeader(response.headers.get(COST_HEADER));
     return {
       response: {
@@ -218,6 +225,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       (body) =>
         serveGraphQLPost(req, res, body).catch((error: unknown) => {
           // Nobody to answer: not a fault, and nothing to write.
+          if (error instanceof AnswerStreamed) return;
           if (error instanceof ClientGone) {
             options.logger.debug('the client went away before its answer');
             return;

@@ -39,6 +39,47 @@ export function readBody(req: IncomingMessage, length: number): Promise<Buffer<A
   });
 }
 
+/** Whether yoga answered in parts (@defer, @stream: multipart/mixed or server-sent events). */
+export function isStreamed(response: Response): boolean {
+  const type = response.headers.get('content-type') ?? '';
+  return type.startsWith('multipart/') || type.startsWith('text/event-stream');
+}
+
+/**
+ * Relays an answer yoga streams in parts as each part comes, with the request id and without the
+ * headers of the gateway's own; stops reading when the client goes away.
+ */
+export async function relayStream(
+  res: ServerResponse,
+  response: Response,
+  requestId: string,
+  ownHeader: (name: string) => boolean,
+): Promise<void> {
+  const headers: string[] = ['x-request-id', requestId];
+  for (const [name, value] of response.headers) {
+    if (name !== 'x-request-id' && name !== 'content-length' && !ownHeader(name)) headers.push(name, value);
+  }
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const stop = () => void reader.cancel().catch(() => undefined);
+  res.once('close', stop);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      res.write(value);
+    }
+  } finally {
+    res.off('close', stop);
+    if (!res.destroyed) res.end();
+  }
+}
+
 /** Writes an answer: the request id first, the stored headers, the body. */
 export function send(res: ServerResponse, response: StoredResponse, requestId: string): void {
   // A flat list of raw headers: Node writes it as it is, without a header object to fill first.

@@ -49,23 +49,31 @@ function hooksOf(parts: AnyPlugin[], name: (typeof FOLDED_HOOKS)[number]): Hook[
   return parts.flatMap((part) => (part[name] ? [(part[name] as Hook).bind(part)] : []));
 }
 
+/**
+ * A result hook's payload for all the parts: each sees the result the one before it set (envelop
+ * makes a payload per hook with the result as it then is; one payload's `result` would be stale).
+ */
+function resultView(payload: { args: unknown; result: unknown; setResult(result: unknown): void }) {
+  let { result } = payload;
+  return {
+    args: payload.args,
+    get result() {
+      return result;
+    },
+    setResult(next: unknown) {
+      result = next;
+      payload.setResult(next);
+    },
+  };
+}
+
 /** The execution's after-hooks (`onExecuteDone`, and `onNext`/`onEnd` of a stream), folded. */
 function afterExecution(dones: Hook[]) {
   return {
     onExecuteDone(payload: { args: unknown; result: unknown; setResult(result: unknown): void }) {
-      let { result } = payload;
       const onNexts: Hook[] = [];
       const onEnds: (() => void)[] = [];
-      const view = {
-        args: payload.args,
-        get result() {
-          return result;
-        },
-        setResult(next: unknown) {
-          result = next;
-          payload.setResult(next);
-        },
-      };
+      const view = resultView(payload);
       const seen = (returned: unknown) => {
         const stream = returned as { onNext?: Hook; onEnd?: () => void } | undefined;
         if (stream?.onNext) onNexts.push(stream.onNext);
@@ -74,7 +82,8 @@ function afterExecution(dones: Hook[]) {
       const streamHooks = () => {
         if (onNexts.length === 0 && onEnds.length === 0) return undefined;
         return {
-          onNext: (next: unknown) => inOrder(onNexts, next, never),
+          onNext: (next: { args: unknown; result: unknown; setResult(result: unknown): void }) =>
+            inOrder(onNexts, resultView(next), never),
           onEnd: () => {
             for (const onEnd of onEnds) onEnd();
           },

@@ -13,8 +13,21 @@ export function useContractErrors(): Plugin {
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            if (!result.errors?.length) return;
-            setResult({ ...result, errors: result.errors.map((e) => toContractError(e as GraphQLError)) });
+            // A part of a streamed answer (@defer, @stream) carries its errors in its increments.
+            const { incremental } = result as { incremental?: { errors?: readonly GraphQLError[] }[] };
+            const inIncrements = incremental?.some((part) => part.errors?.length);
+            if (!result.errors?.length && !inIncrements) return;
+            setResult({
+              ...result,
+              ...(result.errors?.length && {
+                errors: result.errors.map((e) => toContractError(e as GraphQLError)),
+              }),
+              ...(inIncrements && {
+                incremental: incremental?.map((part) =>
+                  part.errors?.length ? { ...part, errors: part.errors.map(toContractError) } : part,
+                ),
+              }),
+            });
           });
         },
       };

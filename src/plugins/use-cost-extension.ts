@@ -43,25 +43,37 @@ export function useCostExtension(
       const { request } = context;
       ran.add(request);
       return {
-        async onExecuteDone(payload) {
-          const cost = costExtension(context.operation, await context.budgets());
-          const edge = edges.has(request);
+        onExecuteDone(payload) {
           const { operation } = context;
-          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            if (edge) {
-              costs.set(request, {
-                cost,
-                blocks: operation.blocksServed,
-                operation: operation.name,
-                fetchedAt: operation.freshness?.oldestFetchedAt ?? null,
-                stale: operation.freshness?.stale ?? false,
-                errorCodes: (result.errors ?? []).map((e) =>
-                  String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
-                ),
-              });
-            }
-            setResult({ ...result, extensions: { ...result.extensions, cost: edge ? COST_MARKER : cost } });
-          });
+          // An answer streamed in parts (@defer, @stream) goes to its client as yoga writes it: each
+          // part says the cost so far, and where the budgets stand then; no marker for the handler.
+          if (isAsyncIterable(payload.result)) {
+            return {
+              async onNext({ result, setResult }) {
+                const cost = costExtension(operation, await context.budgets());
+                setResult({ ...result, extensions: { ...result.extensions, cost } });
+              },
+            };
+          }
+          const edge = edges.has(request);
+          return context.budgets().then((budgets) =>
+            handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+              const cost = costExtension(operation, budgets);
+              if (edge) {
+                costs.set(request, {
+                  cost,
+                  blocks: operation.blocksServed,
+                  operation: operation.name,
+                  fetchedAt: operation.freshness?.oldestFetchedAt ?? null,
+                  stale: operation.freshness?.stale ?? false,
+                  errorCodes: (result.errors ?? []).map((e) =>
+                    String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+                  ),
+                });
+              }
+              setResult({ ...result, extensions: { ...result.extensions, cost: edge ? COST_MARKER : cost } });
+            }),
+          );
         },
       };
     },

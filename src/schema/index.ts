@@ -1,4 +1,6 @@
 /** Imports every type file and builds the schema. */
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
+import { GraphQLSchema } from 'graphql';
 import { lookupsNamedBy } from '../graphql/lookup-price.js';
 import { builder } from './builder.js';
 import './date-time.js';
@@ -15,8 +17,17 @@ import './rate-limit.js';
 import './port-server.js';
 import './port-server-connection.js';
 
-/** The public schema: what frontends see and typed clients are generated from. */
-export const publicSchema = builder.toSchema({ sortSchema: false });
+const built = builder.toSchema({ sortSchema: false });
+
+/**
+ * The public schema: what frontends see and typed clients are generated from, with `@defer` and
+ * `@stream` declared as the served schema has them (yoga's defer-stream plugin), so documents that
+ * use them validate in codegen and in the clients' own tools.
+ */
+export const publicSchema = new GraphQLSchema({
+  ...built.toConfig(),
+  directives: [...built.getDirectives(), GraphQLDeferDirective, GraphQLStreamDirective],
+});
 
 /**
  * The schema the gateway serves: the public one plus what makes it an Apollo Federation v2
