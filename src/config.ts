@@ -141,6 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       perAddress: e.HSS_ADDRESS_RATE_LIMIT_PER_MINUTE,
       refreshReserve: e.HSS_REFRESH_RESERVE,
     },
+    live: {
+      // Four reads per renewal: new data is seen within a quarter of a cache time-to-live of landing.
+      // Without a cache every read is a call: once a minute, HSS's quota window.
+      tickMs:
+        (e.LIVE_TICK_SECONDS ??
+          (e.CACHE_TTL_SECONDS > 0 ? Math.max(1, Math.ceil(e.CACHE_TTL_SECONDS / 4)) : 60)) * 1000,
+    },
     snapshots: {
       maxPages: e.SNAPSHOT_MAX_PAGES,
       upstreamFilters: (e.SNAPSHOT_UPSTREAM_FILTERS ?? []) as LocalFilter[],

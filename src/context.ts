@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Caller } from './auth/principal.js';
 import { identityOf } from './credentials/credentials.js';
 import { HssError } from './errors/hss-error.js';
+import type { ScopeTicks } from './live/scope-ticks.js';
 import { loadPortServer } from './port-servers/connection.js';
 import { encodePortServerKey } from './port-servers/node-id.js';
 import { createEntityLoader } from './port-statistics/load-entities.js';
@@ -33,6 +34,8 @@ export interface SharedContextInputs {
   /** When lists are answered from snapshots of their whole table. */
   snapshots: SnapshotPolicy;
   listed?: ListedRowsPolicy;
+  /** The clocks of live answers (subscriptions); undefined: none are served. */
+  live?: ScopeTicks;
 }
 
 /** What is a request's own. */
@@ -64,9 +67,23 @@ function listedReaderOf(caller: Caller, blocks: UpstreamBlocks): RecentlyListed[
   };
 }
 
-function createGatewayContext(shared: SharedContextInputs, request: RequestContextInputs): GatewayContext {
+/** What one read of a request's lists uses: its ledger, its loader (and deadline), its row sources. */
+interface ReadParts {
+  operation: GatewayContext['operation'];
+  readStatistics: GatewayContext['readStatistics'];
+  readServers: GatewayContext['readServers'];
+  entities(): GatewayContext['entities'];
+  servers(): GatewayContext['servers'];
+}
+
+function readParts(
+  shared: SharedContextInputs,
+  request: RequestContextInputs,
+  logger: Logger,
+  operationName: string | null,
+): ReadParts {
   const operation: GatewayContext['operation'] = {
-    name: request.operationName,
+    name: operationName,
     blocksAsked: 0,
     blocksServed: 0,
     upstreamCalls: 0,
@@ -75,7 +92,6 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
   };
   const { caller } = request;
   const { blocks } = shared;
-  const logger = shared.logger.child({ requestId: request.requestId });
   const loader = new RequestLoader({
     blocks,
     caller,
@@ -91,32 +107,67 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
       : undefined;
   const readStatistics = statisticsRows(loader, shared.snapshots, listed, operation);
   const readServers = serverRows(loader);
-  const identity = caller instanceof HssError ? undefined : identityOf(caller.credentials);
   let entities: GatewayContext['entities'] | undefined;
   let servers: GatewayContext['servers'] | undefined;
   return {
-    requestId: request.requestId,
-    logger,
-    defaultProjectId: shared.defaultProjectId,
     operation,
     readStatistics,
     readServers,
-    maxOperationPrice: shared.maxOperationPrice,
-    principal: caller instanceof HssError ? undefined : caller.principal,
-    budget: (api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api)),
-    budgets: () =>
-      budgetsOf((api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api))),
     // Only lookups by id need them: most requests never do.
-    get entities() {
+    entities: () => {
       entities ??= createEntityLoader(readStatistics);
       return entities;
     },
-    get servers() {
+    servers: () => {
       servers ??= new DataLoader((keys) => Promise.all(keys.map((key) => loadPortServer(key, readServers))), {
         cacheKeyFn: encodePortServerKey,
       });
       return servers;
     },
+  };
+}
+
+function createGatewayContext(shared: SharedContextInputs, request: RequestContextInputs): GatewayContext {
+  const { caller } = request;
+  const { blocks } = shared;
+  const logger = shared.logger.child({ requestId: request.requestId });
+  let parts = readParts(shared, request, logger, request.operationName);
+  const identity = caller instanceof HssError ? undefined : identityOf(caller.credentials);
+  return {
+    requestId: request.requestId,
+    logger,
+    defaultProjectId: shared.defaultProjectId,
+    operation: parts.operation,
+    readStatistics: parts.readStatistics,
+    readServers: parts.readServers,
+    // Only lookups by id need them. (yoga merges the context into its own with Object.assign, which
+    // reads these once per request: what stays lazy is the work a loader's first load starts.)
+    get entities() {
+      return parts.entities();
+    },
+    get servers() {
+      return parts.servers();
+    },
+    // A live answer reads again on each tick: a new ledger, loader and deadline, nothing remembered.
+    // On `this`: yoga's context is a copy of this object's values.
+    renew(this: GatewayContext) {
+      parts = readParts(shared, request, logger, parts.operation.name);
+      for (const [name, value] of Object.entries({
+        operation: parts.operation,
+        readStatistics: parts.readStatistics,
+        readServers: parts.readServers,
+        entities: parts.entities(),
+        servers: parts.servers(),
+      })) {
+        Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
+      }
+    },
+    live: shared.live,
+    maxOperationPrice: shared.maxOperationPrice,
+    principal: caller instanceof HssError ? undefined : caller.principal,
+    budget: (api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api)),
+    budgets: () =>
+      budgetsOf((api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api))),
   };
 }
 

@@ -14,6 +14,7 @@ import { clientAddressReader } from './http/client-address.js';
 import { BytesInFlight, connectionDefaults } from './http/connection-limits.js';
 import { createGatewayHandler, type RequestHandler } from './http/gateway-handler.js';
 import { ResponseCache } from './http/response-cache.js';
+import { ScopeTicks } from './live/scope-ticks.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import { OperationLabels } from './observability/operation-labels.js';
 import type { Readiness } from './observability/readiness.js';
@@ -76,6 +77,7 @@ function contextFactoryOf(
   logger: Logger,
   quota: QuotaEconomy,
   metrics: GatewayMetrics | undefined,
+  live: ScopeTicks | undefined,
   now?: () => number,
 ) {
   const caching = config.cache.ttlMs > 0;
@@ -85,6 +87,7 @@ function contextFactoryOf(
     defaultProjectId: config.projectId,
     deadlineMs: config.deadlineMs,
     maxOperationPrice: config.limits.cost,
+    live,
     snapshots: {
       // Without a cache a snapshot would be fetched again by every request.
       maxBlocks: caching ? config.snapshots.maxPages : 0,
@@ -159,6 +162,8 @@ export async function startGateway(
     logger,
     now: now ?? Date.now,
   });
+  // The clocks of live answers (subscriptions), one per scope watched.
+  const live = config.live.tickMs > 0 ? new ScopeTicks(config.live.tickMs) : undefined;
   const budgetOf = (identity: string) => budgetsOf((api) => quota.blocks.budgetOf(identity, api));
   const labels = new OperationLabels([
     ...persistedDocuments.operationNames,
@@ -167,7 +172,7 @@ export async function startGateway(
   metrics?.labelWith(labels);
   const yoga = createGatewayYoga({
     persistedDocuments,
-    contextFor: contextFactoryOf(config, logger, quota, metrics, now),
+    contextFor: contextFactoryOf(config, logger, quota, metrics, live, now),
     labels,
     budgetOf,
     logger,
@@ -208,6 +213,8 @@ export async function startGateway(
     readiness,
     metrics,
     async close() {
+      // Live answers end first: no tick reads again while the rest shuts down.
+      live?.close();
       // Whatever HSS is doing, shutdown does not wait for it: calls in flight end now.
       client.abortAll();
       await quota.close();

@@ -101,6 +101,8 @@ export const environment = z
     HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: integer(0, 100_000).default(5),
     HSS_REFRESH_RESERVE: integer(0, 100_000).default(1),
     SNAPSHOT_MAX_PAGES: integer(0, 50).default(4),
+    // Unset: a quarter of CACHE_TTL_SECONDS, at least 1 (config.ts); 0: no live answers.
+    LIVE_TICK_SECONDS: integer(0, 86_400).optional(),
     SNAPSHOT_UPSTREAM_FILTERS: commaList
       .refine((names) => names.every((n) => (LOCAL_FILTERS as readonly string[]).includes(n)), {
         error: `must be a comma-separated list of ${LOCAL_FILTERS.join(', ')}`,

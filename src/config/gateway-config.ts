@@ -96,6 +96,8 @@ export interface GatewayConfig {
     /** Filters a snapshot never answers: a query with one goes to HSS. */
     upstreamFilters: LocalFilter[];
   };
+  /** Live answers (subscriptions): how often a scope's subscribers read again, ms; 0: none served. */
+  live: { tickMs: number };
   /** Who may ask, and how they are verified (src/auth/). */
   auth: {
     /**

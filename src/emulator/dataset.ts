@@ -142,8 +142,11 @@ export function generateScopeRows(
   enterpriseProjectId: string,
   category: UpstreamCategory,
   size: number,
+  /** The estate's renewals (the emulator's `estate/renew`): 0, the documented demo estate. */
+  generation = 0,
 ): UpstreamPortRow[] {
-  const next = random(hash(`${projectId}\u0000${enterpriseProjectId}\u0000${category}`));
+  const seed = `${projectId}\u0000${enterpriseProjectId}\u0000${category}`;
+  const next = random(hash(generation === 0 ? seed : `${seed}\u0000${generation}`));
   const servers = FLEET_SIZE[category];
   const rows = new Map<string, UpstreamPortRow>();
   const add = (port: number, type: UpstreamProtocol, weight: number) => {

@@ -78,6 +78,7 @@ const HSS_QUOTA_PER_MINUTE = 5;
 const IAM_TOKENS = '/v3/auth/tokens';
 const ADMIN_FAULTS = '/__emulator/faults';
 const ADMIN_STATS = '/__emulator/stats';
+const ADMIN_RENEW = '/__emulator/estate/renew';
 // An IAM token request is well under 1 KB; HSS's GET has no body.
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -93,11 +94,13 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
   readonly connections = { open: 0, peak: 0 };
   /** HSS calls answered (the API route, not IAM or admin calls). */
   private hssRequests = 0;
+  private readonly dataset: PortStatisticsDataset;
 
   constructor(options: HssEmulatorOptions = {}) {
     super();
     const now = options.now ?? Date.now;
     const dataset = new PortStatisticsDataset(options.rowsPerScope ?? DEFAULT_ROWS_PER_SCOPE);
+    this.dataset = dataset;
     this.iam = new EmulatedIam(
       options.iamUsers ?? [],
       options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,
@@ -182,6 +185,7 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
         }
         if (url.pathname === ADMIN_FAULTS) return { answer: faultsAnswer(this.faults, req, body) };
         if (url.pathname === ADMIN_STATS) return { answer: this.stats(req) };
+        if (url.pathname === ADMIN_RENEW) return { answer: this.renew(req) };
         const identity = identityAnswer(this.identityProvider, this.url, req, url.pathname, body);
         if (identity) return { answer: identity };
         return this.hss.answer(req, url, requestId);
@@ -208,6 +212,14 @@ export class HssEmulator extends EventEmitter<{ request: [EmulatorRequestRecord]
       if (delay > 0) setTimeout(send, delay).unref();
       else send();
     });
+  }
+
+  /** `POST /__emulator/estate/renew`: HSS renews its statistics (every scope's rows change); loopback only. */
+  private renew(req: IncomingMessage): Answer {
+    if (!isLoopback(req.socket.remoteAddress))
+      return { status: 403, headers: {}, body: { error: 'loopback callers only' } };
+    if (req.method !== 'POST') return { status: 405, headers: {}, body: { error: 'use POST' } };
+    return { status: 200, headers: {}, body: { generation: this.dataset.renew() } };
   }
 
   /** `/__emulator/stats`: HSS calls answered so far, and connections; loopback only. */

@@ -31,6 +31,8 @@ const MAX_CACHED_ANSWERS = 1000;
 export class PortStatisticsDataset {
   private readonly scopes = new Map<string, UpstreamPortRow[]>();
   private readonly answers = new LRUCache<string, PortStatisticsAnswer>({ max: MAX_CACHED_ANSWERS });
+  /** How many times the estate was renewed: 0, the demo estate as documented. */
+  private generation = 0;
 
   /** @param rowsPerScope rows in each (project, enterprise project, category) scope, 0..10,000 */
   constructor(private readonly rowsPerScope: number) {
@@ -100,11 +102,22 @@ export class PortStatisticsDataset {
     return mergeRows(parts);
   }
 
+  /**
+   * HSS renews its statistics a few times a day: every scope's rows change (another estate of the
+   * same size), as a dashboard would see after a renewal. Answers the new generation.
+   */
+  renew(): number {
+    this.generation++;
+    this.scopes.clear();
+    this.answers.clear();
+    return this.generation;
+  }
+
   private scope(projectId: string, eps: string, category: UpstreamCategory): UpstreamPortRow[] {
     const key = `${projectId}\u0000${eps}\u0000${category}`;
     let rows = this.scopes.get(key);
     if (!rows) {
-      rows = generateScopeRows(projectId, eps, category, this.rowsPerScope);
+      rows = generateScopeRows(projectId, eps, category, this.rowsPerScope, this.generation);
       if (this.scopes.size >= MAX_CACHED_SCOPES) {
         const oldest = this.scopes.keys().next().value;
         if (oldest !== undefined) this.scopes.delete(oldest);

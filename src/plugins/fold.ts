@@ -9,90 +9,22 @@
  * `onPluginInit` ...) is left as it is, between two runs, so the order of every hook is unchanged.
  */
 import type { Plugin } from 'graphql-yoga';
+import { foldStart, type Hook, inOrder, never } from './fold-steps.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the fold is over every plugin's context type.
 type AnyPlugin = Plugin<any, any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: each hook takes its own phase's payload.
-type Hook = (payload: any) => unknown;
 
-const FOLDED_HOOKS = ['onRequest', 'onParams', 'onExecute', 'onResultProcess', 'onResponse'] as const;
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
-
-/**
- * Calls the hooks from `from` on, in order, each with the payload; after each, `seen` is given what
- * it returned, and no hook runs once `stopped()` says so. Synchronous while the hooks are.
- */
-function inOrder(
-  hooks: Hook[],
-  payload: unknown,
-  stopped: () => boolean,
-  seen?: (returned: unknown) => void,
-  from = 0,
-): void | Promise<void> {
-  for (let i = from; i < hooks.length && !stopped(); i++) {
-    const returned = (hooks[i] as Hook)(payload);
-    if (isThenable(returned)) {
-      return Promise.resolve(returned).then((value) => {
-        seen?.(value);
-        return inOrder(hooks, payload, stopped, seen, i + 1);
-      });
-    }
-    seen?.(returned);
-  }
-}
-
-const never = () => false;
+const FOLDED_HOOKS = [
+  'onRequest',
+  'onParams',
+  'onExecute',
+  'onSubscribe',
+  'onResultProcess',
+  'onResponse',
+] as const;
 
 function hooksOf(parts: AnyPlugin[], name: (typeof FOLDED_HOOKS)[number]): Hook[] {
   return parts.flatMap((part) => (part[name] ? [(part[name] as Hook).bind(part)] : []));
-}
-
-/**
- * A result hook's payload for all the parts: each sees the result the one before it set (envelop
- * makes a payload per hook with the result as it then is; one payload's `result` would be stale).
- */
-function resultView(payload: { args: unknown; result: unknown; setResult(result: unknown): void }) {
-  let { result } = payload;
-  return {
-    args: payload.args,
-    get result() {
-      return result;
-    },
-    setResult(next: unknown) {
-      result = next;
-      payload.setResult(next);
-    },
-  };
-}
-
-/** The execution's after-hooks (`onExecuteDone`, and `onNext`/`onEnd` of a stream), folded. */
-function afterExecution(dones: Hook[]) {
-  return {
-    onExecuteDone(payload: { args: unknown; result: unknown; setResult(result: unknown): void }) {
-      const onNexts: Hook[] = [];
-      const onEnds: (() => void)[] = [];
-      const view = resultView(payload);
-      const seen = (returned: unknown) => {
-        const stream = returned as { onNext?: Hook; onEnd?: () => void } | undefined;
-        if (stream?.onNext) onNexts.push(stream.onNext);
-        if (stream?.onEnd) onEnds.push(stream.onEnd);
-      };
-      const streamHooks = () => {
-        if (onNexts.length === 0 && onEnds.length === 0) return undefined;
-        return {
-          onNext: (next: { args: unknown; result: unknown; setResult(result: unknown): void }) =>
-            inOrder(onNexts, resultView(next), never),
-          onEnd: () => {
-            for (const onEnd of onEnds) onEnd();
-          },
-        };
-      };
-      const ran = inOrder(dones, view, never, seen);
-      return isThenable(ran) ? ran.then(streamHooks) : streamHooks();
-    },
-  };
 }
 
 /** One plugin doing what the parts did, in their order. */
@@ -139,28 +71,13 @@ export function foldPlugins(parts: AnyPlugin[]): AnyPlugin {
   }
   const onExecute = hooksOf(parts, 'onExecute');
   if (onExecute.length > 0) {
-    folded.onExecute = (payload) => {
-      let stopped = false;
-      const dones: Hook[] = [];
-      const view = {
-        ...payload,
-        setExecuteFn(executeFn: typeof payload.executeFn) {
-          view.executeFn = executeFn;
-          payload.setExecuteFn(executeFn);
-        },
-        setResultAndStopExecution(result: Parameters<typeof payload.setResultAndStopExecution>[0]) {
-          stopped = true;
-          payload.setResultAndStopExecution(result);
-        },
-      };
-      const seen = (returned: unknown) => {
-        const done = (returned as { onExecuteDone?: Hook } | undefined)?.onExecuteDone;
-        if (done) dones.push(done);
-      };
-      const after = () => (dones.length > 0 ? afterExecution(dones) : undefined);
-      const ran = inOrder(onExecute, view, () => stopped, seen);
-      return isThenable(ran) ? ran.then(after) : after();
-    };
+    folded.onExecute = (payload) => foldStart(onExecute, payload, 'executeFn', 'onExecuteDone') as never;
+  }
+  const onSubscribe = hooksOf(parts, 'onSubscribe');
+  if (onSubscribe.length > 0) {
+    // envelop calls a subscription's result hooks without waiting: so do the folded parts.
+    folded.onSubscribe = (payload) =>
+      foldStart(onSubscribe, payload, 'subscribeFn', 'onSubscribeResult') as never;
   }
   const onResultProcess = hooksOf(parts, 'onResultProcess');
   if (onResultProcess.length > 0) {

@@ -77,6 +77,21 @@ export function useCostExtension(
         },
       };
     },
+    // Each event of a live answer says what its own read spent (its context renews per read).
+    onSubscribe({ args }) {
+      const context = args.contextValue as GatewayContext & { request: Request };
+      ran.add(context.request);
+      return {
+        onSubscribeResult() {
+          return {
+            async onNext({ result, setResult }) {
+              const cost = costExtension(context.operation, await context.budgets());
+              setResult({ ...result, extensions: { ...result.extensions, cost } });
+            },
+          };
+        },
+      };
+    },
     async onResultProcess({ request, result, setResult }) {
       if (ran.has(request) || Array.isArray(result) || isAsyncIterable(result)) return;
       const cost = costExtension(undefined, await options.budgetOf(edges.get(request)));

@@ -8,23 +8,36 @@ import { priceRefusal } from '../errors/refusals.js';
 import { priceOperation } from '../graphql/operation-price.js';
 import type { GatewayContext } from '../schema/types.js';
 
+type PricedArgs = Parameters<NonNullable<Plugin<GatewayContext>['onExecute']>>[0]['args'];
+
+/** The refusal of an operation priced above the limit, or undefined (its price noted). */
+function refusalOf(args: PricedArgs) {
+  const context = args.contextValue;
+  const cost = priceOperation(
+    args.schema,
+    args.document,
+    args.operationName,
+    args.variableValues,
+    context,
+    context.maxOperationPrice,
+  );
+  if (cost === undefined) return undefined;
+  context.operation.price = cost;
+  return cost > context.maxOperationPrice
+    ? { errors: [priceRefusal(cost, context.maxOperationPrice)] }
+    : undefined;
+}
+
 export function usePriceLimit(): Plugin<GatewayContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue;
-      const cost = priceOperation(
-        args.schema,
-        args.document,
-        args.operationName,
-        args.variableValues,
-        context,
-        context.maxOperationPrice,
-      );
-      if (cost === undefined) return;
-      context.operation.price = cost;
-      if (cost > context.maxOperationPrice) {
-        setResultAndStopExecution({ errors: [priceRefusal(cost, context.maxOperationPrice)] });
-      }
+      const refused = refusalOf(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    // A live answer costs its price again on every renewal of its data: priced as a query is.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusalOf(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }

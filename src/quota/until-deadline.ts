@@ -21,9 +21,13 @@ export function untilDeadline<T>(
     new HssError('UPSTREAM_UNAVAILABLE', 'The request was cancelled before HSS answered.', {
       failure: 'aborted',
     });
-  if (cancellation?.aborted) return Promise.reject(cancelled());
   const remaining = deadlineAt === undefined ? undefined : deadlineAt - Date.now();
-  if (remaining !== undefined && remaining <= 0) return Promise.reject(deadlinePassed());
+  if (cancellation?.aborted || (remaining !== undefined && remaining <= 0)) {
+    // Nobody waits for the fetch any more, but it goes on (others may share it): its failure is
+    // heard here, not left as an unhandled rejection.
+    promise.catch(() => undefined);
+    return Promise.reject(cancellation?.aborted ? cancelled() : deadlinePassed());
+  }
   return new Promise<T>((resolve, reject) => {
     const timer = remaining === undefined ? undefined : setTimeout(() => reject(deadlinePassed()), remaining);
     const stopListening = cancellation?.onAbort(() => reject(cancelled()));

@@ -16,6 +16,7 @@ import './port-statistics-summary.js';
 import './rate-limit.js';
 import './port-server.js';
 import './port-server-connection.js';
+import './live-port-statistics.js';
 
 const built = builder.toSchema({ sortSchema: false });
 

@@ -12,7 +12,7 @@ import { PortStatistic } from './port-statistic.js';
 import { PortStatisticFilter } from './port-statistic-filter.js';
 import { PortStatisticOrder } from './port-statistic-order.js';
 
-const PortStatisticConnection = builder.connectionObject(
+export const PortStatisticConnection = builder.connectionObject(
   {
     type: PortStatistic,
     name: 'PortStatisticConnection',
@@ -30,6 +30,65 @@ const PortStatisticConnection = builder.connectionObject(
   { name: 'PortStatisticEdge', description: 'A row and its cursor.' },
 );
 
+/** The arguments of a port-statistics list, the query's and the live subscription's. */
+export const portStatisticsArgs = builder.args((t) => ({
+  projectId: t.id({
+    description:
+      'Project ID (1 to 256 characters) that the assets belong to. Default: the configured project.',
+  }),
+  filter: t.field({
+    type: PortStatisticFilter,
+    description: 'Which rows: each filter given is sent to HSS; none given, all rows of the project.',
+  }),
+  first: t.int({
+    description:
+      `Relay forward paging: the first rows (0 to ${MAX_FIRST}, default ${DEFAULT_FIRST}) after \`after\`. ` +
+      'Not together with `last` or `page`.',
+  }),
+  after: t.string({
+    description: 'Relay forward paging: rows after this cursor (an edge cursor or pageInfo.endCursor).',
+  }),
+  last: t.int({
+    description:
+      `Relay backward paging: the last rows (0 to ${MAX_FIRST}) before \`before\`, or before the end of the ` +
+      'list (which costs one more upstream call, to learn where it ends). Not together with `first` or `page`.',
+  }),
+  before: t.string({
+    description: 'Relay backward paging: rows before this cursor (an edge cursor or pageInfo.startCursor).',
+  }),
+  page: t.field({
+    type: PageInput,
+    description:
+      'Offset paging: `first` rows after a cursor or from a record offset (random access). Not together with ' +
+      '`first`, `after`, `last` or `before`; cursors of either style work in the other.',
+  }),
+  orderBy: t.field({
+    type: PortStatisticOrder,
+    description: 'Sort order; none given, HSS returns its default order.',
+  }),
+}));
+
+/**
+ * What a list costs, before it runs: one upstream call per block of 200 the rows touch (at least one,
+ * even for first: 0); `last` without `before` one more, to learn where the list ends. A snapshot
+ * may answer it for less.
+ */
+export const portStatisticsComplexity = (args: {
+  first?: number | null;
+  last?: number | null;
+  before?: string | null;
+  after?: string | null;
+  page?: { first?: number | null; after?: string | null; offset?: number | null } | null;
+}) => {
+  // Past MAX_FIRST the arguments are refused (BAD_USER_INPUT) before any call: priced as MAX_FIRST,
+  // so the answer names the real problem, not the cost.
+  const rows = Math.min(MAX_FIRST, args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST);
+  const probe = args.last != null && args.before == null ? 1 : 0;
+  // What is selected of each row (its `servers`, say) is paid per row.
+  const start = startOf(args.after ?? args.page?.after, args.page?.offset);
+  return { field: blocksCovering(start, rows) + probe, multiplier: rows };
+};
+
 builder.queryField('portStatistics', (t) =>
   t.field({
     type: PortStatisticConnection,
@@ -38,54 +97,8 @@ builder.queryField('portStatistics', (t) =>
     description:
       'Open port statistics: which ports are open on how many servers, by port or protocol type (HSS ListPortStatistics, ' +
       '`GET /v5/{project_id}/asset/port/statistics`).',
-    args: {
-      projectId: t.arg.id({
-        description:
-          'Project ID (1 to 256 characters) that the assets belong to. Default: the configured project.',
-      }),
-      filter: t.arg({
-        type: PortStatisticFilter,
-        description: 'Which rows: each filter given is sent to HSS; none given, all rows of the project.',
-      }),
-      first: t.arg.int({
-        description:
-          `Relay forward paging: the first rows (0 to ${MAX_FIRST}, default ${DEFAULT_FIRST}) after \`after\`. ` +
-          'Not together with `last` or `page`.',
-      }),
-      after: t.arg.string({
-        description: 'Relay forward paging: rows after this cursor (an edge cursor or pageInfo.endCursor).',
-      }),
-      last: t.arg.int({
-        description:
-          `Relay backward paging: the last rows (0 to ${MAX_FIRST}) before \`before\`, or before the end of the ` +
-          'list (which costs one more upstream call, to learn where it ends). Not together with `first` or `page`.',
-      }),
-      before: t.arg.string({
-        description:
-          'Relay backward paging: rows before this cursor (an edge cursor or pageInfo.startCursor).',
-      }),
-      page: t.arg({
-        type: PageInput,
-        description:
-          'Offset paging: `first` rows after a cursor or from a record offset (random access). Not together with ' +
-          '`first`, `after`, `last` or `before`; cursors of either style work in the other.',
-      }),
-      orderBy: t.arg({
-        type: PortStatisticOrder,
-        description: 'Sort order; none given, HSS returns its default order.',
-      }),
-    },
-    // One upstream call per block of 200 the rows touch (at least one, even for first: 0); `last`
-    // without `before` one more, to learn where the list ends. A snapshot may answer it for less.
-    complexity: (args) => {
-      // Past MAX_FIRST the arguments are refused (BAD_USER_INPUT) before any call: priced as MAX_FIRST,
-      // so the answer names the real problem, not the cost.
-      const rows = Math.min(MAX_FIRST, args.last ?? args.first ?? args.page?.first ?? DEFAULT_FIRST);
-      const probe = args.last != null && args.before == null ? 1 : 0;
-      // What is selected of each row (its `servers`, say) is paid per row.
-      const start = startOf(args.after ?? args.page?.after, args.page?.offset);
-      return { field: blocksCovering(start, rows) + probe, multiplier: rows };
-    },
+    args: portStatisticsArgs,
+    complexity: portStatisticsComplexity,
     resolve: (_root, args, context) =>
       loadPortStatisticsConnection(
         readPortStatisticsArguments(

@@ -6,6 +6,7 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 import type DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
+import type { ScopeTicks } from '../live/scope-ticks.js';
 import type { OperationLedger } from '../model/rows.js';
 import type { PortServerRow } from '../port-servers/connection.js';
 import type { PortServerKey } from '../port-servers/node-id.js';
@@ -42,4 +43,8 @@ export interface GatewayContext {
   servers: DataLoader<PortServerKey, PortServerRow | null, string>;
   /** PortStatistics by identity, batched per request. */
   entities: DataLoader<PortStatisticKey, PortStatisticRow | null, string>;
+  /** Starts a new read: a new ledger, loader and deadline (a live answer's each tick). */
+  renew(): void;
+  /** The clocks of live answers; undefined where none are served. */
+  live: ScopeTicks | undefined;
 }

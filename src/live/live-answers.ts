@@ -1,0 +1,100 @@
+/**
+ * A live answer as an async iterator (what a GraphQL subscription's source stream is): read at
+ * once, then again on each tick of its scope, and passed on only when it differs from the last one
+ * passed on (a dashboard is sent nothing while its data does not change). A read that fails is
+ * passed on as its error (the field is null with it in that event, as a query's would be) and the
+ * stream goes on. `return()` (the client went away) stops listening at once.
+ */
+import type { ScopeTicks } from './scope-ticks.js';
+
+export interface LiveAnswerOptions<T> {
+  ticks: ScopeTicks;
+  scope: string;
+  /** Reads the answer afresh. */
+  read(): Promise<T>;
+  /** What makes two answers the same for the client (its rows, not when they were fetched). */
+  fingerprint(answer: T): string;
+}
+
+type Event<T> = T | Error;
+
+export function liveAnswers<T>(options: LiveAnswerOptions<T>): AsyncIterableIterator<Event<T>> {
+  const queue: Event<T>[] = [];
+  let waiting: ((result: IteratorResult<Event<T>>) => void) | undefined;
+  let done = false;
+  let reading = false;
+  let again = false;
+  let last: string | undefined;
+
+  const deliver = (event: Event<T>) => {
+    if (done) return;
+    if (waiting) {
+      const resolve = waiting;
+      waiting = undefined;
+      resolve({ value: event, done: false });
+    } else queue.push(event);
+  };
+
+  const read = async () => {
+    // One read at a time; a tick during a read reads once more after it.
+    if (reading) {
+      again = true;
+      return;
+    }
+    if (done) return;
+    reading = true;
+    try {
+      do {
+        again = false;
+        let event: Event<T>;
+        let print: string;
+        try {
+          event = await options.read();
+          print = `answer:${options.fingerprint(event)}`;
+        } catch (error) {
+          event = error instanceof Error ? error : new Error(String(error));
+          print = `error:${(error as { code?: string }).code ?? event.message}`;
+        }
+        if (print !== last) {
+          last = print;
+          deliver(event);
+        }
+      } while (again && !done);
+    } finally {
+      reading = false;
+    }
+  };
+
+  let leave: () => void = () => undefined;
+  const finish = (): IteratorResult<Event<T>> => {
+    done = true;
+    leave();
+    queue.length = 0;
+    waiting?.({ value: undefined, done: true });
+    waiting = undefined;
+    return { value: undefined, done: true };
+  };
+  leave = options.ticks.join(options.scope, () => void read(), finish);
+  void read();
+
+  return {
+    next() {
+      const queued = queue.shift();
+      if (queued !== undefined) return Promise.resolve({ value: queued, done: false });
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => {
+        waiting = resolve;
+      });
+    },
+    return() {
+      return Promise.resolve(finish());
+    },
+    throw(error?: unknown) {
+      finish();
+      return Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * `Subscription.portStatistics`: the query's list, live. Sent at once, then again only when the
+ * rows it shows change, checked on each tick of its scope's clock (src/live/): the subscribers of a
+ * scope share one clock, and each tick reads through the cache and the quota economy, so a scope
+ * costs HSS what one dashboard polling it at the cache's pace would. Served over GraphQL over SSE
+ * (yoga's own transport), which Apollo Client, urql and Relay reach with `graphql-sse`.
+ */
+import { HssError } from '../errors/hss-error.js';
+import { liveAnswers } from '../live/live-answers.js';
+import { readPortStatisticsArguments } from '../port-statistics/arguments.js';
+import type { PortStatisticConnectionShape } from '../port-statistics/connection.js';
+import { loadPortStatisticsConnection } from '../port-statistics/connection.js';
+import { builder } from './builder.js';
+import {
+  PortStatisticConnection,
+  portStatisticsArgs,
+  portStatisticsComplexity,
+} from './port-statistic-connection.js';
+
+builder.subscriptionType({
+  description:
+    'Answers pushed when the data under them changes, over server-sent events (GraphQL over SSE): subscribe once ' +
+    'instead of polling.',
+});
+
+/**
+ * What a client sees of a page: its rows and count, not when they were fetched (nor its cursors,
+ * which name the snapshot they were cut from as well as the row).
+ */
+const fingerprint = ({ totalCount, edges, pageInfo }: PortStatisticConnectionShape) =>
+  JSON.stringify([
+    totalCount,
+    edges.map((edge) => edge.node),
+    pageInfo.hasNextPage,
+    pageInfo.hasPreviousPage,
+  ]);
+
+builder.subscriptionField('portStatistics', (t) =>
+  t.field({
+    type: PortStatisticConnection,
+    nullable: true,
+    description:
+      'The same list as `Query.portStatistics`, live: sent at once, then again each time its rows change (HSS renews ' +
+      'its data a few times a day; the gateway checks at its cache pace, CACHE_TTL_SECONDS), never twice the same. ' +
+      'An event whose read fails is null with its error (RATE_LIMITED, say), and the subscription goes on.',
+    args: portStatisticsArgs,
+    complexity: portStatisticsComplexity,
+    subscribe: (_root, args, context) => {
+      const request = readPortStatisticsArguments(
+        { ...args, projectId: args.projectId?.toString() },
+        context.defaultProjectId,
+      );
+      if (!context.live) {
+        throw new HssError('BAD_USER_INPUT', 'Live answers are off on this gateway (LIVE_TICK_SECONDS=0).');
+      }
+      const { projectId, enterpriseProjectId, category } = request.scope;
+      return liveAnswers({
+        ticks: context.live,
+        scope: JSON.stringify([projectId, enterpriseProjectId ?? null, category ?? null]),
+        read: () => {
+          context.renew();
+          context.logger.debug({ live: 'portStatistics', projectId }, 'live answer read');
+          return loadPortStatisticsConnection(request, context.readStatistics);
+        },
+        fingerprint,
+      });
+    },
+    resolve: (event) => {
+      if (event instanceof Error) throw event;
+      return event as PortStatisticConnectionShape;
+    },
+  }),
+);

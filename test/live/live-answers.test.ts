@@ -1,0 +1,144 @@
+/**
+ * Live lists (`subscription { portStatistics }`) over GraphQL over SSE, with `graphql-sse`'s client
+ * and with Apollo Client 4 through docs/frontend.md's link (taken from the page itself): sent at
+ * once; nothing more, and no HSS call, while the data does not change, however many subscribers
+ * read the scope; the new rows once HSS renews its statistics (the emulator's estate/renew).
+ */
+import type * as apolloClient from '@apollo/client';
+import { ApolloClient, InMemoryCache } from '@apollo/client';
+import { parse } from 'graphql';
+import { createClient } from 'graphql-sse';
+import { request } from 'undici';
+import { DEMO_AUTH_TOKEN } from '../../src/config.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { runSnippet, snippetOf } from '../helpers/snippets.js';
+
+const LIVE = `subscription LiveDanger {
+  portStatistics(filter: { status: DANGER }, first: 5) { totalCount nodes { id port num } }
+}`;
+
+interface LiveData {
+  portStatistics: { totalCount: number; nodes: { id: string; port: number; num: number }[] } | null;
+}
+
+const fixtures = useFixtures({ closeAfter: 'each' });
+// The cache, snapshots and budgets as `npm start` has them, against HSS's quota.
+const AS_SHIPPED = { asShipped: true };
+let hss: RunningEmulator;
+let gw: RunningGateway;
+const hssCalls = () => hss.received.filter((r) => r.path.startsWith('/v5/')).length;
+
+/** A subscriber with graphql-sse's client: every event it is sent, and a wait for the nth. */
+function subscriber(url: string) {
+  const events: LiveData[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const client = createClient({ url: `${url}/graphql`, retryAttempts: 0 });
+  const stop = client.subscribe<LiveData>(
+    { query: LIVE },
+    {
+      next: (result) => {
+        events.push(result.data as LiveData);
+        for (const waiter of waiters.filter((w) => events.length >= w.n)) waiter.resolve();
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+  return {
+    events,
+    nth: (n: number) =>
+      events.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+    close: () => {
+      stop();
+      client.dispose();
+    },
+  };
+}
+
+async function renewEstate(emulatorUrl = hss.url) {
+  const answer = await request(`${emulatorUrl}/__emulator/estate/renew`, { method: 'POST' });
+  expect(answer.statusCode).toBe(200);
+  await answer.body.dump();
+}
+
+describe('live lists', () => {
+  it('two subscribers of one scope: one event each, and no HSS call while nothing changes', async () => {
+    hss = await fixtures.emulator({ quotaPerMinute: 5 });
+    gw = await fixtures.gateway(hss, { LIVE_TICK_SECONDS: '1', LOG_LEVEL: 'debug' }, AS_SHIPPED);
+    const first = subscriber(gw.url);
+    const second = subscriber(gw.url);
+    try {
+      await Promise.all([first.nth(1), second.nth(1)]);
+      const callsAfterFirstEvents = hssCalls();
+      // Three ticks more for each subscriber, while the data is fresh in the cache (60 s).
+      await gw.logs.waitFor('live answer read', 8);
+      expect(first.events).toHaveLength(1);
+      expect(second.events).toHaveLength(1);
+      expect(first.events[0]?.portStatistics?.nodes).toHaveLength(5);
+      expect(hssCalls()).toBe(callsAfterFirstEvents);
+      // One read of the scope for both.
+      expect(callsAfterFirstEvents).toBeLessThanOrEqual(2);
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
+  it("sends the new rows once HSS renews its statistics, within a renewal of the gateway's cache", async () => {
+    hss = await fixtures.emulator({ quotaPerMinute: 5 });
+    gw = await fixtures.gateway(hss, { LIVE_TICK_SECONDS: '1', CACHE_TTL_SECONDS: '1' }, AS_SHIPPED);
+    const live = subscriber(gw.url);
+    try {
+      await live.nth(1);
+      await renewEstate();
+      await live.nth(2);
+      const [before, after] = live.events;
+      expect(after?.portStatistics?.nodes).toHaveLength(5);
+      expect(after?.portStatistics).not.toEqual(before?.portStatistics);
+    } finally {
+      live.close();
+    }
+  });
+
+  it("Apollo Client 4 through docs/frontend.md's link: the list, then the renewed list", async () => {
+    // The embedded demo, as `npm start` serves it: the snippet's token is the demo's.
+    gw = await fixtures.gateway(undefined, { LIVE_TICK_SECONDS: '1', CACHE_TTL_SECONDS: '1' }, AS_SHIPPED);
+    const emulatorUrl = gw.gateway.emulator?.url;
+    const { liveLink } = runSnippet(
+      snippetOf('docs/frontend.md', 'export const liveLink'),
+      { token: DEMO_AUTH_TOKEN },
+      {
+        'graphql-sse': {
+          createClient: (options: Parameters<typeof createClient>[0]) =>
+            createClient({ ...options, url: `${gw.url}${options.url}`, retryAttempts: 0 }),
+        },
+      },
+    );
+    const apollo = new ApolloClient({
+      link: liveLink as apolloClient.ApolloLink,
+      cache: new InMemoryCache(),
+    });
+    const seen: LiveData[] = [];
+    let renewed = false;
+    await new Promise<void>((resolve, reject) => {
+      const subscription = apollo.subscribe<LiveData>({ query: parse(LIVE) }).subscribe({
+        next: (result) => {
+          seen.push(result.data as LiveData);
+          if (seen.length === 1 && !renewed) {
+            renewed = true;
+            renewEstate(emulatorUrl).catch(reject);
+          }
+          if (seen.length === 2) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        },
+        error: reject,
+      });
+    });
+    expect(seen[0]?.portStatistics?.nodes).toHaveLength(5);
+    expect(seen[1]?.portStatistics).not.toEqual(seen[0]?.portStatistics);
+  });
+});
