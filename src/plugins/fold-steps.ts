@@ -6,7 +6,7 @@
 // biome-ignore lint/suspicious/noExplicitAny: each hook takes its own phase's payload.
 export type Hook = (payload: any) => unknown;
 
-export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 
 /**
@@ -38,7 +38,7 @@ export const never = () => false;
  * A result hook's payload for all the parts: each sees the result the one before it set (envelop
  * makes a payload per hook with the result as it then is; one payload's `result` would be stale).
  */
-export function resultView(payload: { args: unknown; result: unknown; setResult(result: unknown): void }) {
+function resultView(payload: { args: unknown; result: unknown; setResult(result: unknown): void }) {
   let { result } = payload;
   return {
     args: payload.args,
@@ -56,7 +56,7 @@ export function resultView(payload: { args: unknown; result: unknown; setResult(
  * The hooks after an execution or a subscription's start (`onExecuteDone`, `onSubscribeResult`, and
  * `onNext`/`onEnd` of a stream), folded into one.
  */
-export function afterHooks(dones: Hook[]) {
+function afterHooks(dones: Hook[]) {
   return {
     after(payload: { args: unknown; result: unknown; setResult(result: unknown): void }) {
       const onNexts: Hook[] = [];

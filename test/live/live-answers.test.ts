@@ -6,6 +6,7 @@
  */
 import type * as apolloClient from '@apollo/client';
 import { ApolloClient, InMemoryCache } from '@apollo/client';
+import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { parse } from 'graphql';
 import { createClient } from 'graphql-sse';
 import { request } from 'undici';
@@ -100,6 +101,42 @@ describe('live lists', () => {
     } finally {
       live.close();
     }
+  });
+
+  it("urql's subscriptionExchange over graphql-sse, as its documentation sets it up: the list, then the renewed list", async () => {
+    gw = await fixtures.gateway(undefined, { LIVE_TICK_SECONDS: '1', CACHE_TTL_SECONDS: '1' }, AS_SHIPPED);
+    const emulatorUrl = gw.gateway.emulator?.url;
+    const sse = createClient({ url: `${gw.url}/graphql`, retryAttempts: 0 });
+    const urql = new Client({
+      url: `${gw.url}/graphql`,
+      exchanges: [
+        fetchExchange,
+        subscriptionExchange({
+          forwardSubscription(operation) {
+            return {
+              subscribe: (sink) => ({
+                unsubscribe: sse.subscribe({ ...operation, query: operation.query ?? '' }, sink),
+              }),
+            };
+          },
+        }),
+      ],
+    });
+    const seen: LiveData[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const { unsubscribe } = urql.subscription<LiveData>(LIVE, {}).subscribe((result) => {
+        if (result.error) reject(result.error);
+        if (result.data) seen.push(result.data);
+        if (seen.length === 1) renewEstate(emulatorUrl).catch(reject);
+        if (seen.length === 2) {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
+    sse.dispose();
+    expect(seen[0]?.portStatistics?.nodes).toHaveLength(5);
+    expect(seen[1]?.portStatistics).not.toEqual(seen[0]?.portStatistics);
   });
 
   it("Apollo Client 4 through docs/frontend.md's link: the list, then the renewed list", async () => {
