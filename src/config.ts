@@ -130,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     cache: {
       ttlMs: e.CACHE_TTL_SECONDS * 1000,
       staleWhileRevalidateMs: e.CACHE_STALE_WHILE_REVALIDATE_SECONDS * 1000,
+      // Host lists change slowly, and a drill-down is one ListPortHost call per port: kept longer.
+      ttlMsByApi: { ListPortHost: Math.max(e.HOSTS_CACHE_TTL_SECONDS, e.CACHE_TTL_SECONDS) * 1000 },
       staleIfErrorMs: e.CACHE_STALE_IF_ERROR_SECONDS * 1000,
       maxEntries: e.CACHE_MAX_ENTRIES,
       maxBytes: e.CACHE_MAX_MB * 1024 * 1024,

@@ -68,6 +68,8 @@ export interface GatewayConfig {
     ttlMs: number;
     staleWhileRevalidateMs: number;
     staleIfErrorMs: number;
+    /** APIs whose blocks stay fresh longer than `ttlMs` (host lists: HOSTS_CACHE_TTL_SECONDS). */
+    ttlMsByApi: Readonly<Partial<Record<string, number>>>;
     maxEntries: number;
     maxBytes: number;
   };

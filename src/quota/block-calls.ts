@@ -32,7 +32,7 @@ export interface BlockCallsOptions {
   /** How long what a call brings is kept (freshness.ts: keepMsOf). */
   keepMs: number;
   /** How long it counts as fresh, for what another replica stored. */
-  ttlMs: number;
+  ttlMsOf(api: string): number;
   budget: CallBudget;
   /** Credentials HSS refused, here or on another replica. */
   screen: CredentialScreen;
@@ -198,7 +198,7 @@ export class BlockCalls {
   /** What is stored under `key`, if it is fresh: what another replica's call brought. */
   async freshIn(key: string, api: HssApiName): Promise<CachedBlock<unknown> | undefined> {
     const stored = await this.options.cache?.get(key, api);
-    return stored && this.options.now() - stored.fetchedAt <= this.options.ttlMs ? stored : undefined;
+    return stored && this.options.now() - stored.fetchedAt <= this.options.ttlMsOf(api) ? stored : undefined;
   }
 
   /** How HSS answered a call: the credential screen and the entitlements hear of it. */

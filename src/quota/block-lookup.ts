@@ -6,7 +6,7 @@ import type { FetchedBlock } from '../model/block.js';
 import type { BlockCache, CachedBlock } from './block-cache.js';
 import { blockKeyOf } from './block-key.js';
 import type { BlockRequest } from './block-request.js';
-import { type Freshness, type Standing, standingOf } from './freshness.js';
+import { type Freshness, freshnessOf, type Standing, standingOf } from './freshness.js';
 import type { QuotaObserver } from './quota-observer.js';
 
 /** A stored block, and how it stands. */
@@ -48,7 +48,7 @@ export class BlockLookup {
   ): Promise<Looked<Row>> {
     const entry = read ? read.entry : await this.stored(request);
     const age = entry ? this.now() - entry.fetchedAt : Number.POSITIVE_INFINITY;
-    const standing = entry ? standingOf(age, this.freshness) : 'missing';
+    const standing = entry ? standingOf(age, freshnessOf(this.freshness, request.api.name)) : 'missing';
     if (this.cache && counted) {
       this.observer?.onCacheLookup(standing === 'fresh' ? 'hit' : standing === 'stale' ? 'stale' : 'miss');
     }

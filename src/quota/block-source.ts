@@ -24,7 +24,7 @@ import type { CallPriority } from './budget-rule.js';
 import type { BudgetState, CallBudget } from './call-budget.js';
 import type { CredentialScreen } from './credential-screen.js';
 import { type EntitledScope, type Entitlements, preflightRequired } from './entitlements.js';
-import { type Freshness, keepMsOf, redactKey, served, staleMayStandIn } from './freshness.js';
+import { type Freshness, freshnessOf, keepMsOf, redactKey, served, staleMayStandIn } from './freshness.js';
 import { ScopeProofs } from './proofs.js';
 import type { QuotaObserver } from './quota-observer.js';
 import { RefreshQueue } from './refresh-queue.js';
@@ -75,7 +75,7 @@ export class UpstreamBlocks {
       ...options,
       now: this.now,
       keepMs: keepMsOf(freshness),
-      ttlMs: freshness.ttlMs,
+      ttlMsOf: (api: string) => freshnessOf(freshness, api).ttlMs,
     });
     this.versions = new TableVersions(this.calls, cache);
     this.proofs = new ScopeProofs({
@@ -153,7 +153,11 @@ export class UpstreamBlocks {
         ),
       );
       const oldest = Math.max(0, ...now.filter((l) => l.standing !== 'fresh').map((l) => l.age));
-      if (!now.every((l) => l.entry) || !staleMayStandIn(error, oldest, this.options.freshness)) throw error;
+      if (
+        !now.every((l) => l.entry) ||
+        !staleMayStandIn(error, oldest, freshnessOf(this.options.freshness, requests[0]?.api.name ?? ''))
+      )
+        throw error;
       this.standIn(error, oldest, call);
       return now.map((l) => served(l.entry as CachedBlock<Row>, l.standing !== 'fresh', 'cache'));
     }

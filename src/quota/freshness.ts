@@ -14,6 +14,17 @@ export interface Freshness {
   staleWhileRevalidateMs: number;
   /** After the TTL, it still stands in for an upstream failure for this long. */
   staleIfErrorMs: number;
+  /**
+   * An API whose data changes more slowly keeps its blocks fresh longer: host lists (ListPortHost,
+   * the drill-down, one call per port) against HSS's quota of 5 calls a minute.
+   */
+  ttlMsByApi?: Readonly<Partial<Record<string, number>>>;
+}
+
+/** The freshness of one API's blocks. */
+export function freshnessOf(freshness: Freshness, api: string): Freshness {
+  const ttlMs = freshness.ttlMsByApi?.[api];
+  return ttlMs === undefined || freshness.ttlMs === 0 ? freshness : { ...freshness, ttlMs };
 }
 
 /** `fresh` within the TTL, `stale` while it may be served and renewed, `old` after. */
@@ -26,7 +37,8 @@ export function standingOf(ageMs: number, freshness: Freshness): Standing {
 
 /** How long a stored block is kept: its whole usable life, fresh and stale windows. */
 export const keepMsOf = (freshness: Freshness) =>
-  freshness.ttlMs + Math.max(freshness.staleWhileRevalidateMs, freshness.staleIfErrorMs);
+  Math.max(freshness.ttlMs, ...Object.values(freshness.ttlMsByApi ?? {}).map(Number)) +
+  Math.max(freshness.staleWhileRevalidateMs, freshness.staleIfErrorMs);
 
 /**
  * A spent budget (ours or HSS's) takes any stored block; HSS being down (no answer, 5xx, circuit
