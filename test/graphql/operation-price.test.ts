@@ -15,6 +15,8 @@ const price = (query: string, variables?: Record<string, unknown>, within?: numb
 const FREE: Record<string, string> = {
   'Query.portStatistics':
     'query ($f: PortStatisticFilter, $o: PortStatisticOrder, $n: Int) { portStatistics(filter: $f, orderBy: $o, page: { first: $n }) { nodes { port servers { totalCount } } } }',
+  'Subscription.portStatistics':
+    'subscription ($f: PortStatisticFilter, $o: PortStatisticOrder, $n: Int) { portStatistics(filter: $f, orderBy: $o, page: { first: $n }) { nodes { port } } }',
   'Query.portStatisticsSummary':
     'query ($f: PortStatisticFilter) { portStatisticsSummary(filter: $f) { totalCount byStatus { count } } }',
   'Query.portServers':
