@@ -53,4 +53,31 @@ describeWithChromium('GraphiQL in headless Chromium', () => {
     expect(elsewhere).toEqual([]);
     expect(requested.some((url) => url.startsWith(`${origin}/graphql`))).toBe(true);
   }, 60_000);
+
+  it('runs a live list and shows the renewed rows when HSS renews its statistics', async () => {
+    const live = await fixtures.gateway(undefined, { LIVE_TICK_SECONDS: '1', CACHE_TTL_SECONDS: '1' });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const subscription =
+      'subscription { portStatistics(filter: { status: DANGER }, first: 3) { nodes { port num } } }';
+    await page.goto(`${live.url}/graphql?query=${encodeURIComponent(subscription)}`);
+    const run = page.locator('.graphiql-execute-button');
+    await run.waitFor({ state: 'visible', timeout: 30_000 });
+    await run.click();
+    const result = page.locator('.graphiql-response');
+    await result.getByText('"num"').first().waitFor({ timeout: 30_000 });
+    const text = async () => ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
+    const first = await text();
+    // HSS renews its statistics: the page shows the new rows, pushed, with nothing clicked.
+    const renewed = await fetch(`${live.gateway.emulator?.url}/__emulator/estate/renew`, { method: 'POST' });
+    expect(renewed.status).toBe(200);
+    await page.waitForFunction(
+      (before) => {
+        const now = document.querySelector('.graphiql-response')?.textContent?.replace(/\s+/g, ' ');
+        return now !== undefined && now.includes('"num"') && now !== before;
+      },
+      first,
+      { timeout: 30_000 },
+    );
+    expect(await text()).not.toEqual(first);
+  }, 90_000);
 });

@@ -85,6 +85,24 @@ describe('GETs any web page could make a browser send (no header that needs a pr
   });
 });
 
+describe("a browser's word for where a GET comes from (Sec-Fetch-Site, which no page can set)", () => {
+  it("one from the gateway's own origin (GraphiQL's live lists) calls; a cross-site one spends nothing", async () => {
+    const clock = new ManualClock(Date.parse('2026-12-01T09:00:00Z'));
+    const { gw, calls } = await rig(clock);
+    const get = (port: number, site: string) =>
+      request(
+        `${gw.url}/graphql?query=${encodeURIComponent(`{ portStatistics(filter: { port: ${port} }) { totalCount } }`)}`,
+        { headers: { 'sec-fetch-site': site } },
+      ).then((response) => response.body.json() as Promise<{ errors?: { extensions?: unknown }[] }>);
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      expect((await get(8, site)).errors?.[0]?.extensions).toMatchObject({ reason: 'PREFLIGHT_REQUIRED' });
+    }
+    expect(calls()).toHaveLength(0);
+    expect((await get(8, 'same-origin')).errors).toBeUndefined();
+    expect(calls().length).toBeGreaterThan(0);
+  });
+});
+
 describe('credentials a browser adds by itself', () => {
   it('Authorization: Basic or Negotiate is not a header that needs a preflight: such a GET spends nothing, such a form POST is refused', async () => {
     const clock = new ManualClock(Date.parse('2026-12-01T09:00:00Z'));
