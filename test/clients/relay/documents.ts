@@ -3,6 +3,23 @@
  * reads them from `graphql` tags and requires each name to start with its module's name.
  */
 export const RELAY_MODULES: Record<string, string[]> = {
+  // A live list: requestSubscription over the network's subscribe (GraphQL over SSE).
+  LivePorts: [
+    /* GraphQL */ `
+      subscription LivePortsSubscription {
+        portStatistics(filter: { status: DANGER }, first: 3) {
+          totalCount
+          edges {
+            node {
+              id
+              port
+              num
+            }
+          }
+        }
+      }
+    `,
+  ],
   // The list of rows, paged both ways: a bidirectional connection, keyed by its filter.
   PortList: [
     /* GraphQL */ `
