@@ -44,6 +44,8 @@ export interface Gateway {
   readiness: Readiness;
   /** Undefined with METRICS=false. */
   metrics: GatewayMetrics | undefined;
+  /** Ends every live answer (its stream completes): the first step of a graceful shutdown. */
+  endLiveAnswers(): void;
   close(): Promise<void>;
 }
 
@@ -212,6 +214,9 @@ export async function startGateway(
     quota,
     readiness,
     metrics,
+    endLiveAnswers() {
+      live?.close();
+    },
     async close() {
       // Live answers end first: no tick reads again while the rest shuts down.
       live?.close();

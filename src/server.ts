@@ -77,6 +77,8 @@ async function main(): Promise<void> {
       }, config.shutdown.timeoutMs);
       force.unref();
       metricsServer?.close();
+      // A live list's stream never ends by itself: ended now, its connection closes like others.
+      gateway.endLiveAnswers();
       server.close(async () => {
         clearTimeout(force);
         await gateway.close(); // upstream sockets, Redis, the embedded emulator

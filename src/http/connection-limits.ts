@@ -8,6 +8,7 @@
  * fields of a request, and holds at most HTTP_MAX_BYTES_IN_FLIGHT of request bodies at once (more
  * is answered 503 with Retry-After, before it is read). The defaults are sized to the heap.
  */
+import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { getHeapStatistics } from 'node:v8';
@@ -112,5 +113,24 @@ export class BytesInFlight {
 
   give(bytes: number): void {
     this.held = Math.max(0, this.held - bytes);
+  }
+
+  /**
+   * Reserves a request's body until it is read (or the request is gone), or answers false. Not
+   * until its answer ends: one that streams for hours (a live list over server-sent events) holds
+   * its connection, not its body's bytes.
+   */
+  hold(req: EventEmitter, res: EventEmitter, bytes: number): boolean {
+    if (!this.take(bytes)) return false;
+    let given = false;
+    const giveBack = () => {
+      if (given) return;
+      given = true;
+      this.give(bytes);
+    };
+    req.once('end', giveBack);
+    req.once('close', giveBack);
+    res.once('close', giveBack);
+    return true;
   }
 }

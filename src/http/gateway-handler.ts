@@ -85,8 +85,7 @@ interface YogaAnswer {
 
 /** The client closed its connection while its answer was being made. */
 class ClientGone extends Error {}
-
-/** yoga's answer came in parts and was relayed as it came: nothing to share, keep or send. */
+/** yoga's answer came in parts and is relayed as it comes: nothing to share, keep or send. */
 class AnswerStreamed extends Error {}
 
 export function createGatewayHandler(options: GatewayHandlerOptions): RequestHandler {
@@ -153,9 +152,15 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       { edge: request.edge, clientAddress: request.clientAddress, cancellation },
     );
     // Its answer may say it was cancelled: not one to share with those who joined, or to keep.
-    if (cancellation.aborted) throw new ClientGone();
+    if (cancellation.aborted) {
+      // A stream nobody reads must end, or its source (a live list) would read on for nobody.
+      await response.body?.cancel().catch(() => undefined);
+      throw new ClientGone();
+    }
     if (isStreamed(response)) {
-      await relayStream(res, response, request.edge.requestId, (name) => EDGE_HEADERS.has(name));
+      // Relayed as it comes, for as long as it lasts (a live list, hours): the flight settles now,
+      // so an identical request runs itself instead of waiting for this stream to end.
+      void relayStream(res, response, request.edge.requestId, (name) => EDGE_HEADERS.has(name));
       throw new AnswerStreamed();
     }
     const told = readCostHeader(response.headers.get(COST_HEADER));
@@ -206,7 +211,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
     // Bodies being read are held in memory: their sum is bounded, whoever sends them.
     const length = Number(req.headers['content-length']);
     const held = Number.isInteger(length) && length > 0 ? Math.min(length, maxRequestBytes) : 0;
-    if (held > 0 && options.bytesInFlight && !options.bytesInFlight.take(held)) {
+    if (held > 0 && options.bytesInFlight && !options.bytesInFlight.hold(req, res, held)) {
       res.writeHead(503, {
         'content-type': 'application/json; charset=utf-8',
         'retry-after': '1',
@@ -216,7 +221,6 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
       options.onAnswered?.(refusedAtTheEdge(req, 503, 'SERVICE_UNAVAILABLE'));
       return;
     }
-    if (held > 0) res.once('close', () => options.bytesInFlight?.give(held));
     if (!readsItself(req, maxRequestBytes)) {
       yoga(req, res, { clientAddress: options.clientAddressOf(req) });
       return;

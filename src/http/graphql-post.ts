@@ -47,7 +47,7 @@ export function isStreamed(response: Response): boolean {
 
 /**
  * Relays an answer yoga streams in parts as each part comes, with the request id and without the
- * headers of the gateway's own; stops reading when the client goes away.
+ * headers of the gateway's own; stops reading when the client goes away. Never rejects.
  */
 export async function relayStream(
   res: ServerResponse,
@@ -68,12 +68,17 @@ export async function relayStream(
   const reader = response.body.getReader();
   const stop = () => void reader.cancel().catch(() => undefined);
   res.once('close', stop);
+  // Gone before anyone listened: stop now, or the stream's source reads on for nobody.
+  if (res.destroyed) stop();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
       res.write(value);
     }
+  } catch {
+    // The stream failed midway: its client is told by the connection's end, not a clean finish.
+    res.destroy();
   } finally {
     res.off('close', stop);
     if (!res.destroyed) res.end();

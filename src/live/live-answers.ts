@@ -14,6 +14,8 @@ export interface LiveAnswerOptions<T> {
   read(): Promise<T>;
   /** What makes two answers the same for the client (its rows, not when they were fetched). */
   fingerprint(answer: T): string;
+  /** Whether a failed read ends the stream after it is sent (the caller may not read at all). */
+  ends(error: Error): boolean;
 }
 
 type Event<T> = T | Error;
@@ -41,7 +43,7 @@ export function liveAnswers<T>(options: LiveAnswerOptions<T>): AsyncIterableIter
       again = true;
       return;
     }
-    if (done) return;
+    if (done || ending) return;
     reading = true;
     try {
       do {
@@ -59,13 +61,20 @@ export function liveAnswers<T>(options: LiveAnswerOptions<T>): AsyncIterableIter
           last = print;
           deliver(event);
         }
-      } while (again && !done);
+        if (event instanceof Error && options.ends(event)) {
+          ending = true;
+          leave();
+        }
+      } while (again && !done && !ending);
     } finally {
       reading = false;
     }
   };
 
   let leave: () => void = () => undefined;
+  // Set once a failure that ends the stream was queued: it is sent, then the stream is done.
+  let ending = false;
+  let started = false;
   const finish = (): IteratorResult<Event<T>> => {
     done = true;
     leave();
@@ -74,14 +83,21 @@ export function liveAnswers<T>(options: LiveAnswerOptions<T>): AsyncIterableIter
     waiting = undefined;
     return { value: undefined, done: true };
   };
-  leave = options.ticks.join(options.scope, () => void read(), finish);
-  void read();
+  // Started by the first next(): yoga runs `subscribe` before it knows the client accepts a stream
+  // at all (a 406 never asks for an event), and such a stream must not read, or tick, for nobody.
+  const start = () => {
+    if (started || done) return;
+    started = true;
+    leave = options.ticks.join(options.scope, () => void read(), finish);
+    void read();
+  };
 
   return {
     next() {
+      start();
       const queued = queue.shift();
       if (queued !== undefined) return Promise.resolve({ value: queued, done: false });
-      if (done) return Promise.resolve({ value: undefined, done: true });
+      if (done || ending) return Promise.resolve(finish());
       return new Promise((resolve) => {
         waiting = resolve;
       });

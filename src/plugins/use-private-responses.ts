@@ -11,8 +11,13 @@ export function usePrivateResponses(graphqlEndpoint: string): Plugin {
   return {
     onResponse({ request, response }) {
       if (new URL(request.url).pathname !== graphqlEndpoint) return;
-      // GraphiQL's page is the same for everyone.
-      if (response.headers.get('content-type')?.startsWith('text/html')) return;
+      if (response.headers.get('content-type')?.startsWith('text/html')) {
+        // GraphiQL's page is the same for everyone, and never framed: a page of another site must
+        // not trick a click on its Run button (its requests are same-origin: auth/authenticate.ts).
+        response.headers.set('x-frame-options', 'DENY');
+        response.headers.set('content-security-policy', "frame-ancestors 'none'");
+        return;
+      }
       response.headers.set('cache-control', 'private, no-store');
       const vary = response.headers.get('vary');
       response.headers.set(

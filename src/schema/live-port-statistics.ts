@@ -63,6 +63,10 @@ builder.subscriptionField('portStatistics', (t) =>
           return loadPortStatisticsConnection(request, context.readStatistics);
         },
         fingerprint,
+        // A caller that may not read this (no valid credentials, not entitled) is told once.
+        ends: (error) =>
+          error instanceof HssError &&
+          ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(error.code),
       });
     },
     resolve: (event) => {

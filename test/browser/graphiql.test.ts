@@ -30,7 +30,12 @@ describeWithChromium('GraphiQL in headless Chromium', () => {
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
 
-    await page.goto(`${gw.url}/graphql`);
+    const opened = await page.goto(`${gw.url}/graphql`);
+    // Never framed by another site (its requests count as the gateway's own: same-origin).
+    expect(opened?.headers()).toMatchObject({
+      'x-frame-options': 'DENY',
+      'content-security-policy': "frame-ancestors 'none'",
+    });
     const run = page.locator('.graphiql-execute-button');
     await run.waitFor({ state: 'visible', timeout: 30_000 });
     await run.click();

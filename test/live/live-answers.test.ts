@@ -179,3 +179,93 @@ describe('live lists', () => {
     expect(seen[1]?.portStatistics).not.toEqual(seen[0]?.portStatistics);
   });
 });
+
+describe('live lists, asked for in ways that must cost nothing', () => {
+  const sse = (
+    url: string,
+    body: string,
+    accept = 'text/event-stream',
+    headers: Record<string, string> = {},
+  ) =>
+    request(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept, ...headers },
+      body,
+    });
+  /** The first event of a server-sent-events answer, read as it comes. */
+  async function firstEvent(answer: Awaited<ReturnType<typeof sse>>, close = true): Promise<string> {
+    let text = '';
+    const chunks = answer.body[Symbol.asyncIterator]();
+    while (!text.includes('event: next')) {
+      const { done, value } = await chunks.next();
+      if (done) break;
+      text += String(value);
+    }
+    if (close) answer.body.destroy();
+    return text;
+  }
+
+  it('one refused 406 (no stream accepted) never reads: only the subscription that streams does', async () => {
+    hss = await fixtures.emulator({ quotaPerMinute: 5 });
+    gw = await fixtures.gateway(hss, { LIVE_TICK_SECONDS: '1', LOG_LEVEL: 'debug' }, AS_SHIPPED);
+    for (let i = 0; i < 5; i++) {
+      const refused = await sse(gw.url, JSON.stringify({ query: LIVE }), 'application/json');
+      expect(refused.statusCode).toBe(406);
+      await refused.body.dump();
+    }
+    const live = subscriber(gw.url);
+    try {
+      await gw.logs.waitFor('live answer read', 4);
+      const readers = new Set(
+        gw.logs
+          .entries()
+          .filter((e) => e.msg === 'live answer read')
+          .map((e) => e.requestId),
+      );
+      expect(readers.size).toBe(1);
+    } finally {
+      live.close();
+    }
+  });
+
+  it('a caller who may not read is told once, and the stream ends', async () => {
+    hss = await fixtures.emulator({ quotaPerMinute: 5 });
+    gw = await fixtures.gateway(
+      hss,
+      { LIVE_TICK_SECONDS: '1', HSS_REQUIRE_CALLER_TOKEN: 'true' },
+      AS_SHIPPED,
+    );
+    const answer = await sse(gw.url, JSON.stringify({ query: LIVE }));
+    const text = await answer.body.text();
+    expect(text).toContain('UNAUTHENTICATED');
+    expect(text).toContain('event: complete');
+    expect(text.match(/event: next/g)).toHaveLength(1);
+  });
+
+  it("an open one holds its connection, not its body's bytes: other requests are read meanwhile", async () => {
+    hss = await fixtures.emulator({ quotaPerMinute: 5 });
+    gw = await fixtures.gateway(
+      hss,
+      { LIVE_TICK_SECONDS: '1', HTTP_MAX_BYTES_IN_FLIGHT: '65536' },
+      AS_SHIPPED,
+    );
+    const padded = JSON.stringify({ query: `${LIVE}${' '.repeat(40_000)}` });
+    const open = await sse(gw.url, padded);
+    // Kept open, as a dashboard keeps its live list.
+    expect(await firstEvent(open, false)).toContain('event: next');
+    const other = await sse(gw.url, padded);
+    expect(other.statusCode).toBe(200);
+    expect(await firstEvent(other)).toContain('event: next');
+    open.body.destroy();
+  });
+
+  it('two identical ones from one caller both stream: neither waits for the other to end', async () => {
+    hss = await fixtures.emulator({ quotaPerMinute: 5 });
+    gw = await fixtures.gateway(hss, { LIVE_TICK_SECONDS: '1' }, AS_SHIPPED);
+    const body = JSON.stringify({ query: LIVE });
+    const accept = 'text/event-stream, application/json';
+    const [one, two] = await Promise.all([sse(gw.url, body, accept), sse(gw.url, body, accept)]);
+    const events = await Promise.all([firstEvent(one), firstEvent(two)]);
+    for (const event of events) expect(event).toContain('event: next');
+  });
+});
