@@ -78,7 +78,7 @@ describeWithChromium('GraphiQL in headless Chromium', () => {
     await page.waitForFunction(
       (before) => {
         const now = document.querySelector('.graphiql-response')?.textContent?.replace(/\s+/g, ' ');
-        return now !== undefined && now.includes('"num"') && now !== before;
+        return Boolean(now?.includes('"num"')) && now !== before;
       },
       first,
       { timeout: 30_000 },
