@@ -47,6 +47,8 @@ interface RequestContextInputs {
   operationName: string | null;
   /** Cancellation of the request: its client went away. */
   cancellation?: Cancellation;
+  /** Who asks, settled again (a live answer's every read); absent: as settled once. */
+  authenticate?: () => Promise<Caller | HssError>;
 }
 
 export type ContextFactory = (request: RequestContextInputs) => GatewayContext;
@@ -150,8 +152,12 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
     },
     // A live answer reads again on each tick: a new ledger, loader and deadline, nothing remembered.
     // On `this`: yoga's context is a copy of this object's values.
-    renew(this: GatewayContext) {
-      parts = readParts(shared, request, logger, parts.operation.name);
+    async renew(this: GatewayContext) {
+      // Who asks is settled again: an expired or revoked credential, or a changed policy, reads
+      // nothing more (the read fails with why), whatever was cached.
+      const caller = request.authenticate ? await request.authenticate() : request.caller;
+      if (caller instanceof HssError) throw caller;
+      parts = readParts(shared, { ...request, caller }, logger, parts.operation.name);
       for (const [name, value] of Object.entries({
         operation: parts.operation,
         readStatistics: parts.readStatistics,

@@ -179,18 +179,22 @@ export function createGatewayYoga(options: GatewayYogaOptions): GatewayYoga {
     plugins: foldRuns(plugins),
     // Parsed documents bounded in bytes: distinct documents must not fill the heap.
     parserAndValidationCache: boundedParseCaches(config.limits.documentCacheBytes),
-    context: async ({ request, params, edge, clientAddress, cancellation }) =>
-      options.contextFor({
+    context: async ({ request, params, edge, clientAddress, cancellation }) => {
+      const authenticate = () =>
+        options.authenticator.authenticate({
+          header: (name) => request.headers.get(name),
+          method: request.method,
+          clientAddress: clientAddress ?? 'unknown',
+        });
+      return options.contextFor({
         requestId: requestIdOf(request),
-        caller:
-          edge?.caller ??
-          (await options.authenticator.authenticate({
-            header: (name) => request.headers.get(name),
-            method: request.method,
-            clientAddress: clientAddress ?? 'unknown',
-          })),
+        caller: edge?.caller ?? (await authenticate()),
+        // A live answer asks again on every read: a token that expired or was revoked meanwhile,
+        // or a policy that changed, ends it.
+        authenticate,
         operationName: params.operationName ?? null,
         cancellation: cancellation ?? signalCancellation(request.signal),
-      }),
+      });
+    },
   });
 }

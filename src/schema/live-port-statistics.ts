@@ -57,8 +57,8 @@ builder.subscriptionField('portStatistics', (t) =>
       return liveAnswers({
         ticks: context.live,
         scope: JSON.stringify([projectId, enterpriseProjectId ?? null, category ?? null]),
-        read: () => {
-          context.renew();
+        read: async () => {
+          await context.renew();
           context.logger.debug({ live: 'portStatistics', projectId }, 'live answer read');
           return loadPortStatisticsConnection(request, context.readStatistics);
         },

@@ -44,7 +44,7 @@ export interface GatewayContext {
   /** PortStatistics by identity, batched per request. */
   entities: DataLoader<PortStatisticKey, PortStatisticRow | null, string>;
   /** Starts a new read: a new ledger, loader and deadline (a live answer's each tick). */
-  renew(): void;
+  renew(): Promise<void>;
   /** The clocks of live answers; undefined where none are served. */
   live: ScopeTicks | undefined;
 }

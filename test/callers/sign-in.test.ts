@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'graphql-sse';
 import { request } from 'undici';
 import { ManualClock } from '../helpers/clock.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
@@ -141,6 +142,45 @@ describe('a sign-in token is refused, saying which check failed', () => {
       reason: 'SIGNATURE',
     });
     expect(hssCalls(hss)).toHaveLength(0);
+  });
+
+  it('a live list ends when its sign-in token expires, whatever the cache still holds', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-01T09:00:00Z'));
+    const { hss, gw } = await rig({ LIVE_TICK_SECONDS: '1', CACHE_TTL_SECONDS: '3600' }, clock);
+    const token = await signIn(hss, { user: 'alice', lifetimeSeconds: 600 });
+    const sse = createClient({
+      url: `${gw.url}/graphql`,
+      headers: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    const events: { errors?: readonly { extensions?: Record<string, unknown> }[] }[] = [];
+    let first: () => void = () => undefined;
+    const firstEvent = new Promise<void>((resolve) => {
+      first = resolve;
+    });
+    const ended = new Promise<void>((resolve, reject) => {
+      sse.subscribe(
+        { query: 'subscription { portStatistics(first: 3) { totalCount } }' },
+        {
+          next: (event) => {
+            events.push(event as (typeof events)[number]);
+            first();
+          },
+          error: reject,
+          complete: resolve,
+        },
+      );
+    });
+    await firstEvent;
+    expect(events[0]?.errors).toBeUndefined();
+    // Past the token's expiry (and the clock skew allowed), well within the cache's hour.
+    clock.advance(20 * 60_000);
+    await ended;
+    sse.dispose();
+    expect(events.at(-1)?.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'EXPIRED',
+    });
   });
 
   it('expired by less than the clock skew still passes; past it, not', async () => {
