@@ -31,8 +31,9 @@ describeWithChromium('a page on another site in headless Chromium', () => {
       <img src="${query(1)}"><img src="${query(2)}">
       <script src="${query(3)}"></script>
       <form id="get" method="GET" action="${gw.url}/graphql" target="sink"><input name="query" value="{ portStatistics(filter: { port: 4 }) { totalCount } }"></form>
-      <form id="post" method="POST" action="${gw.url}/graphql" enctype="text/plain" target="sink"><input name='{"query":"{ portStatistics(filter: { port: 5 }) { totalCount } }","x":"' value='"}'></form>
-      <iframe name="sink"></iframe>
+      <form id="post" method="POST" action="${gw.url}/graphql" enctype="text/plain" target="sink2"><input name='{"query":"{ portStatistics(filter: { port: 5 }) { totalCount } }","x":"' value='"}'></form>
+      <!-- Two frames: GraphiQL, the GET form's answer, may not be framed, and its frame stays blocked. -->
+      <iframe name="sink"></iframe><iframe name="sink2"></iframe>
       <script>
         window.sent = Promise.all([
           fetch(${JSON.stringify(query(6))}, { mode: 'no-cors' }),
