@@ -1,9 +1,10 @@
 /**
- * A live answer as an async iterator (what a GraphQL subscription's source stream is): read at
- * once, then again on each tick of its scope, and passed on only when it differs from the last one
- * passed on (a dashboard is sent nothing while its data does not change). A read that fails is
- * passed on as its error (the field is null with it in that event, as a query's would be) and the
- * stream goes on. `return()` (the client went away) stops listening at once.
+ * A live answer as an async iterator (what a GraphQL subscription's source stream is): read when
+ * its client first asks for an event, then again on each tick of its scope, and passed on only when
+ * it differs from the last one passed on (a dashboard is sent nothing while its data does not
+ * change). A read that fails is passed on as its error (the field is null with it in that event, as
+ * a query's would be) and the stream goes on, unless the caller may not read at all (`ends`).
+ * `return()` (the client went away) stops listening at once.
  */
 import type { ScopeTicks } from './scope-ticks.js';
 

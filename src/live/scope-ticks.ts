@@ -58,16 +58,4 @@ export class ScopeTicks {
     this.enders.clear();
     for (const end of enders) end();
   }
-
-  /** Scopes with at least one subscriber (a gauge for on-call). */
-  get size(): number {
-    return this.scopes.size;
-  }
-
-  /** Every subscriber, summed over the scopes. */
-  get subscribers(): number {
-    let n = 0;
-    for (const { listeners } of this.scopes.values()) n += listeners.size;
-    return n;
-  }
 }
