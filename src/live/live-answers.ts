@@ -6,6 +6,7 @@
  * a query's would be) and the stream goes on, unless the caller may not read at all (`ends`).
  * `return()` (the client went away) stops listening at once.
  */
+import { hash } from 'node:crypto';
 import type { ScopeTicks } from './scope-ticks.js';
 
 export interface LiveAnswerOptions<T> {
@@ -58,8 +59,10 @@ export function liveAnswers<T>(options: LiveAnswerOptions<T>): AsyncIterableIter
           event = error instanceof Error ? error : new Error(String(error));
           print = `error:${(error as { code?: string }).code ?? event.message}`;
         }
-        if (print !== last) {
-          last = print;
+        // A digest, not the print: a page of 1,000 rows is about 100 KB a subscriber would hold.
+        const seen = hash('sha256', print, 'base64');
+        if (seen !== last) {
+          last = seen;
           deliver(event);
         }
         if (event instanceof Error && options.ends(event)) {

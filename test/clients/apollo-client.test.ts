@@ -1,37 +1,10 @@
-/**
- * Apollo Client 4, set up as docs/frontend.md shows (its cache options taken from that page itself) and
- * as Apollo's documentation shows for a Relay connection: the stock `relayStylePagination()` field
- * policy merges the pages `fetchMore` brings into one list in the cache, because `first`/`after` are
- * top-level arguments of `portStatistics`.
- */
-import * as apolloClient from '@apollo/client';
-import { ApolloClient, gql, HttpLink, InMemoryCache, type InMemoryCacheConfig } from '@apollo/client';
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { filter, firstValueFrom, from } from 'rxjs';
+import { readmeCacheConfig } from '../helpers/apollo-cache-config.js';
 import { DANGEROUS_PORTS, type DangerousPortsData } from '../helpers/dangerous-ports.js';
 import { useDemoGateway } from '../helpers/fixtures.js';
-import { runSnippet, snippetOf } from '../helpers/snippets.js';
 
 const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
-
-/** The options docs/frontend.md's Apollo Client snippet gives its cache, captured as it passes them. */
-function readmeCacheConfig(): InMemoryCacheConfig {
-  let config: InMemoryCacheConfig | undefined;
-  class CapturingCache extends InMemoryCache {
-    constructor(given: InMemoryCacheConfig) {
-      super(given);
-      config = given;
-    }
-  }
-  runSnippet(
-    snippetOf('docs/frontend.md', "from '@apollo/client'"),
-    { token: 'demo' },
-    {
-      '@apollo/client': { ...apolloClient, InMemoryCache: CapturingCache },
-    },
-  );
-  if (!config) throw new Error("docs/frontend.md's Apollo Client snippet creates no cache");
-  return config;
-}
 
 function client() {
   return new ApolloClient({

@@ -5,12 +5,13 @@
  * page's Apollo snippet configures it, holds a list of 25 rows as 25 rows: a manifest without
  * `__typename` made Apollo's cache keep one row 25 times, every row rendered blank, no error.
  */
-import * as apolloClient from '@apollo/client';
-import { ApolloClient, HttpLink, InMemoryCache, type InMemoryCacheConfig } from '@apollo/client';
+import type * as apolloClient from '@apollo/client';
+import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { parse } from 'graphql';
 import { filter, firstValueFrom, from } from 'rxjs';
 import { PortStatisticsPageDocument } from '../../schema/generated/graphql.js';
 import manifest from '../../schema/generated/persisted-documents.json';
+import { readmeCacheConfig } from '../helpers/apollo-cache-config.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
 import { runSnippet, snippetOf } from '../helpers/snippets.js';
@@ -27,24 +28,6 @@ function persistedDocumentsLink(): apolloClient.ApolloLink {
     manifest,
   });
   return persistedDocuments as apolloClient.ApolloLink;
-}
-
-/** The cache options of docs/frontend.md's Apollo Client snippet. */
-function readmeCacheConfig(): InMemoryCacheConfig {
-  let config: InMemoryCacheConfig | undefined;
-  class CapturingCache extends InMemoryCache {
-    constructor(given: InMemoryCacheConfig) {
-      super(given);
-      config = given;
-    }
-  }
-  runSnippet(
-    snippetOf('docs/frontend.md', "from '@apollo/client'"),
-    { token: 'demo' },
-    { '@apollo/client': { ...apolloClient, InMemoryCache: CapturingCache } },
-  );
-  if (!config) throw new Error("docs/frontend.md's Apollo Client snippet creates no cache");
-  return config;
 }
 
 interface PageData {

@@ -156,12 +156,8 @@ describe('a client that goes away', () => {
     }
   };
 
-  it('stops its own wait on HSS at once, before HSS answers, and is answered nothing', async () => {
-    // Caches off: the request's own call, which HSS answers after 20 s (its timeout is longer).
-    await setUp(
-      { latencyMs: 20_000 },
-      { CACHE_TTL_SECONDS: '0', LOG_LEVEL: 'debug', HSS_TIMEOUT_MS: '25000', GRAPHQL_DEADLINE_MS: '25000' },
-    );
+  /** A request whose client will go away (`leaving.abort()`); `left` is how it ended for the client. */
+  const leavingRequest = () => {
     const leaving = new AbortController();
     const left = request(`${gw.url}/graphql`, {
       method: 'POST',
@@ -169,6 +165,16 @@ describe('a client that goes away', () => {
       body: JSON.stringify({ query: QUERY }),
       signal: leaving.signal,
     }).catch((error: unknown) => error);
+    return { leaving, left };
+  };
+
+  it('stops its own wait on HSS at once, before HSS answers, and is answered nothing', async () => {
+    // Caches off: the request's own call, which HSS answers after 20 s (its timeout is longer).
+    await setUp(
+      { latencyMs: 20_000 },
+      { CACHE_TTL_SECONDS: '0', LOG_LEVEL: 'debug', HSS_TIMEOUT_MS: '25000', GRAPHQL_DEADLINE_MS: '25000' },
+    );
+    const { leaving, left } = leavingRequest();
     await untilHssAsked();
     leaving.abort();
     expect(await left).toMatchObject({ name: 'AbortError' });
@@ -181,13 +187,7 @@ describe('a client that goes away', () => {
   it("does not fail the requests that joined its call: the snapshot's fetch goes on for them", async () => {
     // The cache on, so the demo project's table is fetched whole (a snapshot of 2 pages).
     await setUp({ latencyMs: 300 }, { CACHE_TTL_SECONDS: '60' });
-    const leaving = new AbortController();
-    const left = request(`${gw.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: QUERY }),
-      signal: leaving.signal,
-    }).catch((error: unknown) => error);
+    const { leaving, left } = leavingRequest();
     await untilHssAsked();
     const staying = gw.graphql(QUERY);
     await gw.logs.waitFor('joined an upstream call already in flight');
