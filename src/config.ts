@@ -150,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
         (e.LIVE_TICK_SECONDS ??
           (e.CACHE_TTL_SECONDS > 0 ? Math.max(1, Math.ceil(e.CACHE_TTL_SECONDS / 4)) : 60)) * 1000,
     },
+    fetchAhead: { serverRows: e.HOSTS_FETCH_AHEAD_ROWS },
     snapshots: {
       maxPages: e.SNAPSHOT_MAX_PAGES,
       upstreamFilters: (e.SNAPSHOT_UPSTREAM_FILTERS ?? []) as LocalFilter[],

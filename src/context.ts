@@ -11,6 +11,7 @@ import { HssError } from './errors/hss-error.js';
 import type { ScopeTicks } from './live/scope-ticks.js';
 import { loadPortServer } from './port-servers/connection.js';
 import { encodePortServerKey } from './port-servers/node-id.js';
+import { withServersAhead } from './port-servers/servers-ahead.js';
 import { createEntityLoader } from './port-statistics/load-entities.js';
 import type { UpstreamBlocks } from './quota/block-source.js';
 import type { Cancellation } from './quota/cancellation.js';
@@ -36,6 +37,8 @@ export interface SharedContextInputs {
   listed?: ListedRowsPolicy;
   /** The clocks of live answers (subscriptions); undefined: none are served. */
   live?: ScopeTicks;
+  /** The first rows of each list whose servers are fetched ahead (HOSTS_FETCH_AHEAD_ROWS); 0: none. */
+  serversAhead: number;
 }
 
 /** What is a request's own. */
@@ -107,7 +110,9 @@ function readParts(
     shared.listed && !(caller instanceof HssError)
       ? { ...shared.listed, readerOf: listedReaderOf(caller, blocks) }
       : undefined;
-  const readStatistics = statisticsRows(loader, shared.snapshots, listed, operation);
+  const listRows = statisticsRows(loader, shared.snapshots, listed, operation);
+  const readStatistics =
+    shared.serversAhead > 0 ? withServersAhead(listRows, loader, shared.serversAhead) : listRows;
   const readServers = serverRows(loader);
   let entities: GatewayContext['entities'] | undefined;
   let servers: GatewayContext['servers'] | undefined;

@@ -90,6 +90,7 @@ function contextFactoryOf(
     deadlineMs: config.deadlineMs,
     maxOperationPrice: config.limits.cost,
     live,
+    serversAhead: quota.blocks.fetchAhead ? config.fetchAhead.serverRows : 0,
     snapshots: {
       // Without a cache a snapshot would be fetched again by every request.
       maxBlocks: caching ? config.snapshots.maxPages : 0,

@@ -202,6 +202,7 @@ export async function assembleQuotaEconomy(
     logger,
     now,
     observer,
+    fetchAhead: config.fetchAhead.serverRows > 0,
   });
   return {
     blocks,

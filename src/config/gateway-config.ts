@@ -98,6 +98,11 @@ export interface GatewayConfig {
     /** Filters a snapshot never answers: a query with one goes to HSS. */
     upstreamFilters: LocalFilter[];
   };
+  /**
+   * The servers of the first `serverRows` rows of each list answered are fetched ahead with calls
+   * the budget has spare (HOSTS_FETCH_AHEAD_ROWS; 0: never).
+   */
+  fetchAhead: { serverRows: number };
   /** Live answers (subscriptions): how often a scope's subscribers read again, ms; 0: none served. */
   live: { tickMs: number };
   /** Who may ask, and how they are verified (src/auth/). */

@@ -3,8 +3,9 @@
  * priority". One block, or a table's first blocks, are served together and renewed together, each
  * block taking its own call as the budgets allow (progressively: under a quota someone else spends,
  * the blocks that landed are kept, so blocks served together may be fetched up to a TTL apart, and
- * any older one marks the answer stale). A fresh stored block costs nothing; a stale one is served at once and renewed in the background
- * when the budget has calls to spare (refresh-queue.ts); a call another request is making is joined
+ * any older one marks the answer stale). A fresh stored block costs nothing; a stale one is served
+ * at once and renewed in the background when the budget has calls to spare (refresh-queue.ts), as
+ * are lists shown, fetched ahead (fetch-ahead.ts); a call another request is making is joined
  * (block-calls.ts); a caller that reads as its own credentials proves a scope first (proofs.ts);
  * and when the budget is spent or HSS fails, a stale block (marked as such) beats an error.
  */
@@ -17,13 +18,14 @@ import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { BlockCache, CachedBlock } from './block-cache.js';
 import { BlockCalls } from './block-calls.js';
+import { BlockGroups, groupKeyOf } from './block-groups.js';
 import { blockKeyOf } from './block-key.js';
 import { BlockLookup, justFetched, type Looked } from './block-lookup.js';
-import { type BlockRequest, type CallContext, sharedCallOf } from './block-request.js';
-import type { CallPriority } from './budget-rule.js';
+import type { BlockRequest, CallContext } from './block-request.js';
 import type { BudgetState, CallBudget } from './call-budget.js';
 import type { CredentialScreen } from './credential-screen.js';
 import { type EntitledScope, type Entitlements, preflightRequired } from './entitlements.js';
+import { FetchAhead } from './fetch-ahead.js';
 import { type Freshness, freshnessOf, keepMsOf, redactKey, served, staleMayStandIn } from './freshness.js';
 import { ScopeProofs } from './proofs.js';
 import type { QuotaObserver } from './quota-observer.js';
@@ -52,17 +54,18 @@ export interface UpstreamBlocksOptions {
   observer?: QuotaObserver;
   /** Calls paused after HSS answered 429, across the fleet. */
   pause?: UpstreamPause;
+  /** Lists shown are fetched ahead (fetch-ahead.ts), where a cache keeps them and a budget says what is spare. */
+  fetchAhead?: boolean;
 }
-
-/** A group of blocks served together, by its first block and its size. */
-const groupKey = (requests: readonly BlockRequest<unknown>[]) =>
-  `${blockKeyOf(requests[0] as BlockRequest<unknown>)} blocks=${requests.length}`;
 
 export class UpstreamBlocks {
   private readonly refreshes = new RefreshQueue();
+  /** Lists answers showed (the servers of their rows), fetched ahead with calls the budget has spare. */
+  readonly fetchAhead: FetchAhead<BlockRequest<unknown>> | undefined;
   private readonly now: () => number;
   private readonly lookup: BlockLookup;
   private readonly calls: BlockCalls;
+  private readonly groups: BlockGroups;
   private readonly proofs: ScopeProofs;
   /** Versions of tables kept for cursors (a snapshot's rows under its tag). */
   readonly versions: TableVersions;
@@ -78,6 +81,16 @@ export class UpstreamBlocks {
       ttlMsOf: (api: string) => freshnessOf(freshness, api).ttlMs,
     });
     this.versions = new TableVersions(this.calls, cache);
+    this.groups = new BlockGroups(this.calls, this.lookup);
+    if (options.fetchAhead && cache && options.budget.limits) {
+      this.fetchAhead = new FetchAhead<BlockRequest<unknown>>({
+        keyOf: blockKeyOf,
+        apiOf: (request) => request.api.name,
+        windowMs: options.budget.limits.windowMs,
+        fetch: (r) => this.fetchAheadOne(r),
+        now: this.now,
+      });
+    }
     this.proofs = new ScopeProofs({
       entitlements: options.entitlements,
       calls: this.calls,
@@ -142,7 +155,8 @@ export class UpstreamBlocks {
       return asStored((l) => l.standing !== 'fresh');
     }
     try {
-      const fetched = this.fetchTogether(requests, looked, 'foreground', call);
+      this.fetchAhead?.askedFor(first.api.name);
+      const fetched = this.groups.fetch(requests, looked, 'foreground', call);
       return await untilDeadline(fetched, call.cancellation, call.deadlineAt);
     } catch (error) {
       // Blocks that landed before the failure are stored: served as they are now, fresh, and the
@@ -186,9 +200,9 @@ export class UpstreamBlocks {
     return this.options.screen.recentRefusal(identity, projectId);
   }
 
-  /** Resolves once no background refresh is running. */
-  settled(): Promise<void> {
-    return this.refreshes.settled();
+  /** Resolves once no background refresh (or fetch ahead) is running. */
+  async settled(): Promise<void> {
+    await Promise.all([this.refreshes.settled(), this.fetchAhead?.settled()]);
   }
 
   /** Refused credentials get nothing, not even cached blocks they were once given. */
@@ -197,47 +211,27 @@ export class UpstreamBlocks {
     if (refused) throw refused;
   }
 
-  /**
-   * A group fetched: one fetch per group at a time, whoever asks (five requests for one table wait
-   * for one group of calls; across a fleet, one replica's). Shared: whoever started it may go away or
-   * run out of time, the others still wait for it (each until its own deadline).
-   */
-  private async fetchTogether<Row>(
-    requests: readonly BlockRequest<Row>[],
-    looked: readonly Looked<Row>[],
-    priority: CallPriority,
-    call: CallContext,
-  ): Promise<FetchedBlock<Row>[]> {
-    const shared = sharedCallOf(call);
-    if (requests.length === 1) return this.calls.fetchAll(requests, looked, priority, shared);
-    const { landed, joined } = this.calls.once(
-      groupKey(requests),
-      call,
-      () => this.calls.fetchAll(requests, looked, priority, shared),
-      () => this.landedTogether(requests),
-    );
-    const { value, fleet } = await landed;
-    return joined || fleet ? value.map((b) => (b.source === 'call' ? { ...b, source: 'shared' } : b)) : value;
-  }
-
-  /** A group another replica fetched: each of its blocks stored fresh, or undefined. */
-  private async landedTogether<Row>(
-    requests: readonly BlockRequest<Row>[],
-  ): Promise<FetchedBlock<Row>[] | undefined> {
-    const looked = await Promise.all(requests.map((request) => this.lookup.look(request, false)));
-    if (!looked.every((l) => l.standing === 'fresh')) return undefined;
-    return looked.map((l) => served(l.entry as CachedBlock<Row>, false, 'shared'));
-  }
-
   /** Renews blocks in the background when the budget has calls to spare, unless someone did already. */
   private queueRefresh<Row>(requests: readonly BlockRequest<Row>[], call: CallContext, fetchedAt: number) {
     // Not this request's call: it does not wait for it, cannot cancel it, and is not charged for it.
     const background: CallContext = { logger: call.logger, operationName: call.operationName };
-    this.refreshes.enqueue(groupKey(requests), fetchedAt, async () => {
+    this.refreshes.enqueue(groupKeyOf(requests), fetchedAt, async () => {
       const looked = await Promise.all(requests.map((request) => this.lookup.look(request, false)));
       if (looked.every((l) => l.standing === 'fresh')) return;
-      await this.fetchTogether(requests, looked, 'refresh', background);
+      await this.groups.fetch(requests, looked, 'refresh', background);
     });
+  }
+
+  /** A list fetched ahead, as a refresh, unless it is fresh (or it proves its scope): until when it is fresh. */
+  private async fetchAheadOne(request: BlockRequest<unknown>): Promise<number> {
+    const { ttlMs } = freshnessOf(this.options.freshness, request.api.name);
+    const background: CallContext = { logger: this.options.logger, operationName: null };
+    const proved = await this.proofs.prove(request, background);
+    if (proved) return proved.fetchedAt + ttlMs;
+    const looked = await this.lookup.look(request, false);
+    if (looked.standing === 'fresh') return (looked.entry?.fetchedAt ?? 0) + ttlMs;
+    const [block] = await this.groups.fetch([request], [looked], 'refresh', background);
+    return (block?.fetchedAt ?? this.now()) + ttlMs;
   }
 
   private standIn(error: unknown, age: number, call: CallContext): void {

@@ -102,6 +102,22 @@ export class RequestLoader implements RowLoads {
     return this.options.blocks.versions.kept(this.requestFor(table), tag);
   }
 
+  /**
+   * Lists the caller's answer showed (the servers of its rows), handed to be fetched ahead with
+   * calls the budget has spare: only where the service identity reads for the caller (an IAM
+   * token's own quota is its user's to spend, and a GET any page could send spends nothing).
+   */
+  ahead<Row>(shown: readonly { call: ListCall<Row>; rank: number }[]): void {
+    const { caller, blocks } = this.options;
+    if (caller instanceof HssError || !caller.mayCall || caller.principal.kind === 'iam-token') return;
+    const lists: { request: BlockRequest<unknown>; rank: number }[] = [];
+    for (const { call, rank } of shown) {
+      if (caller.access(call.projectId, enterpriseProjectOf(call.parameters)) instanceof HssError) continue;
+      lists.push({ request: this.requestFor(call), rank });
+    }
+    if (lists.length > 0) blocks.fetchAhead?.viewed(lists);
+  }
+
   private async loadBlock(call: ListCall<unknown>): Promise<FetchedBlock<unknown>> {
     const request = this.requestFor(call);
     this.ask([call]);

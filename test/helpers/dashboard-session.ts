@@ -57,8 +57,17 @@ export interface SessionOptions {
   minutes: number;
   /** How often each user loads (default every 10 s). */
   stepMs?: number;
-  /** Whether each load is followed by a click (the next page, a row's servers, a filter); default yes. */
-  clicks?: boolean;
+  /**
+   * Whether each load is followed by a click (the next page, a row's servers, a filter); default
+   * yes. `drill-downs`: every click is a drill-down, spread over the rows of the dangerous-ports
+   * widget (`dangerous`: ten rows) or of both lists (`shown`: 20 rows, 14 host lists).
+   */
+  clicks?: boolean | 'drill-downs';
+  drillInto?: 'dangerous' | 'shown';
+  /** When the users begin to click, ms into the session (before: loads only); default at once. */
+  clicksFrom?: number;
+  /** More of the gateway's environment. */
+  env?: Record<string, string>;
   /**
    * A fleet: this many gateway replicas sharing `redisUrl`, every load going to the next replica
    * in turn (as a load balancer spreads them). Default: one gateway, no Redis.
@@ -131,6 +140,7 @@ export async function runDashboardSession(options: SessionOptions): Promise<Sess
     HSS_PROJECT_ID: 'p',
     HSS_AUTH_TOKEN: 't',
     ...signIn?.env(hss),
+    ...options.env,
   };
   const headers = await Promise.all(options.users.map((user) => headersOf(hss, user)));
   const stepMs = options.stepMs ?? STEP_MS;
@@ -158,8 +168,14 @@ export async function runDashboardSession(options: SessionOptions): Promise<Sess
           await gw.graphql(print(DashboardDocument), { category: 'HOST' }, userHeaders),
         ) as DashboardQuery | null | undefined;
         const step = at / stepMs + user;
-        if (options.clicks === false) {
+        if (options.clicks === false || at < (options.clicksFrom ?? 0)) {
           // A reload only.
+        } else if (options.clicks === 'drill-downs') {
+          const dangerous = dashboard?.dangerous?.nodes ?? [];
+          const shown =
+            options.drillInto === 'shown' ? [...dangerous, ...(dashboard?.all?.nodes ?? [])] : dangerous;
+          const row = shown[(3 * step + 7 * user) % Math.max(1, shown.length)];
+          if (row) seen('servers', await gw.graphql(SERVERS_OF, { id: row.id }, userHeaders));
         } else if (step % 3 === 0 && dashboard?.all?.pageInfo.endCursor) {
           const next = {
             filter: { category: 'HOST' as const },

@@ -86,7 +86,7 @@ export function useFixtures({ closeAfter = 'all' }: { closeAfter?: 'each' | 'all
  * enforcing HSS's quota), for the whole file; `demo.gw` is set before the tests. Its clock is the
  * test's: a file that asks more than HSS's quota allows in a minute moves it on, as a user would wait.
  */
-export function useDemoGateway(): { gw: RunningGateway; clock: ManualClock } {
+export function useDemoGateway(env: Record<string, string> = {}): { gw: RunningGateway; clock: ManualClock } {
   const fixtures = useFixtures();
   // A fixed start: what the demo answers (the times in it included) is the same every run.
   const demo = { clock: new ManualClock(Date.parse('2026-12-01T09:00:00Z')) } as {
@@ -94,7 +94,7 @@ export function useDemoGateway(): { gw: RunningGateway; clock: ManualClock } {
     clock: ManualClock;
   };
   beforeAll(async () => {
-    demo.gw = await fixtures.gateway(undefined, {}, { asShipped: true, now: demo.clock.now });
+    demo.gw = await fixtures.gateway(undefined, env, { asShipped: true, now: demo.clock.now });
   });
   return demo;
 }

@@ -42,7 +42,7 @@ export interface RunningGateway {
 
 /**
  * Starts a gateway from environment variables, as the process would read them. The cross-request
- * cache (and so snapshots) and the budgets are off unless a test turns them on: most tests count
+ * cache (and so snapshots), the budgets and fetching ahead are off unless a test turns them on: most tests count
  * the upstream calls of one operation, against an upstream that is not real HSS.
  */
 export async function startTestGateway(
@@ -53,7 +53,12 @@ export async function startTestGateway(
   // As shipped: the gateway's own defaults (cache, snapshots, budgets), as `npm start` runs it.
   const testDefaults = options.asShipped
     ? {}
-    : { CACHE_TTL_SECONDS: '0', HSS_RATE_LIMIT_PER_MINUTE: '0', HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '0' };
+    : {
+        CACHE_TTL_SECONDS: '0',
+        HSS_RATE_LIMIT_PER_MINUTE: '0',
+        HSS_ADDRESS_RATE_LIMIT_PER_MINUTE: '0',
+        HOSTS_FETCH_AHEAD_ROWS: '0',
+      };
   // The upstream a test names plays IAM too (callers' tokens are verified there): no test reaches
   // the real IAM.
   const iam = env.HSS_ENDPOINT && !env.IAM_ENDPOINT ? { IAM_ENDPOINT: env.HSS_ENDPOINT } : {};

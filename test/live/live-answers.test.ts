@@ -29,7 +29,9 @@ const fixtures = useFixtures({ closeAfter: 'each' });
 const AS_SHIPPED = { asShipped: true };
 let hss: RunningEmulator;
 let gw: RunningGateway;
-const hssCalls = () => hss.received.filter((r) => r.path.startsWith('/v5/')).length;
+/** Calls of the list itself (the host lists of its rows are fetched ahead, each once: see below). */
+const hssCalls = () => hss.received.filter((r) => r.path.endsWith('/statistics')).length;
+const hostListCalls = () => hss.received.filter((r) => r.path.endsWith('/detail'));
 
 /** A subscriber with graphql-sse's client: every event it is sent, and a wait for the nth. */
 function subscriber(url: string) {
@@ -81,6 +83,9 @@ describe('live lists', () => {
       expect(hssCalls()).toBe(callsAfterFirstEvents);
       // One read of the scope for both.
       expect(callsAfterFirstEvents).toBeLessThanOrEqual(2);
+      // The servers of the rows shown, fetched ahead: each host list once, however many ticks.
+      const ports = hostListCalls().map((r) => new URLSearchParams(r.query).get('port'));
+      expect(new Set(ports).size).toBe(ports.length);
     } finally {
       first.close();
       second.close();

@@ -48,3 +48,53 @@ describe('host lists', () => {
     expect(hostCalls()).toBe(2);
   });
 });
+
+describe('host lists fetched ahead (as shipped: budgets on)', () => {
+  const portsAsked = () =>
+    hss.received
+      .filter((r) => r.path.endsWith('/detail'))
+      .map((r) => Number(new URLSearchParams(r.query).get('port')));
+
+  it('the servers of the rows shown, dangerous first, with what the budget leaves; a drill-down then costs no call', async () => {
+    const shipped = await fixtures.gateway(hss, {}, { now: clock.now, asShipped: true });
+    const list = await shipped.graphql(
+      '{ portStatistics(first: 8, orderBy: { field: PORT, direction: ASC }) { nodes { id port status } } }',
+    );
+    const rows = list.body.data.portStatistics.nodes as { id: string; port: number; status: string }[];
+    const dangerous = rows.filter((row) => row.status === 'DANGER').map((row) => row.port);
+    expect(dangerous.length).toBeGreaterThan(0);
+    expect(dangerous.length).toBeLessThan(4);
+    await shipped.gateway.quota.blocks.settled();
+    // 5 calls a minute, 1 left to requests that wait: 4 lists, the dangerous ports' first.
+    const asked = portsAsked();
+    expect(asked).toHaveLength(4);
+    expect(asked.slice(0, dangerous.length).sort()).toEqual([...dangerous].sort());
+    const clicked = rows.find((row) => row.port === asked[dangerous.length]);
+    const drillDown = await shipped.graphql(
+      'query($id: ID!) { node(id: $id) { ... on PortStatistic { servers(first: 3) { totalCount } } } }',
+      { id: clicked?.id },
+    );
+    expect(drillDown.body.errors).toBeUndefined();
+    expect(drillDown.body.extensions?.cost.upstreamCalls).toBe(0);
+    expect(portsAsked()).toHaveLength(4);
+  });
+
+  it('never for a GET any web page could have sent, nor with HOSTS_FETCH_AHEAD_ROWS=0', async () => {
+    const off = await fixtures.gateway(
+      hss,
+      { HOSTS_FETCH_AHEAD_ROWS: '0' },
+      { now: clock.now, asShipped: true },
+    );
+    await off.graphql('{ portStatistics(first: 8) { nodes { port } } }');
+    await off.gateway.quota.blocks.settled();
+    expect(portsAsked()).toEqual([]);
+    // A GET without a header that needs a CORS preflight is answered from what is stored, and
+    // spends nothing, ahead or not.
+    const shipped = await fixtures.gateway(hss, {}, { now: clock.now, asShipped: true });
+    const query = encodeURIComponent('{ portStatistics(first: 8) { nodes { port } } }');
+    const viaGet = await fetch(`${shipped.url}/graphql?query=${query}`);
+    expect(viaGet.status).toBe(200);
+    await shipped.gateway.quota.blocks.settled();
+    expect(portsAsked()).toEqual([]);
+  });
+});
