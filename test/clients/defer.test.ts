@@ -52,7 +52,8 @@ function partsOf(body: string): Record<string, unknown>[] {
 
 describe('@defer', () => {
   beforeEach(async () => {
-    gw = await fixtures.gateway(undefined, {}, { asShipped: true });
+    // As shipped, but for fetching ahead: the quota each part reports is its own.
+    gw = await fixtures.gateway(undefined, { HOSTS_FETCH_AHEAD_ROWS: '0' }, { asShipped: true });
   });
 
   it('on the wire: rows first, servers in a later part, each part with its cost so far', async () => {
@@ -129,7 +130,7 @@ describe('@defer', () => {
   it("a deferred part the quota refuses carries the contract's RATE_LIMITED, and the rows stay", async () => {
     const limited = await fixtures.gateway(
       undefined,
-      { HSS_RATE_LIMIT_PER_MINUTE: '2' },
+      { HSS_RATE_LIMIT_PER_MINUTE: '2', HOSTS_FETCH_AHEAD_ROWS: '0' },
       { asShipped: true },
     );
     // ListPortHost's budget is its own: two drill-downs spend it.

@@ -1,0 +1,290 @@
+/**
+ * The README's client kit as a frontend team runs it: its snippets and docs/frontend.md's Apollo and
+ * urql clients, taken from those pages, type-checked by `tsc` (strict, DOM) with a page that uses
+ * them, bundled by esbuild, and run in headless Chromium. The page is served from an origin of its
+ * own that forwards /graphql to the gateway (as Vite's dev server proxies one), and calls it with an
+ * IAM token as the snippets do. For each client:
+ * - a widget refused (HSS answered 429 with Retry-After) is picked by its path while its sibling
+ *   keeps its rows, and asked again once `retryInMs` says, not before, and then answered;
+ * - three merged pages, refreshed after HSS renewed its data, are still three pages, renewed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import ts from 'typescript';
+import { request } from 'undici';
+import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../helpers/chromium.js';
+import { iamLogin, type RunningEmulator } from '../helpers/emulator.js';
+import { useFixtures } from '../helpers/fixtures.js';
+import type { RunningGateway } from '../helpers/gateway.js';
+import { snippetOf } from '../helpers/snippets.js';
+
+const ROOT = join(__dirname, '..', '..');
+// Inside the repository, so that the page's imports resolve from its node_modules.
+const BUILD = join(ROOT, 'test-artifacts', 'client-kit');
+
+/** What the page does, through the snippets alone; each function answers what the test asserts. */
+const PAGE = `
+import { gql } from '@apollo/client';
+import { client as apollo } from './apollo-client';
+import { client as urql } from './urql-client';
+import { errorAt, refresh } from './kit-apollo';
+import { urqlErrorAt, urqlRefresh } from './kit-urql';
+import { retryInMs } from './kit-retry';
+
+const WIDGETS = gql\`query Widgets($port: Int!) {
+  list: portStatistics(first: 5) { edges { node { id port } } }
+  servers: portServers(port: $port) { totalCount }
+}\`;
+const PAGE_OF_PORTS = gql\`query Ports($first: Int, $after: String) {
+  portStatistics(first: $first, after: $after, orderBy: { field: PORT, direction: ASC }) {
+    edges { cursor node { id port num } }
+    pageInfo { hasNextPage endCursor }
+  }
+}\`;
+interface Ports {
+  portStatistics: { edges: { node: { id: string; port: number; num: number } }[]; pageInfo: { endCursor: string | null } } | null;
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const rowsOf = (data: Ports | undefined) => (data?.portStatistics?.edges ?? []).map((edge) => edge.node);
+
+async function apolloWidgets(port: number) {
+  const query = apollo.watchQuery({ query: WIDGETS, variables: { port } });
+  const first = await query.refetch();
+  const refused = errorAt(first.error, 'servers');
+  const wait = retryInMs(refused);
+  const askedAt = Date.now();
+  if (wait !== undefined) await sleep(wait);
+  const again = await query.refetch();
+  return {
+    rows: (first.data as { list?: { edges: unknown[] } } | undefined)?.list?.edges.length,
+    listError: errorAt(first.error, 'list') ?? null,
+    code: (refused as { extensions?: { code?: unknown } } | undefined)?.extensions?.code,
+    wait,
+    waited: Date.now() - askedAt,
+    servers: (again.data as { servers?: { totalCount: number } } | undefined)?.servers?.totalCount,
+    errorAfter: again.error?.message ?? null,
+  };
+}
+
+async function urqlWidgets(port: number) {
+  const first = await urql.query(WIDGETS, { port }, { requestPolicy: 'network-only' }).toPromise();
+  const refused = urqlErrorAt(first.error, 'servers');
+  const wait = retryInMs(refused);
+  const askedAt = Date.now();
+  if (wait !== undefined) await sleep(wait);
+  const again = await urql.query(WIDGETS, { port }, { requestPolicy: 'network-only' }).toPromise();
+  return {
+    rows: first.data?.list?.edges.length,
+    listError: urqlErrorAt(first.error, 'list') ?? null,
+    code: (refused as { extensions?: { code?: unknown } } | undefined)?.extensions?.code,
+    wait,
+    waited: Date.now() - askedAt,
+    servers: again.data?.servers?.totalCount,
+    errorAfter: again.error?.message ?? null,
+  };
+}
+
+/** Three pages merged, then (after the test renewed HSS's data) refreshed. */
+async function apolloPages(renewed: () => Promise<void>) {
+  const query = apollo.watchQuery<Ports>({ query: PAGE_OF_PORTS, variables: { first: 10 } });
+  let result = await query.refetch();
+  for (let page = 0; page < 2; page++) {
+    await query.fetchMore({ variables: { first: 10, after: result.data?.portStatistics?.pageInfo.endCursor } });
+    result = query.getCurrentResult() as typeof result;
+  }
+  const before = rowsOf(result.data);
+  await renewed();
+  const after = rowsOf((await refresh(query, (data) => data.portStatistics?.edges.length ?? 0)).data);
+  return { before, after };
+}
+
+async function urqlPages(renewed: () => Promise<void>) {
+  let data: Ports | undefined;
+  let after: string | null | undefined;
+  for (let page = 0; page < 3; page++) {
+    data = (await urql.query<Ports>(PAGE_OF_PORTS, { first: 10, after }).toPromise()).data;
+    after = data?.portStatistics?.pageInfo.endCursor;
+  }
+  const before = rowsOf(data);
+  await renewed();
+  const refreshed = await urqlRefresh(urql, PAGE_OF_PORTS, { first: 10 });
+  return { before, after: rowsOf(refreshed.data as Ports | undefined) };
+}
+
+Object.assign(globalThis, { kit: { apolloWidgets, urqlWidgets, apolloPages, urqlPages } });
+`;
+
+/** The snippets as modules; `token` is the one name they leave to the app. */
+function writeSources(): string {
+  mkdirSync(BUILD, { recursive: true });
+  const withToken = (code: string) => `declare const token: string;\n${code}\n`;
+  const files: Record<string, string> = {
+    'apollo-client.ts': withToken(snippetOf('docs/frontend.md', 'export const client = new ApolloClient')),
+    'urql-client.ts': withToken(snippetOf('docs/frontend.md', "from '@urql/exchange-graphcache'")),
+    'kit-apollo.ts': snippetOf('README.md', 'DeclareDefaultOptions'),
+    'kit-urql.ts': snippetOf('README.md', 'export const urqlErrorAt'),
+    'kit-retry.ts': snippetOf('README.md', 'export function retryInMs'),
+    'page.ts': PAGE,
+  };
+  for (const [name, code] of Object.entries(files)) writeFileSync(join(BUILD, name), code);
+  return join(BUILD, 'page.ts');
+}
+
+/** `tsc`'s complaints about the page and the snippets, strict, for a browser. */
+function typeErrors(entry: string): string[] {
+  const program = ts.createProgram([entry], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+    types: [],
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+}
+
+/** The page's origin: its HTML and script, and /graphql forwarded to the gateway. */
+async function serveApp(script: string, gateway: string): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    if (req.url === '/') {
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><script src="/app.js"></script>');
+    } else if (req.url === '/app.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    } else {
+      const body = req.method === 'GET' ? undefined : req;
+      const headers = { ...req.headers, host: new URL(gateway).host };
+      const upstream = await request(`${gateway}${req.url}`, { method: req.method as 'GET', headers, body });
+      res.writeHead(upstream.statusCode, upstream.headers as Record<string, string>);
+      for await (const chunk of upstream.body) res.write(chunk);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describeWithChromium('the README`s client kit in a browser page', () => {
+  const fixtures = useFixtures();
+  let hss: RunningEmulator;
+  let browser: Browser;
+  let script: string;
+  const servers: Server[] = [];
+
+  beforeAll(async () => {
+    const entry = writeSources();
+    expect(typeErrors(entry)).toEqual([]);
+    hss = await fixtures.emulator({
+      quotaPerMinute: 0,
+      iamUsers: [{ domainName: 'acme', username: 'ana', password: 'pw' }],
+    });
+    const { token } = await iamLogin(hss.url, { domainName: 'acme', username: 'ana', password: 'pw' }, 'p');
+    const built = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+      define: { token: JSON.stringify(token), 'process.env.NODE_ENV': '"production"' },
+    });
+    script = built.outputFiles[0]?.text ?? '';
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    for (const server of servers) server.close();
+  });
+
+  async function pageOn(gw: RunningGateway): Promise<Page> {
+    const app = await serveApp(script, gw.url);
+    servers.push(app.server);
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    await page.goto(app.url);
+    await page.waitForFunction(() => 'kit' in globalThis);
+    expect(failures).toEqual([]);
+    return page;
+  }
+
+  /** HSS answers the gateway's next call 429, Retry-After: 1. */
+  async function nextCallThrottled() {
+    const set = await request(`${hss.url}/__emulator/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ next: ['status-429-retry-after'], retryAfterSeconds: 1, quotaPerMinute: 0 }),
+    });
+    expect(set.statusCode).toBe(200);
+    await set.body.dump();
+  }
+
+  it.each(['apollo', 'urql'])(
+    '%s: a refused widget is picked by its path, its sibling keeps its rows, and it is asked again when allowed',
+    async (client) => {
+      // The list is cached (60 s); the widget's servers list is the only call, and HSS refuses it
+      // (the gateway would retry a Retry-After this short itself: not here).
+      const gw = await fixtures.gateway(hss, { CACHE_TTL_SECONDS: '60', HSS_RETRY_MAX: '0' });
+      const page = await pageOn(gw);
+      const port = client === 'apollo' ? 22 : 23;
+      await gw.graphql('{ portStatistics(first: 5) { totalCount } }');
+      await nextCallThrottled();
+      const seen = await page.evaluate(
+        ([name, p]) =>
+          (globalThis as unknown as { kit: Record<string, (port: number) => Promise<unknown>> }).kit[
+            `${name}Widgets`
+          ]?.(p as number),
+        [client, port] as const,
+      );
+      expect(seen).toMatchObject({ rows: 5, listError: null, code: 'RATE_LIMITED', errorAfter: null });
+      const { wait, waited, servers } = seen as { wait: number; waited: number; servers: number };
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(1000);
+      expect(waited).toBeGreaterThanOrEqual(wait);
+      expect(servers).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it.each(['apollo', 'urql'])(
+    '%s: a refresh after HSS renewed its data keeps the three merged pages, renewed',
+    async (client) => {
+      // No cache: every read is HSS's, so the refresh shows the renewal at once.
+      const gw = await fixtures.gateway(hss, {});
+      const page = await pageOn(gw);
+      await page.exposeFunction('renewEstate', async () => {
+        const renewed = await request(`${hss.url}/__emulator/estate/renew`, { method: 'POST' });
+        await renewed.body.dump();
+      });
+      const { before, after } = (await page.evaluate(
+        (name) =>
+          (
+            globalThis as unknown as {
+              kit: Record<string, (renewed: () => Promise<void>) => Promise<unknown>>;
+              renewEstate: () => Promise<void>;
+            }
+          ).kit[`${name}Pages`]?.(() =>
+            (globalThis as unknown as { renewEstate: () => Promise<void> }).renewEstate(),
+          ),
+        client,
+      )) as { before: { id: string; num: number }[]; after: { id: string; num: number }[] };
+      expect(before).toHaveLength(30);
+      expect(new Set(before.map((row) => row.id)).size).toBe(30);
+      // Still the pages merged, none twice; and what HSS renewed shows.
+      expect(after.length).toBeGreaterThanOrEqual(30);
+      expect(new Set(after.map((row) => row.id)).size).toBe(after.length);
+      expect(after.map((row) => `${row.id} ${row.num}`)).not.toEqual(
+        before.map((row) => `${row.id} ${row.num}`),
+      );
+    },
+    60_000,
+  );
+});
