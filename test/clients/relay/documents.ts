@@ -3,6 +3,27 @@
  * reads them from `graphql` tags and requires each name to start with its module's name.
  */
 export const RELAY_MODULES: Record<string, string[]> = {
+  // A row's servers deferred (@defer on a fragment spread, as Relay takes it): rows first.
+  DeferredServers: [
+    /* GraphQL */ `
+      query DeferredServersQuery {
+        portStatistics(filter: { port: 3389, type: TCP }) {
+          nodes {
+            id
+            port
+            ...DeferredServers_statistic @defer
+          }
+        }
+      }
+    `,
+    /* GraphQL */ `
+      fragment DeferredServers_statistic on PortStatistic {
+        servers(first: 2) {
+          totalCount
+        }
+      }
+    `,
+  ],
   // A live list: requestSubscription over the network's subscribe (GraphQL over SSE).
   LivePorts: [
     /* GraphQL */ `
