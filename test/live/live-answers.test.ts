@@ -11,9 +11,11 @@ import { parse } from 'graphql';
 import { createClient } from 'graphql-sse';
 import { request } from 'undici';
 import { DEMO_AUTH_TOKEN } from '../../src/config.js';
+import { ManualClock } from '../helpers/clock.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
+import { describeWithRedis } from '../helpers/redis.js';
 import { runSnippet, snippetOf } from '../helpers/snippets.js';
 
 const LIVE = `subscription LiveDanger {
@@ -273,4 +275,36 @@ describe('live lists, asked for in ways that must cost nothing', () => {
     const events = await Promise.all([firstEvent(one), firstEvent(two)]);
     for (const event of events) expect(event).toContain('event: next');
   });
+});
+
+describeWithRedis('live lists in a fleet', () => {
+  it('two replicas sharing Redis, a subscriber on each: the reads of one gateway, at start and per renewal', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-01T09:00:00Z'));
+    hss = await fixtures.emulator({ quotaPerMinute: 5, now: clock.now });
+    const redis = await fixtures.redis();
+    const env = { REDIS_URL: redis.url, LIVE_TICK_SECONDS: '1', HOSTS_FETCH_AHEAD_ROWS: '0' };
+    const options = { ...AS_SHIPPED, now: clock.now };
+    const [a, b] = [await fixtures.gateway(hss, env, options), await fixtures.gateway(hss, env, options)];
+    const onA = subscriber(a.url);
+    const onB = subscriber(b.url);
+    try {
+      await Promise.all([onA.nth(1), onB.nth(1)]);
+      // The demo table's snapshot: 226 rows, two blocks, read once for the fleet.
+      expect(hssCalls()).toBe(2);
+      // Each replica's clock ticks, and reads the fleet's cache.
+      await Promise.all([a.logs.waitFor('live answer read', 4), b.logs.waitFor('live answer read', 4)]);
+      expect(hssCalls()).toBe(2);
+      await renewEstate();
+      clock.advance(61_000);
+      await Promise.all([onA.nth(2), onB.nth(2)]);
+      await Promise.all([a.gateway.quota.blocks.settled(), b.gateway.quota.blocks.settled()]);
+      // One renewal of the snapshot for both subscribers, whichever replica made it.
+      expect(hssCalls()).toBe(4);
+      expect(onA.events[1]).toEqual(onB.events[1]);
+      expect(onA.events[1]).not.toEqual(onA.events[0]);
+    } finally {
+      onA.close();
+      onB.close();
+    }
+  }, 60_000);
 });
