@@ -149,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       tickMs:
         (e.LIVE_TICK_SECONDS ??
           (e.CACHE_TTL_SECONDS > 0 ? Math.max(1, Math.ceil(e.CACHE_TTL_SECONDS / 4)) : 60)) * 1000,
+      maxPerCaller: e.LIVE_MAX_PER_CALLER,
     },
     fetchAhead: { serverRows: e.HOSTS_FETCH_AHEAD_ROWS },
     snapshots: {

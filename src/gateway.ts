@@ -166,7 +166,8 @@ export async function startGateway(
     now: now ?? Date.now,
   });
   // The clocks of live answers (subscriptions), one per scope watched.
-  const live = config.live.tickMs > 0 ? new ScopeTicks(config.live.tickMs) : undefined;
+  const live =
+    config.live.tickMs > 0 ? new ScopeTicks(config.live.tickMs, config.live.maxPerCaller) : undefined;
   const budgetOf = (identity: string) => budgetsOf((api) => quota.blocks.budgetOf(identity, api));
   const labels = new OperationLabels([
     ...persistedDocuments.operationNames,

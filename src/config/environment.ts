@@ -105,6 +105,7 @@ export const environment = z
     SNAPSHOT_MAX_PAGES: integer(0, 50).default(4),
     // Unset: a quarter of CACHE_TTL_SECONDS, at least 1 (config.ts); 0: no live answers.
     LIVE_TICK_SECONDS: integer(0, 86_400).optional(),
+    LIVE_MAX_PER_CALLER: integer(1, 100_000).default(20),
     SNAPSHOT_UPSTREAM_FILTERS: commaList
       .refine((names) => names.every((n) => (LOCAL_FILTERS as readonly string[]).includes(n)), {
         error: `must be a comma-separated list of ${LOCAL_FILTERS.join(', ')}`,

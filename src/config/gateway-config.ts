@@ -104,7 +104,11 @@ export interface GatewayConfig {
    */
   fetchAhead: { serverRows: number };
   /** Live answers (subscriptions): how often a scope's subscribers read again, ms; 0: none served. */
-  live: { tickMs: number };
+  live: {
+    tickMs: number;
+    /** Live answers one verified caller may have open at once (LIVE_MAX_PER_CALLER). */
+    maxPerCaller: number;
+  };
   /** Who may ask, and how they are verified (src/auth/). */
   auth: {
     /**

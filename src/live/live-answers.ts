@@ -18,6 +18,10 @@ export interface LiveAnswerOptions<T> {
   fingerprint(answer: T): string;
   /** Whether a failed read ends the stream after it is sent (the caller may not read at all). */
   ends(error: Error): boolean;
+  /** Who holds the answer, counted against ScopeTicks' most per holder; undefined: not counted. */
+  holder?: string;
+  /** What a holder with as many open as it may is told, before the stream ends. */
+  tooMany(): Error;
 }
 
 type Event<T> = T | Error;
@@ -92,7 +96,13 @@ export function liveAnswers<T>(options: LiveAnswerOptions<T>): AsyncIterableIter
   const start = () => {
     if (started || done) return;
     started = true;
-    leave = options.ticks.join(options.scope, () => void read(), finish);
+    const joined = options.ticks.join(options.scope, () => void read(), finish, options.holder);
+    if (!joined) {
+      deliver(options.tooMany());
+      ending = true;
+      return;
+    }
+    leave = joined;
     void read();
   };
 

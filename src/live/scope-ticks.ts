@@ -9,21 +9,30 @@ export class ScopeTicks {
   private readonly scopes = new Map<string, { listeners: Set<() => void>; timer: NodeJS.Timeout }>();
   /** What each subscriber does when the gateway shuts down (its stream ends). */
   private readonly enders = new Set<() => void>();
+  /** Live answers open per holder (a verified principal). */
+  private readonly held = new Map<string, number>();
   private closed = false;
 
   constructor(
     /** How often a scope's subscribers read again, ms. */
     private readonly intervalMs: number,
+    /** The most live answers one holder may have open at once (LIVE_MAX_PER_CALLER). */
+    readonly maxPerHolder = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
    * Calls `listener` on each tick of the scope until the function returned is called; `end` when
-   * the gateway shuts down.
+   * the gateway shuts down. Undefined: `holder` has as many open as it may.
    */
-  join(scope: string, listener: () => void, end: () => void): () => void {
+  join(scope: string, listener: () => void, end: () => void, holder?: string): (() => void) | undefined {
     if (this.closed) {
       end();
       return () => undefined;
+    }
+    if (holder !== undefined) {
+      const open = this.held.get(holder) ?? 0;
+      if (open >= this.maxPerHolder) return undefined;
+      this.held.set(holder, open + 1);
     }
     this.enders.add(end);
     let entry = this.scopes.get(scope);
@@ -39,7 +48,15 @@ export class ScopeTicks {
     }
     entry.listeners.add(listener);
     const joined = entry;
+    let left = false;
     return () => {
+      if (left) return;
+      left = true;
+      if (holder !== undefined) {
+        const open = (this.held.get(holder) ?? 1) - 1;
+        if (open > 0) this.held.set(holder, open);
+        else this.held.delete(holder);
+      }
       this.enders.delete(end);
       joined.listeners.delete(listener);
       if (joined.listeners.size === 0 && this.scopes.get(scope) === joined) {

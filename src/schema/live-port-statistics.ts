@@ -67,6 +67,15 @@ builder.subscriptionField('portStatistics', (t) =>
         ends: (error) =>
           error instanceof HssError &&
           ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT'].includes(error.code),
+        // Verified callers may come through one address (a router): each holds its own few.
+        // Anonymous ones are held to HTTP_MAX_CONNECTIONS_PER_ADDRESS.
+        ...(context.principal && context.principal.kind !== 'anonymous' && { holder: context.principal.id }),
+        tooMany: () =>
+          new HssError(
+            'RATE_LIMITED',
+            `These credentials have ${context.live?.maxPerHolder} live lists open, as many as one caller may (LIVE_MAX_PER_CALLER): close one first.`,
+            { reason: 'TOO_MANY_LIVE_LISTS', retryAfter: 60, budget: 'caller' },
+          ),
       });
     },
     resolve: (event) => {

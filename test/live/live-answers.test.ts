@@ -12,7 +12,7 @@ import { createClient } from 'graphql-sse';
 import { request } from 'undici';
 import { DEMO_AUTH_TOKEN } from '../../src/config.js';
 import { ManualClock } from '../helpers/clock.js';
-import type { RunningEmulator } from '../helpers/emulator.js';
+import { iamLogin, type RunningEmulator } from '../helpers/emulator.js';
 import { useFixtures } from '../helpers/fixtures.js';
 import type { RunningGateway } from '../helpers/gateway.js';
 import { describeWithRedis } from '../helpers/redis.js';
@@ -264,6 +264,33 @@ describe('live lists, asked for in ways that must cost nothing', () => {
     expect(other.statusCode).toBe(200);
     expect(await firstEvent(other)).toContain('event: next');
     open.body.destroy();
+  });
+
+  it('a verified caller holds at most LIVE_MAX_PER_CALLER open: one more is told so once, another caller is not', async () => {
+    const users = [
+      { domainName: 'acme', username: 'ana', password: 'pw-ana' },
+      { domainName: 'acme', username: 'ben', password: 'pw-ben' },
+    ];
+    hss = await fixtures.emulator({ quotaPerMinute: 5, iamUsers: users });
+    gw = await fixtures.gateway(hss, { LIVE_TICK_SECONDS: '1', LIVE_MAX_PER_CALLER: '2' }, AS_SHIPPED);
+    const [ana, ben] = await Promise.all(users.map((user) => iamLogin(hss.url, user, 'p')));
+    const as = (who: { token: string | undefined } | undefined) => ({ 'x-auth-token': String(who?.token) });
+    const body = JSON.stringify({ query: LIVE });
+    const open = [await sse(gw.url, body, undefined, as(ana)), await sse(gw.url, body, undefined, as(ana))];
+    for (const held of open) expect(await firstEvent(held, false)).toContain('"portStatistics":{');
+    const third = await (await sse(gw.url, body, undefined, as(ana))).body.text();
+    expect(third).toContain('TOO_MANY_LIVE_LISTS');
+    expect(third).toContain('"code":"RATE_LIMITED"');
+    expect(third).toContain('event: complete');
+    expect(await firstEvent(await sse(gw.url, body, undefined, as(ben)))).toContain('"portStatistics":{');
+    // One closed, one more may open (once the gateway has heard the close: a few tries at most).
+    open[0]?.body.destroy();
+    let again = '';
+    for (let attempt = 0; !again.includes('"portStatistics":{') && attempt < 50; attempt++) {
+      again = await firstEvent(await sse(gw.url, body, undefined, as(ana)));
+    }
+    expect(again).toContain('"portStatistics":{');
+    open[1]?.body.destroy();
   });
 
   it('two identical ones from one caller both stream: neither waits for the other to end', async () => {
