@@ -122,7 +122,8 @@ function readParts(
     readServers,
     // Only lookups by id need them: most requests never do.
     entities: () => {
-      entities ??= createEntityLoader(readStatistics);
+      // Lookups by id read a table's first block: those rows are not shown, nothing is fetched ahead.
+      entities ??= createEntityLoader(listRows);
       return entities;
     },
     servers: () => {

@@ -215,6 +215,7 @@ export async function assembleQuotaEconomy(
     fleet,
     store: redis ? 'redis' : 'memory',
     async close() {
+      await blocks.fetchAhead?.close();
       await cache?.close();
       await fleet?.members.close();
       await fleet?.channel.close();

@@ -93,7 +93,7 @@ export const environment = z
     CACHE_TTL_SECONDS: integer(0, 86_400).default(60),
     CACHE_STALE_WHILE_REVALIDATE_SECONDS: integer(0, 86_400).default(240),
     HOSTS_CACHE_TTL_SECONDS: integer(1, 86_400).default(600),
-    HOSTS_FETCH_AHEAD_ROWS: integer(0, 1000).default(10),
+    HOSTS_FETCH_AHEAD_ROWS: integer(0, 100).default(10),
     CACHE_STALE_IF_ERROR_SECONDS: integer(0, 7 * 86_400).default(3600),
     CACHE_MAX_ENTRIES: integer(1, 10_000_000).default(10_000),
     CACHE_MAX_MB: integer(1, 100_000).default(32),

@@ -24,7 +24,8 @@ export function withServersAhead(read: ReadStatistics, loads: AheadOfCaller, row
     const { projectId, category, enterpriseProjectId } = list.scope;
     const lists: { call: ListCall<PortServerData>; rank: number }[] = [];
     shown.rows.slice(0, rows).forEach((row, place) => {
-      if (!row) return;
+      // HSS may list port 0 (a socket with no port yet): it has no host list to ask for.
+      if (!row || row.port < 1 || row.port > 65_535) return;
       const { query } = readPortServersArguments(
         {
           projectId,

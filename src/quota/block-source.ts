@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { HssError } from '../errors/hss-error.js';
 import type { FleetFlights } from '../fleet/flights.js';
 import type { FetchedBlock } from '../model/block.js';
-import type { HssApiName } from '../upstream/hss-apis.js';
+import { type HssApiName, LIST_PORT_HOST } from '../upstream/hss-apis.js';
 import type { HssClient } from '../upstream/hss-client.js';
 import type { UpstreamResilience } from '../upstream/resilience.js';
 import type { BlockCache, CachedBlock } from './block-cache.js';
@@ -25,7 +25,7 @@ import type { BlockRequest, CallContext } from './block-request.js';
 import type { BudgetState, CallBudget } from './call-budget.js';
 import type { CredentialScreen } from './credential-screen.js';
 import { type EntitledScope, type Entitlements, preflightRequired } from './entitlements.js';
-import { FetchAhead } from './fetch-ahead.js';
+import { FETCH_AHEAD_PRINCIPAL, FetchAhead } from './fetch-ahead.js';
 import { type Freshness, freshnessOf, keepMsOf, redactKey, served, staleMayStandIn } from './freshness.js';
 import { ScopeProofs } from './proofs.js';
 import type { QuotaObserver } from './quota-observer.js';
@@ -87,6 +87,7 @@ export class UpstreamBlocks {
         keyOf: blockKeyOf,
         apiOf: (request) => request.api.name,
         windowMs: options.budget.limits.windowMs,
+        forgetMs: freshnessOf(freshness, LIST_PORT_HOST.name).ttlMs,
         fetch: (r) => this.fetchAheadOne(r),
         now: this.now,
       });
@@ -123,6 +124,8 @@ export class UpstreamBlocks {
     if (!first) return [];
     // A proof brings the first block: it is served as it came (a call), the others as they stand.
     const proved = await this.proofs.prove(first, call);
+    // A request waited for a call: clicks are coming, and fetching ahead stands back.
+    if (proved?.source === 'call') this.fetchAhead?.askedFor(first.api.name);
     if (proved?.source === 'shared') this.options.observer?.onCoalesced();
     this.refuseRefused(first.identity, first.projectId);
     if (proved && requests.length === 1) return [proved];
@@ -223,10 +226,12 @@ export class UpstreamBlocks {
   }
 
   /** A list fetched ahead, as a refresh, unless it is fresh (or it proves its scope): until when it is fresh. */
-  private async fetchAheadOne(request: BlockRequest<unknown>): Promise<number> {
+  private async fetchAheadOne(viewed: BlockRequest<unknown>): Promise<number> {
+    // On the gateway's account: no viewer's fair share of the address pays for a guess.
+    const request = { ...viewed, principal: FETCH_AHEAD_PRINCIPAL };
     const { ttlMs } = freshnessOf(this.options.freshness, request.api.name);
     const background: CallContext = { logger: this.options.logger, operationName: null };
-    const proved = await this.proofs.prove(request, background);
+    const proved = await this.proofs.prove(request, background, 'refresh');
     if (proved) return proved.fetchedAt + ttlMs;
     const looked = await this.lookup.look(request, false);
     if (looked.standing === 'fresh') return (looked.entry?.fetchedAt ?? 0) + ttlMs;

@@ -12,6 +12,7 @@ import type { CachedBlock } from './block-cache.js';
 import type { BlockCalls } from './block-calls.js';
 import { blockKeyOf } from './block-key.js';
 import { type BlockRequest, type CallContext, sharedCallOf } from './block-request.js';
+import type { CallPriority } from './budget-rule.js';
 import type { CredentialScreen } from './credential-screen.js';
 import {
   type EntitledScope,
@@ -54,7 +55,11 @@ export class ScopeProofs {
    * request that joined another's proof of the same block); undefined where none is needed, or
    * once another block's proof of the scope has landed.
    */
-  async prove<Row>(request: BlockRequest<Row>, call: CallContext): Promise<FetchedBlock<Row> | undefined> {
+  async prove<Row>(
+    request: BlockRequest<Row>,
+    call: CallContext,
+    priority: CallPriority = 'foreground',
+  ): Promise<FetchedBlock<Row> | undefined> {
     if (!request.mustProve) return undefined;
     const { entitlements } = this.options;
     const { identity, projectId } = request;
@@ -80,7 +85,7 @@ export class ScopeProofs {
       )) as FetchedBlock<Row>;
       return running.key === key ? { ...block, source: 'shared' } : undefined;
     }
-    const block = this.fly(request, key, entitled, sharedCallOf(call)).finally(() =>
+    const block = this.fly(request, key, entitled, sharedCallOf(call), priority).finally(() =>
       this.proving.delete(scope),
     );
     this.proving.set(scope, { key, block });
@@ -93,11 +98,12 @@ export class ScopeProofs {
     key: string,
     entitled: EntitledScope,
     call: CallContext,
+    priority: CallPriority,
   ): Promise<FetchedBlock<Row>> {
     const { calls, flights, cached, entitlements } = this.options;
     const api = request.api.name;
     // Its own call, joining no other's: only an answer to these credentials proves them.
-    const fetchAndStore = () => calls.fetch(request, 'foreground', call);
+    const fetchAndStore = () => calls.fetch(request, priority, call);
     const landed = async () =>
       cached && (await entitlements.recall(entitled)).state === 'proven'
         ? ((await calls.freshIn(key, api)) as CachedBlock<Row> | undefined)
