@@ -63,7 +63,7 @@ async function apolloWidgets(id: string) {
   const again = await query.refetch();
   return {
     rows: first.data?.list?.edges.length,
-    listError: errorAt(first.error, ['list']) ?? null,
+    listError: errorAt(first.error, ['list'])?.message ?? null,
     code: (refused as { extensions?: { code?: unknown } } | undefined)?.extensions?.code,
     wait,
     waited: Date.now() - askedAt,
@@ -81,7 +81,7 @@ async function urqlWidgets(id: string) {
   const again = await urql.query<Widgets>(WIDGETS, { id }, { requestPolicy: 'network-only' }).toPromise();
   return {
     rows: first.data?.list?.edges.length,
-    listError: urqlErrorAt(first.error, ['list']) ?? null,
+    listError: urqlErrorAt(first.error, ['list'])?.message ?? null,
     code: (refused as { extensions?: { code?: unknown } } | undefined)?.extensions?.code,
     wait,
     waited: Date.now() - askedAt,
@@ -171,6 +171,8 @@ async function serveApp(script: string, gateway: string): Promise<{ url: string;
       res
         .writeHead(200, { 'content-type': 'text/html' })
         .end('<!doctype html><script src="/app.js"></script>');
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204).end();
     } else if (req.url === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     } else {
@@ -210,7 +212,9 @@ describeWithChromium('the README`s client kit in a browser page', () => {
       platform: 'browser',
       write: false,
       logLevel: 'silent',
-      define: { token: JSON.stringify(token), 'process.env.NODE_ENV': '"production"' },
+      // As Vite's dev server builds it: the libraries' development builds, which warn.
+      conditions: ['development'],
+      define: { token: JSON.stringify(token), 'process.env.NODE_ENV': '"development"' },
     });
     script = built.outputFiles[0]?.text ?? '';
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -220,16 +224,21 @@ describeWithChromium('the README`s client kit in a browser page', () => {
     for (const server of servers) server.close();
   });
 
-  async function pageOn(gw: RunningGateway): Promise<Page> {
+  /** The page on an origin of its own; `complaints`: what it logs as warnings or errors. */
+  async function pageOn(gw: RunningGateway): Promise<{ page: Page; complaints: string[] }> {
     const app = await serveApp(script, gw.url);
     servers.push(app.server);
     const page = await browser.newPage();
     const failures: string[] = [];
+    const complaints: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') complaints.push(message.text());
+    });
     await page.goto(app.url);
     await page.waitForFunction(() => 'kit' in globalThis);
     expect(failures).toEqual([]);
-    return page;
+    return { page, complaints };
   }
 
   /** HSS answers the gateway's next call 429, Retry-After: 1. */
@@ -248,7 +257,7 @@ describeWithChromium('the README`s client kit in a browser page', () => {
       // The list is cached (60 s); the widget's servers list is the only call, and HSS refuses it
       // (the gateway would retry a Retry-After this short itself: not here).
       const gw = await fixtures.gateway(hss, { CACHE_TTL_SECONDS: '60', HSS_RETRY_MAX: '0' });
-      const page = await pageOn(gw);
+      const { page, complaints } = await pageOn(gw);
       const port = client === 'apollo' ? 22 : 23;
       // The table's snapshot, read (and kept) before with the page's token (an IAM token reads a
       // scope once HSS answered one call of its own for it): the rows and their ids come from it.
@@ -268,6 +277,8 @@ describeWithChromium('the README`s client kit in a browser page', () => {
       // HSS's Retry-After: 1, as the gateway passed it on.
       expect(wait).toBe(1000);
       expect(waited).toBeGreaterThanOrEqual(wait);
+      // A refused drill-down is cached as the null it is: nothing reads back partial.
+      expect(complaints).toEqual([]);
       expect(servers).toBeGreaterThan(0);
     },
     60_000,
@@ -278,7 +289,7 @@ describeWithChromium('the README`s client kit in a browser page', () => {
     async (client) => {
       // No cache: every read is HSS's, so the refresh shows the renewal at once.
       const gw = await fixtures.gateway(hss, {});
-      const page = await pageOn(gw);
+      const { page } = await pageOn(gw);
       await page.exposeFunction('renewEstate', async () => {
         const renewed = await request(`${hss.url}/__emulator/estate/renew`, { method: 'POST' });
         await renewed.body.dump();
