@@ -134,7 +134,7 @@ export class BlockCalls {
     call: CallContext,
   ): Promise<CachedBlock<Row>> {
     const { client, resilience } = this.options;
-    const block = await resilience.execute(request.projectId, request.identity, async () => {
+    const fetched = resilience.execute(request.projectId, request.identity, async () => {
       const [granted] = await this.take(request, 1, priority);
       call.onUpstreamCall?.();
       // The call is not tied to one caller's cancellation: others may be waiting for it.
@@ -150,6 +150,7 @@ export class BlockCalls {
         })
         .finally(() => granted?.settle());
     });
+    const block = await fetched.catch((error: unknown) => this.withBudgetWait(request, error));
     const entry = { block, fetchedAt: this.options.now() };
     await this.store(blockKeyOf(request), entry);
     this.heard(request, undefined);
@@ -199,6 +200,30 @@ export class BlockCalls {
   async freshIn(key: string, api: HssApiName): Promise<CachedBlock<unknown> | undefined> {
     const stored = await this.options.cache?.get(key, api);
     return stored && this.options.now() - stored.fetchedAt <= this.options.ttlMsOf(api) ? stored : undefined;
+  }
+
+  /** HSS's 429 says when to retry; the budgets (counting the refused call) may allow one later: the later. */
+  private async withBudgetWait(request: BlockRequest<unknown>, error: unknown): Promise<never> {
+    if (!(error instanceof HssError) || error.upstream?.status !== 429) throw error;
+    const api = request.api.name;
+    const state = await this.options.budget.peek(api, request.identity).catch(() => null);
+    const wait =
+      state && state.remaining === 0 && state.resetAt !== null
+        ? Math.ceil((state.resetAt - this.options.now()) / 1000)
+        : 0;
+    if (wait <= (error.retryAfter ?? 0)) throw error;
+    throw new HssError(
+      'RATE_LIMITED',
+      `HSS's rate limit is reached; retry in ${wait} s (the gateway's budget of ${api} calls, which counts the refused one, has none before then).`,
+      {
+        upstream: error.upstream,
+        upstreamRetryAfter: error.upstreamRetryAfter,
+        upstreamMessage: error.upstreamMessage,
+        api: error.api,
+        budget: 'hss',
+        retryAfter: wait,
+      },
+    );
   }
 
   /** How HSS answered a call: the credential screen and the entitlements hear of it. */

@@ -194,3 +194,31 @@ describeWithRedis('a 429 heard by one replica', () => {
     expect(gatewayCalls(hss, 0).filter((call) => call.status !== 200)).toHaveLength(2);
   });
 });
+
+describe('a 429 when the gateway`s own budget is spent too', () => {
+  const perTest = useFixtures({ closeAfter: 'each' });
+
+  it('says to retry when a call will be allowed: the later of HSS`s Retry-After and the budget`s next call', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-07T09:00:00Z'));
+    const hss = await perTest.emulator({ quotaPerMinute: 5, now: clock.now });
+    const gw = await perTest.gateway(hss, { HSS_RETRY_MAX: '0' }, { asShipped: true, now: clock.now });
+    // Four of the five ListPortHost calls of the minute.
+    for (const port of [22, 80, 443, 3389]) {
+      expect((await gw.graphql(`{ portServers(port: ${port}) { totalCount } }`)).body.errors).toBeUndefined();
+    }
+    clock.advance(10_000);
+    // HSS refuses the fifth, "retry in 1 s"; the gateway counts it, so its budget has no call for
+    // 50 s (until the first of the minute's calls leaves the window).
+    hss.emulator.setFaults({ next: ['status-429-retry-after'], retryAfterSeconds: 1 });
+    const refused = await gw.graphql('{ portServers(port: 21) { totalCount } }');
+    const error = refused.body.errors?.[0];
+    expect(error?.extensions).toMatchObject({ code: 'RATE_LIMITED', budget: 'hss', retryAfter: 50 });
+    expect(refused.headers['retry-after']).toBe('50');
+    // And indeed: one second on, the budget refuses; fifty on, the call is made.
+    clock.advance(1_000);
+    const early = await gw.graphql('{ portServers(port: 21) { totalCount } }');
+    expect(early.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    clock.advance(49_000);
+    expect((await gw.graphql('{ portServers(port: 21) { totalCount } }')).body.errors).toBeUndefined();
+  });
+});
