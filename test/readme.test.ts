@@ -1,5 +1,5 @@
 /**
- * The README's examples are true: every GraphQL block in it runs against the embedded demo (the
+ * The README's examples are true: every GraphQL block in it, then in docs/examples.md, runs against the embedded demo (the
  * gateway `npm start` serves) and answers exactly the JSON block shown after it. `extensions` is
  * compared for the keys the README shows (the freshness time changes from run to run), and error
  * `locations`, which the README leaves out, are not compared. And every relative link of the
@@ -11,21 +11,28 @@ import { useDemoGateway } from './helpers/fixtures.js';
 import { type Fence, fencesOf } from './helpers/snippets.js';
 
 interface Example {
+  /** Where it is: the page and the line. */
+  where: string;
   query: string;
   shown: Record<string, unknown>;
   line: number;
 }
 
 /** Each GraphQL block with the JSON block that follows it; a GraphQL block without one fails. */
-function examplesOf(fences: Fence[]): Example[] {
+function examplesOf(page: string, fences: Fence[]): Example[] {
   return fences.flatMap((fence, i) => {
     if (fence.lang !== 'graphql') return [];
     const answer = fences[i + 1];
     if (answer?.lang !== 'json') {
-      throw new Error(`README.md line ${fence.line}: a GraphQL example must be followed by its JSON answer`);
+      throw new Error(`${page} line ${fence.line}: a GraphQL example must be followed by its JSON answer`);
     }
     return [
-      { query: fence.body, shown: JSON.parse(answer.body) as Record<string, unknown>, line: fence.line },
+      {
+        where: `${page} line ${fence.line}`,
+        query: fence.body,
+        shown: JSON.parse(answer.body) as Record<string, unknown>,
+        line: fence.line,
+      },
     ];
   });
 }
@@ -46,7 +53,13 @@ function comparable(body: Record<string, unknown>, shown: Record<string, unknown
 }
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-const examples = examplesOf(fencesOf(readme));
+// The README's example, then those it sends readers on to: one demo, in this order.
+const examples = ['README.md', 'docs/examples.md'].flatMap((page) =>
+  examplesOf(
+    page,
+    fencesOf(page === 'README.md' ? readme : readFileSync(join(__dirname, '..', page), 'utf8')),
+  ),
+);
 
 // The embedded demo, as `npm start` serves it, but for fetching ahead: the quota the README shows
 // is its examples' own, not what the background spent meanwhile.
@@ -57,8 +70,8 @@ describe("the README's GraphQL examples", () => {
     expect(examples.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(examples.map((example) => [example.line, example] as const))(
-    'the example on line %i answers what the README shows',
+  it.each(examples.map((example) => [example.where, example] as const))(
+    'the example at %s answers what it shows',
     async (_line, example) => {
       const answer = await demo.gw.graphql(example.query);
       expect(comparable(answer.body, example.shown)).toEqual(example.shown);

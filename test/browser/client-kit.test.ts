@@ -1,6 +1,6 @@
 /**
- * The README's client kit as a frontend team runs it: its snippets and docs/frontend.md's Apollo and
- * urql clients, taken from those pages, type-checked by `tsc` (strict, DOM) with a page that uses
+ * docs/frontend.md's client kit as a frontend team runs it: its snippets and that page's Apollo and
+ * urql clients, taken from the page, type-checked by `tsc` (strict, DOM) with a page that uses
  * them, bundled by esbuild, and run in headless Chromium. The page is served from an origin of its
  * own that forwards /graphql to the gateway (as Vite's dev server proxies one), and calls it with an
  * IAM token as the snippets do. For each client:
@@ -132,9 +132,9 @@ function writeSources(): string {
   const files: Record<string, string> = {
     'apollo-client.ts': withToken(snippetOf('docs/frontend.md', 'export const client = new ApolloClient')),
     'urql-client.ts': withToken(snippetOf('docs/frontend.md', "from '@urql/exchange-graphcache'")),
-    'kit-apollo.ts': snippetOf('README.md', 'DeclareDefaultOptions'),
-    'kit-urql.ts': snippetOf('README.md', 'export const urqlErrorAt'),
-    'kit-retry.ts': snippetOf('README.md', 'export function retryInMs'),
+    'kit-apollo.ts': snippetOf('docs/frontend.md', 'DeclareDefaultOptions'),
+    'kit-urql.ts': snippetOf('docs/frontend.md', 'export const urqlErrorAt'),
+    'kit-retry.ts': snippetOf('docs/frontend.md', 'export function retryInMs'),
     'page.ts': PAGE,
   };
   for (const [name, code] of Object.entries(files)) writeFileSync(join(BUILD, name), code);
@@ -188,7 +188,7 @@ async function serveApp(script: string, gateway: string): Promise<{ url: string;
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-describeWithChromium('the README`s client kit in a browser page', () => {
+describeWithChromium('the client kit of docs/frontend.md in a browser page', () => {
   const fixtures = useFixtures();
   let hss: RunningEmulator;
   let browser: Browser;
