@@ -141,6 +141,8 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
   const logger = shared.logger.child({ requestId: request.requestId });
   let parts = readParts(shared, request, logger, request.operationName);
   const identity = caller instanceof HssError ? undefined : identityOf(caller.credentials);
+  const budget: GatewayContext['budget'] = (api) =>
+    identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api);
   return {
     requestId: request.requestId,
     logger,
@@ -177,9 +179,8 @@ function createGatewayContext(shared: SharedContextInputs, request: RequestConte
     live: shared.live,
     maxOperationPrice: shared.maxOperationPrice,
     principal: caller instanceof HssError ? undefined : caller.principal,
-    budget: (api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api)),
-    budgets: () =>
-      budgetsOf((api) => (identity === undefined ? Promise.resolve(null) : blocks.budgetOf(identity, api))),
+    budget,
+    budgets: () => budgetsOf(budget),
   };
 }
 

@@ -53,42 +53,38 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rowsOf = (data: Ports | undefined) =>
   (data?.portStatistics?.edges ?? []).map(({ node: { id, port, num } }) => ({ id, port, num }));
 
-async function apolloWidgets(id: string) {
-  const query = apollo.watchQuery<Widgets>({ query: WIDGETS, variables: { id } });
-  const first = await query.refetch();
-  const refused = errorAt(first.error, ['row', 'servers']);
+/**
+ * A dashboard with two widgets, a list and a drill-down, asked with \`ask\` and read with a client's
+ * \`errorAt\`; the drill-down, refused, asked again when \`retryInMs\` says.
+ */
+async function widgets<E>(
+  ask: () => Promise<{ data?: Widgets | null; error?: E }>,
+  errorOf: (error: E | undefined, path: readonly (string | number)[]) => { message: string } | undefined,
+) {
+  const first = await ask();
+  const refused = errorOf(first.error, ['row', 'servers']);
   const wait = retryInMs(refused);
   const askedAt = Date.now();
   if (wait !== undefined) await sleep(wait);
-  const again = await query.refetch();
+  const again = await ask();
   return {
     rows: first.data?.list?.edges.length,
-    listError: errorAt(first.error, ['list'])?.message ?? null,
+    listError: errorOf(first.error, ['list'])?.message ?? null,
     code: (refused as { extensions?: { code?: unknown } } | undefined)?.extensions?.code,
     wait,
     waited: Date.now() - askedAt,
     servers: again.data?.row?.servers?.totalCount,
-    errorAfter: again.error?.message ?? null,
+    errorAfter: errorOf(again.error, [])?.message ?? null,
   };
 }
 
-async function urqlWidgets(id: string) {
-  const first = await urql.query<Widgets>(WIDGETS, { id }, { requestPolicy: 'network-only' }).toPromise();
-  const refused = urqlErrorAt(first.error, ['row', 'servers']);
-  const wait = retryInMs(refused);
-  const askedAt = Date.now();
-  if (wait !== undefined) await sleep(wait);
-  const again = await urql.query<Widgets>(WIDGETS, { id }, { requestPolicy: 'network-only' }).toPromise();
-  return {
-    rows: first.data?.list?.edges.length,
-    listError: urqlErrorAt(first.error, ['list'])?.message ?? null,
-    code: (refused as { extensions?: { code?: unknown } } | undefined)?.extensions?.code,
-    wait,
-    waited: Date.now() - askedAt,
-    servers: again.data?.row?.servers?.totalCount,
-    errorAfter: again.error?.message ?? null,
-  };
+function apolloWidgets(id: string) {
+  const query = apollo.watchQuery<Widgets>({ query: WIDGETS, variables: { id } });
+  return widgets(() => query.refetch(), errorAt);
 }
+
+const urqlWidgets = (id: string) =>
+  widgets(() => urql.query<Widgets>(WIDGETS, { id }, { requestPolicy: 'network-only' }).toPromise(), urqlErrorAt);
 
 /** Three pages merged, then (after the test renewed HSS's data) refreshed. */
 async function apolloPages(renewed: () => Promise<void>) {

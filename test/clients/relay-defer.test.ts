@@ -16,14 +16,10 @@ import {
 } from 'relay-runtime';
 import { request } from 'undici';
 import { useFixtures } from '../helpers/fixtures.js';
-import { compileRelayArtifacts, type RelayArtifacts } from './relay/compile.js';
+import { useRelayArtifacts } from './relay/compile.js';
 
 const fixtures = useFixtures();
-let relay: RelayArtifacts;
-beforeAll(() => {
-  relay = compileRelayArtifacts();
-});
-afterAll(() => relay?.close());
+const relay = useRelayArtifacts();
 
 type Part = GraphQLResponse & {
   hasNext?: boolean;

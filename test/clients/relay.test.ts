@@ -8,7 +8,7 @@
 import { ROOT_ID } from 'relay-runtime';
 import { DEMO_AUTH_TOKEN } from '../../src/config.js';
 import { useDemoGateway } from '../helpers/fixtures.js';
-import { compileRelayArtifacts, type RelayArtifacts } from './relay/compile.js';
+import { useRelayArtifacts } from './relay/compile.js';
 import {
   loadMore,
   type ReadConnection,
@@ -22,11 +22,7 @@ import {
 
 const demo = useDemoGateway(); // the embedded demo, as `npm start` serves it
 
-let relay: RelayArtifacts;
-beforeAll(() => {
-  relay = compileRelayArtifacts();
-});
-afterAll(() => relay?.close());
+const relay = useRelayArtifacts();
 
 const DANGER = { status: 'DANGER' };
 

@@ -18,7 +18,7 @@ export interface RelayArtifacts {
   close(): void;
 }
 
-export function compileRelayArtifacts(): RelayArtifacts {
+function compileRelayArtifacts(): RelayArtifacts {
   // The package's main is the path of the binary built for this platform (null where there is none).
   const binary = require('relay-compiler') as string | null;
   if (!binary) throw new Error(`relay-compiler ships no binary for ${process.platform}-${process.arch}`);
@@ -50,4 +50,18 @@ export function compileRelayArtifacts(): RelayArtifacts {
     fragment: (name) => artifact(name) as ReaderFragment,
     close: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** Relay's artifacts for a test file: compiled before its tests run, removed after them. */
+export function useRelayArtifacts(): Pick<RelayArtifacts, 'request' | 'fragment'> {
+  let compiled: RelayArtifacts | undefined;
+  beforeAll(() => {
+    compiled = compileRelayArtifacts();
+  });
+  afterAll(() => compiled?.close());
+  const ready = () => {
+    if (!compiled) throw new Error('Relay artifacts are compiled in beforeAll, before any test');
+    return compiled;
+  };
+  return { request: (name) => ready().request(name), fragment: (name) => ready().fragment(name) };
 }
