@@ -58,6 +58,8 @@ export class FetchAhead<Request> {
   private readonly lastAsked = new Map<string, number>();
   /** Nothing is fetched ahead before this time (a refusal's retry time). */
   private pausedUntil = 0;
+  /** No list is due before this time (the earliest the last look found), unless a view makes one due. */
+  private quietUntil = 0;
   private closed = false;
 
   constructor(private readonly options: FetchAheadOptions<Request>) {}
@@ -75,8 +77,10 @@ export class FetchAhead<Request> {
         if (!counted.has(key)) known.views++;
         known.rank = Math.min(known.rank, rank);
         known.viewedAt = now;
+        if (known.notBefore <= now) this.quietUntil = 0;
       } else {
         this.candidates.set(key, { request, views: 1, rank, notBefore: 0, viewedAt: now });
+        this.quietUntil = 0;
       }
       counted.add(key);
     }
@@ -106,7 +110,9 @@ export class FetchAhead<Request> {
   private next(): Candidate<Request> | undefined {
     const now = this.options.now();
     let best: Candidate<Request> | undefined;
+    let earliest = Number.POSITIVE_INFINITY;
     for (const candidate of this.candidates.values()) {
+      if (candidate.notBefore > now) earliest = Math.min(earliest, candidate.notBefore);
       if (candidate.notBefore > now || now - candidate.viewedAt > this.options.forgetMs) continue;
       if (
         !best ||
@@ -116,15 +122,18 @@ export class FetchAhead<Request> {
         best = candidate;
       }
     }
+    // Nothing due: answers that show only fresh lists need not look through them all again.
+    if (!best) this.quietUntil = earliest;
     return best;
   }
 
   private pump(): void {
-    if (this.running || this.closed || this.options.now() < this.pausedUntil) return;
+    const now = this.options.now();
+    if (this.running || this.closed || now < this.pausedUntil || now < this.quietUntil) return;
     const candidate = this.next();
     if (!candidate) return;
     const asked = this.lastAsked.get(this.options.apiOf(candidate.request));
-    if (asked !== undefined && this.options.now() - asked < this.options.windowMs) return;
+    if (asked !== undefined && now - asked < this.options.windowMs) return;
     this.running = this.options
       .fetch(candidate.request)
       .then(
