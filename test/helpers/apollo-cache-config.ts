@@ -12,7 +12,7 @@ export function readmeCacheConfig(): InMemoryCacheConfig {
     }
   }
   runSnippet(
-    snippetOf('docs/frontend.md', "from '@apollo/client'"),
+    snippetOf('docs/frontend.md', 'export const client = new ApolloClient'),
     { token: 'demo' },
     { '@apollo/client': { ...apolloClient, InMemoryCache: CapturingCache } },
   );
